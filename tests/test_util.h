@@ -1,0 +1,41 @@
+// Helpers shared by the tests: golden-data paths and raw float32 files.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace cf::test {
+
+inline std::string shared_dir() { return CF_SHARED_DIR; }
+inline std::string golden_dir() { return std::string(CF_SHARED_DIR) + "/golden"; }
+inline std::string test_data_dir() { return CF_TEST_DATA_DIR; }
+
+/// Reads a raw little-endian float32 file; empty vector if it cannot be read.
+inline std::vector<float> read_f32(const std::string& path) {
+    std::vector<float> out;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return out;
+    std::fseek(f, 0, SEEK_END);
+    long n_bytes = std::ftell(f);
+    std::fseek(f, 0, SEEK_SET);
+    out.resize(size_t(n_bytes) / 4);
+    size_t got = std::fread(out.data(), 4, out.size(), f);
+    std::fclose(f);
+    out.resize(got);
+    return out;
+}
+
+/// Distance between two floats in units in the last place (same sign assumed).
+inline int64_t ulp_distance(float a, float b) {
+    int32_t ia, ib;
+    static_assert(sizeof(float) == 4);
+    __builtin_memcpy(&ia, &a, 4);
+    __builtin_memcpy(&ib, &b, 4);
+    if (ia < 0) ia = int32_t(0x80000000u - uint32_t(ia));
+    if (ib < 0) ib = int32_t(0x80000000u - uint32_t(ib));
+    return ia > ib ? int64_t(ia) - ib : int64_t(ib) - ia;
+}
+
+}  // namespace cf::test
