@@ -6,6 +6,6 @@ function(cf_node_executable target)
     target_link_options(${target} PRIVATE
       -sENVIRONMENT=node -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sNODERAWFS=1
       "--pre-js=${PROJECT_SOURCE_DIR}/src/platform/web/node_fetch_fix.js"
-      $<$<BOOL:${CF_THREADS}>:-sPTHREAD_POOL_SIZE=2>)
+      $<$<BOOL:${CF_THREADS}>:-sPTHREAD_POOL_SIZE=2> $<$<BOOL:${CF_THREADS}>:-Wno-pthreads-mem-growth>)
   endif()
 endfunction()
