@@ -59,6 +59,12 @@ void MusicnnFeatures::finish() {
     finished_ = true;
 }
 
+void MusicnnFeatures::reserve_for_samples(int64_t n_samples) {
+    if (n_samples <= 0) return;
+    const int64_t n_frames = (n_samples + kHop - 1) / kHop + 1;
+    frames_.reserve(size_t(n_frames) * kBands);
+}
+
 std::vector<float> MusicnnFeatures::take_frames() {
     std::vector<float> out;
     out.swap(frames_);

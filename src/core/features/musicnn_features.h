@@ -58,6 +58,9 @@ public:
 
     /// Appends 16 kHz mono samples; computes every frame that is now complete.
     void push(const float* samples, size_t n_samples);
+    /// Optional: reserves room for the frames of `n_samples` input samples (e.g. from a decoder's
+    /// stated duration), so a long track's frames are allocated once instead of by doubling.
+    void reserve_for_samples(int64_t n_samples);
     /// Computes the remaining zero-padded frames. push() after finish() is a tier-1 error.
     void finish();
 

@@ -1,0 +1,155 @@
+// cuefinder-core — the core's command-line front end, used by ./cuefinder and by measurements.
+//
+//   cuefinder-core features FILE... [--window START_S:DURATION_S]... [--out DIR] [--quality fast|medium|best]
+//
+// `features` decodes each file (streaming), resamples to 16 kHz mono and computes the musicnn mel
+// frames, printing one JSON object per file: decode/feature timings, the frame count and the peak
+// memory of the process so far. Bad files print {"file", "error"} and make the exit status 1; the
+// other files are still processed.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/audio/audio_reader.h"
+#include "core/features/musicnn_features.h"
+#include "platform/process_stats.h"
+
+namespace {
+
+std::string json_escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+struct FeatureJob {
+    std::vector<cf::TimeWindow> windows;
+    std::string out_dir;
+    cf::DecodeOptions decode;
+};
+
+// Decodes `path` block by block into the feature extractor: memory stays at one block of audio plus
+// the frames, whatever the track length.
+cf::Status extract(const std::string& path, const FeatureJob& job) {
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    auto reader = cf::AudioReader::open_file(path, job.decode);
+    if (!reader) return reader.status();
+    cf::MusicnnFeatures features;
+    const double expected_s = (*reader)->info().duration_s;
+    // Reserve from the stated length (capped: a header can lie) so frames are not re-allocated by doubling.
+    if (job.windows.empty() && expected_s > 0)
+        features.reserve_for_samples(int64_t(std::min(expected_s, 3600.0) * 16000.0) + 16000);
+    std::vector<float> block(16384);
+    double decode_s = 0, features_s = 0;
+    auto run_window = [&](double start_s, double duration_s) -> cf::Status {
+        if (start_s > 0) CF_RETURN_IF_ERROR((*reader)->seek(start_s));
+        int64_t remaining = duration_s > 0 ? int64_t(duration_s * 16000.0 + 0.5) : INT64_MAX;
+        while (remaining > 0) {
+            const auto a = clock::now();
+            auto n = (*reader)->read(block.data(), size_t(std::min<int64_t>(remaining, int64_t(block.size()))));
+            const auto b = clock::now();
+            decode_s += std::chrono::duration<double>(b - a).count();
+            if (!n) return n.status();
+            if (*n == 0) break;
+            features.push(block.data(), *n);
+            features_s += std::chrono::duration<double>(clock::now() - b).count();
+            remaining -= int64_t(*n);
+        }
+        return cf::Status::ok();
+    };
+    if (job.windows.empty()) {
+        CF_RETURN_IF_ERROR(run_window(0, -1));
+    } else {
+        for (const cf::TimeWindow& w : job.windows) CF_RETURN_IF_ERROR(run_window(w.start_s, w.duration_s));
+    }
+    const auto f0 = clock::now();
+    features.finish();
+    features_s += std::chrono::duration<double>(clock::now() - f0).count();
+    const cf::AudioInfo& info = (*reader)->info();
+    if (!job.out_dir.empty()) {
+        std::string base = path.substr(path.find_last_of('/') + 1);
+        const std::string out = job.out_dir + "/" + base + ".mel.f32";
+        std::FILE* f = std::fopen(out.c_str(), "wb");
+        if (!f) return cf::Status(cf::ErrorCode::io, out + ": cannot write");
+        std::fwrite(features.frames().data(), sizeof(float), features.frames().size(), f);
+        std::fclose(f);
+    }
+    std::printf("{\"file\":\"%s\",\"platform\":\"%s\",\"codec\":\"%s\",\"source_rate_hz\":%d,\"source_channels\":%d,"
+                "\"duration_s\":%.3f,\"n_frames\":%zu,\"n_frames_dropped_silent\":%zu,\"decode_s\":%.3f,"
+                "\"features_s\":%.3f,\"total_s\":%.3f,\"peak_memory_mb\":%.1f}\n",
+                json_escape(path).c_str(), cf::platform::platform_name(), cf::audio_codec_name(info.codec),
+                info.source_rate_hz, info.n_source_channels, info.duration_s, features.n_frames(),
+                features.dropped_frames().size(), decode_s, features_s,
+                std::chrono::duration<double>(clock::now() - t0).count(),
+                double(cf::platform::peak_memory_bytes()) / (1024.0 * 1024.0));
+    std::fflush(stdout);
+    return cf::Status::ok();
+}
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: cuefinder-core features FILE... [--window START_S:DURATION_S]... [--out DIR]\n"
+                 "                                [--quality fast|medium|best]\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage();
+    const std::string command = argv[1];
+    if (command != "features") return usage();
+    FeatureJob job;
+    std::vector<std::string> files;
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--window" && i + 1 < argc) {
+            cf::TimeWindow w;
+            if (std::sscanf(argv[++i], "%lf:%lf", &w.start_s, &w.duration_s) != 2 || w.start_s < 0 || w.duration_s <= 0) {
+                std::fprintf(stderr, "cuefinder-core: --window wants START_S:DURATION_S, got '%s'\n", argv[i]);
+                return 2;
+            }
+            job.windows.push_back(w);
+        } else if (arg == "--out" && i + 1 < argc) {
+            job.out_dir = argv[++i];
+        } else if (arg == "--quality" && i + 1 < argc) {
+            const std::string q = argv[++i];
+            if (q == "fast") job.decode.resample_quality = cf::ResampleQuality::fast;
+            else if (q == "medium") job.decode.resample_quality = cf::ResampleQuality::medium;
+            else if (q == "best") job.decode.resample_quality = cf::ResampleQuality::best;
+            else return usage();
+        } else if (arg.rfind("--", 0) == 0) {
+            std::fprintf(stderr, "cuefinder-core: unknown option %s\n", arg.c_str());
+            return usage();
+        } else {
+            files.push_back(arg);
+        }
+    }
+    if (files.empty()) return usage();
+    int status = 0;
+    for (const std::string& file : files) {
+        cf::Status s = extract(file, job);
+        if (!s) {
+            std::printf("{\"file\":\"%s\",\"error\":\"%s\"}\n", json_escape(file).c_str(), json_escape(s.message()).c_str());
+            std::fprintf(stderr, "cuefinder-core: %s\n", s.message().c_str());
+            status = 1;
+        }
+    }
+    return status;
+}
