@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -12,18 +13,25 @@ inline std::string shared_dir() { return CF_SHARED_DIR; }
 inline std::string golden_dir() { return std::string(CF_SHARED_DIR) + "/golden"; }
 inline std::string test_data_dir() { return CF_TEST_DATA_DIR; }
 
+/// Reads a whole file; empty vector if it cannot be read.
+inline std::vector<uint8_t> read_bytes(const std::string& path) {
+    std::vector<uint8_t> bytes;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return bytes;
+    std::fseek(f, 0, SEEK_END);
+    long n = std::ftell(f);
+    std::fseek(f, 0, SEEK_SET);
+    bytes.resize(size_t(n > 0 ? n : 0));
+    bytes.resize(std::fread(bytes.data(), 1, bytes.size(), f));
+    std::fclose(f);
+    return bytes;
+}
+
 /// Reads a raw little-endian float32 file; empty vector if it cannot be read.
 inline std::vector<float> read_f32(const std::string& path) {
-    std::vector<float> out;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return out;
-    std::fseek(f, 0, SEEK_END);
-    long n_bytes = std::ftell(f);
-    std::fseek(f, 0, SEEK_SET);
-    out.resize(size_t(n_bytes) / 4);
-    size_t got = std::fread(out.data(), 4, out.size(), f);
-    std::fclose(f);
-    out.resize(got);
+    const std::vector<uint8_t> bytes = read_bytes(path);
+    std::vector<float> out(bytes.size() / 4);
+    if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * 4);
     return out;
 }
 

@@ -20,20 +20,6 @@ namespace cf::test {
 
 inline std::string audio_fixture(const std::string& name) { return test_data_dir() + "/audio/" + name; }
 
-inline std::vector<uint8_t> read_bytes(const std::string& path) {
-    std::vector<uint8_t> bytes;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return bytes;
-    std::fseek(f, 0, SEEK_END);
-    long n = std::ftell(f);
-    std::fseek(f, 0, SEEK_SET);
-    bytes.resize(size_t(n > 0 ? n : 0));
-    size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
-    std::fclose(f);
-    bytes.resize(got);
-    return bytes;
-}
-
 /// Amplitude of the sinusoid at `freq_hz` in x[begin, end): 2|Σ w·x·e^{-iωn}| / Σ w with a Hann window w,
 /// so a pure tone of amplitude A reads A and a tone a few bins away reads ~0 (Hann sidelobes < -31 dB,
 /// falling 18 dB/octave).
