@@ -5,7 +5,8 @@
 add_library(cf_audio_deps INTERFACE)
 
 # name in pkg-config / library file names (static, in link order: dependents first)
-set(_cf_audio_libs opusfile opus vorbisfile vorbis FLAC ogg mpg123 samplerate)
+# ebur128: EBU R128 loudness (src/core/loudness), MIT, Debian libebur128-dev.
+set(_cf_audio_libs opusfile opus vorbisfile vorbis FLAC ogg mpg123 samplerate ebur128)
 
 if(CF_WASM)
   if(NOT CF_WASM_DEPS_PREFIX OR NOT EXISTS "${CF_WASM_DEPS_PREFIX}/lib")
@@ -22,6 +23,6 @@ if(CF_WASM)
 else()
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(CF_NATIVE_AUDIO REQUIRED IMPORTED_TARGET
-                    libmpg123 flac vorbisfile vorbis ogg opusfile opus samplerate)
+                    libmpg123 flac vorbisfile vorbis ogg opusfile opus samplerate libebur128)
   target_link_libraries(cf_audio_deps INTERFACE PkgConfig::CF_NATIVE_AUDIO)
 endif()

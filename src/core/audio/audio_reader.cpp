@@ -152,6 +152,9 @@ public:
         end_padding_left_ = -1;
         output_index_ = target;
         skip_outputs_ = target - start;
+        // The tap resumes at the source frame of the target itself (frames_at_output(target)).
+        tap_skip_frames_ = std::max<int64_t>(
+            0, std::llround(double(target) * info_.source_rate_hz / info_.output_rate_hz) - source_frame);
         Status status = decoder_->seek(source_frame);
         if (!status) sticky_error_ = status;
         return status;
@@ -199,6 +202,13 @@ private:
                               audio_codec_name(info_.codec), double(source_frames_read_ + int64_t(i)) / info_.source_rate_hz);
                 return detail::input_error(*source_, ErrorCode::corrupt, text);
             }
+        }
+        if (options_.source_tap) {  // skip what precedes the seek target (the pre-roll)
+            size_t skip = size_t(std::min<int64_t>(tap_skip_frames_, int64_t(*n)));
+            tap_skip_frames_ -= int64_t(skip);
+            if (skip < *n)
+                options_.source_tap(frames_.data() + skip * n_channels, *n - skip, info_.n_source_channels,
+                                    info_.source_rate_hz);
         }
         source_frames_read_ += int64_t(*n);
         if (source_frames_read_ > max_source_frames_) {
@@ -281,6 +291,7 @@ private:
     int64_t resampler_index_ = 0;     ///< output index of the next sample out of the resampler
     int64_t end_padding_left_ = -1;   ///< zeros still to feed after the last frame (-1: not started)
     int64_t skip_outputs_ = 0;        ///< pre-roll still to drop after a seek
+    int64_t tap_skip_frames_ = 0;     ///< source frames of the pre-roll still to hide from the source tap
 };
 
 }  // namespace

@@ -87,6 +87,14 @@ struct DecodeOptions {
     /// When true, a stream that ends before its header's length ends quietly (read() returns 0)
     /// instead of with ErrorCode::truncated. Corrupt data is still an error.
     bool accept_truncated = false;
+    /// Optional source tap: read() calls it with every block it decodes, at the source rate and channel
+    /// count, interleaved, before the downmix and resampling (e.g. for EBU R128 loudness, which needs
+    /// the original stream). Over a read from the start to the end it sees exactly info().n_source_frames
+    /// frames, in order. After seek(time_s) it continues from source frame round(time_s × source rate)
+    /// (the seek pre-roll is not shown to it). The tap runs ahead of read()'s output by up to one
+    /// decoder block (the resampler's look-ahead); a block that fails the finite-sample check is not
+    /// passed on. Must not call back into the reader.
+    std::function<void(const float* interleaved, size_t n_frames, int n_channels, int sample_rate_hz)> source_tap;
 };
 
 /// Validates options once; the message names the bad field and value.
