@@ -1,0 +1,137 @@
+// C entry points of the analysis module for JavaScript (Node CLI, browser worker): configure the
+// model slots, analyse one file at a time with step(), read the result as JSON. Strings returned
+// stay valid until the next call that returns a string.
+#include <emscripten.h>
+
+#include <cstdint>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/analysis/analysis_json.h"
+#include "core/analysis/track_analyzer.h"
+#include "platform/embedder.h"
+
+namespace {
+
+struct State {
+    std::vector<cf::AudioModel> models;
+    cf::AnalysisOptions options;
+    std::unique_ptr<cf::Embedder> embedder = cf::platform::make_embedder();
+    std::unique_ptr<cf::TrackAnalyzer> analyzer;
+    std::string text;
+};
+
+State& state() {
+    static State s;
+    return s;
+}
+
+std::vector<std::string> split_lines(const char* text) {
+    std::vector<std::string> lines;
+    std::stringstream in(text ? text : "");
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+cf::TrackAnalyzer& analyzer() {
+    State& s = state();
+    if (!s.analyzer) s.analyzer = std::make_unique<cf::TrackAnalyzer>(s.models, s.embedder.get(), s.options);
+    return *s.analyzer;
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void cf_models_clear() {
+    state().models.clear();
+    state().analyzer.reset();
+}
+
+/// role: 0 = tags, 1 = mood. labels: one per line. max_patches: 0 = every patch.
+EMSCRIPTEN_KEEPALIVE void cf_model_add(const char* name, const char* key, int role, const char* labels, int positive_index,
+                                       int has_embedding, int max_patches) {
+    cf::AudioModel m;
+    m.name = name;
+    m.key = key;
+    m.role = role == 1 ? cf::ModelRole::mood : cf::ModelRole::tags;
+    m.labels = split_lines(labels);
+    m.positive_index = positive_index;
+    m.has_embedding = has_embedding != 0;
+    m.max_patches = max_patches > 0 ? max_patches : 0;
+    state().models.push_back(std::move(m));
+    state().analyzer.reset();
+}
+
+/// Any negative argument keeps the current value (resample_quality: 0 fast, 1 medium, 2 best).
+/// Returns 0, or -1 with the message in cf_last_text().
+EMSCRIPTEN_KEEPALIVE int cf_options_set(double full_track_max_s, int n_windows, int window_patches, int max_batch_patches,
+                                        int tempo, int loudness, int resample_quality) {
+    cf::AnalysisOptions o = state().options;
+    if (full_track_max_s >= 0) o.full_track_max_s = full_track_max_s;
+    if (n_windows >= 0) o.n_windows = n_windows;
+    if (window_patches >= 0) o.window_patches = window_patches;
+    if (max_batch_patches >= 0) o.max_batch_patches = max_batch_patches;
+    if (tempo >= 0) o.tempo = tempo != 0;
+    if (loudness >= 0) o.loudness = loudness != 0;
+    if (resample_quality >= 0) {
+        if (resample_quality > 2) {
+            state().text = "resample quality must be 0 (fast), 1 (medium) or 2 (best), got " + std::to_string(resample_quality);
+            return -1;
+        }
+        o.decode.resample_quality = cf::ResampleQuality(resample_quality);
+    }
+    if (cf::Status st = cf::validate(o); !st) {
+        state().text = st.message();
+        return -1;
+    }
+    state().options = o;
+    state().analyzer.reset();
+    return 0;
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cf_last_text() { return state().text.c_str(); }
+
+/// Starts analysing a file (Node: a real path through NODERAWFS). Returns the state (see cf_analysis_step).
+EMSCRIPTEN_KEEPALIVE int cf_analysis_start(const char* path) {
+    (void)analyzer().start_file(path);
+    return int(analyzer().state());
+}
+
+/// Starts analysing `n_bytes` at `bytes` (copied; the caller may free them after the call).
+EMSCRIPTEN_KEEPALIVE int cf_analysis_start_buffer(const char* name, const uint8_t* bytes, double n_bytes) {
+    std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
+    (void)analyzer().start(cf::make_owned_memory_source(std::move(copy), name));
+    return int(analyzer().state());
+}
+
+/// Works for up to `budget_ms`; returns 0 idle, 1 working, 2 waiting for the models, 3 done, 4 failed.
+EMSCRIPTEN_KEEPALIVE int cf_analysis_step(double budget_ms) { return int(analyzer().step(budget_ms / 1000.0)); }
+
+EMSCRIPTEN_KEEPALIVE double cf_analysis_progress() { return analyzer().progress(); }
+EMSCRIPTEN_KEEPALIVE const char* cf_analysis_stage() { return analyzer().stage(); }
+EMSCRIPTEN_KEEPALIVE void cf_analysis_cancel() { analyzer().cancel(); }
+
+/// The result as JSON (analysis_json.h), or {"file", "error", "code"} when it failed.
+EMSCRIPTEN_KEEPALIVE const char* cf_analysis_json(int taggram, int patch_embeddings, int curves, int precise) {
+    cf::TrackAnalyzer& a = analyzer();
+    if (a.state() == cf::AnalysisState::failed) {
+        state().text = cf::analysis_error_json(a.result().file, a.status());
+    } else if (a.state() != cf::AnalysisState::done) {
+        state().text = cf::analysis_error_json(a.result().file, cf::Status(cf::ErrorCode::invalid_argument, "analysis not finished"));
+    } else {
+        cf::AnalysisJsonOptions o;
+        o.taggram = taggram != 0;
+        o.patch_embeddings = patch_embeddings != 0;
+        o.curves = curves != 0;
+        o.precise = precise != 0;
+        state().text = cf::analysis_to_json(a.result(), state().models, o);
+    }
+    return state().text.c_str();
+}
+
+}  // extern "C"

@@ -1,0 +1,260 @@
+// C entry points of the catalog for JavaScript (the `catalog build` and `search` CLIs in Node, later
+// the browser): build a catalog from analysed tracks, open one, search it. Records cross the boundary
+// as "key\tvalue" lines (tabs and newlines are not allowed inside values; the JS side replaces them);
+// results come back as JSON. Strings returned stay valid until the next call that returns a string.
+#include <emscripten.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/analysis/analysis_json.h"
+#include "core/catalog/catalog.h"
+#include "core/map/tsne.h"
+
+namespace {
+
+struct CatalogState {
+    std::unique_ptr<cf::CatalogBuilder> builder;
+    std::map<int, std::unique_ptr<cf::Catalog>> open;
+    int next_handle = 1;
+    std::string text;
+};
+
+CatalogState& cat_state() {
+    static CatalogState s;
+    return s;
+}
+
+const char* set_text(std::string t) {
+    cat_state().text = std::move(t);
+    return cat_state().text.c_str();
+}
+
+std::vector<std::vector<std::string>> parse_records(const char* text) {
+    std::vector<std::vector<std::string>> out;
+    std::stringstream in(text ? text : "");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        std::vector<std::string> fields;
+        size_t start = 0;
+        for (;;) {
+            const size_t tab = line.find('\t', start);
+            fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+            if (tab == std::string::npos) break;
+            start = tab + 1;
+        }
+        out.push_back(std::move(fields));
+    }
+    return out;
+}
+
+float to_float(const std::string& s) {
+    if (s.empty() || s == "null" || s == "nan") return cf::kUnknown;
+    char* end = nullptr;
+    const float v = std::strtof(s.c_str(), &end);
+    return end == s.c_str() ? cf::kUnknown : v;
+}
+
+int mood_index(const std::string& name) {
+    for (size_t i = 0; i < cf::kNumMoods; ++i)
+        if (name == cf::kMoodNames[i]) return int(i);
+    return -1;
+}
+
+std::string num(double v, const char* fmt = "%.6g") {
+    if (!std::isfinite(v)) return "null";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, fmt, v);
+    return buf;
+}
+
+std::string hits_json(const cf::Catalog& cat, const std::vector<cf::SearchHit>& hits) {
+    std::string o = "{\"results\":[";
+    for (size_t i = 0; i < hits.size(); ++i) {
+        const cf::SearchHit& h = hits[i];
+        const cf::TrackMeta& t = cat.tracks()[h.track];
+        if (i) o += ",";
+        o += "{\"rank\":" + std::to_string(i + 1) + ",\"id\":" + cf::json_quote(h.id) + ",\"path\":" + cf::json_quote(t.path) +
+             ",\"title\":" + cf::json_quote(t.title) + ",\"artist\":" + cf::json_quote(t.artist) + ",\"composer\":" + cf::json_quote(t.composer) +
+             ",\"source\":" + cf::json_quote(t.source) + ",\"license\":" + cf::json_quote(t.license) +
+             ",\"license_kind\":" + cf::json_quote(cf::license_kind(t.license)) + ",\"attribution\":" + cf::json_quote(t.attribution) +
+             ",\"preview\":" + cf::json_quote(t.preview) + ",\"score\":" + num(h.score) + ",\"bpm\":" + num(t.bpm, "%.1f") +
+             ",\"duration_s\":" + num(t.duration_s, "%.2f") + ",\"loudness_lufs\":" + num(t.loudness_lufs, "%.1f") + ",\"top_tags\":[";
+        for (size_t j = 0; j < t.top_tags.size(); ++j)
+            o += (j ? "," : "") + std::string("[") + cf::json_quote(t.top_tags[j].label) + "," + num(t.top_tags[j].prob, "%.3f") + "]";
+        o += "],\"moods\":{";
+        for (size_t m = 0; m < cf::kNumMoods; ++m) o += (m ? "," : "") + cf::json_quote(cf::kMoodNames[m]) + ":" + num(t.moods[m], "%.3f");
+        o += "},\"shared_tags\":[";
+        for (size_t j = 0; j < h.shared_tags.size(); ++j) o += (j ? "," : "") + cf::json_quote(h.shared_tags[j]);
+        o += "],\"shared_moods\":[";
+        for (size_t j = 0; j < h.shared_moods.size(); ++j) o += (j ? "," : "") + cf::json_quote(h.shared_moods[j]);
+        o += "]}";
+    }
+    return o + "]}";
+}
+
+// Search options from "key\tvalue" lines: k, bpm_min, bpm_max, duration_min_s, duration_max_s,
+// mood_min<TAB>name<TAB>v, license<TAB>kind, exact, query_tag<TAB>label<TAB>p, query_mood<TAB>name<TAB>p.
+cf::Result<cf::SearchOptions> parse_options(const char* text) {
+    cf::SearchOptions o;
+    for (const auto& f : parse_records(text)) {
+        const std::string& key = f[0];
+        auto need = [&](size_t n) { return f.size() >= n; };
+        if (key == "k" && need(2)) {
+            const long k = std::strtol(f[1].c_str(), nullptr, 10);
+            if (k < 1 || k > 100000) return cf::Status(cf::ErrorCode::invalid_argument, "k must be in [1, 100000], got " + f[1]);
+            o.k = size_t(k);
+        } else if (key == "bpm_min" && need(2)) o.filters.bpm_min = to_float(f[1]);
+        else if (key == "bpm_max" && need(2)) o.filters.bpm_max = to_float(f[1]);
+        else if (key == "duration_min_s" && need(2)) o.filters.duration_min_s = to_float(f[1]);
+        else if (key == "duration_max_s" && need(2)) o.filters.duration_max_s = to_float(f[1]);
+        else if (key == "license" && need(2)) o.filters.license_kinds.push_back(f[1]);
+        else if (key == "exact") o.exact = true;
+        else if (key == "mood_min" && need(3)) {
+            const int m = mood_index(f[1]);
+            if (m < 0) return cf::Status(cf::ErrorCode::invalid_argument, "unknown mood '" + f[1] + "' (happy, sad, relaxed, aggressive, danceable)");
+            o.filters.mood_min[size_t(m)] = to_float(f[2]);
+        } else if (key == "query_tag" && need(3)) o.query_tags.push_back({f[1], to_float(f[2])});
+        else if (key == "query_mood" && need(3)) {
+            const int m = mood_index(f[1]);
+            if (m >= 0) o.query_moods[size_t(m)] = to_float(f[2]);
+        } else {
+            return cf::Status(cf::ErrorCode::invalid_argument, "unknown search option '" + key + "'");
+        }
+    }
+    return o;
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* cf_catalog_last_text() { return cat_state().text.c_str(); }
+
+EMSCRIPTEN_KEEPALIVE void cf_catalog_builder_new(int dim, const char* embedding_name) {
+    cat_state().builder = std::make_unique<cf::CatalogBuilder>(size_t(dim), embedding_name);
+}
+
+/// meta: "key\tvalue" lines (id, title, artist, composer, genre, source, license, attribution, path,
+/// preview, duration_s, bpm, bpm_confidence, loudness_lufs, segment_start_s, segment_duration_s),
+/// "tag\tlabel\tprob" lines (best first) and "mood\tname\tvalue" lines. Returns 0, or -1 (message in
+/// cf_catalog_last_text()).
+EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add(const char* meta, const float* embedding) {
+    CatalogState& s = cat_state();
+    if (!s.builder) return set_text("no catalog builder (cf_catalog_builder_new first)"), -1;
+    cf::TrackMeta t;
+    for (const auto& f : parse_records(meta)) {
+        const std::string& k = f[0];
+        const std::string v = f.size() > 1 ? f[1] : "";
+        if (k == "id") t.id = v;
+        else if (k == "title") t.title = v;
+        else if (k == "artist") t.artist = v;
+        else if (k == "composer") t.composer = v;
+        else if (k == "genre") t.genre = v;
+        else if (k == "source") t.source = v;
+        else if (k == "license") t.license = v;
+        else if (k == "attribution") t.attribution = v;
+        else if (k == "path") t.path = v;
+        else if (k == "preview") t.preview = v;
+        else if (k == "duration_s") t.duration_s = to_float(v);
+        else if (k == "bpm") t.bpm = to_float(v);
+        else if (k == "bpm_confidence") t.bpm_confidence = to_float(v);
+        else if (k == "loudness_lufs") t.loudness_lufs = to_float(v);
+        else if (k == "segment_start_s") t.segment_start_s = to_float(v);
+        else if (k == "segment_duration_s") t.segment_duration_s = to_float(v);
+        else if (k == "tag" && f.size() >= 3) t.top_tags.push_back({f[1], to_float(f[2])});
+        else if (k == "mood" && f.size() >= 3) {
+            const int m = mood_index(f[1]);
+            if (m >= 0) t.moods[size_t(m)] = to_float(f[2]);
+        }
+    }
+    const cf::Status st = s.builder->add_track(std::move(t), std::span<const float>(embedding, s.builder->dim()));
+    if (!st) return set_text(st.message()), -1;
+    return 0;
+}
+
+/// kind: 1 = t-SNE, 2 = PCA.
+EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_set_map(const float* xy, int n_points, int kind) {
+    CatalogState& s = cat_state();
+    if (!s.builder) return set_text("no catalog builder"), -1;
+    const cf::Status st = s.builder->set_map(std::span<const float>(xy, size_t(n_points) * 2), cf::MapKind(kind));
+    if (!st) return set_text(st.message()), -1;
+    return 0;
+}
+
+EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_write(const char* dir) {
+    CatalogState& s = cat_state();
+    if (!s.builder) return set_text("no catalog builder"), -1;
+    const cf::Status st = s.builder->write(dir, {});
+    if (!st) return set_text(st.message()), -1;
+    return 0;
+}
+
+/// t-SNE layout of n × dim floats into out_xy (n × 2). Returns 0, or -1 with the message.
+EMSCRIPTEN_KEEPALIVE int cf_tsne_2d(const float* data, int n_points, int dim, double perplexity, int n_iterations, double seed,
+                                    float* out_xy) {
+    cf::TsneOptions o;
+    o.perplexity = perplexity;
+    o.n_iterations = n_iterations;
+    o.seed = uint64_t(seed);
+    auto r = cf::tsne(data, size_t(n_points), size_t(dim), o);
+    if (!r) return set_text(r.status().message()), -1;
+    std::copy(r->begin(), r->end(), out_xy);
+    return 0;
+}
+
+/// Opens a catalog directory or .cfc file; returns a handle > 0, or -1 with the message.
+EMSCRIPTEN_KEEPALIVE int cf_catalog_open(const char* path) {
+    auto c = cf::Catalog::open(path);
+    if (!c) return set_text(c.status().message()), -1;
+    CatalogState& s = cat_state();
+    const int h = s.next_handle++;
+    s.open[h] = std::make_unique<cf::Catalog>(std::move(*c));
+    return h;
+}
+
+/// Opens catalog.cfc bytes (copied). Returns a handle > 0, or -1.
+EMSCRIPTEN_KEEPALIVE int cf_catalog_open_buffer(const uint8_t* bytes, double n_bytes, const char* name) {
+    auto c = cf::Catalog::open_memory(std::span<const uint8_t>(bytes, size_t(n_bytes)), name);
+    if (!c) return set_text(c.status().message()), -1;
+    CatalogState& s = cat_state();
+    const int h = s.next_handle++;
+    s.open[h] = std::make_unique<cf::Catalog>(std::move(*c));
+    return h;
+}
+
+EMSCRIPTEN_KEEPALIVE void cf_catalog_close(int handle) { cat_state().open.erase(handle); }
+
+EMSCRIPTEN_KEEPALIVE int cf_catalog_size(int handle) {
+    auto it = cat_state().open.find(handle);
+    return it == cat_state().open.end() ? -1 : int(it->second->size());
+}
+
+EMSCRIPTEN_KEEPALIVE int cf_catalog_dim(int handle) {
+    auto it = cat_state().open.find(handle);
+    return it == cat_state().open.end() ? -1 : int(it->second->dim());
+}
+
+/// Search by embedding (dim floats) or, when track_id is non-empty, by a catalog track. Returns
+/// {"results": [...]} in rank order, or {"error": ...}.
+EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id, const char* options) {
+    auto it = cat_state().open.find(handle);
+    if (it == cat_state().open.end()) return set_text("{\"error\":\"no such catalog handle\"}");
+    const cf::Catalog& cat = *it->second;
+    auto o = parse_options(options);
+    if (!o) return set_text("{\"error\":" + cf::json_quote(o.status().message()) + "}");
+    cf::Result<std::vector<cf::SearchHit>> hits = (track_id && *track_id)
+                                                      ? cat.search_track(track_id, *o)
+                                                      : cat.search(std::span<const float>(query, size_t(dim)), *o);
+    if (!hits) return set_text("{\"error\":" + cf::json_quote(hits.status().message()) + "}");
+    return set_text(hits_json(cat, *hits));
+}
+
+}  // extern "C"

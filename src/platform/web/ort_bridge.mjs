@@ -1,0 +1,99 @@
+// ONNX Runtime Web bridge for the cuefinder WASM core (Node and browsers).
+//
+//   import * as ort from 'onnxruntime-web';
+//   import { installOrtBridge } from './ort_bridge.mjs';
+//   const core = await createCuefinder();
+//   installOrtBridge(core, ort, { loadModel: async (name) => bytesOf(`models/${name}/model.onnx`) });
+//
+// The core calls Module.cfOrtRun(model, Float32Array, dims, outputNames) (src/platform/web/
+// ort_embedder.cpp) and gets a Promise of {name: {data, dims}}. Each model's session is created once,
+// on first use, and reused; runs on one session are queued (ORT sessions do not run concurrently).
+// Nothing leaves the device: the model bytes come from loadModel (a static file), the audio stays here.
+
+export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, onSession = null } = {}) {
+  if (typeof loadModel !== 'function') throw new Error('installOrtBridge: loadModel(name) is required');
+  const sessions = new Map();  // name -> Promise<InferenceSession>
+  const queues = new Map();    // name -> Promise (the last queued run)
+  const stats = { runs: 0, patches: 0, run_ms: 0, create_ms: 0 };
+
+  function session(name) {
+    if (!sessions.has(name)) {
+      const created = (async () => {
+        const t0 = performance.now();
+        const bytes = await loadModel(name);
+        const s = await ort.InferenceSession.create(bytes, {
+          executionProviders: ['wasm'],
+          graphOptimizationLevel: 'all',
+          ...sessionOptions,
+        });
+        stats.create_ms += performance.now() - t0;
+        if (onSession) onSession(name, s);
+        return s;
+      })();
+      // A failed load is not cached: the next run tries again (e.g. after a network error).
+      created.catch(() => sessions.delete(name));
+      sessions.set(name, created);
+    }
+    return sessions.get(name);
+  }
+
+  Module.cfOrtRun = (name, data, dims, outputs) => {
+    const previous = queues.get(name) || Promise.resolve();
+    const run = previous.catch(() => {}).then(async () => {
+      const s = await session(name);
+      const input = s.inputNames[0];
+      const t0 = performance.now();
+      const result = await s.run({ [input]: new ort.Tensor('float32', data, dims) }, outputs);
+      stats.run_ms += performance.now() - t0;
+      stats.runs += 1;
+      stats.patches += dims[0] || 0;
+      const out = {};
+      for (const o of outputs) {
+        const t = result[o];
+        if (!t) throw new Error(`model ${name} has no output "${o}" (outputs: ${s.outputNames.join(', ')})`);
+        out[o] = { data: t.data, dims: t.dims.map(Number) };
+        if (typeof t.dispose === 'function') t.dispose();
+      }
+      return out;
+    });
+    queues.set(name, run);
+    return run;
+  };
+  return { stats, session };
+}
+
+// The analysis slots: which model fills which role. Labels and the positive class come from each
+// model's manifest (models/<name>/manifest.json), so a deployment can swap a model for its own.
+// max_patches: msd sees every analysed patch (the taggram, the embedding); the other models (each a
+// full network) see 8 patches spread over them: track means then move by ~0.0035
+// (docs/benchmarks/windows.md).
+export const DEFAULT_SLOTS = [
+  { name: 'msd-musicnn-1', key: 'msd', role: 'tags', embedding: true },
+  { name: 'mtt-musicnn-1', key: 'mtt', role: 'tags', max_patches: 8 },
+  { name: 'mood_happy-musicnn-msd-2', key: 'happy', role: 'mood', max_patches: 8 },
+  { name: 'mood_sad-musicnn-msd-2', key: 'sad', role: 'mood', max_patches: 8 },
+  { name: 'mood_relaxed-musicnn-msd-2', key: 'relaxed', role: 'mood', max_patches: 8 },
+  { name: 'mood_aggressive-musicnn-msd-2', key: 'aggressive', role: 'mood', max_patches: 8 },
+  { name: 'danceability-musicnn-msd-2', key: 'danceable', role: 'mood', max_patches: 8 },
+];
+
+// Registers the slots with the core. manifests: {name: manifest object}.
+export function configureModels(Module, slots, manifests) {
+  const str = (s) => {
+    const len = Module.lengthBytesUTF8(s) + 1;
+    const p = Module._malloc(len);
+    Module.stringToUTF8(s, p, len);
+    return p;
+  };
+  Module._cf_models_clear();
+  for (const slot of slots) {
+    const m = manifests[slot.name];
+    if (!m) throw new Error(`model ${slot.name}: no manifest`);
+    const labels = m.labels || [];
+    const positive = slot.role === 'mood' ? (m.positive_index ?? 0) : 0;
+    const ptrs = [str(slot.name), str(slot.key), str(labels.join('\n'))];
+    Module._cf_model_add(ptrs[0], ptrs[1], slot.role === 'mood' ? 1 : 0, ptrs[2], positive, slot.embedding ? 1 : 0,
+      slot.max_patches || 0);
+    ptrs.forEach((p) => Module._free(p));
+  }
+}

@@ -1,0 +1,119 @@
+// The Embedder for Node and browsers: ONNX Runtime Web, owned by JavaScript (ort_bridge.js).
+//
+// C++ → JS: cf_js_ort_run() copies the input out of the WASM heap (a slice, so memory growth cannot
+// invalidate it) and calls Module.cfOrtRun(model, data, dims, outputNames) → Promise. ORT runs in its
+// own WebAssembly instance (threads when the page is cross-origin isolated), so this module's thread
+// never blocks. JS → C++: when the promise settles, JS copies each output into a malloc'ed buffer
+// and calls cf_ort_output() per output, then cf_ort_done() once, from the event loop.
+#include <emscripten.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "platform/embedder.h"
+
+namespace {
+
+struct Pending {
+    cf::ModelCallback done;
+    cf::ModelOutputs outputs;
+    std::string model;
+};
+
+std::map<int, Pending>& pending() {
+    static std::map<int, Pending> requests;
+    return requests;
+}
+int g_next_request = 1;
+
+}  // namespace
+
+// clang-format off
+EM_JS(int, cf_js_ort_run, (int request_id, const char* model, const float* input, int n_values,
+                           const int32_t* dims, int n_dims, const char* outputs), {
+    const name = UTF8ToString(model);
+    if (typeof Module.cfOrtRun !== 'function') return 0;
+    const data = HEAPF32.slice(input >> 2, (input >> 2) + n_values);
+    const shape = Array.from(HEAP32.subarray(dims >> 2, (dims >> 2) + n_dims));
+    const wanted = UTF8ToString(outputs).split('\n').filter((s) => s.length > 0);
+    const fail = (message) => {
+        const len = lengthBytesUTF8(message) + 1;
+        const p = _malloc(len);
+        stringToUTF8(message, p, len);
+        _cf_ort_done(request_id, p);
+        _free(p);
+    };
+    Module.cfOrtRun(name, data, shape, wanted).then((result) => {
+        for (const out of wanted) {
+            const t = result[out];
+            if (!t) { fail('no output "' + out + '"'); return; }
+            const values = t.data;
+            const p = _malloc(Math.max(4, values.length * 4));
+            HEAPF32.set(values, p >> 2);
+            const sp = _malloc(Math.max(4, t.dims.length * 4));
+            HEAP32.set(t.dims.map(Number), sp >> 2);
+            const len = lengthBytesUTF8(out) + 1;
+            const np = _malloc(len);
+            stringToUTF8(out, np, len);
+            _cf_ort_output(request_id, np, p, values.length, sp, t.dims.length);
+            _free(np); _free(sp); _free(p);
+        }
+        _cf_ort_done(request_id, 0);
+    }, (err) => fail(String((err && err.message) || err)));
+    return 1;
+});
+// clang-format on
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void cf_ort_output(int request_id, const char* name, const float* values, int n_values,
+                                        const int32_t* dims, int n_dims) {
+    auto it = pending().find(request_id);
+    if (it == pending().end()) return;
+    cf::ModelTensor t;
+    t.values.assign(values, values + n_values);
+    t.shape.assign(dims, dims + n_dims);
+    it->second.outputs[name] = std::move(t);
+}
+
+EMSCRIPTEN_KEEPALIVE void cf_ort_done(int request_id, const char* error) {
+    auto it = pending().find(request_id);
+    if (it == pending().end()) return;
+    Pending p = std::move(it->second);
+    pending().erase(it);
+    if (error) p.done(cf::Status(cf::ErrorCode::io, "model " + p.model + ": ONNX Runtime: " + error));
+    else p.done(std::move(p.outputs));
+}
+
+}  // extern "C"
+
+namespace cf::platform {
+
+namespace {
+
+class OrtWebEmbedder final : public Embedder {
+public:
+    void run(ModelRequest request, ModelCallback done) override {
+        const int id = g_next_request++;
+        std::vector<int32_t> dims(request.input_shape.begin(), request.input_shape.end());
+        std::string outputs;
+        for (const auto& o : request.outputs) outputs += o + "\n";
+        pending()[id] = Pending{std::move(done), {}, request.model};
+        if (!cf_js_ort_run(id, request.model.c_str(), request.input.data(), int(request.input.size()), dims.data(), int(dims.size()),
+                           outputs.c_str())) {
+            Pending p = std::move(pending()[id]);
+            pending().erase(id);
+            p.done(Status(ErrorCode::unsupported_format,
+                          "model " + request.model + ": no ONNX Runtime bridge installed (Module.cfOrtRun is not set; see src/platform/web/ort_bridge.js)"));
+        }
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Embedder> make_embedder() { return std::make_unique<OrtWebEmbedder>(); }
+bool embedder_available() { return true; }
+
+}  // namespace cf::platform

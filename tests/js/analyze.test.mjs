@@ -1,0 +1,108 @@
+// ./cuefinder analyze end to end: the WASM core in Node + ONNX Runtime Web on the converted models,
+// against the golden TF.js outputs (../shared/golden, made by essentia.js + tfjs msd-musicnn-1).
+//
+// Tolerances:
+//  - from the golden 16 kHz signals: per-patch msd outputs within 1e-4 of tfjs (our features match
+//    essentia.js to ~1e-5, which moves sigmoids by ~1e-6 and the embedding by ~2e-5; ORT vs tfjs adds ~1e-5).
+//  - from the golden MP3s: track means within 0.02 and the same top-5. Our decoder + libsamplerate
+//    (best) differ from ffmpeg + soxr: per patch up to ~0.035 on the 22.05 kHz clip, means 0.011.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const golden = path.resolve(root, '../shared/golden');
+const cli = path.join(root, 'tools/cli/analyze.mjs');
+const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+
+function f32(file) {
+  const b = fs.readFileSync(file);
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+}
+
+function floatWav(samples, rate) {
+  const n = samples.length;
+  const b = Buffer.alloc(44 + n * 4);
+  b.write('RIFF', 0); b.writeUInt32LE(36 + n * 4, 4); b.write('WAVEfmt ', 8); b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(3, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(rate, 24); b.writeUInt32LE(rate * 4, 28);
+  b.writeUInt16LE(4, 32); b.writeUInt16LE(32, 34); b.write('data', 36); b.writeUInt32LE(n * 4, 40);
+  Buffer.from(samples.buffer, samples.byteOffset, n * 4).copy(b, 44);
+  return b;
+}
+
+function analyze(args) {
+  const r = spawnSync(process.execPath, [cli, '--json', '--module', moduleFile, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const lines = r.stdout.split('\n').filter((l) => l.trim().length > 0).map((l) => JSON.parse(l));
+  return { status: r.status, results: lines, stderr: r.stderr };
+}
+
+const ready = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models/msd-musicnn-1/manifest.json'));
+const opts = { skip: ready ? false : `needs ${moduleFile} and models/ (./cuefinder build wasm-release cuefinder_node)` };
+
+test('from the golden 16 kHz signals, per-patch msd outputs match tfjs within 1e-4', opts, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-analyze-'));
+  const files = [];
+  for (const id of ['trwjazw', 'joram']) {
+    const file = path.join(dir, `${id}.wav`);
+    fs.writeFileSync(file, floatWav(f32(path.join(golden, `${id}.signal.f32`)), 16000));
+    files.push(file);
+  }
+  const { status, results, stderr } = analyze(['--full', '--only', 'msd', '--precise', '--patch-embeddings', '--no-curves', ...files]);
+  assert.equal(status, 0, stderr);
+  assert.equal(results.length, 2);
+  for (const [i, id] of ['trwjazw', 'joram'].entries()) {
+    const r = results[i];
+    const sig = f32(path.join(golden, `${id}.msd_sigmoid.f32`));
+    const emb = f32(path.join(golden, `${id}.msd_embedding.f32`));
+    const P = sig.length / 50;
+    assert.equal(r.taggram.values.length, P, `${id}: patch count`);
+    let maxSig = 0, maxEmb = 0;
+    for (let p = 0; p < P; p++) {
+      for (let j = 0; j < 50; j++) maxSig = Math.max(maxSig, Math.abs(r.taggram.values[p][j] - sig[p * 50 + j]));
+      for (let j = 0; j < 200; j++) maxEmb = Math.max(maxEmb, Math.abs(r.embedding.per_patch[p * 200 + j] - emb[p * 200 + j]));
+    }
+    assert.ok(maxSig <= 1e-4, `${id}: sigmoid max |d| ${maxSig}`);
+    assert.ok(maxEmb <= 1e-4 * 8, `${id}: embedding max |d| ${maxEmb} (values up to ~8: relative 1e-4)`);
+  }
+});
+
+test('from the golden MP3s: msd means within 0.02 of tfjs, same top-5; all documented keys', opts, () => {
+  const mp3s = { trwjazw: 'TRWJAZW128F42760DD_test.mp3', joram: 'joram-moments_of_clarity-08-solipsism-59-88.mp3' };
+  const labels = JSON.parse(fs.readFileSync(path.join(golden, 'msd_tags.json'), 'utf8'));
+  const { status, results, stderr } = analyze(Object.values(mp3s).map((f) => path.join(golden, 'source', f)));
+  assert.equal(status, 0, stderr);
+  for (const [i, id] of Object.keys(mp3s).entries()) {
+    const r = results[i];
+    for (const key of ['file', 'duration_s', 'tags', 'moods', 'embedding', 'bpm', 'bpm_confidence', 'beats_s', 'loudness_lufs', 'taggram'])
+      assert.ok(key in r, `${id}: missing ${key}`);
+    assert.equal(Object.keys(r.tags.msd).length, 50);
+    assert.equal(Object.keys(r.tags.mtt).length, 50);
+    assert.deepEqual(Object.keys(r.moods).sort(), ['aggressive', 'danceable', 'happy', 'relaxed', 'sad']);
+    assert.equal(r.embedding.dim, 200);
+    assert.equal(r.embedding.values.length, 200);
+    const mean = f32(path.join(golden, `${id}.msd_sigmoid_mean.f32`));
+    let maxd = 0;
+    labels.forEach((l, j) => { maxd = Math.max(maxd, Math.abs(r.tags.msd[l] - mean[j])); });
+    assert.ok(maxd <= 0.02, `${id}: max |mean d| ${maxd}`);
+    const top5 = (pairs) => pairs.sort((a, b) => b[1] - a[1]).slice(0, 5).map((p) => p[0]).sort();
+    assert.deepEqual(top5(Object.entries(r.tags.msd)), top5(labels.map((l, j) => [l, mean[j]])), `${id}: top-5`);
+    for (const v of Object.values(r.moods)) assert.ok(v >= 0 && v <= 1);
+    assert.ok(Number.isFinite(r.loudness_lufs) && r.loudness_lufs < 0 && r.loudness_lufs > -40, `loudness ${r.loudness_lufs}`);
+  }
+});
+
+test('a bad file gets an error naming it and exit status 1; the other files are still analysed', opts, () => {
+  const good = path.join(root, 'tests/data/audio/vorbis_q2_44k_stereo_3s.ogg');
+  const bad = path.join(root, 'tests/data/audio/bad_text.txt');
+  const { status, results } = analyze(['--only', 'msd', '--no-taggram', bad, good, '/nonexistent/x.mp3']);
+  assert.equal(status, 1);
+  assert.equal(results.length, 3);
+  assert.match(results[0].error, /bad_text\.txt/);
+  assert.equal(results[0].code, 'unsupported_format');
+  assert.ok(!results[1].error && results[1].embedding.dim === 200, JSON.stringify(results[1]).slice(0, 200));
+  assert.equal(results[2].code, 'not_found');
+});

@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+// ./cuefinder analyze FILE... [--json] — the WASM core in Node, models in ONNX Runtime Web.
+//
+//   --json              one JSON object per file, one per line (analysis_json.h documents the keys)
+//   --full              analyse every track completely (no windows for long tracks)
+//   --windows N         long tracks: N windows (default 16, docs/benchmarks/windows.md)
+//   --window-patches W  patches (of ~3 s) per window (default 1)
+//   --max-full-s S      tracks up to S seconds are analysed completely (default 360)
+//   --resample Q        resampler quality: fast, medium (default, as Essentia's MonoLoader), best
+//   --threads N         ONNX Runtime threads (default: 2 when threads are available, else 1)
+//   --no-taggram --no-curves --patch-embeddings --precise   trim or extend the JSON (--precise: the
+//                       taggram with float precision, for parity tests)
+//   --max-patches KEY=N,...  a model sees at most N patches, spread over the track (0 = all)
+//   --mood-patches N    the same for the five mood/danceability models
+//   --only KEY,...      run only these model slots (msd, mtt, happy, sad, relaxed, aggressive, danceable)
+//   --models DIR        model folder (default: models/ of this checkout)
+//   --module FILE       the cuefinder_node.js build to use
+// Files that cannot be analysed print an error (JSON: {"file", "error", "code"}) and make the exit
+// status 1; the other files are still analysed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+export function parseArgs(argv) {
+  const o = { files: [], json: false, full: false, windows: -1, maxFullS: -1, threads: 0, taggram: true, curves: true,
+    patchEmbeddings: false, models: path.join(root, 'models'), module: process.env.CF_NODE_MODULE ||
+      path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js'), quiet: false, batch: -1, precise: false, only: null, windowPatches: -1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--full') o.full = true;
+    else if (a === '--windows') o.windows = parseInt(value(), 10);
+    else if (a === '--window-patches') o.windowPatches = parseInt(value(), 10);
+    else if (a === '--max-full-s') o.maxFullS = parseFloat(value());
+    else if (a === '--threads') o.threads = parseInt(value(), 10);
+    else if (a === '--batch') o.batch = parseInt(value(), 10);
+    else if (a === '--no-taggram') o.taggram = false;
+    else if (a === '--no-curves') o.curves = false;
+    else if (a === '--patch-embeddings') o.patchEmbeddings = true;
+    else if (a === '--models') o.models = value();
+    else if (a === '--module') o.module = value();
+    else if (a === '--quiet') o.quiet = true;
+    else if (a === '--precise') o.precise = true;
+    else if (a === '--resample') o.resample = value();
+    else if (a === '--max-patches') {
+      o.maxPatches = o.maxPatches || {};
+      for (const kv of value().split(',')) {
+        const [k, v] = kv.split('=');
+        const n = parseInt(v, 10);
+        if (!k || !(n >= 0)) throw new Error(`--max-patches: expected KEY=N[,KEY=N...], got ${kv}`);
+        o.maxPatches[k.trim()] = n;
+      }
+    } else if (a === '--mood-patches') {
+      const n = parseInt(value(), 10);
+      if (!(n >= 0)) throw new Error('--mood-patches needs a number >= 0');
+      o.maxPatches = { ...(o.maxPatches || {}), happy: n, sad: n, relaxed: n, aggressive: n, danceable: n };
+    }
+    else if (a === '--only') o.only = value().split(',').map((k) => k.trim()).filter(Boolean);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else o.files.push(a);
+  }
+  return o;
+}
+
+export function readManifests(dir, slots) {
+  const manifests = {};
+  for (const s of slots) {
+    const file = path.join(dir, s.name, 'manifest.json');
+    if (!fs.existsSync(file)) throw new Error(`model ${s.name}: ${file} not found (run: bash tools/convert/convert_models.sh)`);
+    manifests[s.name] = JSON.parse(fs.readFileSync(file, 'utf8'));
+  }
+  return manifests;
+}
+
+// Loads the core and ONNX Runtime Web once; returns an analyze(file) function.
+export async function createAnalyzer(opts) {
+  const { installOrtBridge, configureModels, DEFAULT_SLOTS } = await import(path.join(root, 'src/platform/web/ort_bridge.mjs'));
+  const ort = await import('onnxruntime-web');
+  const threads = opts.threads > 0 ? opts.threads : 2;
+  ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
+  if (!fs.existsSync(opts.module)) throw new Error(`${opts.module} not found (build it: ./cuefinder build wasm-release cuefinder_node)`);
+  const require = createRequire(import.meta.url);
+  const createCuefinder = require(opts.module);
+  const core = await createCuefinder();
+  let slots = DEFAULT_SLOTS;
+  if (opts.only) {
+    const unknown = opts.only.filter((k) => !DEFAULT_SLOTS.some((s) => s.key === k));
+    if (unknown.length) throw new Error(`--only: unknown slot(s) ${unknown.join(', ')} (known: ${DEFAULT_SLOTS.map((s) => s.key).join(', ')})`);
+    slots = DEFAULT_SLOTS.filter((s) => opts.only.includes(s.key));
+  }
+  const manifests = readManifests(opts.models, slots);
+  const bridge = installOrtBridge(core, ort, {
+    loadModel: async (name) => new Uint8Array(fs.readFileSync(path.join(opts.models, name, manifests[name].file || 'model.onnx'))),
+  });
+  if (opts.maxPatches) {
+    const unknown = Object.keys(opts.maxPatches).filter((k) => !DEFAULT_SLOTS.some((s) => s.key === k));
+    if (unknown.length) throw new Error(`--max-patches: unknown slot(s) ${unknown.join(', ')}`);
+    slots = slots.map((s) => (s.key in opts.maxPatches ? { ...s, max_patches: opts.maxPatches[s.key] } : s));
+  }
+  configureModels(core, slots, manifests);
+  const quality = { fast: 0, medium: 1, best: 2 }[opts.resample ?? ''] ?? -1;
+  if (opts.resample && quality < 0) throw new Error(`--resample: fast, medium or best (got ${opts.resample})`);
+  if (opts.full || opts.windows >= 0 || opts.maxFullS >= 0 || opts.batch > 0 || quality >= 0 || opts.windowPatches >= 0) {
+    const rc = core._cf_options_set(opts.full ? 1e9 : opts.maxFullS, opts.windows, opts.windowPatches, opts.batch, -1, -1, quality);
+    if (rc !== 0) throw new Error(core.UTF8ToString(core._cf_last_text()));
+  }
+  const str = (s) => {
+    const len = core.lengthBytesUTF8(s) + 1;
+    const p = core._malloc(len);
+    core.stringToUTF8(s, p, len);
+    return p;
+  };
+  async function analyze(file, onProgress) {
+    const p = str(file);
+    let st = core._cf_analysis_start(p);
+    core._free(p);
+    while (st === 1 || st === 2) {
+      if (st === 1) st = core._cf_analysis_step(25);
+      if (onProgress) onProgress(core._cf_analysis_progress(), core.UTF8ToString(core._cf_analysis_stage()));
+      // Let the event loop deliver ONNX Runtime's results.
+      await new Promise((r) => setTimeout(r, st === 2 ? 3 : 0));
+      if (st === 2) st = core._cf_analysis_step(0);
+    }
+    return JSON.parse(core.UTF8ToString(core._cf_analysis_json(opts.taggram ? 1 : 0, opts.patchEmbeddings ? 1 : 0, opts.curves ? 1 : 0, opts.precise ? 1 : 0)));
+  }
+  return { analyze, core, ort, bridge, manifests };
+}
+
+function top(obj, n) {
+  return Object.entries(obj || {}).sort((a, b) => b[1] - a[1]).slice(0, n);
+}
+
+export function summary(r) {
+  if (r.error) return `${r.file}: error: ${r.error}`;
+  const mmss = (s) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+  const lines = [`${r.file}`,
+    `  duration ${mmss(r.duration_s)}  ${r.codec} ${r.sample_rate_hz} Hz ${r.channels} ch  ` +
+      (r.complete ? 'analysed completely' : `analysed in ${r.windows.length} windows`) + `  (${r.n_patches} patches)`,
+    `  tempo ${r.bpm ? r.bpm.toFixed(1) + ' BPM' : 'none'} (confidence ${(r.bpm_confidence ?? 0).toFixed(2)}, ${r.beats_s.length} beats)` +
+      `  loudness ${r.loudness_lufs == null ? 'silent' : r.loudness_lufs.toFixed(1) + ' LUFS'}`];
+  for (const [k, v] of Object.entries(r.tags || {}))
+    lines.push(`  ${k.padEnd(4)} ` + top(v, 5).map(([t, p]) => `${t} ${(p * 100).toFixed(0)}%`).join(', '));
+  lines.push('  moods ' + Object.entries(r.moods || {}).map(([k, p]) => `${k} ${(p * 100).toFixed(0)}%`).join(', '));
+  return lines.join('\n');
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`cuefinder analyze: ${e.message}`);
+    process.exit(2);
+  }
+  if (opts.files.length === 0) {
+    console.error('usage: ./cuefinder analyze FILE... [--json] [--full] [--windows N] [--threads N]');
+    process.exit(2);
+  }
+  let analyzer;
+  try {
+    analyzer = await createAnalyzer(opts);
+  } catch (e) {
+    console.error(`cuefinder analyze: ${e.message}`);
+    process.exit(1);
+  }
+  const tty = process.stderr.isTTY && !opts.quiet;
+  let failed = 0;
+  for (const file of opts.files) {
+    const t0 = performance.now();
+    let shown = false;
+    const progress = (f, stage) => {
+      if (!tty || performance.now() - t0 < 500) return;
+      shown = true;
+      const width = 30, done = Math.round(f * width);
+      process.stderr.write(`\r${path.basename(file).slice(0, 40)} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${(f * 100).toFixed(0).padStart(3)}% ${stage}   `);
+    };
+    const r = await analyzer.analyze(file, progress);
+    if (shown) process.stderr.write('\r\x1b[K');
+    if (r.error) failed++;
+    r.elapsed_s = +((performance.now() - t0) / 1000).toFixed(3);
+    if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
+    else if (r.error) console.error(summary(r));
+    else console.log(summary(r));
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
