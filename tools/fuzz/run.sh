@@ -29,11 +29,12 @@ seed_globs() {
     fuzz_audio_flac) echo "*.flac" ;;
     fuzz_audio_vorbis) echo "*.ogg *.oga" ;;
     fuzz_audio_opus) echo "*.opus" ;;
+    fuzz_catalog) echo "../catalog/*.cfc" ;;
   esac
 }
 
 failed=()
-for target in fuzz_audio_reader fuzz_audio_wav fuzz_audio_mp3 fuzz_audio_flac fuzz_audio_vorbis fuzz_audio_opus; do
+for target in fuzz_audio_reader fuzz_audio_wav fuzz_audio_mp3 fuzz_audio_flac fuzz_audio_vorbis fuzz_audio_opus fuzz_catalog; do
   mkdir -p "$work/$target/corpus" "$work/$target/seeds" "$work/$target/artifacts"
   (cd "$data" && for g in $(seed_globs "$target"); do for f in $g; do
      [ -f "$f" ] && [ "$f" != README.md ] && cp "$f" "$work/$target/seeds/"; done; done)

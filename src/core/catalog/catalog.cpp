@@ -1,0 +1,524 @@
+#include "core/catalog/catalog.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <sys/stat.h>
+#include <unordered_set>
+
+#include "core/catalog/container.h"
+#include "core/index/kernels.h"
+
+namespace cf {
+
+namespace {
+
+constexpr size_t kMaxTags = 64;          // per track, checked when reading
+
+bool all_finite(const float* x, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i])) return false;
+    return true;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
+
+template <class T>
+bool read_array(PayloadReader& r, std::vector<T>& out, uint64_t count) {
+    std::span<const uint8_t> v;
+    if (!r.view(v, count, sizeof(T))) return false;
+    out.resize(size_t(count));
+    if (count) std::memcpy(out.data(), v.data(), v.size());
+    return true;
+}
+
+void json_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); out += b; }
+                else out += char(c);
+        }
+    }
+    out += '"';
+}
+
+void json_number(std::string& out, float v) {
+    if (!std::isfinite(v)) { out += "null"; return; }
+    char b[32];
+    std::snprintf(b, sizeof b, "%.6g", double(v));
+    out += b;
+}
+
+void write_meta(PayloadWriter& w, const TrackMeta& t) {
+    for (const std::string* s : {&t.id, &t.title, &t.artist, &t.composer, &t.genre, &t.source, &t.license,
+                                 &t.attribution, &t.path, &t.preview})
+        w.str(*s);
+    for (float v : {t.duration_s, t.bpm, t.bpm_confidence, t.loudness_lufs, t.segment_start_s, t.segment_duration_s})
+        w.f32(v);
+    for (float m : t.moods) w.f32(m);
+    w.u32(uint32_t(t.top_tags.size()));
+    for (const TagScore& tag : t.top_tags) { w.str(tag.label); w.f32(tag.prob); }
+}
+
+bool read_meta(PayloadReader& r, TrackMeta& t) {
+    for (std::string* s : {&t.id, &t.title, &t.artist, &t.composer, &t.genre, &t.source, &t.license,
+                           &t.attribution, &t.path, &t.preview})
+        if (!r.str(*s, 1 << 16)) return false;
+    for (float* v : {&t.duration_s, &t.bpm, &t.bpm_confidence, &t.loudness_lufs, &t.segment_start_s,
+                     &t.segment_duration_s})
+        if (!r.f32(*v)) return false;
+    for (float& m : t.moods) if (!r.f32(m)) return false;
+    uint32_t n_tags = 0;
+    if (!r.u32(n_tags)) return false;
+    if (n_tags > kMaxTags) return r.fail("track " + t.id + " has " + std::to_string(n_tags) + " tags (max 64)");
+    t.top_tags.resize(n_tags);
+    for (TagScore& tag : t.top_tags)
+        if (!r.str(tag.label, 256) || !r.f32(tag.prob)) return false;
+    return true;
+}
+
+}  // namespace
+
+std::string license_kind(std::string_view license) {
+    const std::string l = lower(license);
+    if (l.empty()) return "other";
+    if (contains(l, "cc0") || contains(l, "public domain") || contains(l, "public-domain") || contains(l, "unlicense"))
+        return "public-domain";
+    if (contains(l, "lgpl") || contains(l, "lesser general")) return "lgpl";
+    if (contains(l, "gpl") || contains(l, "general public")) return "gpl";
+    const bool cc = contains(l, "cc-") || contains(l, "cc ") || contains(l, "creative commons");
+    if (cc || contains(l, "attribution")) {
+        if (contains(l, "-nc") || contains(l, "noncommercial") || contains(l, "non-commercial"))
+            return "cc-by-nc";
+        if (contains(l, "-sa") || contains(l, "sharealike") || contains(l, "share-alike") || contains(l, "share alike"))
+            return "cc-by-sa";
+        return "cc-by";
+    }
+    if (contains(l, "artistic")) return "artistic";
+    if (contains(l, "mit") || contains(l, "bsd") || contains(l, "expat") || contains(l, "zlib")) return "mit-bsd";
+    return "other";
+}
+
+// ---- Builder -------------------------------------------------------------------------------------
+CatalogBuilder::CatalogBuilder(size_t dim, std::string embedding_name)
+    : dim_(dim), embedding_name_(std::move(embedding_name)) {
+    CF_ASSERT(dim > 0);
+}
+
+Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embedding) {
+    const std::string who = "track \"" + meta.id + "\"";
+    if (meta.id.empty()) return Status(ErrorCode::invalid_argument, "catalog: a track has an empty id");
+    for (const TrackMeta& t : tracks_)
+        if (t.id == meta.id) return Status(ErrorCode::invalid_argument, "catalog: " + who + " added twice");
+    if (embedding.size() != dim_)
+        return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding has " +
+                                                       std::to_string(embedding.size()) + " values, expected " +
+                                                       std::to_string(dim_));
+    if (!all_finite(embedding.data(), embedding.size()))
+        return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding has NaN/Inf values");
+    std::vector<float> e(embedding.begin(), embedding.end());
+    if (index::normalize_l2(e.data(), dim_) == 0.0f)
+        return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding is all zeros");
+    if (meta.top_tags.size() > kMaxTags) meta.top_tags.resize(kMaxTags);
+    tracks_.push_back(std::move(meta));
+    embeddings_.insert(embeddings_.end(), e.begin(), e.end());
+    return Status::ok();
+}
+
+Status CatalogBuilder::set_map(std::span<const float> xy, MapKind kind) {
+    if (xy.size() != tracks_.size() * 2)
+        return Status(ErrorCode::invalid_argument, "catalog: map has " + std::to_string(xy.size()) +
+                                                       " values, expected 2 × " + std::to_string(tracks_.size()));
+    if (!all_finite(xy.data(), xy.size()))
+        return Status(ErrorCode::invalid_argument, "catalog: map has NaN/Inf coordinates");
+    map_xy_.assign(xy.begin(), xy.end());
+    map_kind_ = kind;
+    return Status::ok();
+}
+
+std::vector<float> CatalogBuilder::map_or_pca() const {
+    if (map_xy_.size() == tracks_.size() * 2 && map_kind_ != MapKind::none) return map_xy_;
+    return index::pca_2d(embeddings_.data(), tracks_.size(), dim_);
+}
+
+Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& options) const {
+    const size_t n = tracks_.size();
+    if (n == 0) return Status(ErrorCode::invalid_argument, "catalog: no tracks to build a catalog from");
+    ContainerWriter cw;
+    const bool have_map = map_xy_.size() == n * 2 && map_kind_ != MapKind::none;
+    {
+        PayloadWriter w;
+        w.u32(uint32_t(n));
+        w.u32(uint32_t(dim_));
+        w.u32(uint32_t(kNumMoods));
+        w.u32(uint32_t(have_map ? map_kind_ : MapKind::pca));
+        w.str(embedding_name_);
+        cw.add_section("INFO", std::move(w.bytes()));
+    }
+    {
+        PayloadWriter w;
+        for (const TrackMeta& t : tracks_) write_meta(w, t);
+        cw.add_section("META", std::move(w.bytes()));
+    }
+    if (options.store_float) {
+        PayloadWriter w;
+        w.u32(uint32_t(n));
+        w.u32(uint32_t(dim_));
+        w.align(16);
+        w.raw(embeddings_.data(), embeddings_.size() * 4);
+        cw.add_section("EF32", std::move(w.bytes()));
+    }
+    const index::ScalarQuantizer8 sq = index::ScalarQuantizer8::train(embeddings_.data(), n, dim_);
+    {
+        PayloadWriter w;
+        w.u32(uint32_t(dim_));
+        w.align(16);
+        w.raw(sq.scale.data(), dim_ * 4);
+        w.raw(sq.offset.data(), dim_ * 4);
+        cw.add_section("SQ8P", std::move(w.bytes()));
+    }
+    {
+        const std::vector<int8_t> codes = sq.encode_all(embeddings_.data(), n);
+        PayloadWriter w;
+        w.u32(uint32_t(n));
+        w.u32(uint32_t(dim_));
+        w.align(16);
+        w.raw(codes.data(), codes.size());
+        cw.add_section("SQ8C", std::move(w.bytes()));
+    }
+    {
+        const std::vector<float> xy = map_or_pca();
+        PayloadWriter w;
+        w.u32(uint32_t(n));
+        w.u32(0);
+        w.raw(xy.data(), xy.size() * 4);
+        cw.add_section("MAP2", std::move(w.bytes()));
+    }
+    if (n >= options.ivf_min_tracks) {
+        const index::IvfPqIndex ix = index::IvfPqIndex::build(embeddings_.data(), n, dim_, options.ivf);
+        ix.write(cw);
+    }
+    return cw.finish();
+}
+
+std::string CatalogBuilder::build_json() const {
+    const std::vector<float> xy = map_or_pca();
+    const bool have_map = map_xy_.size() == tracks_.size() * 2 && map_kind_ != MapKind::none;
+    std::string o = "{\"format\":\"cuefinder-catalog\",\"version\":" + std::to_string(kContainerVersion) +
+                    ",\"n_tracks\":" + std::to_string(tracks_.size()) + ",\"dim\":" + std::to_string(dim_) +
+                    ",\"embedding\":";
+    json_string(o, embedding_name_);
+    o += ",\"map_kind\":";
+    json_string(o, have_map ? (map_kind_ == MapKind::tsne ? "tsne" : "pca") : "pca");
+    o += ",\"moods\":[\"happy\",\"sad\",\"relaxed\",\"aggressive\",\"danceable\"],\"tracks\":[\n";
+    for (size_t i = 0; i < tracks_.size(); ++i) {
+        const TrackMeta& t = tracks_[i];
+        o += i ? ",\n{" : "{";
+        const std::pair<const char*, const std::string*> strs[] = {
+            {"id", &t.id}, {"title", &t.title}, {"artist", &t.artist}, {"composer", &t.composer},
+            {"genre", &t.genre}, {"source", &t.source}, {"license", &t.license},
+            {"attribution", &t.attribution}, {"path", &t.path}, {"preview", &t.preview}};
+        bool first = true;
+        for (const auto& [key, val] : strs) {
+            if (!first) o += ',';
+            first = false;
+            json_string(o, key);
+            o += ':';
+            json_string(o, *val);
+        }
+        o += ",\"license_kind\":";
+        json_string(o, license_kind(t.license));
+        const std::pair<const char*, float> nums[] = {
+            {"duration_s", t.duration_s}, {"bpm", t.bpm}, {"bpm_confidence", t.bpm_confidence},
+            {"loudness_lufs", t.loudness_lufs}, {"segment_start_s", t.segment_start_s},
+            {"segment_duration_s", t.segment_duration_s}, {"x", xy[i * 2]}, {"y", xy[i * 2 + 1]}};
+        for (const auto& [key, val] : nums) {
+            o += ',';
+            json_string(o, key);
+            o += ':';
+            json_number(o, val);
+        }
+        o += ",\"moods\":[";
+        for (size_t m = 0; m < kNumMoods; ++m) { if (m) o += ','; json_number(o, t.moods[m]); }
+        o += "],\"tags\":[";
+        for (size_t k = 0; k < t.top_tags.size(); ++k) {
+            if (k) o += ',';
+            o += '[';
+            json_string(o, t.top_tags[k].label);
+            o += ',';
+            json_number(o, t.top_tags[k].prob);
+            o += ']';
+        }
+        o += "]}";
+    }
+    o += "\n]}\n";
+    return o;
+}
+
+Status CatalogBuilder::write(const std::string& dir, const CatalogBuildOptions& options) const {
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) {
+        if (::mkdir(dir.c_str(), 0755) != 0) return Status(ErrorCode::io, dir + ": cannot create the directory");
+    } else if (!S_ISDIR(st.st_mode)) {
+        return Status(ErrorCode::io, dir + ": exists and is not a directory");
+    }
+    auto bytes = build(options);
+    if (!bytes) return bytes.status();
+    const std::string cfc = dir + "/catalog.cfc", json = dir + "/catalog.json";
+    std::FILE* f = std::fopen(cfc.c_str(), "wb");
+    if (!f) return Status(ErrorCode::io, cfc + ": cannot open for writing");
+    bool ok = std::fwrite(bytes->data(), 1, bytes->size(), f) == bytes->size();
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok) return Status(ErrorCode::io, cfc + ": write failed");
+    const std::string text = build_json();
+    f = std::fopen(json.c_str(), "wb");
+    if (!f) return Status(ErrorCode::io, json + ": cannot open for writing");
+    ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok) return Status(ErrorCode::io, json + ": write failed");
+    return Status::ok();
+}
+
+// ---- Catalog: reading ----------------------------------------------------------------------------
+Result<Catalog> Catalog::open(const std::string& path) {
+    struct stat st;
+    std::string file = path;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) file = path + "/catalog.cfc";
+    auto bytes = read_file_bytes(file);
+    if (!bytes) return bytes.status();
+    return open_buffer(std::move(*bytes), file);
+}
+
+Result<Catalog> Catalog::open_memory(std::span<const uint8_t> bytes, const std::string& name) {
+    return open_buffer(std::vector<uint8_t>(bytes.begin(), bytes.end()), name);
+}
+
+Result<Catalog> Catalog::open_buffer(std::vector<uint8_t> bytes, const std::string& name) {
+    Catalog c;
+    c.bytes_ = std::move(bytes);
+    CF_RETURN_IF_ERROR(c.load(name));
+    c.bytes_.clear();  // everything was copied into typed arrays
+    c.bytes_.shrink_to_fit();
+    return c;
+}
+
+Status Catalog::load(const std::string& name) {
+    name_ = name;
+    auto rr = ContainerReader::parse(bytes_, name);
+    if (!rr) return rr.status();
+    const ContainerReader& r = *rr;
+
+    auto info = r.require("INFO");
+    if (!info) return info.status();
+    PayloadReader pi(*info, name + ": section INFO");
+    uint32_t n = 0, dim = 0, n_moods = 0, map_kind = 0;
+    pi.u32(n) && pi.u32(dim) && pi.u32(n_moods) && pi.u32(map_kind) && pi.str(embedding_name_, 4096);
+    if (pi.ok() && (n == 0 || dim == 0 || dim > 65536)) pi.fail("track count " + std::to_string(n) + " / dim " + std::to_string(dim) + " out of range");
+    if (pi.ok() && n_moods != kNumMoods) pi.fail("mood count " + std::to_string(n_moods) + " is not 5");
+    if (pi.ok() && map_kind > uint32_t(MapKind::pca)) pi.fail("unknown map kind " + std::to_string(map_kind));
+    CF_RETURN_IF_ERROR(pi.status());
+    dim_ = dim;
+    map_kind_ = MapKind(map_kind);
+
+    // Every section's size is checked against n and dim, and n itself against the META bytes
+    // (each record takes ≥ 88 bytes), before anything is sized by n.
+    auto meta = r.require("META");
+    if (!meta) return meta.status();
+    if (uint64_t(n) * 88 > meta->size())
+        return Status(ErrorCode::corrupt, name + ": section META (" + std::to_string(meta->size()) +
+                                              " bytes) is too small for " + std::to_string(n) + " tracks");
+    PayloadReader pm(*meta, name + ": section META");
+    tracks_.resize(n);
+    for (uint32_t i = 0; i < n && pm.ok(); ++i) read_meta(pm, tracks_[i]);
+    if (pm.ok() && pm.remaining() != 0) pm.fail(std::to_string(pm.remaining()) + " bytes left after the last track");
+    CF_RETURN_IF_ERROR(pm.status());
+    {
+        std::unordered_set<std::string_view> ids;
+        for (uint32_t i = 0; i < n; ++i)
+            if (!ids.insert(tracks_[i].id).second)
+                return Status(ErrorCode::corrupt, name + ": section META: id \"" + tracks_[i].id + "\" repeated");
+    }
+    license_kinds_.resize(n);
+    for (uint32_t i = 0; i < n; ++i) license_kinds_[i] = license_kind(tracks_[i].license);
+
+    if (auto ef = r.section("EF32")) {
+        PayloadReader p(*ef, name + ": section EF32");
+        uint32_t n2 = 0, d2 = 0;
+        p.u32(n2) && p.u32(d2) && p.align(16);
+        if (p.ok() && (n2 != n || d2 != dim)) p.fail("counts do not match INFO");
+        if (p.ok()) read_array(p, embeddings_, uint64_t(n) * dim);
+        if (p.ok() && !all_finite(embeddings_.data(), embeddings_.size())) p.fail("NaN/Inf values");
+        CF_RETURN_IF_ERROR(p.status());
+    }
+    {
+        auto sp = r.require("SQ8P");
+        if (!sp) return sp.status();
+        PayloadReader p(*sp, name + ": section SQ8P");
+        uint32_t d2 = 0;
+        p.u32(d2) && p.align(16);
+        if (p.ok() && d2 != dim) p.fail("dim does not match INFO");
+        sq_.dim = dim;
+        if (p.ok()) read_array(p, sq_.scale, dim);
+        if (p.ok()) read_array(p, sq_.offset, dim);
+        if (p.ok() && (!all_finite(sq_.scale.data(), dim) || !all_finite(sq_.offset.data(), dim))) p.fail("NaN/Inf values");
+        CF_RETURN_IF_ERROR(p.status());
+        auto sc = r.require("SQ8C");
+        if (!sc) return sc.status();
+        PayloadReader q(*sc, name + ": section SQ8C");
+        uint32_t n2 = 0;
+        q.u32(n2) && q.u32(d2) && q.align(16);
+        if (q.ok() && (n2 != n || d2 != dim)) q.fail("counts do not match INFO");
+        if (q.ok()) read_array(q, sq_codes_, uint64_t(n) * dim);
+        CF_RETURN_IF_ERROR(q.status());
+    }
+    {
+        auto mp = r.require("MAP2");
+        if (!mp) return mp.status();
+        PayloadReader p(*mp, name + ": section MAP2");
+        uint32_t n2 = 0, reserved = 0;
+        p.u32(n2) && p.u32(reserved);
+        if (p.ok() && n2 != n) p.fail("count does not match INFO");
+        if (p.ok()) read_array(p, map_xy_, uint64_t(n) * 2);
+        if (p.ok() && !all_finite(map_xy_.data(), map_xy_.size())) p.fail("NaN/Inf values");
+        CF_RETURN_IF_ERROR(p.status());
+    }
+    auto ivf = index::IvfPqIndex::read(r, n, dim, &has_ivf_);
+    if (!ivf) return ivf.status();
+    if (has_ivf_) {
+        if (!all_finite(ivf->centroids.data(), ivf->centroids.size()) ||
+            !all_finite(ivf->pq.codebook.data(), ivf->pq.codebook.size()))
+            return Status(ErrorCode::corrupt, name + ": IVF-PQ index has NaN/Inf values");
+        ivf_ = std::move(*ivf);
+    }
+    return Status::ok();
+}
+
+std::optional<uint32_t> Catalog::find(std::string_view id) const {
+    for (size_t i = 0; i < tracks_.size(); ++i)
+        if (tracks_[i].id == id) return uint32_t(i);
+    return std::nullopt;
+}
+
+std::vector<float> Catalog::embedding(uint32_t track) const {
+    CF_ASSERT(track < tracks_.size());
+    std::vector<float> e(dim_);
+    if (has_float()) std::copy_n(embeddings_.data() + size_t(track) * dim_, dim_, e.data());
+    else sq_.decode(sq_codes_.data() + size_t(track) * dim_, e.data());
+    return e;
+}
+
+// ---- Catalog: search -----------------------------------------------------------------------------
+bool SearchFilters::active() const {
+    if (bpm_min || bpm_max || duration_min_s || duration_max_s || !license_kinds.empty()) return true;
+    for (const auto& m : mood_min) if (m) return true;
+    return false;
+}
+
+bool Catalog::passes(uint32_t track, const SearchFilters& f) const {
+    const TrackMeta& t = tracks_[track];
+    // NaN compares false, so an unknown value fails every set bound.
+    if (f.bpm_min && !(t.bpm >= *f.bpm_min)) return false;
+    if (f.bpm_max && !(t.bpm <= *f.bpm_max)) return false;
+    if (f.duration_min_s && !(t.duration_s >= *f.duration_min_s)) return false;
+    if (f.duration_max_s && !(t.duration_s <= *f.duration_max_s)) return false;
+    for (size_t m = 0; m < kNumMoods; ++m)
+        if (f.mood_min[m] && !(t.moods[m] >= *f.mood_min[m])) return false;
+    if (!f.license_kinds.empty() &&
+        std::find(f.license_kinds.begin(), f.license_kinds.end(), license_kinds_[track]) == f.license_kinds.end())
+        return false;
+    return true;
+}
+
+float Catalog::exact_score(const float* q, const index::ScalarQuantizer8::Query& sqq, uint32_t t) const {
+    if (has_float()) return index::dot(q, embeddings_.data() + size_t(t) * dim_, dim_);
+    return sq_.dot(sqq, sq_codes_.data() + size_t(t) * dim_);
+}
+
+Result<std::vector<SearchHit>> Catalog::search(std::span<const float> query, const SearchOptions& o) const {
+    if (o.k == 0) return Status(ErrorCode::invalid_argument, "search: k must be ≥ 1");
+    if (query.size() != dim_)
+        return Status(ErrorCode::invalid_argument, "search: query has " + std::to_string(query.size()) +
+                                                       " values, the catalog " + name_ + " has dim " + std::to_string(dim_));
+    if (!all_finite(query.data(), query.size()))
+        return Status(ErrorCode::invalid_argument, "search: query has NaN/Inf values");
+    std::vector<float> q(query.begin(), query.end());
+    if (index::normalize_l2(q.data(), dim_) == 0.0f)
+        return Status(ErrorCode::invalid_argument, "search: query embedding is all zeros");
+    const index::ScalarQuantizer8::Query sqq = sq_.prepare(q.data());
+
+    const size_t n = tracks_.size();
+    std::vector<uint8_t> accept;
+    size_t n_pass = n;
+    if (o.filters.active() || o.exclude_track) {
+        accept.assign(n, 1);
+        n_pass = 0;
+        for (uint32_t i = 0; i < n; ++i) {
+            accept[i] = passes(i, o.filters) && !(o.exclude_track && *o.exclude_track == i);
+            n_pass += accept[i];
+        }
+    }
+
+    std::vector<index::Candidate> best;
+    if (!has_ivf_ || o.exact || n_pass <= o.exhaustive_max_tracks) {
+        index::TopK top(o.k);
+        for (uint32_t i = 0; i < n; ++i)
+            if (accept.empty() || accept[i]) top.push(exact_score(q.data(), sqq, i), i);
+        best = top.take_sorted();
+    } else {
+        const size_t nprobe = o.nprobe ? o.nprobe : size_t(32);
+        const size_t n_rerank = o.n_rerank ? o.n_rerank : std::max<size_t>(50 * o.k, 500);
+        const std::vector<index::Candidate> cand =
+            ivf_.search(q.data(), nprobe, n_rerank, accept.empty() ? nullptr : accept.data(), o.k);
+        index::TopK top(o.k);
+        for (const index::Candidate& c : cand) top.push(exact_score(q.data(), sqq, c.id), c.id);
+        best = top.take_sorted();
+    }
+
+    std::vector<SearchHit> hits;
+    hits.reserve(best.size());
+    for (const index::Candidate& c : best) {
+        SearchHit h;
+        h.track = c.id;
+        h.id = tracks_[c.id].id;
+        h.score = c.score;
+        const TrackMeta& t = tracks_[c.id];
+        for (const TagScore& qt : o.query_tags) {
+            if (qt.prob < o.tag_min_prob) continue;
+            for (const TagScore& tt : t.top_tags)
+                if (tt.label == qt.label && tt.prob >= o.tag_min_prob) { h.shared_tags.push_back(qt.label); break; }
+        }
+        for (size_t m = 0; m < kNumMoods; ++m)
+            if (o.query_moods[m] >= o.mood_min_prob && t.moods[m] >= o.mood_min_prob) h.shared_moods.push_back(kMoodNames[m]);
+        hits.push_back(std::move(h));
+    }
+    return hits;
+}
+
+Result<std::vector<SearchHit>> Catalog::search_track(std::string_view id, const SearchOptions& options) const {
+    const auto t = find(id);
+    if (!t) return Status(ErrorCode::not_found, "search: no track with id \"" + std::string(id) + "\" in " + name_);
+    SearchOptions o = options;
+    o.exclude_track = *t;
+    if (o.query_tags.empty()) o.query_tags = tracks_[*t].top_tags;
+    bool moods_unset = true;
+    for (float m : o.query_moods) if (!std::isnan(m)) moods_unset = false;
+    if (moods_unset) o.query_moods = tracks_[*t].moods;
+    const std::vector<float> e = embedding(*t);
+    return search(e, o);
+}
+
+}  // namespace cf

@@ -1,0 +1,216 @@
+// cuefinder core — the catalog: what the browser downloads and searches.
+//
+//   // Build (the `catalog build` CLI does this after analysing each track):
+//   cf::CatalogBuilder b(/*dim=*/200, "musicnn-msd-embedding");
+//   cf::TrackMeta t; t.id = "warzone/track3"; t.title = "Track 3"; t.bpm = 120; ...
+//   CF_RETURN_IF_ERROR(b.add_track(t, embedding));            // float[dim], any norm ≠ 0
+//   CF_RETURN_IF_ERROR(b.write("out/catalog", {}));            // out/catalog/catalog.cfc + catalog.json
+//
+//   // Search (CLI natively; the app on a fetched ArrayBuffer copied into the WASM heap):
+//   auto cat = cf::Catalog::open("out/catalog");                // a directory or a .cfc file
+//   auto cat2 = cf::Catalog::open_buffer(std::move(bytes), "https://…/catalog.cfc");
+//   cf::SearchOptions o; o.k = 5; o.filters.bpm_min = 100; o.filters.license_kinds = {"cc-by"};
+//   auto hits = cat->search_track("warzone/track3", o);       // excludes the track itself
+//   for (const cf::SearchHit& h : *hits) printf("%s %.3f\n", h.id.c_str(), h.score);
+//
+// Files of a catalog directory (all static, servable by any web server):
+//   catalog.cfc   the binary container (core/catalog/container.h) with the sections
+//                 INFO (counts, dim, embedding name), META (per-track metadata), EF32 (unit-norm
+//                 float32 embeddings, optional), SQ8P + SQ8C (per-dimension int8 codes, always),
+//                 MAP2 (2-D map coordinates), IVFC/IVFL/PQCB/PQCD (IVF-PQ index, large catalogs only)
+//   catalog.json  the same metadata and map as JSON for the web page (the core does not read it)
+//   previews/     preview clips named by TrackMeta::preview (written by the catalog CLI, not here)
+//
+// Similarity is cosine: embeddings are L2-normalised when the catalog is built and queries when they
+// are searched, and the score is their dot product (1 = same direction).
+//
+// [SECTION] Track metadata
+// [SECTION] Builder
+// [SECTION] Search options and results
+// [SECTION] Catalog
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/index/ivf_pq.h"
+#include "core/index/quantizers.h"
+
+namespace cf {
+
+// [SECTION] Track metadata -----------------------------------------------------------------------
+inline constexpr size_t kNumMoods = 5;
+/// Mood names in the order of TrackMeta::moods.
+inline constexpr std::array<const char*, kNumMoods> kMoodNames = {"happy", "sad", "relaxed", "aggressive",
+                                                                 "danceable"};
+inline constexpr float kUnknown = std::numeric_limits<float>::quiet_NaN();
+
+struct TagScore {
+    std::string label;  ///< e.g. "rock" (an MSD tag)
+    float prob = 0.0f;  ///< 0..1
+};
+
+struct TrackMeta {
+    std::string id;           ///< unique, non-empty (e.g. "supertux/airship_2")
+    std::string title;
+    std::string artist;
+    std::string composer;
+    std::string genre;
+    std::string source;       ///< where it came from, e.g. the Debian package
+    std::string license;      ///< as written by the source ("CC-BY-SA-3.0", "GPL-2+")
+    std::string attribution;  ///< text to show next to the track
+    std::string path;         ///< the source file as given to the builder
+    std::string preview;      ///< preview clip file name inside previews/, or empty
+    float duration_s = kUnknown;
+    float bpm = kUnknown;
+    float bpm_confidence = kUnknown;  ///< 0..1
+    float loudness_lufs = kUnknown;
+    std::vector<TagScore> top_tags;   ///< best first
+    std::array<float, kNumMoods> moods = {kUnknown, kUnknown, kUnknown, kUnknown, kUnknown};  ///< 0..1, see kMoodNames
+    float segment_start_s = kUnknown;     ///< representative segment
+    float segment_duration_s = kUnknown;
+};
+
+/// The kind of a license string, for filtering: "public-domain" (incl. CC0), "cc-by", "cc-by-sa",
+/// "cc-by-nc" (any NC variant), "gpl", "lgpl", "artistic", "mit-bsd", or "other". Case-insensitive
+/// heuristic over SPDX-like names and free text ("Creative Commons Attribution-ShareAlike 3.0").
+std::string license_kind(std::string_view license);
+
+enum class MapKind : uint32_t { none = 0, tsne = 1, pca = 2 };
+
+// [SECTION] Builder ------------------------------------------------------------------------------
+struct CatalogBuildOptions {
+    bool store_float = true;        ///< write EF32 (float32 originals: exact re-rank; 4·dim bytes/track)
+    size_t ivf_min_tracks = 20000;  ///< build the IVF-PQ index from this many tracks on (brute force below)
+    index::IvfPqOptions ivf;        ///< index parameters (0 = automatic)
+};
+
+class CatalogBuilder {
+public:
+    /// `dim` floats per embedding; `embedding_name` is recorded (e.g. "musicnn-msd-embedding-200").
+    explicit CatalogBuilder(size_t dim, std::string embedding_name = "");
+
+    /// Adds one track. Errors (invalid_argument, naming the track): empty or repeated id, embedding of
+    /// the wrong size, non-finite or all-zero embedding.
+    Status add_track(TrackMeta meta, std::span<const float> embedding);
+    /// Map coordinates (x, y per track, in add order) from t-SNE or another layout; without this call
+    /// the builder computes a PCA projection. Errors: wrong size, non-finite values.
+    Status set_map(std::span<const float> xy, MapKind kind = MapKind::tsne);
+    size_t size() const { return tracks_.size(); }
+    size_t dim() const { return dim_; }
+
+    /// The catalog.cfc bytes. Deterministic: same tracks, order and options → identical bytes.
+    /// Errors: invalid_argument for an empty catalog.
+    Result<std::vector<uint8_t>> build(const CatalogBuildOptions& options) const;
+    /// The catalog.json text (metadata + map) for the web page.
+    std::string build_json() const;
+    /// Creates `dir` if needed and writes catalog.cfc and catalog.json into it.
+    Status write(const std::string& dir, const CatalogBuildOptions& options) const;
+
+private:
+    std::vector<float> map_or_pca() const;
+    size_t dim_;
+    std::string embedding_name_;
+    std::vector<TrackMeta> tracks_;
+    std::vector<float> embeddings_;  ///< unit-norm, n × dim
+    std::vector<float> map_xy_;
+    MapKind map_kind_ = MapKind::none;
+};
+
+// [SECTION] Search options and results -----------------------------------------------------------
+/// Filters are applied before the top-k, so k results come back whenever ≥ k tracks pass.
+/// An unset bound is no constraint; a track whose value is unknown (NaN) fails a set bound.
+struct SearchFilters {
+    std::optional<float> bpm_min, bpm_max;
+    std::optional<float> duration_min_s, duration_max_s;
+    std::array<std::optional<float>, kNumMoods> mood_min;  ///< per kMoodNames: moods[i] ≥ mood_min[i]
+    std::vector<std::string> license_kinds;  ///< allowed license_kind() values; empty = any
+
+    bool active() const;
+};
+
+struct SearchOptions {
+    size_t k = 10;
+    SearchFilters filters;
+    std::optional<uint32_t> exclude_track;  ///< track index to leave out (search_track sets it)
+    size_t nprobe = 0;      ///< IVF lists to probe; 0 = 32 (recall saturates at 16–32 in docs/benchmarks/search.md)
+    size_t n_rerank = 0;    ///< IVF candidates re-ranked exactly; 0 = max(50·k, 500)
+    bool exact = false;     ///< force an exhaustive scan (float32 if stored, else int8)
+    size_t exhaustive_max_tracks = 20000;  ///< scan exhaustively when at most this many tracks pass
+    std::vector<TagScore> query_tags;  ///< optional, for SearchHit::shared_tags
+    std::array<float, kNumMoods> query_moods = {kUnknown, kUnknown, kUnknown, kUnknown, kUnknown};
+    float tag_min_prob = 0.1f;   ///< a tag is "shared" when both have it in their top tags with ≥ this
+    float mood_min_prob = 0.5f;  ///< a mood is "shared" when both are ≥ this
+};
+
+struct SearchHit {
+    uint32_t track = 0;  ///< index into Catalog::tracks()
+    std::string id;
+    float score = 0.0f;  ///< cosine similarity (exact from float32, or from int8 codes without EF32)
+    std::vector<std::string> shared_tags;   ///< why it matched: tags both have (query's order)
+    std::vector<std::string> shared_moods;  ///< moods both have ≥ mood_min_prob
+};
+
+// [SECTION] Catalog ------------------------------------------------------------------------------
+class Catalog {
+public:
+    /// Opens `path`: a catalog directory (reads path/catalog.cfc) or a .cfc file.
+    static Result<Catalog> open(const std::string& path);
+    /// Opens catalog.cfc bytes (e.g. a fetched ArrayBuffer); `name` is used in messages.
+    static Result<Catalog> open_buffer(std::vector<uint8_t> bytes, const std::string& name);
+    /// Like open_buffer but copies from a borrowed span.
+    static Result<Catalog> open_memory(std::span<const uint8_t> bytes, const std::string& name);
+
+    size_t size() const { return tracks_.size(); }
+    size_t dim() const { return dim_; }
+    const std::string& embedding_name() const { return embedding_name_; }
+    const std::vector<TrackMeta>& tracks() const { return tracks_; }
+    /// Map coordinates, size() × 2, and where they came from.
+    const std::vector<float>& map_xy() const { return map_xy_; }
+    MapKind map_kind() const { return map_kind_; }
+    bool has_float() const { return !embeddings_.empty(); }
+    bool has_index() const { return has_ivf_; }
+    const index::IvfPqIndex& ivf() const { return ivf_; }
+    /// Track index of `id`, or nullopt.
+    std::optional<uint32_t> find(std::string_view id) const;
+    /// The track's unit-norm embedding (float32, or dequantized int8 without EF32).
+    std::vector<float> embedding(uint32_t track) const;
+    /// Whether a track passes the filters.
+    bool passes(uint32_t track, const SearchFilters& filters) const;
+
+    /// Top-k tracks by cosine similarity to `query` (dim floats, any nonzero norm), best first.
+    /// Errors: invalid_argument (wrong size, non-finite or zero query, k = 0).
+    Result<std::vector<SearchHit>> search(std::span<const float> query, const SearchOptions& options) const;
+    /// Search with a track's own embedding, tags and moods; the track itself is excluded.
+    /// Errors: not_found naming the id.
+    Result<std::vector<SearchHit>> search_track(std::string_view id, const SearchOptions& options) const;
+
+private:
+    Status load(const std::string& name);
+    float exact_score(const float* unit_query, const index::ScalarQuantizer8::Query& sq_query, uint32_t t) const;
+
+    std::vector<uint8_t> bytes_;
+    std::string name_;
+    size_t dim_ = 0;
+    std::string embedding_name_;
+    std::vector<TrackMeta> tracks_;
+    std::vector<std::string> license_kinds_;  ///< license_kind() per track
+    std::vector<float> embeddings_;           ///< n × dim unit-norm, empty without EF32
+    index::ScalarQuantizer8 sq_;
+    std::vector<int8_t> sq_codes_;  ///< n × dim
+    std::vector<float> map_xy_;
+    MapKind map_kind_ = MapKind::none;
+    bool has_ivf_ = false;
+    index::IvfPqIndex ivf_;
+};
+
+}  // namespace cf

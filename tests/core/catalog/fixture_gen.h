@@ -1,0 +1,69 @@
+// The committed fixture catalog (tests/data/catalog/fixture_v1.cfc) and small synthetic catalogs for the
+// catalog tests. The fixture is regenerated with
+//   CF_REGENERATE_CATALOG_FIXTURE=1 build/<dir>/tests/cuefinder_tests --gtest_filter='CatalogCompat.*'
+// only when the format version changes (keep the old file as fixture_v<N>.cfc for the compat test).
+#pragma once
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/catalog/catalog.h"
+#include "core/index/quantizers.h"
+
+namespace cf::test {
+
+inline constexpr size_t kFixtureTracks = 20;
+inline constexpr size_t kFixtureDim = 16;
+
+/// Clustered unit-ish vectors: `n_clusters` random centres, points = centre + 0.3·noise.
+inline std::vector<float> clustered_vectors(size_t n, size_t dim, size_t n_clusters, uint64_t seed, float noise = 0.3f) {
+    cf::index::Rng rng(seed);
+    std::vector<float> centres(n_clusters * dim), out(n * dim);
+    for (float& c : centres) c = float(rng.normal());
+    for (size_t i = 0; i < n; ++i) {
+        const size_t c = rng.below(n_clusters);
+        for (size_t d = 0; d < dim; ++d) out[i * dim + d] = centres[c * dim + d] + noise * float(rng.normal());
+    }
+    return out;
+}
+
+inline cf::TrackMeta fixture_track(size_t i) {
+    static const char* licenses[] = {"CC-BY-3.0", "CC-BY-SA-4.0", "GPL-2+", "public domain", "Artistic"};
+    static const char* tags[] = {"rock", "electronic", "ambient", "classical", "metal", "chillout"};
+    cf::TrackMeta t;
+    const std::string n2 = (i < 10 ? "0" : "") + std::to_string(i);
+    t.id = "fixture/track" + n2;
+    t.title = "Track " + n2 + (i == 3 ? " \"quoted\" — ünïcode" : "");
+    t.artist = "Artist " + std::to_string(i % 4);
+    t.composer = i % 2 ? "Composer" : "";
+    t.genre = tags[i % 6];
+    t.source = "pkg-" + std::to_string(i % 3);
+    t.license = licenses[i % 5];
+    t.attribution = "by Artist " + std::to_string(i % 4) + ", " + t.license;
+    t.path = "/music/pkg-" + std::to_string(i % 3) + "/track" + n2 + ".ogg";
+    t.preview = "track" + n2 + ".opus";
+    t.duration_s = 60.0f + 15.0f * float(i);
+    t.bpm = 80.0f + 5.0f * float(i);
+    t.bpm_confidence = 0.5f + 0.02f * float(i);
+    t.loudness_lufs = -20.0f + 0.5f * float(i);
+    t.top_tags = {{tags[i % 6], 0.8f - 0.01f * float(i)}, {tags[(i + 1) % 6], 0.3f}};
+    for (size_t m = 0; m < cf::kNumMoods; ++m) t.moods[m] = float((i * 7 + m * 3) % 10) / 10.0f;
+    if (i == 19) t.bpm = cf::kUnknown;  // an unknown value fails every bpm bound
+    t.segment_start_s = 10.0f + float(i);
+    t.segment_duration_s = 30.0f;
+    return t;
+}
+
+/// Builder for the fixture (and bigger variants for tests: same metadata scheme, any n).
+inline cf::CatalogBuilder fixture_builder(size_t n = kFixtureTracks, size_t dim = kFixtureDim) {
+    cf::CatalogBuilder b(dim, "fixture-" + std::to_string(dim) + "d");
+    const std::vector<float> v = clustered_vectors(n, dim, 4, 42);
+    for (size_t i = 0; i < n; ++i) {
+        cf::Status s = b.add_track(fixture_track(i), std::span<const float>(v.data() + i * dim, dim));
+        CF_ASSERT(s.is_ok());
+    }
+    return b;
+}
+
+}  // namespace cf::test

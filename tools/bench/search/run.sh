@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Search benchmark in one go: builds bench_search natively (with FAISS + hnswlib) and for WebAssembly
+# (emscripten, SIMD128, one thread), runs the native pass (data, ground truth, every index; writes the
+# compressed index per size), then the WASM pass under Node on the same files. Prints Markdown tables.
+#
+#   bash tools/bench/search/run.sh                                   # 10k, 100k, 1M
+#   bash tools/bench/search/run.sh --sizes 10000,100000 --embeddings FILE.f32 --dim 200
+#
+# Needs: g++, libfaiss-dev, libhnswlib-dev, libblas-dev/liblapack-dev (FAISS), emscripten, node.
+# Seeds default to the musicnn embeddings in ../shared/golden (*msd_embedding*.f32 without "prerelu").
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+cd "$here"
+# Benchmark-only peers (not needed by the build or the tests).
+for p in libfaiss-dev libhnswlib-dev libblas-dev liblapack-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing_pkgs="${missing_pkgs:-} $p"
+done
+if [ -n "${missing_pkgs:-}" ]; then
+  $( [ "$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends $missing_pkgs >/dev/null
+fi
+sizes=10000,100000,1000000
+emb=""
+dim=200
+queries=200
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --embeddings) emb="$2"; shift 2 ;;
+    --dim) dim="$2"; shift 2 ;;
+    --queries) queries="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$emb" ]; then
+  emb="$(ls ../shared/golden/*msd_embedding*.f32 | grep -v prerelu | paste -sd, -)"
+fi
+out="${CF_BENCH_OUT:-build/bench-search}"
+mkdir -p "$out"
+core="src/core/common/status.cpp src/core/catalog/container.cpp src/core/index/quantizers.cpp src/core/index/ivf_pq.cpp"
+flags="-std=c++20 -O3 -DNDEBUG -ffp-contract=off -DCF_SIMD=1 -Isrc"
+
+if [ "${CF_BENCH_NO_BUILD:-0}" != 1 ]; then
+echo "building native bench_search" >&2
+g++ $flags -march=x86-64 -fopenmp -DCF_BENCH_FAISS -DCF_BENCH_HNSW tools/bench/search/bench_search.cpp $core \
+    -lfaiss -lblas -llapack -o "$out/bench_search"
+echo "building wasm bench_search" >&2
+NODE_PATH=/usr/share/nodejs em++ $flags -msimd128 tools/bench/search/bench_search.cpp $core \
+    --pre-js=src/platform/web/node_fetch_fix.js -sENVIRONMENT=node -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sEXIT_RUNTIME=1 \
+    -o "$out/bench_search.js"
+fi
+
+echo "## native ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
+nice -n 10 "$out/bench_search" native --sizes "$sizes" --seeds "$emb" --dim "$dim" --queries "$queries" --out "$out"
+echo
+echo "## wasm (node $(node --version), emscripten $(NODE_PATH=/usr/share/nodejs em++ --version | head -1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -1), one thread, SIMD128)"
+nice -n 10 node "$out/bench_search.js" wasm --sizes "$sizes" --dim "$dim" --out "$out"
