@@ -11,7 +11,9 @@ APT_PACKAGES=(
   # WebAssembly toolchain (emscripten 3.1.6); node-acorn is needed by emscripten's JS optimizer
   emscripten binaryen node-acorn
   # native audio libraries (WASM builds use the matching Debian *source* packages, tools/wasm_deps.sh)
-  libmpg123-dev libflac-dev libogg-dev libvorbis-dev libopus-dev libopusfile-dev libsamplerate0-dev
+  libmpg123-dev libflac-dev libogg-dev libvorbis-dev libopus-dev libopusfile-dev libsamplerate0-dev libebur128-dev
+  # model converter (tools/convert) and its test
+  python3-onnx python3-numpy
   # tests
   googletest opus-tools time
 )
