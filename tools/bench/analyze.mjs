@@ -8,8 +8,9 @@
 // @tensorflow/tfjs-backend-wasm 4.22 (one thread, SIMD) running the original TF.js msd-musicnn-1
 // on the non-overlapping patches. It starts from decoded 16 kHz samples: the peer's decoding
 // (Web Audio) is not counted, which favours the peer.
-// Ours: `./cuefinder analyze --only msd --full` on the golden MP3 (decoding, resampling and
-// features in the WASM core, inference in ONNX Runtime Web), with 1 and 2 threads; and the
+// Ours: `./cuefinder analyze --only msd --full` on the same 16 kHz samples (as a float WAV) and on
+// the golden MP3 (decoding, resampling and features in the WASM core, inference in ONNX Runtime
+// Web), with 1 and 2 threads; and the
 // complete analysis (7 models + tempo + loudness) for reference. Every configuration runs in its
 // own Node process (both runtimes fix their thread count at start-up); each process analyses the
 // input once to warm up (model load, wasm compile) and then `reps` times; the median is reported.
@@ -58,9 +59,22 @@ async function peerChild() {
   process.stdout.write(JSON.stringify({ audio_s: signal.length / 16000, n_patches: nPatches, features_s: median(feat), inference_s: median(inf) }));
 }
 
-function oursChild(threads, only) {
+// The golden 16 kHz signal as a float WAV: the same decoded samples the peer starts from.
+function signalWav() {
+  const x = L.readF32(path.join(L.GOLDEN, `${ID}.signal.f32`));
+  const n = x.length, b = Buffer.alloc(44 + n * 4);
+  b.write('RIFF', 0); b.writeUInt32LE(36 + n * 4, 4); b.write('WAVEfmt ', 8); b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(3, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(16000, 24); b.writeUInt32LE(64000, 28);
+  b.writeUInt16LE(4, 32); b.writeUInt16LE(32, 34); b.write('data', 36); b.writeUInt32LE(n * 4, 40);
+  Buffer.from(x.buffer, x.byteOffset, n * 4).copy(b, 44);
+  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cf-bench-')), `${ID}.wav`);
+  fs.writeFileSync(f, b);
+  return f;
+}
+
+function oursChild(threads, only, input = MP3) {
   const cli = path.join(root, 'tools/cli/analyze.mjs');
-  const files = Array(reps + 1).fill(MP3);
+  const files = Array(reps + 1).fill(input);
   const a = ['--json', '--full', '--threads', String(threads), '--no-taggram', '--no-curves', '--quiet'];
   if (only) a.push('--only', only);
   const text = execFileSync(process.execPath, [cli, ...a, ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -82,9 +96,14 @@ if (args[0] === '--child') {
 
 console.error('peer: essentia.js + tfjs-wasm (1 thread) ...');
 const peer = child('peer');
-console.error('ours: analyze --only msd, 1 thread ...');
+const wav = signalWav();
+console.error('ours: analyze --only msd, 1 thread, from the same 16 kHz samples ...');
+const same1 = oursChild(1, 'msd', wav);
+console.error('ours: analyze --only msd, 2 threads, from the same 16 kHz samples ...');
+const same2 = oursChild(2, 'msd', wav);
+console.error('ours: analyze --only msd, 1 thread, from the MP3 ...');
 const ours1 = oursChild(1, 'msd');
-console.error('ours: analyze --only msd, 2 threads ...');
+console.error('ours: analyze --only msd, 2 threads, from the MP3 ...');
 const ours2 = oursChild(2, 'msd');
 console.error('ours: complete analysis (7 models, tempo, loudness), 2 threads ...');
 const full2 = oursChild(2, null);
@@ -100,8 +119,10 @@ function row(name, r, front) {
     `${msPatch.toFixed(0)} | ${(L.GFLOP_PER_PATCH / (msPatch / 1000)).toFixed(1)} | ${(peerTotal / total).toFixed(1)}× |`);
 }
 row('peer: essentia.js features + tfjs-wasm msd-musicnn-1, 1 thread (from decoded 16 kHz samples)', peer, peer.features_s);
-row('cuefinder analyze --only msd, ORT 1 thread (MP3 decode + resample + features + inference)', ours1, ours1.decode_s + ours1.features_s);
-row('cuefinder analyze --only msd, ORT 2 threads', ours2, ours2.decode_s + ours2.features_s);
+row('cuefinder analyze --only msd, ORT 1 thread, from the same decoded 16 kHz samples', same1, same1.decode_s + same1.features_s);
+row('cuefinder analyze --only msd, ORT 2 threads, from the same decoded 16 kHz samples', same2, same2.decode_s + same2.features_s);
+row('cuefinder analyze --only msd, ORT 1 thread, from the MP3 (decode + best-quality resampling included)', ours1, ours1.decode_s + ours1.features_s);
+row('cuefinder analyze --only msd, ORT 2 threads, from the MP3', ours2, ours2.decode_s + ours2.features_s);
 const lines = [
   '# Analysis benchmark: cuefinder vs the peer pipeline',
   '',
@@ -121,8 +142,10 @@ const lines = [
   '',
   peak ? `WASM SIMD128 limit of this machine, one thread (tools/convert/simd_peak.c: f32x4 mul + add, no FMA in WASM SIMD): ` +
     `${peak.toFixed(1)} GFLOP/s. msd-musicnn-1 inference with one thread reaches ` +
-    `${((L.GFLOP_PER_PATCH / (ours1.inference_s / ours1.n_patches)) / peak * 100).toFixed(0)} % of it; ` +
-    `with two threads ${((L.GFLOP_PER_PATCH / (ours2.inference_s / ours2.n_patches)) / (2 * peak) * 100).toFixed(0)} % of two cores' limit.` : 'WASM SIMD limit: not measured (emcc missing).',
+    `${((L.GFLOP_PER_PATCH / (same1.inference_s / same1.n_patches)) / peak * 100).toFixed(0)} % of it; ` +
+    `with two threads ${((L.GFLOP_PER_PATCH / (same2.inference_s / same2.n_patches)) / (2 * peak) * 100).toFixed(0)} % of two cores' limit. ` +
+    '(The 2.80 GFLOP per patch counts multiplies and adds of the convolutions and dense layers; ORT runs ' +
+    'them as im2col + SGEMM with f32x4 multiply and add.)' : 'WASM SIMD limit: not measured (emcc missing).',
   '',
 ];
 fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -149,7 +149,7 @@ export function simdPeak() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-simd-peak-'));
   const wasm = path.join(dir, 'simd_peak.wasm');
   try {
-    execFileSync('emcc', ['-O3', '-msimd128', path.join(L.ROOT, 'tools', 'convert', 'simd_peak.c'),
+    execFileSync('emcc', ['-O3', '-msimd128', path.join(ROOT, 'tools', 'convert', 'simd_peak.c'),
       '-o', wasm, '-sEXPORTED_FUNCTIONS=_run', '--no-entry', '-sSTANDALONE_WASM'],
     { stdio: 'ignore', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
     const mod = new WebAssembly.Module(fs.readFileSync(wasm));

@@ -21,6 +21,7 @@ struct State {
     std::unique_ptr<cf::Embedder> embedder = cf::platform::make_embedder();
     std::unique_ptr<cf::TrackAnalyzer> analyzer;
     std::string text;
+    std::vector<float> samples;  ///< the last cf_decode_window() result
 };
 
 State& state() {
@@ -111,6 +112,23 @@ EMSCRIPTEN_KEEPALIVE int cf_analysis_start_buffer(const char* name, const uint8_
 
 /// Works for up to `budget_ms`; returns 0 idle, 1 working, 2 waiting for the models, 3 done, 4 failed.
 EMSCRIPTEN_KEEPALIVE int cf_analysis_step(double budget_ms) { return int(analyzer().step(budget_ms / 1000.0)); }
+
+/// Decodes [start_s, start_s + duration_s) of a file to mono at rate_hz (best resampler), e.g. for a
+/// preview clip. Returns the sample count (the samples at cf_decoded_samples()), or -1 with the message
+/// in cf_last_text().
+EMSCRIPTEN_KEEPALIVE double cf_decode_window(const char* path, double start_s, double duration_s, int rate_hz) {
+    cf::DecodeOptions o;
+    o.output_rate_hz = rate_hz;
+    o.resample_quality = cf::ResampleQuality::best;
+    auto reader = cf::AudioReader::open_file(path, o);
+    if (!reader) return state().text = reader.status().message(), -1;
+    auto windows = cf::decode_windows(**reader, {{start_s, duration_s}});
+    if (!windows) return state().text = windows.status().message(), -1;
+    state().samples = std::move((*windows)[0]);
+    return double(state().samples.size());
+}
+
+EMSCRIPTEN_KEEPALIVE const float* cf_decoded_samples() { return state().samples.data(); }
 
 EMSCRIPTEN_KEEPALIVE double cf_analysis_progress() { return analyzer().progress(); }
 EMSCRIPTEN_KEEPALIVE const char* cf_analysis_stage() { return analyzer().stage(); }

@@ -1,0 +1,366 @@
+#!/usr/bin/env node
+// ./cuefinder catalog build SOURCE -o OUT — analyse every track and write a catalog.
+//
+//   node tools/catalog/build.mjs SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--quiet]
+//
+// SOURCE: a folder (searched recursively for .wav .mp3 .flac .ogg .oga .opus), a manifest JSON
+// ({"tracks": [{"path", "id"?, "title"?, "artist"?, "composer"?, "genre"?, "source"?, "license"?,
+// "attribution"?}]}, e.g. tools/catalog/demo_sources.sh's) or a CSV with a header row naming the
+// same columns (path required).
+// What it does:
+//  1. analyses every track in `jobs` worker processes (default: one per core), each running the WASM
+//     core with ONNX Runtime Web on one thread, with the catalog profile: 8 one-patch windows spread
+//     over the track (docs/benchmarks/windows.md: cosine 0.994 to the full-track embedding), mtt on 4
+//     of them, each mood model on 2. Progress and an ETA on stderr.
+//  2. keeps each analysis in OUT/.work/analysis/ keyed by path, size, mtime and profile: an
+//     interrupted build resumes where it stopped, a rebuild analyses only new or changed files.
+//  3. reports files it could not analyse (stderr and OUT/build_report.json) and goes on.
+//  4. cuts a 30 s preview around each track's representative segment (the analysed patch whose
+//     embedding is closest to the track's mean), mono 48 kHz, loudness-normalised to −16 LUFS with a
+//     −1 dBFS peak ceiling, 0.5 s fades, Opus 48 kb/s (opusenc) → OUT/previews/<n>.opus.
+//  5. lays out the map with t-SNE in the core and writes OUT/catalog.cfc + OUT/catalog.json
+//     (src/core/catalog/catalog.h).
+import { fork, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const AUDIO = /\.(wav|mp3|flac|ogg|oga|opus)$/i;
+export const PROFILE = { windows: 8, windowPatches: 1, maxFullS: 0, maxPatches: { mtt: 4, happy: 2, sad: 2, relaxed: 2, aggressive: 2, danceable: 2 } };
+const PROFILE_KEY = 'v1:' + JSON.stringify(PROFILE);
+const PREVIEW_S = 30, PREVIEW_RATE = 48000, PREVIEW_LUFS = -16;
+
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); field = '';
+      if (row.some((f) => f.length)) rows.push(row);
+      row = [];
+    } else field += c;
+  }
+  row.push(field);
+  if (row.some((f) => f.length)) rows.push(row);
+  const [head, ...body] = rows;
+  return body.map((r) => Object.fromEntries(head.map((h, i) => [h.trim(), r[i] ?? ''])));
+}
+
+function listFolder(dir, out = []) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) listFolder(p, out);
+    else if (AUDIO.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+export function readSource(source) {
+  if (!fs.existsSync(source)) throw new Error(`${source}: not found`);
+  const st = fs.statSync(source);
+  let tracks;
+  if (st.isDirectory()) {
+    tracks = listFolder(source).map((p) => ({ path: p, id: path.relative(source, p).replace(AUDIO, '') }));
+  } else if (/\.json$/i.test(source)) {
+    const m = JSON.parse(fs.readFileSync(source, 'utf8'));
+    if (!Array.isArray(m.tracks)) throw new Error(`${source}: expected {"tracks": [...]}`);
+    tracks = m.tracks;
+  } else if (/\.csv$/i.test(source)) {
+    tracks = parseCsv(fs.readFileSync(source, 'utf8'));
+  } else throw new Error(`${source}: not a folder, .json or .csv manifest`);
+  const base = st.isDirectory() ? source : path.dirname(source);
+  const seen = new Set();
+  return tracks.map((t, i) => {
+    if (!t.path) throw new Error(`${source}: track ${i + 1} has no path`);
+    const p = path.resolve(base, t.path);
+    let id = t.id || path.basename(p).replace(AUDIO, '');
+    while (seen.has(id)) id += '_';
+    seen.add(id);
+    return { ...t, path: p, id, title: t.title || path.basename(p).replace(AUDIO, '').replace(/[_-]+/g, ' ') };
+  });
+}
+
+const cacheKey = (t) => {
+  const st = fs.statSync(t.path);
+  return crypto.createHash('sha1').update(`${t.path}\0${st.size}\0${st.mtimeMs}\0${PROFILE_KEY}`).digest('hex');
+};
+
+// ---- worker: one analyzer, one ORT thread -------------------------------------------------------
+async function worker() {
+  const { createAnalyzer, parseArgs } = await import(path.join(root, 'tools/cli/analyze.mjs'));
+  const args = ['--threads', '1', '--windows', String(PROFILE.windows), '--window-patches', String(PROFILE.windowPatches),
+    '--max-full-s', String(PROFILE.maxFullS), '--max-patches', Object.entries(PROFILE.maxPatches).map(([k, v]) => `${k}=${v}`).join(','),
+    '--patch-embeddings', '--no-taggram', '--quiet'];
+  const analyzer = await createAnalyzer(parseArgs(args));
+  process.on('message', async (msg) => {
+    if (msg.quit) process.exit(0);
+    let r;
+    try {
+      r = await analyzer.analyze(msg.path);
+    } catch (e) {
+      r = { file: msg.path, error: String(e.message || e), code: 'internal' };
+    }
+    if (!r.error) {
+      delete r.waveform;  // keep the cache small: the app draws its own waveform for dropped files
+    }
+    process.send({ key: msg.key, result: r });
+  });
+  process.send({ ready: true });
+}
+
+// ---- preview ------------------------------------------------------------------------------------
+function representative(r) {
+  const e = r.embedding;
+  if (!e || !e.per_patch || !r.windows) return { start_s: 0 };
+  const dim = e.dim, n = e.per_patch.length / dim;
+  const mean = e.values;
+  let best = 0, bestScore = -Infinity;
+  for (let p = 0; p < n; p++) {
+    let ab = 0, aa = 0, bb = 0;
+    for (let j = 0; j < dim; j++) { const a = e.per_patch[p * dim + j], b = mean[j]; ab += a * b; aa += a * a; bb += b * b; }
+    const s = ab / Math.sqrt(aa * bb || 1);
+    if (s > bestScore) { bestScore = s; best = p; }
+  }
+  // With one-patch windows, patch p is window p; the patch is ~3 s, the segment is centred on it.
+  const w = r.windows[Math.min(best, r.windows.length - 1)];
+  const centre = w[0] + Math.min(w[1], 2.992) / 2;
+  const dur = Math.min(PREVIEW_S, r.duration_s);
+  const start = Math.max(0, Math.min(r.duration_s - dur, centre - dur / 2));
+  return { start_s: +start.toFixed(3), duration_s: +dur.toFixed(3) };
+}
+
+function writePreview(core, track, r, seg, file) {
+  const p = str(core, track.path);
+  const n = core._cf_decode_window(p, seg.start_s, seg.duration_s, PREVIEW_RATE);
+  core._free(p);
+  if (n < 0) throw new Error(core.UTF8ToString(core._cf_last_text()));
+  const x = new Float32Array(core.HEAPF32.buffer, core._cf_decoded_samples(), n).slice();
+  // Gain to the target loudness (measured on the source), then a peak ceiling, then fades.
+  let gain = r.loudness_lufs == null ? 1 : Math.pow(10, (PREVIEW_LUFS - r.loudness_lufs) / 20);
+  let peak = 0;
+  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const ceiling = Math.pow(10, -1 / 20);
+  if (peak * gain > ceiling) gain = ceiling / peak;
+  const fade = Math.min(Math.floor(0.5 * PREVIEW_RATE), Math.floor(n / 4));
+  for (let i = 0; i < n; i++) {
+    let g = gain;
+    if (i < fade) g *= i / fade;
+    if (n - 1 - i < fade) g *= (n - 1 - i) / fade;
+    x[i] *= g;
+  }
+  const wav = Buffer.alloc(44 + n * 2);
+  wav.write('RIFF', 0); wav.writeUInt32LE(36 + n * 2, 4); wav.write('WAVEfmt ', 8); wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(PREVIEW_RATE, 24); wav.writeUInt32LE(PREVIEW_RATE * 2, 28);
+  wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write('data', 36); wav.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) wav.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x[i] * 32767))), 44 + i * 2);
+  const tmp = file + '.wav';
+  fs.writeFileSync(tmp, wav);
+  const enc = spawnSync('opusenc', ['--quiet', '--bitrate', '48', '--title', track.title || track.id, tmp, file]);
+  fs.rmSync(tmp, { force: true });
+  if (enc.status !== 0) throw new Error(`opusenc failed: ${enc.stderr}`);
+}
+
+function str(core, s) {
+  const len = core.lengthBytesUTF8(s) + 1;
+  const p = core._malloc(len);
+  core.stringToUTF8(s, p, len);
+  return p;
+}
+
+const clean = (v) => String(v ?? '').replace(/[\t\r\n]+/g, ' ').trim();
+
+function metaRecord(t, r, seg, preview) {
+  const lines = [];
+  const kv = (k, v) => { if (v !== undefined && v !== null && v !== '') lines.push(`${k}\t${clean(v)}`); };
+  kv('id', t.id); kv('title', t.title); kv('artist', t.artist); kv('composer', t.composer); kv('genre', t.genre);
+  kv('source', t.source); kv('license', t.license); kv('attribution', t.attribution || [t.title, t.artist || t.composer, t.source, t.license].filter(Boolean).join(' — '));
+  kv('path', t.path); kv('preview', preview); kv('duration_s', r.duration_s); kv('bpm', r.bpm || null);
+  kv('bpm_confidence', r.bpm ? r.bpm_confidence : null); kv('loudness_lufs', r.loudness_lufs);
+  kv('segment_start_s', seg.start_s); kv('segment_duration_s', seg.duration_s);
+  const tags = Object.entries(r.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10);
+  for (const [l, p] of tags) lines.push(`tag\t${clean(l)}\t${p}`);
+  for (const [m, p] of Object.entries(r.moods)) lines.push(`mood\t${m}\t${p}`);
+  return lines.join('\n');
+}
+
+function fmtTime(s) {
+  if (!Number.isFinite(s)) return '--:--';
+  s = Math.round(s);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  let source = null, out = null, jobs = Math.max(1, Math.min(os.cpus().length, 4)), name = null, previews = true, quiet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-o' || a === '--out') out = argv[++i];
+    else if (a === '--jobs') jobs = Math.max(1, parseInt(argv[++i], 10) || 1);
+    else if (a === '--name') name = argv[++i];
+    else if (a === '--no-previews') previews = false;
+    else if (a === '--quiet') quiet = true;
+    else if (a.startsWith('-')) { console.error(`catalog build: unknown option ${a}`); process.exit(2); } else source = a;
+  }
+  if (!source || !out) {
+    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews]');
+    process.exit(2);
+  }
+  let tracks;
+  try {
+    tracks = readSource(source);
+  } catch (e) {
+    console.error(`catalog build: ${e.message}`);
+    process.exit(1);
+  }
+  if (tracks.length === 0) { console.error(`catalog build: no audio files in ${source}`); process.exit(1); }
+  const work = path.join(out, '.work', 'analysis');
+  fs.mkdirSync(work, { recursive: true });
+  const results = new Map(), failed = [];
+  const todo = [];
+  for (const t of tracks) {
+    let key;
+    try { key = cacheKey(t); } catch (e) { failed.push({ id: t.id, path: t.path, error: `${t.path}: ${e.code === 'ENOENT' ? 'not found' : e.message}` }); continue; }
+    t.key = key;
+    const f = path.join(work, key + '.json');
+    if (fs.existsSync(f)) {
+      const r = JSON.parse(fs.readFileSync(f, 'utf8'));
+      if (r.error) failed.push({ id: t.id, path: t.path, error: r.error }); else results.set(t.id, r);
+    } else todo.push(t);
+  }
+  const say = (s) => { if (!quiet) process.stderr.write(s); };
+  say(`catalog build: ${tracks.length} tracks, ${tracks.length - todo.length - failed.length} already analysed, ${todo.length} to analyse with ${Math.min(jobs, todo.length)} worker(s)\n`);
+
+  // 1-3. analysis in workers
+  if (todo.length) {
+    const t0 = Date.now();
+    let done = 0, next = 0;
+    const tty = process.stderr.isTTY;
+    const progress = (t) => {
+      const el = (Date.now() - t0) / 1000, eta = done ? (el / done) * (todo.length - done) : NaN;
+      const line = `[${String(done).padStart(String(todo.length).length)}/${todo.length}] ${((100 * done) / todo.length).toFixed(1)}% elapsed ${fmtTime(el)} ETA ${fmtTime(eta)}  ${t ? t.id : ''}`;
+      if (tty) say(`\r\x1b[K${line.slice(0, process.stderr.columns - 1 || 120)}`);
+      else if (done % 10 === 0 || done === todo.length) say(line + '\n');
+    };
+    await new Promise((resolve) => {
+      let alive = 0;
+      const startWorker = () => {
+        const w = fork(fileURLToPath(import.meta.url), ['--worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        alive++;
+        const feed = () => {
+          if (next >= todo.length) { w.send({ quit: true }); return; }
+          const t = todo[next++];
+          w.current = t;
+          w.send({ path: t.path, key: t.key });
+        };
+        w.on('message', (m) => {
+          if (m.ready) return feed();
+          const t = w.current;
+          fs.writeFileSync(path.join(work, m.key + '.json'), JSON.stringify(m.result));
+          if (m.result.error) {
+            failed.push({ id: t.id, path: t.path, error: m.result.error });
+            if (tty) say('\r\x1b[K');
+            say(`  cannot analyse ${t.path}: ${m.result.error}\n`);
+          } else results.set(t.id, m.result);
+          done++;
+          progress(t);
+          feed();
+        });
+        w.on('exit', (code) => {
+          if (w.current && !results.has(w.current.id) && !failed.some((f) => f.id === w.current.id) && code !== 0) {
+            failed.push({ id: w.current.id, path: w.current.path, error: `worker crashed (exit ${code})` });
+            done++;
+          }
+          if (--alive === 0) resolve();
+        });
+      };
+      for (let i = 0; i < Math.min(jobs, todo.length); i++) startWorker();
+    });
+    if (tty) say('\n');
+    say(`analysed ${todo.length} tracks in ${fmtTime((Date.now() - t0) / 1000)}\n`);
+  }
+
+  // 4-5. previews, map, catalog
+  const require = createRequire(import.meta.url);
+  const modulePath = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+  const core = await require(modulePath)();
+  const ok = tracks.filter((t) => results.has(t.id));
+  if (ok.length === 0) { console.error('catalog build: no track could be analysed'); process.exit(1); }
+  const dim = results.get(ok[0].id).embedding.dim;
+  const n = ok.length;
+  const emb = new Float32Array(n * dim);
+  ok.forEach((t, i) => {
+    const v = results.get(t.id).embedding.values;
+    let norm = 0;
+    for (const x of v) norm += x * x;
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < dim; j++) emb[i * dim + j] = v[j] / norm;
+  });
+  if (previews) {
+    const have = spawnSync('opusenc', ['--version']).status === 0;
+    if (!have) { say('previews: opusenc not found (Debian opus-tools), skipping them\n'); previews = false; }
+  }
+  if (previews) fs.mkdirSync(path.join(out, 'previews'), { recursive: true });
+  const namep = str(core, name || path.basename(path.resolve(out)));
+  core._cf_catalog_builder_new(dim, str(core, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`));
+  core._free(namep);
+  const embPtr = core._malloc(dim * 4);
+  let nPreviews = 0;
+  for (const [i, t] of ok.entries()) {
+    const r = results.get(t.id);
+    const seg = representative(r);
+    let preview = '';
+    if (previews) {
+      const file = `${String(i).padStart(5, '0')}.opus`;
+      const dest = path.join(out, 'previews', file);
+      try {
+        if (!fs.existsSync(dest) || fs.statSync(dest).mtimeMs < fs.statSync(t.path).mtimeMs) writePreview(core, t, r, seg, dest);
+        preview = file;
+        nPreviews++;
+      } catch (e) {
+        say(`  no preview for ${t.id}: ${e.message}\n`);
+      }
+      if (!quiet && process.stderr.isTTY) say(`\rpreviews ${i + 1}/${n}`);
+    }
+    core.HEAPF32.set(emb.subarray(i * dim, (i + 1) * dim), embPtr >> 2);
+    const m = str(core, metaRecord(t, r, seg, preview));
+    const rc = core._cf_catalog_builder_add(m, embPtr);
+    core._free(m);
+    if (rc !== 0) failed.push({ id: t.id, path: t.path, error: core.UTF8ToString(core._cf_catalog_last_text()) });
+  }
+  if (previews && process.stderr.isTTY && !quiet) say('\n');
+  // Map: t-SNE on the unit-norm embeddings (perplexity clamped for small catalogs by the core).
+  if (n >= 4) {
+    const dataPtr = core._malloc(n * dim * 4), xyPtr = core._malloc(n * 8);
+    core.HEAPF32.set(emb, dataPtr >> 2);
+    const t0 = Date.now();
+    if (core._cf_tsne_2d(dataPtr, n, dim, 30, 1000, 1, xyPtr) === 0) {
+      core._cf_catalog_builder_set_map(xyPtr, n, 1);
+      say(`map: t-SNE of ${n} tracks in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    } else say(`map: t-SNE failed (${core.UTF8ToString(core._cf_catalog_last_text())}); PCA instead\n`);
+    core._free(dataPtr);
+    core._free(xyPtr);
+  }
+  const outp = str(core, path.resolve(out));
+  if (core._cf_catalog_builder_write(outp) !== 0) {
+    console.error(`catalog build: ${core.UTF8ToString(core._cf_catalog_last_text())}`);
+    process.exit(1);
+  }
+  const report = { name: name || path.basename(path.resolve(out)), n_tracks: ok.length - failed.filter((f) => results.has(f.id)).length,
+    n_failed: failed.length, failed, n_previews: nPreviews, profile: PROFILE, built: new Date().toISOString() };
+  fs.writeFileSync(path.join(out, 'build_report.json'), JSON.stringify(report, null, 1));
+  say(`catalog: ${path.resolve(out)} (${report.n_tracks} tracks, ${nPreviews} previews${failed.length ? `, ${failed.length} could not be analysed: see build_report.json` : ''})\n`);
+  process.exit(0);
+}
+
+if (process.argv[2] === '--worker') worker();
+else main();
