@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/analysis/track_analyzer.h"
+#include "core/common/json.h"
 
 namespace cf {
 
@@ -34,7 +35,5 @@ const char* error_code_id(ErrorCode code);
 /// {"file": ..., "error": ..., "code": error_code_id} for a file that could not be analysed.
 std::string analysis_error_json(const std::string& file, const Status& status);
 
-/// JSON string escaping (quotes included).
-std::string json_quote(const std::string& text);
 
 }  // namespace cf

@@ -8,7 +8,9 @@
 #include <unordered_set>
 
 #include "core/catalog/container.h"
+#include "core/common/json.h"
 #include "core/index/kernels.h"
+#include "core/map/pca.h"
 
 namespace cf {
 
@@ -30,31 +32,6 @@ std::string lower(std::string_view s) {
 
 bool contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 
-template <class T>
-bool read_array(PayloadReader& r, std::vector<T>& out, uint64_t count) {
-    std::span<const uint8_t> v;
-    if (!r.view(v, count, sizeof(T))) return false;
-    out.resize(size_t(count));
-    if (count) std::memcpy(out.data(), v.data(), v.size());
-    return true;
-}
-
-void json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); out += b; }
-                else out += char(c);
-        }
-    }
-    out += '"';
-}
 
 void json_number(std::string& out, float v) {
     if (!std::isfinite(v)) { out += "null"; return; }
@@ -152,7 +129,8 @@ Status CatalogBuilder::set_map(std::span<const float> xy, MapKind kind) {
 
 std::vector<float> CatalogBuilder::map_or_pca() const {
     if (map_xy_.size() == tracks_.size() * 2 && map_kind_ != MapKind::none) return map_xy_;
-    return index::pca_2d(embeddings_.data(), tracks_.size(), dim_);
+    auto xy = pca_2d(embeddings_.data(), tracks_.size(), dim_);
+    return xy ? std::move(*xy) : std::vector<float>(tracks_.size() * 2, 0.0f);
 }
 
 Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& options) const {
@@ -221,9 +199,9 @@ std::string CatalogBuilder::build_json() const {
     std::string o = "{\"format\":\"cuefinder-catalog\",\"version\":" + std::to_string(kContainerVersion) +
                     ",\"n_tracks\":" + std::to_string(tracks_.size()) + ",\"dim\":" + std::to_string(dim_) +
                     ",\"embedding\":";
-    json_string(o, embedding_name_);
+    append_json_string(o, embedding_name_);
     o += ",\"map_kind\":";
-    json_string(o, have_map ? (map_kind_ == MapKind::tsne ? "tsne" : "pca") : "pca");
+    append_json_string(o, have_map ? (map_kind_ == MapKind::tsne ? "tsne" : "pca") : "pca");
     o += ",\"moods\":[\"happy\",\"sad\",\"relaxed\",\"aggressive\",\"danceable\"],\"tracks\":[\n";
     for (size_t i = 0; i < tracks_.size(); ++i) {
         const TrackMeta& t = tracks_[i];
@@ -236,19 +214,19 @@ std::string CatalogBuilder::build_json() const {
         for (const auto& [key, val] : strs) {
             if (!first) o += ',';
             first = false;
-            json_string(o, key);
+            append_json_string(o, key);
             o += ':';
-            json_string(o, *val);
+            append_json_string(o, *val);
         }
         o += ",\"license_kind\":";
-        json_string(o, license_kind(t.license));
+        append_json_string(o, license_kind(t.license));
         const std::pair<const char*, float> nums[] = {
             {"duration_s", t.duration_s}, {"bpm", t.bpm}, {"bpm_confidence", t.bpm_confidence},
             {"loudness_lufs", t.loudness_lufs}, {"segment_start_s", t.segment_start_s},
             {"segment_duration_s", t.segment_duration_s}, {"x", xy[i * 2]}, {"y", xy[i * 2 + 1]}};
         for (const auto& [key, val] : nums) {
             o += ',';
-            json_string(o, key);
+            append_json_string(o, key);
             o += ':';
             json_number(o, val);
         }
@@ -258,7 +236,7 @@ std::string CatalogBuilder::build_json() const {
         for (size_t k = 0; k < t.top_tags.size(); ++k) {
             if (k) o += ',';
             o += '[';
-            json_string(o, t.top_tags[k].label);
+            append_json_string(o, t.top_tags[k].label);
             o += ',';
             json_number(o, t.top_tags[k].prob);
             o += ']';
@@ -360,7 +338,7 @@ Status Catalog::load(const std::string& name) {
         uint32_t n2 = 0, d2 = 0;
         p.u32(n2) && p.u32(d2) && p.align(16);
         if (p.ok() && (n2 != n || d2 != dim)) p.fail("counts do not match INFO");
-        if (p.ok()) read_array(p, embeddings_, uint64_t(n) * dim);
+        if (p.ok()) p.array(embeddings_, uint64_t(n) * dim);
         if (p.ok() && !all_finite(embeddings_.data(), embeddings_.size())) p.fail("NaN/Inf values");
         CF_RETURN_IF_ERROR(p.status());
     }
@@ -372,8 +350,8 @@ Status Catalog::load(const std::string& name) {
         p.u32(d2) && p.align(16);
         if (p.ok() && d2 != dim) p.fail("dim does not match INFO");
         sq_.dim = dim;
-        if (p.ok()) read_array(p, sq_.scale, dim);
-        if (p.ok()) read_array(p, sq_.offset, dim);
+        if (p.ok()) p.array(sq_.scale, dim);
+        if (p.ok()) p.array(sq_.offset, dim);
         if (p.ok() && (!all_finite(sq_.scale.data(), dim) || !all_finite(sq_.offset.data(), dim))) p.fail("NaN/Inf values");
         CF_RETURN_IF_ERROR(p.status());
         auto sc = r.require("SQ8C");
@@ -382,7 +360,7 @@ Status Catalog::load(const std::string& name) {
         uint32_t n2 = 0;
         q.u32(n2) && q.u32(d2) && q.align(16);
         if (q.ok() && (n2 != n || d2 != dim)) q.fail("counts do not match INFO");
-        if (q.ok()) read_array(q, sq_codes_, uint64_t(n) * dim);
+        if (q.ok()) q.array(sq_codes_, uint64_t(n) * dim);
         CF_RETURN_IF_ERROR(q.status());
     }
     {
@@ -392,7 +370,7 @@ Status Catalog::load(const std::string& name) {
         uint32_t n2 = 0, reserved = 0;
         p.u32(n2) && p.u32(reserved);
         if (p.ok() && n2 != n) p.fail("count does not match INFO");
-        if (p.ok()) read_array(p, map_xy_, uint64_t(n) * 2);
+        if (p.ok()) p.array(map_xy_, uint64_t(n) * 2);
         if (p.ok() && !all_finite(map_xy_.data(), map_xy_.size())) p.fail("NaN/Inf values");
         CF_RETURN_IF_ERROR(p.status());
     }

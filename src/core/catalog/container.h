@@ -137,6 +137,15 @@ public:
     /// overflow and against the remaining bytes), advancing the cursor.
     bool view(std::span<const uint8_t>& out, uint64_t count, size_t elem_bytes);
     bool align(size_t align_bytes);
+    /// Copies the next `count` elements of trivially copyable T into `out` (checked like view()).
+    template <class T>
+    bool array(std::vector<T>& out, uint64_t count) {
+        std::span<const uint8_t> v;
+        if (!view(v, count, sizeof(T))) return false;
+        out.resize(size_t(count));
+        if (count) std::memcpy(out.data(), v.data(), v.size());
+        return true;
+    }
     size_t remaining() const { return ok_ ? bytes_.size() - pos_ : 0; }
     bool ok() const { return ok_; }
     /// Marks the cursor failed with `problem` (e.g. a count that does not match).

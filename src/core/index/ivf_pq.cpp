@@ -158,16 +158,6 @@ void IvfPqIndex::write(ContainerWriter& writer) const {
     }
 }
 
-namespace {
-template <class T>
-bool read_array(PayloadReader& r, std::vector<T>& out, uint64_t count) {
-    std::span<const uint8_t> v;
-    if (!r.view(v, count, sizeof(T))) return false;
-    out.resize(size_t(count));
-    if (count) std::memcpy(out.data(), v.data(), v.size());
-    return true;
-}
-}  // namespace
 
 Result<IvfPqIndex> IvfPqIndex::read(const ContainerReader& reader, size_t expected_n, size_t expected_dim,
                                     bool* present) {
@@ -190,7 +180,7 @@ Result<IvfPqIndex> IvfPqIndex::read(const ContainerReader& reader, size_t expect
     c.u32(nlist) && c.u32(dim) && c.align(16);
     if (c.ok() && dim != expected_dim) c.fail("dim " + std::to_string(dim) + " != catalog dim " + std::to_string(expected_dim));
     if (c.ok() && (nlist == 0 || nlist > expected_n)) c.fail("list count " + std::to_string(nlist) + " out of range");
-    if (c.ok()) read_array(c, ix.centroids, uint64_t(nlist) * dim);
+    if (c.ok()) c.array(ix.centroids, uint64_t(nlist) * dim);
     CF_RETURN_IF_ERROR(c.status());
 
     PayloadReader l(*ivfl, name + ": section IVFL");
@@ -198,8 +188,8 @@ Result<IvfPqIndex> IvfPqIndex::read(const ContainerReader& reader, size_t expect
     if (l.ok() && (u != nlist || n != expected_n))
         l.fail("counts (" + std::to_string(u) + " lists, " + std::to_string(n) + " ids) do not match (" +
                std::to_string(nlist) + ", " + std::to_string(expected_n) + ")");
-    if (l.ok()) read_array(l, ix.list_offsets, uint64_t(nlist) + 1);
-    if (l.ok()) read_array(l, ix.ids, n);
+    if (l.ok()) l.array(ix.list_offsets, uint64_t(nlist) + 1);
+    if (l.ok()) l.array(ix.ids, n);
     if (l.ok()) {
         if (ix.list_offsets[0] != 0 || ix.list_offsets[nlist] != n) l.fail("list offsets do not span the ids");
         for (size_t i = 0; l.ok() && i < nlist; ++i)
@@ -215,13 +205,13 @@ Result<IvfPqIndex> IvfPqIndex::read(const ContainerReader& reader, size_t expect
     PayloadReader b(*pqcb, name + ": section PQCB");
     b.u32(u) && b.u32(n_sub) && b.align(16);
     if (b.ok() && (u != dim || n_sub == 0 || n_sub > dim)) b.fail("dim/sub-quantizer count out of range");
-    if (b.ok()) read_array(b, ix.pq.codebook, uint64_t(256) * dim);
+    if (b.ok()) b.array(ix.pq.codebook, uint64_t(256) * dim);
     CF_RETURN_IF_ERROR(b.status());
 
     PayloadReader d(*pqcd, name + ": section PQCD");
     d.u32(u) && d.u32(n) && d.align(16);  // n reused as n_sub here
     if (d.ok() && (u != expected_n || n != n_sub)) d.fail("code counts do not match the lists");
-    if (d.ok()) read_array(d, ix.codes, uint64_t(expected_n) * n_sub);
+    if (d.ok()) d.array(ix.codes, uint64_t(expected_n) * n_sub);
     CF_RETURN_IF_ERROR(d.status());
 
     ix.dim = dim;

@@ -9,13 +9,6 @@
 
 namespace cf::index {
 
-double Rng::normal() {
-    double u1 = uniform();
-    if (u1 < 1e-300) u1 = 1e-300;
-    const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-}
-
 size_t nearest_centroid(const float* x, const float* centroids, const float* half_norms, size_t k, size_t dim) {
     // argmin ‖x − c‖² = argmax x·c − ‖c‖²/2 (the dot goes through the SIMD kernel).
     size_t best = 0;
@@ -168,62 +161,6 @@ void ProductQuantizer::inner_product_table(const float* q, float* lut) const {
     }
 }
 
-// ---- PCA -----------------------------------------------------------------------------------------
-std::vector<float> pca_2d(const float* data, size_t n, size_t dim) {
-    std::vector<float> xy(n * 2, 0.0f);
-    if (n == 0 || dim == 0) return xy;
-    std::vector<double> mean(dim, 0.0);
-    for (size_t i = 0; i < n; ++i)
-        for (size_t d = 0; d < dim; ++d) mean[d] += data[i * dim + d];
-    for (double& m : mean) m /= double(n);
-    // Covariance (dim × dim, double): 200² — small.
-    std::vector<double> cov(dim * dim, 0.0), row(dim);
-    for (size_t i = 0; i < n; ++i) {
-        for (size_t d = 0; d < dim; ++d) row[d] = data[i * dim + d] - mean[d];
-        for (size_t a = 0; a < dim; ++a)
-            for (size_t b = a; b < dim; ++b) cov[a * dim + b] += row[a] * row[b];
-    }
-    for (size_t a = 0; a < dim; ++a)
-        for (size_t b = 0; b < a; ++b) cov[a * dim + b] = cov[b * dim + a];
-    std::vector<std::vector<double>> comps;
-    for (int c = 0; c < 2; ++c) {
-        std::vector<double> v(dim), w(dim);
-        for (size_t d = 0; d < dim; ++d) v[d] = 1.0 + 0.01 * double(d % 7) + (c ? double(d % 2) : 0.0);
-        for (int it = 0; it < 100; ++it) {
-            for (size_t a = 0; a < dim; ++a) {
-                double s = 0.0;
-                for (size_t b = 0; b < dim; ++b) s += cov[a * dim + b] * v[b];
-                w[a] = s;
-            }
-            for (const auto& u : comps) {  // deflation: stay orthogonal to earlier components
-                double p = 0.0;
-                for (size_t d = 0; d < dim; ++d) p += w[d] * u[d];
-                for (size_t d = 0; d < dim; ++d) w[d] -= p * u[d];
-            }
-            double norm = 0.0;
-            for (double x : w) norm += x * x;
-            norm = std::sqrt(norm);
-            if (norm < 1e-30) break;
-            for (size_t d = 0; d < dim; ++d) v[d] = w[d] / norm;
-        }
-        // Fix the sign so the output does not depend on iteration details: largest |component| > 0.
-        size_t arg = 0;
-        for (size_t d = 0; d < dim; ++d) if (std::fabs(v[d]) > std::fabs(v[arg])) arg = d;
-        if (v[arg] < 0) for (double& x : v) x = -x;
-        comps.push_back(v);
-    }
-    double max_abs = 0.0;
-    std::vector<double> proj(n * 2);
-    for (size_t i = 0; i < n; ++i)
-        for (int c = 0; c < 2; ++c) {
-            double s = 0.0;
-            for (size_t d = 0; d < dim; ++d) s += (data[i * dim + d] - mean[d]) * comps[c][d];
-            proj[i * 2 + c] = s;
-            max_abs = std::max(max_abs, std::fabs(s));
-        }
-    for (size_t i = 0; i < n * 2; ++i) xy[i] = max_abs > 0 ? float(proj[i] / max_abs) : 0.0f;
-    return xy;
-}
 
 float normalize_l2(float* x, size_t dim) {
     double s = 0.0;

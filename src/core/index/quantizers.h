@@ -1,5 +1,5 @@
 // cuefinder core — vector quantizers used by the catalog: k-means, per-dimension int8 scalar
-// quantization (SQ8) and product quantization (PQ, 8-bit codes), plus a PCA 2-D projection.
+// quantization (SQ8) and product quantization (PQ, 8-bit codes),
 //
 //   cf::index::ScalarQuantizer8 sq = cf::index::ScalarQuantizer8::train(data, n, dim);
 //   std::vector<int8_t> codes = sq.encode_all(data, n);
@@ -13,27 +13,14 @@
 
 #include <cstddef>
 #include <cstdint>
+
+#include "core/common/random.h"
 #include <vector>
 
 namespace cf::index {
 
-/// splitmix64: tiny, fast, identical on every platform.
-struct Rng {
-    uint64_t state;
-    explicit Rng(uint64_t seed) : state(seed) {}
-    uint64_t next() {
-        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    /// Uniform in [0, n) (n > 0); the modulo bias is < n / 2⁶⁴, negligible here.
-    uint64_t below(uint64_t n) { return next() % n; }
-    /// Uniform in [0, 1).
-    double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); }
-    /// Standard normal (Box–Muller).
-    double normal();
-};
+/// The core's deterministic generator (common/random.h).
+using Rng = cf::SplitMix64;
 
 struct KMeansOptions {
     size_t n_iterations = 20;         ///< Lloyd iterations
@@ -90,10 +77,6 @@ struct ProductQuantizer {
     void inner_product_table(const float* q, float* lut) const;
 };
 
-/// First two principal components of n points (power iteration with deflation on the covariance,
-/// fixed start vector, 100 iterations), as n × 2 floats (x, y) scaled to [-1, 1] on the larger axis.
-/// The fallback for the explorer map when no t-SNE layout was supplied.
-std::vector<float> pca_2d(const float* data, size_t n, size_t dim);
 
 /// Normalises x to unit L2 norm in place; leaves an all-zero vector as is. Returns the original norm.
 float normalize_l2(float* x, size_t dim);

@@ -118,32 +118,5 @@ TEST(IndexQuantizers, ProductQuantizerReducesError) {
     EXPECT_LT(err / energy, 0.35);
 }
 
-TEST(IndexQuantizers, PcaFindsTheMainAxes) {
-    // Points along (1,1,0,...) with a smaller spread along (0,0,1,...): PC1 = x ≈ t, PC2 ∝ s.
-    const size_t n = 200, dim = 6;
-    std::vector<float> data(n * dim, 0.0f);
-    cf::index::Rng rng(3);
-    for (size_t i = 0; i < n; ++i) {
-        const float t = float(rng.normal()) * 3.0f, s = float(rng.normal());
-        data[i * dim + 0] = t;
-        data[i * dim + 1] = t;
-        data[i * dim + 2] = s;
-    }
-    const auto xy = cf::index::pca_2d(data.data(), n, dim);
-    double cx = 0, cy = 0, nx = 0, ny = 0, nt = 0, ns = 0;
-    for (size_t i = 0; i < n; ++i) {
-        cx += xy[2 * i] * data[i * dim];
-        cy += xy[2 * i + 1] * data[i * dim + 2];
-        nx += xy[2 * i] * xy[2 * i];
-        ny += xy[2 * i + 1] * xy[2 * i + 1];
-        nt += data[i * dim] * data[i * dim];
-        ns += data[i * dim + 2] * data[i * dim + 2];
-    }
-    EXPECT_GT(std::fabs(cx) / std::sqrt(nx * nt), 0.99);
-    EXPECT_GT(std::fabs(cy) / std::sqrt(ny * ns), 0.99);
-    float max_abs = 0;
-    for (float v : xy) max_abs = std::max(max_abs, std::fabs(v));
-    EXPECT_FLOAT_EQ(max_abs, 1.0f);
-}
 
 }  // namespace
