@@ -20,7 +20,7 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   const music = path.join(tmp, 'music');
   fs.mkdirSync(path.join(music, 'sub'), { recursive: true });
   const fixtures = path.join(root, 'tests/data/audio');
-  const good = ['vorbis_q2_44k_stereo_3s.ogg', 'flac_s16_44k_stereo.flac', 'mp3_cbr128_44k_stereo.mp3', 'opus_64k_48k_stereo.opus', 'wav_s16_44k_stereo.wav'];
+  const good = ['vorbis_q2_44k_stereo_3s.ogg', 'flac_s16_44k_stereo.flac', 'mp3_cbr128_44k_stereo.mp3', 'opus_64k_48k_stereo.opus', 'wav_s16_44k_stereo.wav', 'tags_flac.flac'];
   for (const [i, f] of good.entries()) fs.copyFileSync(path.join(fixtures, f), path.join(i % 2 ? path.join(music, 'sub') : music, f));
   fs.copyFileSync(path.join(fixtures, 'bad_truncated_30pct_flac_s16_44k_stereo.flac'), path.join(music, 'broken.flac'));
   const out = path.join(tmp, 'catalog');
@@ -38,12 +38,18 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
     if (t.preview) assert.ok(fs.statSync(path.join(out, 'previews', t.preview)).size > 1000);
   }
   assert.ok(fs.existsSync(path.join(out, 'catalog.cfc')));
+  // Titles: the file's own tags (FLAC Vorbis comments), else the file name.
+  const tagged = cat.tracks.find((t) => t.path.endsWith('tags_flac.flac'));
+  assert.equal(tagged.title, 'Tagged Song');
+  assert.equal(tagged.artist, 'Some Artist');
+  assert.equal(tagged.composer, 'Ana Composer');
+  assert.equal(cat.tracks.find((t) => t.path.endsWith('wav_s16_44k_stereo.wav')).title, 'wav s16 44k stereo');
 
   // A second build analyses nothing again and writes the same catalog.
   const before = fs.readFileSync(path.join(out, 'catalog.cfc'));
   const second = node([path.join(root, 'tools/catalog/build.mjs'), music, '-o', out]);
   assert.equal(second.status, 0, second.stderr);
-  assert.match(second.stderr, /5 already analysed, 0 to analyse/);
+  assert.match(second.stderr, /6 already analysed, 0 to analyse/);
   assert.ok(before.equals(fs.readFileSync(path.join(out, 'catalog.cfc'))), 'rebuild is byte-identical');
 
   const id = cat.tracks[0].id;

@@ -15,9 +15,10 @@
 //  2. keeps each analysis in OUT/.work/analysis/ keyed by path, size, mtime and profile: an
 //     interrupted build resumes where it stopped, a rebuild analyses only new or changed files.
 //  3. reports files it could not analyse (stderr and OUT/build_report.json) and goes on.
-//  4. cuts a 30 s preview around each track's representative segment (the analysed patch whose
-//     embedding is closest to the track's mean), mono 48 kHz, loudness-normalised to −16 LUFS with a
-//     −1 dBFS peak ceiling, 0.5 s fades, Opus 48 kb/s (opusenc) → OUT/previews/<n>.opus.
+//  4. cuts (in the worker, right after the analysis) a 30 s preview around the track's representative
+//     segment (the analysed patch whose embedding is closest to the track's mean), mono 48 kHz,
+//     loudness-normalised to −16 LUFS with a −1 dBFS peak ceiling, 0.5 s fades, Opus 48 kb/s
+//     (opusenc) → OUT/previews/<cache key>.opus.
 //  5. lays out the map with t-SNE in the core and writes OUT/catalog.cfc + OUT/catalog.json
 //     (src/core/catalog/catalog.h).
 import { fork, spawnSync } from 'node:child_process';
@@ -86,7 +87,7 @@ export function readSource(source) {
     let id = t.id || path.basename(p).replace(AUDIO, '');
     while (seen.has(id)) id += '_';
     seen.add(id);
-    return { ...t, path: p, id, title: t.title || path.basename(p).replace(AUDIO, '').replace(/[_-]+/g, ' ') };
+    return { ...t, path: p, id };
   });
 }
 
@@ -112,6 +113,18 @@ async function worker() {
     }
     if (!r.error) {
       delete r.waveform;  // keep the cache small: the app draws its own waveform for dropped files
+      // The preview is cut here, in parallel, right after the analysis that chose its segment.
+      r.segment = representative(r);
+      if (msg.previews) {
+        const file = `${msg.key.slice(0, 16)}.opus`;
+        try {
+          const dest = path.join(msg.previews, file);
+          if (!fs.existsSync(dest)) writePreview(analyzer.core, { ...msg.track, path: msg.path }, r, r.segment, dest);
+          r.preview = file;
+        } catch (e) {
+          r.preview_error = String(e.message || e);
+        }
+      }
     }
     process.send({ key: msg.key, result: r });
   });
@@ -182,8 +195,13 @@ const clean = (v) => String(v ?? '').replace(/[\t\r\n]+/g, ' ').trim();
 function metaRecord(t, r, seg, preview) {
   const lines = [];
   const kv = (k, v) => { if (v !== undefined && v !== null && v !== '') lines.push(`${k}\t${clean(v)}`); };
+  // The manifest wins; else the file's own tags (Vorbis comments); else the file name.
+  const tag = r.metadata || {};
+  t = { ...t, title: t.title || tag.title || path.basename(t.path).replace(AUDIO, '').replace(/[_-]+/g, ' '),
+    artist: t.artist || tag.artist, composer: t.composer || tag.composer, genre: t.genre || tag.genre };
   kv('id', t.id); kv('title', t.title); kv('artist', t.artist); kv('composer', t.composer); kv('genre', t.genre);
-  kv('source', t.source); kv('license', t.license); kv('attribution', t.attribution || [t.title, t.artist || t.composer, t.source, t.license].filter(Boolean).join(' — '));
+  kv('source', t.source); kv('license', t.license || tag.license || tag.copyright);
+  kv('attribution', t.attribution || [t.title, t.artist || t.composer, t.source, t.license || tag.license].filter(Boolean).join(' — '));
   kv('path', t.path); kv('preview', preview); kv('duration_s', r.duration_s); kv('bpm', r.bpm || null);
   kv('bpm_confidence', r.bpm ? r.bpm_confidence : null); kv('loudness_lufs', r.loudness_lufs);
   kv('segment_start_s', seg.start_s); kv('segment_duration_s', seg.duration_s);
@@ -238,6 +256,12 @@ async function main() {
     } else todo.push(t);
   }
   const say = (s) => { if (!quiet) process.stderr.write(s); };
+  if (previews && spawnSync('opusenc', ['--version']).status !== 0) {
+    say('previews: opusenc not found (Debian opus-tools), skipping them\n');
+    previews = false;
+  }
+  const previewDir = previews ? path.resolve(out, 'previews') : null;
+  if (previewDir) fs.mkdirSync(previewDir, { recursive: true });
   say(`catalog build: ${tracks.length} tracks, ${tracks.length - todo.length - failed.length} already analysed, ${todo.length} to analyse with ${Math.min(jobs, todo.length)} worker(s)\n`);
 
   // 1-3. analysis in workers
@@ -260,7 +284,7 @@ async function main() {
           if (next >= todo.length) { w.send({ quit: true }); return; }
           const t = todo[next++];
           w.current = t;
-          w.send({ path: t.path, key: t.key });
+          w.send({ path: t.path, key: t.key, previews: previewDir, track: { id: t.id, title: t.title } });
         };
         w.on('message', (m) => {
           if (m.ready) return feed();
@@ -305,11 +329,6 @@ async function main() {
     norm = Math.sqrt(norm) || 1;
     for (let j = 0; j < dim; j++) emb[i * dim + j] = v[j] / norm;
   });
-  if (previews) {
-    const have = spawnSync('opusenc', ['--version']).status === 0;
-    if (!have) { say('previews: opusenc not found (Debian opus-tools), skipping them\n'); previews = false; }
-  }
-  if (previews) fs.mkdirSync(path.join(out, 'previews'), { recursive: true });
   const namep = str(core, name || path.basename(path.resolve(out)));
   core._cf_catalog_builder_new(dim, str(core, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`));
   core._free(namep);
@@ -317,19 +336,19 @@ async function main() {
   let nPreviews = 0;
   for (const [i, t] of ok.entries()) {
     const r = results.get(t.id);
-    const seg = representative(r);
+    const seg = r.segment || representative(r);
     let preview = '';
     if (previews) {
-      const file = `${String(i).padStart(5, '0')}.opus`;
-      const dest = path.join(out, 'previews', file);
+      // Made by the worker; an analysis cached without one gets it here.
+      const file = r.preview || `${t.key.slice(0, 16)}.opus`;
+      const dest = path.join(previewDir, file);
       try {
-        if (!fs.existsSync(dest) || fs.statSync(dest).mtimeMs < fs.statSync(t.path).mtimeMs) writePreview(core, t, r, seg, dest);
+        if (!fs.existsSync(dest)) writePreview(core, t, r, seg, dest);
         preview = file;
         nPreviews++;
       } catch (e) {
         say(`  no preview for ${t.id}: ${e.message}\n`);
       }
-      if (!quiet && process.stderr.isTTY) say(`\rpreviews ${i + 1}/${n}`);
     }
     core.HEAPF32.set(emb.subarray(i * dim, (i + 1) * dim), embPtr >> 2);
     const m = str(core, metaRecord(t, r, seg, preview));
@@ -337,7 +356,6 @@ async function main() {
     core._free(m);
     if (rc !== 0) failed.push({ id: t.id, path: t.path, error: core.UTF8ToString(core._cf_catalog_last_text()) });
   }
-  if (previews && process.stderr.isTTY && !quiet) say('\n');
   // Map: t-SNE on the unit-norm embeddings (perplexity clamped for small catalogs by the core).
   if (n >= 4) {
     const dataPtr = core._malloc(n * dim * 4), xyPtr = core._malloc(n * 8);

@@ -79,6 +79,19 @@ std::string analysis_to_json(const TrackAnalysis& a, const std::vector<AudioMode
     w.key("channels");
     w.num(a.info.n_source_channels);
     w.raw(",");
+    w.key("metadata");  // the file's own tags (title, artist, composer, genre, ...)
+    w.raw("{");
+    {
+        bool first_tag = true;
+        for (const auto& [k, v] : a.info.tags) {
+            if (!first_tag) w.raw(",");
+            first_tag = false;
+            w.raw(json_quote(k));
+            w.raw(":");
+            w.raw(json_quote(v));
+        }
+    }
+    w.raw("},");
     w.key("complete");
     w.raw(a.complete ? "true" : "false");
     w.raw(",");

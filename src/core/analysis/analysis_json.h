@@ -2,7 +2,7 @@
 //
 //   std::string text = cf::analysis_to_json(analyzer.result(), models);
 //
-// Keys: file, duration_s, complete, windows [[start_s, duration_s]...], tags {<key>: {label: p}},
+// Keys: file, duration_s, codec, sample_rate_hz, channels, metadata {the file's tags}, complete, windows [[start_s, duration_s]...], tags {<key>: {label: p}},
 // moods {<key>: p of the positive class}, embedding {model, dim, values}, bpm, bpm_confidence, beats_s,
 // loudness_lufs, loudness_range_lu, sample_peak_dbfs, energy {hop_s, times_s, short_term_lufs,
 // rms_dbfs}, taggram {model, labels, times_s, values [[p...]...]} (one row per patch), timings_s.

@@ -84,6 +84,7 @@ public:
         info_.duration_s = f.n_frames >= 0 ? double(f.n_frames) / f.source_rate_hz : -1.0;
         info_.output_rate_hz = options.output_rate_hz;
         info_.length_is_estimate = f.n_frames_is_estimate;
+        info_.tags = f.tags;
         // A block is at most 4096 frames and at most 64 Ki floats, whatever the channel count.
         block_frames_ = std::clamp<size_t>(size_t(65536) / size_t(f.n_channels), 1, 4096);
         frames_.resize(block_frames_ * size_t(f.n_channels));

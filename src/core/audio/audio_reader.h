@@ -57,6 +57,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,6 +101,12 @@ struct DecodeOptions {
 /// Validates options once; the message names the bad field and value.
 Status validate(const DecodeOptions& options);
 
+/// Text tags from the file's headers: Vorbis comments (Ogg Vorbis, Ogg Opus, FLAC), keys lower-cased
+/// ("title", "artist", "composer", "genre", "album", "date", ...). At most 64 tags of at most 1024 bytes
+/// each are kept. MP3 (ID3v2) and WAV (LIST/INFO) tags are not read: mpg123 is told to skip ID3v2
+/// unparsed (less attack surface); an own bounded ID3v2 text-frame reader is the planned way.
+using AudioTags = std::map<std::string, std::string>;
+
 struct AudioInfo {
     AudioCodec codec = AudioCodec::wav;
     int source_rate_hz = 0;          ///< the file's own sample rate
@@ -110,6 +117,7 @@ struct AudioInfo {
     /// True when n_source_frames is estimated from the file size (an MP3 without a Xing/Info frame);
     /// such a length is used for budgets and progress but not to detect truncation.
     bool length_is_estimate = false;
+    AudioTags tags;                  ///< title, artist, composer, genre, ... when the file has them
 };
 
 class AudioReader {

@@ -35,6 +35,7 @@ public:
         decoder_ = FLAC__stream_decoder_new();
         if (!decoder_) return error(ErrorCode::io, "FLAC stream decoder: out of memory");
         FLAC__stream_decoder_set_md5_checking(decoder_, false);
+        FLAC__stream_decoder_set_metadata_respond(decoder_, FLAC__METADATA_TYPE_VORBIS_COMMENT);
         FLAC__StreamDecoderInitStatus init = FLAC__stream_decoder_init_stream(
             decoder_, &FlacDecoder::read_cb, &FlacDecoder::seek_cb, &FlacDecoder::tell_cb, &FlacDecoder::length_cb,
             &FlacDecoder::eof_cb, &FlacDecoder::write_cb, &FlacDecoder::metadata_cb, &FlacDecoder::error_cb, this);
@@ -225,6 +226,12 @@ private:
     }
     static void metadata_cb(const FLAC__StreamDecoder*, const FLAC__StreamMetadata* metadata, void* client) {
         FlacDecoder& d = self(client);
+        if (metadata->type == FLAC__METADATA_TYPE_VORBIS_COMMENT) {
+            const FLAC__StreamMetadata_VorbisComment& vc = metadata->data.vorbis_comment;
+            for (FLAC__uint32 i = 0; i < vc.num_comments; ++i)
+                add_vorbis_comment(d.format_.tags, reinterpret_cast<const char*>(vc.comments[i].entry), vc.comments[i].length);
+            return;
+        }
         if (metadata->type != FLAC__METADATA_TYPE_STREAMINFO || d.have_streaminfo_) return;
         const FLAC__StreamMetadata_StreamInfo& info = metadata->data.stream_info;
         d.have_streaminfo_ = true;

@@ -48,6 +48,8 @@ public:
         format_.source_rate_hz = kOpusRateHz;
         format_.n_channels = op_channel_count(file_, 0);
         CF_RETURN_IF_ERROR(check_format(io_.source(), format_, options));
+        if (const OpusTags* tags = op_tags(file_, 0))
+            for (int i = 0; i < tags->comments; ++i) add_vorbis_comment(format_.tags, tags->user_comments[i], size_t(tags->comment_lengths[i]));
         int n_links = op_link_count(file_);
         for (int link = 1; link < n_links; ++link) {
             int n_channels = op_channel_count(file_, link);

@@ -1,6 +1,7 @@
 // Shared pieces of the per-codec decoders (see detail/pcm_decoder.h).
 #include "core/audio/detail/pcm_decoder.h"
 
+#include <cctype>
 #include <cstdio>
 
 namespace cf::detail {
@@ -86,6 +87,37 @@ Result<std::unique_ptr<PcmDecoder>> open_decoder(AudioCodec codec, ByteSource& s
         case AudioCodec::opus: return open_opus_decoder(source, options);
     }
     return Status(ErrorCode::invalid_argument, source.name() + ": unknown codec");
+}
+
+}  // namespace cf::detail
+
+namespace cf::detail {
+
+namespace {
+constexpr size_t kMaxTags = 64;
+constexpr size_t kMaxTagBytes = 1024;
+}  // namespace
+
+void add_tag(AudioTags& tags, std::string key, std::string value) {
+    for (char& c : key) c = char(std::tolower(static_cast<unsigned char>(c)));
+    while (!value.empty() && (value.back() == '\0' || value.back() == ' ')) value.pop_back();
+    if (key.empty() || value.empty() || key.size() > 64) return;
+    if (value.size() > kMaxTagBytes) value.resize(kMaxTagBytes);
+    auto it = tags.find(key);
+    if (it != tags.end()) {
+        if (it->second.size() + 2 + value.size() <= kMaxTagBytes && it->second != value) it->second += "; " + value;
+        return;
+    }
+    if (tags.size() >= kMaxTags) return;
+    tags.emplace(std::move(key), std::move(value));
+}
+
+void add_vorbis_comment(AudioTags& tags, const char* entry, size_t length) {
+    if (!entry) return;
+    const std::string text(entry, length);
+    const size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) return;
+    add_tag(tags, text.substr(0, eq), text.substr(eq + 1));
 }
 
 }  // namespace cf::detail

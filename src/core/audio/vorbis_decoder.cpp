@@ -49,6 +49,8 @@ public:
         format_.source_rate_hz = int(std::min<long>(first->rate, 0x7FFFFFFF));
         format_.n_channels = first->channels;
         CF_RETURN_IF_ERROR(check_format(io_.source(), format_, options));
+        if (const vorbis_comment* vc = ov_comment(&file_, 0))
+            for (int i = 0; i < vc->comments; ++i) add_vorbis_comment(format_.tags, vc->user_comments[i], size_t(vc->comment_lengths[i]));
         long n_links = ov_streams(&file_);
         for (long link = 1; link < n_links; ++link) {
             const vorbis_info* info = ov_info(&file_, int(link));

@@ -24,7 +24,14 @@ struct PcmFormat {
     int n_channels = 0;
     int64_t n_frames = -1;            ///< length in frames, or -1 when unknown
     bool n_frames_is_estimate = false;  ///< n_frames guessed from the file size (MP3 without Xing/Info)
+    AudioTags tags;                   ///< text tags found in the headers (see AudioInfo::tags)
 };
+
+/// Adds one "KEY=value" Vorbis comment (Vorbis, Opus, FLAC) to `tags`, lower-casing the key; bounded
+/// (kMaxTags tags, kMaxTagBytes per value) whatever the file claims. Entries without '=' are ignored.
+void add_vorbis_comment(AudioTags& tags, const char* entry, size_t length);
+/// Adds key → value (repeated keys are joined with "; "), with the same bounds.
+void add_tag(AudioTags& tags, std::string key, std::string value);
 
 class PcmDecoder {
 public:
