@@ -11,22 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "core/dsp/simd.h"
 #include "core/features/musicnn_features.h"
 
 namespace {
-std::vector<float> read_f32(const std::string& path) {
-    std::vector<float> out;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return out;
-    std::fseek(f, 0, SEEK_END);
-    const long n_bytes = std::ftell(f);
-    std::fseek(f, 0, SEEK_SET);
-    out.resize(size_t(n_bytes) / 4);
-    out.resize(std::fread(out.data(), 4, out.size(), f));
-    std::fclose(f);
-    return out;
-}
+using cf::bench::read_f32;
 std::string base_name(const std::string& path) {
     const size_t slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);

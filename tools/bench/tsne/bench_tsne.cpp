@@ -13,23 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "../bench_util.h"
 #include "core/dsp/simd.h"
 #include "core/map/quality.h"
 #include "core/map/tsne.h"
 
 namespace {
-std::vector<float> read_f32(const std::string& path) {
-    std::vector<float> out;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return out;
-    std::fseek(f, 0, SEEK_END);
-    const long n_bytes = std::ftell(f);
-    std::fseek(f, 0, SEEK_SET);
-    out.resize(size_t(n_bytes) / 4);
-    out.resize(std::fread(out.data(), 4, out.size(), f));
-    std::fclose(f);
-    return out;
-}
+using cf::bench::read_f32;
 double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
