@@ -16,6 +16,8 @@ APT_PACKAGES=(
   python3-onnx python3-numpy
   # tests
   googletest opus-tools time
+  # browser app: headless Chromium for its tests, the UI font shipped with the site
+  chromium fonts-dejavu-core
 )
 
 SUDO=""

@@ -47,8 +47,8 @@ Status validate(const TsneOptions& o) {
     if (!(o.momentum_final >= 0.0 && o.momentum_final < 1.0))
         return bad_option("momentum_final", o.momentum_final, "must be in [0, 1)");
     if (!(std::isfinite(o.min_gain) && o.min_gain > 0.0)) return bad_option("min_gain", o.min_gain, "must be > 0");
-    if (o.init != TsneInit::pca && o.init != TsneInit::random)
-        return bad_option("init", double(int(o.init)), "must be TsneInit::pca or TsneInit::random");
+    if (o.init != TsneInit::pca && o.init != TsneInit::random && o.init != TsneInit::given)
+        return bad_option("init", double(int(o.init)), "must be TsneInit::pca, random or given");
     return Status::ok();
 }
 
@@ -266,8 +266,20 @@ Status Tsne::init(const float* data, size_t n_points, size_t dim, const TsneOpti
                                                            std::to_string(i % dim) + "] is not finite (" +
                                                            num(double(data[i])) + ")");
     const size_t n = n_points;
+    if (options.init == TsneInit::given) {
+        if (options.initial_layout.size() != 2 * n)
+            return Status(ErrorCode::invalid_argument, "t-SNE: initial_layout has " +
+                                                           std::to_string(options.initial_layout.size()) +
+                                                           " values, expected 2 × n_points = " + std::to_string(2 * n));
+        for (size_t i = 0; i < 2 * n; ++i)
+            if (!std::isfinite(options.initial_layout[i]))
+                return Status(ErrorCode::invalid_argument, "t-SNE: initial_layout[" + std::to_string(i / 2) + "][" +
+                                                               std::to_string(i % 2) + "] is not finite (" +
+                                                               num(double(options.initial_layout[i])) + ")");
+    }
     Tsne t;
     t.options_ = options;
+    t.options_.initial_layout = {};  // only init() reads it
     t.n_points_ = n;
     t.perplexity_ = options.perplexity;
     if (n <= 2) {
@@ -349,20 +361,38 @@ Status Tsne::init(const float* data, size_t n_points, size_t dim, const TsneOpti
     // Initial layout, std 1e-4 (sklearn / openTSNE convention).
     t.y_.assign(2 * n, 0.0);
     bool have_init = false;
-    if (options.init == TsneInit::pca) {
-        Result<std::vector<float>> pca = pca_2d(data, n, dim);
-        if (!pca) return pca.status();
-        double mean0 = 0.0, var0 = 0.0;
-        for (size_t i = 0; i < n; ++i) mean0 += (*pca)[2 * i];
+    if (options.init == TsneInit::pca || options.init == TsneInit::given) {
+        // A given layout is treated like the PCA one: centred, scaled to std 1e-4 on x. Starting from
+        // map units (std ~10–50) under early exaggeration would make the first steps overshoot.
+        std::vector<float> start;
+        if (options.init == TsneInit::given) {
+            start = options.initial_layout;
+        } else {
+            Result<std::vector<float>> pca = pca_2d(data, n, dim);
+            if (!pca) return pca.status();
+            start = std::move(*pca);
+        }
+        double mean0 = 0.0, mean1 = 0.0, var0 = 0.0;
+        for (size_t i = 0; i < n; ++i) {
+            mean0 += start[2 * i];
+            mean1 += start[2 * i + 1];
+        }
         mean0 /= double(n);
-        for (size_t i = 0; i < n; ++i) var0 += ((*pca)[2 * i] - mean0) * ((*pca)[2 * i] - mean0);
+        mean1 /= double(n);
+        for (size_t i = 0; i < n; ++i) var0 += (start[2 * i] - mean0) * (start[2 * i] - mean0);
         const double sd0 = std::sqrt(var0 / double(n));
+        // PCA output is already centred (mean1 ≈ 0 up to rounding); subtracting it only for a given
+        // layout keeps the PCA path bit-identical to before.
+        if (options.init == TsneInit::pca) mean0 = mean1 = 0.0;
         if (sd0 > 0.0) {
-            for (size_t i = 0; i < 2 * n; ++i) t.y_[i] = double((*pca)[i]) / sd0 * 1e-4;
+            for (size_t i = 0; i < n; ++i) {
+                t.y_[2 * i] = (double(start[2 * i]) - mean0) / sd0 * 1e-4;
+                t.y_[2 * i + 1] = (double(start[2 * i + 1]) - mean1) / sd0 * 1e-4;
+            }
             have_init = true;
         }
     }
-    if (!have_init) {  // random init, or PCA of constant data (a layout must not start all coincident)
+    if (!have_init) {  // random init, or a PCA / given layout with no spread on x (must not start all coincident)
         map_detail::SplitMix64 rng(options.seed ^ 0x7f4a7c159e3779b9ull);
         for (double& v : t.y_) v = 1e-4 * rng.normal();
     }

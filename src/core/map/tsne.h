@@ -61,6 +61,8 @@ using ProgressCallback = std::function<bool(double fraction_done)>;
 enum class TsneInit {
     pca,     ///< first two principal components, scaled to std 1e-4 (deterministic; keeps global layout)
     random,  ///< Gaussian, std 1e-4, from `seed`
+    given,   ///< TsneOptions::initial_layout (e.g. the current map, to restart at another perplexity),
+             ///< centred and scaled like the PCA init (std 1e-4 on x, aspect kept)
 };
 
 struct TsneOptions {
@@ -75,6 +77,7 @@ struct TsneOptions {
     double momentum_final = 0.8;         ///< momentum afterwards; in [0, 1)
     double min_gain = 0.01;              ///< lower bound of the per-coordinate gains; > 0
     TsneInit init = TsneInit::pca;       ///< initial layout
+    std::vector<float> initial_layout;   ///< [n_points × 2] (x, y), finite; used only when init = given
     size_t max_memory_bytes = size_t(1) << 30;  ///< init() fails with too_large above this estimate
 };
 

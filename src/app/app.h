@@ -1,0 +1,204 @@
+// cuefinder app — the browser app's state and screens (Dear ImGui), independent of the platform.
+//
+//   cf::app::App app(host, embedder.get());
+//   app.set_models(models);                        // the analysis slots (models/*/manifest.json)
+//   app.open_catalog(bytes, "demo", "catalog/");   // catalog.cfc bytes; previews under base_url
+//   each frame:  ImGui::NewFrame(); app.frame(); ImGui::Render(); ... draw ...
+//   a drop:      int id = app.analyze("song.mp3", bytes);   // host->analysis_finished(id, ...) later
+//
+// [SECTION] Query (what the user dropped or picked)
+// [SECTION] Map state
+// [SECTION] App
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/host.h"
+#include "core/analysis/track_analyzer.h"
+#include "core/catalog/catalog.h"
+#include "core/catalog/export.h"
+#include "core/map/view.h"
+
+namespace cf::app {
+
+class MapRenderer;
+
+// [SECTION] Query --------------------------------------------------------------------------------
+struct Query {
+    enum class Kind { none, file, track } kind = Kind::none;
+    std::string name;                 ///< file name, or the track's title
+    std::string title;                ///< the file's own title (and artist) tags, if any
+    std::string track_id;             ///< Kind::track
+    std::vector<float> embedding;
+    std::vector<TagScore> tags;       ///< best first (MSD), for "why it matched"
+    std::vector<TagScore> mtt_tags;
+    std::array<float, kNumMoods> moods = {kUnknown, kUnknown, kUnknown, kUnknown, kUnknown};
+    float bpm = kUnknown, bpm_confidence = kUnknown, loudness_lufs = kUnknown, loudness_range_lu = kUnknown;
+    float duration_s = kUnknown;
+    std::string codec;
+    int sample_rate_hz = 0, channels = 0;
+    std::vector<float> waveform_min, waveform_max;
+    std::vector<double> patch_start_s;          ///< taggram columns
+    std::vector<std::string> taggram_labels;    ///< taggram rows (the track's top tags)
+    std::vector<float> taggram;                 ///< rows × columns, row-major
+    float segment_start_s = 0.0f;               ///< where A/B playback of the query starts
+    std::optional<MapPoint> map_position;
+    double analysis_s = 0.0;
+};
+
+// [SECTION] Map state ----------------------------------------------------------------------------
+enum class MapTool { pan, box, lasso };
+enum class MapLayout { catalog, pca, tsne_browser };
+
+struct ColourBy {
+    enum class Kind { source, bpm, loudness, duration, mood, tag } kind = Kind::source;
+    int index = 0;  ///< mood index (kMoodNames) or tag index (App::tag_vocabulary())
+};
+
+struct Rect {
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+
+// [SECTION] App ----------------------------------------------------------------------------------
+class App {
+public:
+    App(Host& host, Embedder* embedder);
+    ~App();
+
+    void set_models(std::vector<AudioModel> models);
+    const std::vector<AudioModel>& models() const { return models_; }
+    /// Model licence lines for the about panel (name → "license; source").
+    void set_model_notes(std::map<std::string, std::string> notes) { model_notes_ = std::move(notes); }
+
+    /// Opens catalog.cfc bytes. `base_url` prefixes preview file names ("catalog/").
+    Status open_catalog(std::vector<uint8_t> bytes, const std::string& name, const std::string& base_url);
+    bool has_catalog() const { return catalog_ != nullptr; }
+
+    /// Starts analysing a dropped or picked file. Returns a request id (> 0) that
+    /// Host::analysis_finished reports on. A file that fails leaves the current query and results as
+    /// they were and shows the error.
+    int analyze(const std::string& name, std::vector<uint8_t> bytes);
+    /// Uses a catalog track as the query (as "find similar" on the map does).
+    void query_track(uint32_t track);
+
+    /// Worker callbacks.
+    void on_tsne_progress(const float* xy, size_t n_points, int iteration, int total, bool done);
+    void on_tsne_error(const std::string& message);
+
+    /// Map benchmark: show `n` points (the catalog's, plus jittered copies) — frame-time measurements.
+    void set_display_points(size_t n);
+
+    /// Messages from the page while it loads (downloads): shown in a progress bar; "" hides it.
+    void set_loading(const std::string& text, double fraction) { loading_text_ = text; loading_fraction_ = fraction; }
+    void set_error(const std::string& message) { error_ = message; }
+
+    /// Builds the UI for this frame (between ImGui::NewFrame and ImGui::Render).
+    void frame();
+
+    /// window.cuefinder.state(): catalog, work in progress, query, results (ids and paths in order).
+    std::string state_json() const;
+    /// Screen rectangles (CSS pixels) of named widgets from the last frame, for tests that click.
+    std::string layout_json() const;
+
+private:
+    // screens (one file each: ui_query.cpp, ui_results.cpp, ui_map.cpp, ui_about.cpp)
+    void draw_menu();
+    void draw_query_panel();
+    void draw_filters_panel();
+    void draw_results_panel();
+    void draw_map_panel();
+    void draw_about();
+    void draw_waveform(float height);
+    void draw_taggram(float height);
+    void handle_keys();
+
+    // logic
+    void step_analysis();
+    void finish_analysis();
+    void run_search();
+    SearchOptions search_options() const;
+    void play_track(uint32_t track);
+    void play_result(size_t row);
+    void toggle_ab();
+    void export_list(const std::vector<ExportRow>& rows, const std::string& what, const char* format);
+    void rebuild_display();
+    void recolour();
+    void compute_pca();
+    void fit_view();
+    std::vector<std::string> tag_vocabulary_from_catalog() const;
+    void mark(const char* name);  ///< records the last item's rect under `name`
+
+    Host& host_;
+    Embedder* embedder_;
+    std::vector<AudioModel> models_;
+    std::map<std::string, std::string> model_notes_;
+    std::unique_ptr<Catalog> catalog_;
+    std::string catalog_name_, catalog_base_url_;
+    std::vector<std::string> tag_vocabulary_;
+    std::vector<std::string> sources_;          ///< distinct sources, for colours
+    std::vector<uint32_t> source_index_;        ///< per track
+
+    // analysis
+    std::unique_ptr<TrackAnalyzer> analyzer_;
+    int analysis_request_ = 0, next_request_ = 1;
+    std::string analysis_name_;
+    double analysis_started_s_ = 0.0;
+    std::string error_;
+    std::string loading_text_;
+    double loading_fraction_ = 0.0;
+
+    // query and results
+    Query query_;
+    std::vector<SearchHit> results_;
+    int selected_row_ = -1;
+    bool scroll_to_selected_ = false;
+    struct Filters {
+        bool bpm = false, duration = false, moods = false, license = false;
+        float bpm_min = 80, bpm_max = 140, duration_min_s = 60, duration_max_s = 300;
+        std::array<float, kNumMoods> mood_min = {0, 0, 0, 0, 0};
+        std::map<std::string, bool> license_kinds;
+        int k = 25;
+    } filters_;
+    bool filters_changed_ = false;
+
+    // playback
+    enum class Playing { none, track, query } playing_what_ = Playing::none;
+    uint32_t playing_track_ = 0;
+    bool ab_on_query_ = false;
+
+    // map
+    MapTool tool_ = MapTool::pan;
+    MapLayout layout_ = MapLayout::catalog;
+    ColourBy colour_by_;
+    std::vector<float> layout_xy_;        ///< per track, the current layout
+    std::vector<float> display_xy_;       ///< per drawn point
+    std::vector<uint32_t> display_track_; ///< drawn point → track
+    std::vector<uint32_t> display_rgba_;  ///< packed colours
+    std::vector<float> display_state_;    ///< 0 normal, 1 match, 2 selected, 3 playing
+    size_t display_points_ = 0;           ///< 0 = one per track
+    bool display_dirty_ = true, colours_dirty_ = true, states_dirty_ = true;
+    float view_cx_ = 0, view_cy_ = 0, view_scale_ = 1;  ///< data → screen: (p - c) * scale + centre of canvas
+    bool view_fitted_ = false;
+    std::vector<MapPoint> lasso_;
+    bool dragging_ = false;
+    MapPoint drag_start_screen_{};
+    std::vector<uint32_t> selection_;
+    std::optional<uint32_t> hovered_track_;
+    ValueRange colour_range_;
+    float tsne_perplexity_ = 30.0f;
+    bool tsne_running_ = false;
+    int tsne_iteration_ = 0, tsne_total_ = 0;
+    std::vector<float> tsne_xy_;
+    std::unique_ptr<MapRenderer> renderer_;
+
+    bool show_about_ = false;
+    std::map<std::string, Rect> layout_rects_;
+};
+
+}  // namespace cf::app

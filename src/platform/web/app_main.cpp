@@ -1,0 +1,273 @@
+// cuefinder app in the browser: SDL2 window + WebGL2 context + Dear ImGui, the App, the browser Host
+// (audio, downloads, file picker, t-SNE worker through web/app.js), and the C entry points the page
+// calls (catalog bytes, dropped files, worker progress, window.cuefinder.state()).
+//
+// JS side: web/app.js sets Module.cfHost = {playUrl, playQuery, pause, resume, playing, position,
+// playbackError, download, openPicker, startTsne, stopTsne, analysisFinished} before the first frame.
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <GLES3/gl3.h>
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl.h>
+
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/app.h"
+#include "platform/embedder.h"
+
+// clang-format off
+EM_JS(void, cf_js_play_url, (const char* url, double start_s), { Module.cfHost.playUrl(UTF8ToString(url), start_s); });
+EM_JS(void, cf_js_play_query, (double start_s), { Module.cfHost.playQuery(start_s); });
+EM_JS(void, cf_js_pause, (), { Module.cfHost.pause(); });
+EM_JS(void, cf_js_resume, (), { Module.cfHost.resume(); });
+EM_JS(int, cf_js_playing, (), { return Module.cfHost.playing() ? 1 : 0; });
+EM_JS(double, cf_js_position, (), { return Module.cfHost.position(); });
+EM_JS(void, cf_js_playback_error, (char* out, int capacity), { stringToUTF8(Module.cfHost.playbackError() || "", out, capacity); });
+EM_JS(void, cf_js_download, (const char* name, const char* mime, const char* text, int n_bytes), {
+    Module.cfHost.download(UTF8ToString(name), UTF8ToString(mime), HEAPU8.slice(text, text + n_bytes));
+});
+EM_JS(void, cf_js_open_picker, (), { Module.cfHost.openPicker(); });
+EM_JS(void, cf_js_start_tsne, (const float* data, int n, int dim, double perplexity, int seed), {
+    Module.cfHost.startTsne(HEAPF32.slice(data >> 2, (data >> 2) + n * dim), n, dim, perplexity, seed);
+});
+EM_JS(void, cf_js_stop_tsne, (), { Module.cfHost.stopTsne(); });
+EM_JS(void, cf_js_analysis_finished, (int request, int ok, const char* message), {
+    Module.cfHost.analysisFinished(request, ok !== 0, UTF8ToString(message));
+});
+EM_JS(double, cf_js_window_width, (), { return window.innerWidth; });
+EM_JS(double, cf_js_window_height, (), { return window.innerHeight; });
+// clang-format on
+
+namespace {
+
+class BrowserHost final : public cf::app::Host {
+public:
+    void play_url(const std::string& url, double start_s) override { cf_js_play_url(url.c_str(), start_s); }
+    void play_query(double start_s) override { cf_js_play_query(start_s); }
+    void pause() override { cf_js_pause(); }
+    void resume() override { cf_js_resume(); }
+    bool playing() const override { return cf_js_playing() != 0; }
+    double position_s() const override { return cf_js_position(); }
+    std::string playback_error() const override {
+        char buf[512] = {0};
+        cf_js_playback_error(buf, int(sizeof buf));
+        return buf;
+    }
+    void download(const std::string& name, const std::string& mime, const std::string& text) override {
+        cf_js_download(name.c_str(), mime.c_str(), text.data(), int(text.size()));
+    }
+    void open_file_picker() override { cf_js_open_picker(); }
+    void start_tsne(const float* data, size_t n, size_t dim, double perplexity, int seed) override {
+        cf_js_start_tsne(data, int(n), int(dim), perplexity, seed);
+    }
+    void stop_tsne() override { cf_js_stop_tsne(); }
+    void analysis_finished(int request, bool ok, const std::string& message) override {
+        cf_js_analysis_finished(request, ok ? 1 : 0, message.c_str());
+    }
+    double now_s() const override { return emscripten_get_now() / 1000.0; }
+};
+
+struct Runtime {
+    SDL_Window* window = nullptr;
+    SDL_GLContext gl = nullptr;
+    BrowserHost host;
+    std::unique_ptr<cf::Embedder> embedder = cf::platform::make_embedder();
+    std::unique_ptr<cf::app::App> app;
+    std::vector<cf::AudioModel> models;
+    std::map<std::string, std::string> model_notes;
+    std::string text;                 ///< the last string returned to JS
+    std::vector<uint8_t> font_ttf;    ///< a TTF to use instead of ImGui's built-in font
+    bool font_pending = false;
+    float font_dpr = 0.0f;
+    int width = 0, height = 0;
+};
+
+Runtime& rt() {
+    static Runtime r;
+    return r;
+}
+
+std::vector<std::string> split_lines(const char* text) {
+    std::vector<std::string> lines;
+    std::stringstream in(text ? text : "");
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+void apply_font(float dpr) {
+    // Fonts are rasterised at the device pixel ratio and scaled back, so text is sharp on high-DPI
+    // screens; redone when the ratio changes (moving the window to another screen, zooming).
+    Runtime& r = rt();
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFontConfig cfg;
+    cfg.FontDataOwnedByAtlas = false;
+    if (!r.font_ttf.empty())
+        io.Fonts->AddFontFromMemoryTTF(r.font_ttf.data(), int(r.font_ttf.size()), 15.0f * dpr, &cfg);
+    else {
+        cfg.SizePixels = 13.0f * dpr;
+        io.Fonts->AddFontDefault(&cfg);
+    }
+    io.FontGlobalScale = 1.0f / dpr;
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    r.font_dpr = dpr;
+    r.font_pending = false;
+}
+
+void main_loop() {
+    Runtime& r = rt();
+    // Follow the browser window's size (CSS pixels); SDL sizes the canvas backing store by the
+    // device pixel ratio (SDL_WINDOW_ALLOW_HIGHDPI).
+    const int w = int(cf_js_window_width()), h = int(cf_js_window_height());
+    if (w != r.width || h != r.height) {
+        SDL_SetWindowSize(r.window, w, h);
+        r.width = w, r.height = h;
+    }
+    const float dpr = float(emscripten_get_device_pixel_ratio());
+    if (r.font_pending || dpr != r.font_dpr) apply_font(dpr);
+
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) ImGui_ImplSDL2_ProcessEvent(&e);
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    if (r.app) r.app->frame();
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    SDL_GL_GetDrawableSize(r.window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- model slots (the same entry points as the Node module, so web/ort_bridge.mjs configureModels works)
+EMSCRIPTEN_KEEPALIVE void cf_models_clear() { rt().models.clear(); }
+
+EMSCRIPTEN_KEEPALIVE void cf_model_add(const char* name, const char* key, int role, const char* labels, int positive_index,
+                                       int has_embedding, int max_patches) {
+    cf::AudioModel m;
+    m.name = name;
+    m.key = key;
+    m.role = role == 1 ? cf::ModelRole::mood : cf::ModelRole::tags;
+    m.labels = split_lines(labels);
+    m.positive_index = positive_index;
+    m.has_embedding = has_embedding != 0;
+    m.max_patches = max_patches > 0 ? max_patches : 0;
+    rt().models.push_back(std::move(m));
+    if (rt().app) rt().app->set_models(rt().models);
+}
+
+EMSCRIPTEN_KEEPALIVE void cf_app_model_note(const char* name, const char* note) {
+    rt().model_notes[name] = note;
+    if (rt().app) rt().app->set_model_notes(rt().model_notes);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cf_app_last_text() { return rt().text.c_str(); }
+
+/// Opens catalog.cfc bytes (copied). Returns 0, or -1 with the message in cf_app_last_text().
+EMSCRIPTEN_KEEPALIVE int cf_app_open_catalog(const char* name, const char* base_url, const uint8_t* bytes, double n_bytes) {
+    std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
+    cf::Status st = rt().app->open_catalog(std::move(copy), name, base_url);
+    if (!st) {
+        rt().text = st.message();
+        return -1;
+    }
+    return 0;
+}
+
+/// Analyses a dropped file's bytes (copied); returns the request id reported by analysisFinished.
+EMSCRIPTEN_KEEPALIVE int cf_app_analyze(const char* name, const uint8_t* bytes, double n_bytes) {
+    std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
+    return rt().app->analyze(name, std::move(copy));
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cf_app_state() {
+    rt().text = rt().app ? rt().app->state_json() : "{\"ready\":false}";
+    return rt().text.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cf_app_layout() {
+    rt().text = rt().app ? rt().app->layout_json() : "{}";
+    return rt().text.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE void cf_app_tsne_progress(const float* xy, int n, int iteration, int total, int done) {
+    rt().app->on_tsne_progress(xy, size_t(n), iteration, total, done != 0);
+}
+
+EMSCRIPTEN_KEEPALIVE void cf_app_tsne_error(const char* message) { rt().app->on_tsne_error(message); }
+
+EMSCRIPTEN_KEEPALIVE void cf_app_set_loading(const char* text, double fraction) { rt().app->set_loading(text, fraction); }
+
+EMSCRIPTEN_KEEPALIVE void cf_app_set_error(const char* text) { rt().app->set_error(text); }
+
+EMSCRIPTEN_KEEPALIVE void cf_app_display_points(int n) { rt().app->set_display_points(size_t(n > 0 ? n : 0)); }
+
+/// A TTF font (copied) to replace ImGui's built-in one from the next frame on.
+EMSCRIPTEN_KEEPALIVE void cf_app_set_font(const uint8_t* bytes, double n_bytes) {
+    rt().font_ttf.assign(bytes, bytes + size_t(n_bytes));
+    rt().font_pending = true;
+}
+
+}  // extern "C"
+
+int main() {
+    Runtime& r = rt();
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
+        std::fprintf(stderr, "cuefinder: SDL_Init failed: %s\n", SDL_GetError());
+        return 1;
+    }
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    r.width = int(cf_js_window_width());
+    r.height = int(cf_js_window_height());
+    r.window = SDL_CreateWindow("cuefinder", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, r.width, r.height,
+                                SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!r.window) {
+        std::fprintf(stderr, "cuefinder: SDL_CreateWindow failed: %s\n", SDL_GetError());
+        return 1;
+    }
+    r.gl = SDL_GL_CreateContext(r.window);
+    if (!r.gl) {
+        std::fprintf(stderr, "cuefinder: no WebGL2 context: %s\n", SDL_GetError());
+        EM_ASM({ if (Module.cfHost && Module.cfHost.fatal) Module.cfHost.fatal('This browser gave no WebGL2 context: cuefinder needs WebGL2.'); });
+        return 1;
+    }
+    SDL_GL_MakeCurrent(r.window, r.gl);
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // fixed layout: nothing to persist
+    ImGui::StyleColorsDark();
+    ImGuiStyle& style = ImGui::GetStyle();
+    style.WindowRounding = 0.0f;
+    style.FrameRounding = 3.0f;
+    style.WindowBorderSize = 1.0f;
+    ImGui_ImplSDL2_InitForOpenGL(r.window, r.gl);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+    r.app = std::make_unique<cf::app::App>(r.host, r.embedder.get());
+    r.app->set_models(r.models);
+    r.app->set_model_notes(r.model_notes);
+    EM_ASM({ if (Module.cfHost && Module.cfHost.started) Module.cfHost.started(); });
+    emscripten_set_main_loop(main_loop, 0, false);
+    return 0;
+}

@@ -1,0 +1,540 @@
+// The static-site plumbing: tools/web/assemble.mjs (layout + site-manifest.json), tools/web/serve.mjs
+// (headers, ranges, revalidation, traversal), web/sw.js in headless Chromium (precache with progress,
+// offline reload, ranges from the cache, previews cached on first play), and the harness in lib.mjs
+// (file drop, leak check, screenshots). A small site is assembled from fixtures in a temp folder; one
+// test also runs the real ONNX Runtime Web files the assembler ships, on a real model.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { assemble, ORT_FILES } from '../../tools/web/assemble.mjs';
+import { startServer, parseRange } from '../../tools/web/serve.mjs';
+import { skipUnlessChromium, launchBrowser, openPage, assertNoLeak, shot, dropFile, tempDir, findWindow, buildWindowIndex } from './lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const audio = path.join(root, 'tests/data/audio');
+const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
+
+/** Deterministic pseudo-random bytes (xorshift), so failures reproduce. */
+function bytes(n, seed) {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+function write(file, data) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, data);
+}
+
+/**
+ * Writes the inputs of a small site under tmp and returns assemble() options for them.
+ * @param {{realOrt?: boolean, realModel?: string}} o  use node_modules' ORT / copy one real model folder
+ */
+function makeInputs(tmp, { realOrt = false, realModel = null } = {}) {
+  const web = path.join(tmp, 'in/web');
+  write(path.join(web, 'index.html'), fs.readFileSync(path.join(root, 'tests/browser/fixtures/sw_page.html')));
+  write(path.join(web, 'sw.js'), fs.readFileSync(path.join(root, 'web/sw.js')));
+  write(path.join(web, 'style.css'), 'body { font: 16px sans-serif; margin: 2em; }\n#drop { width: 360px; height: 120px; border: 3px dashed #678; display: grid; place-items: center; }\n#drop.over { background: #def; }\n');
+  write(path.join(web, 'tests/page.test.mjs'), '// must not ship\n');
+  write(path.join(web, 'helper.test.mjs'), '// must not ship\n');
+
+  const app = path.join(tmp, 'in/app');
+  write(path.join(app, 'cuefinder_app.js'), '// stand-in for the Emscripten glue\n');
+  write(path.join(app, 'cuefinder_app.wasm'), bytes(300_000, 1));
+
+  let ortDist = path.join(root, 'node_modules/onnxruntime-web/dist');
+  if (!realOrt) {
+    ortDist = path.join(tmp, 'in/ort');
+    for (const f of ORT_FILES) write(path.join(ortDist, f), `// fake ${f}\n`);
+    write(path.join(ortDist, 'ort-wasm-simd-threaded.jsep.wasm'), 'not needed');
+    write(path.join(ortDist, 'ort.min.mjs'), 'not needed');
+  }
+
+  const models = path.join(tmp, 'in/models');
+  if (realModel) {
+    for (const f of ['model.onnx', 'manifest.json']) write(path.join(models, realModel, f), fs.readFileSync(path.join(root, 'models', realModel, f)));
+  } else {
+    write(path.join(models, 'tiny-model/model.onnx'), bytes(120_000, 2));
+    write(path.join(models, 'tiny-model/manifest.json'), '{"name":"tiny-model"}\n');
+  }
+  write(path.join(models, 'README.md'), '# models\n');
+  write(path.join(models, 'LICENSE-essentia-models.txt'), 'CC BY-NC-ND 4.0\n');
+
+  const catalog = path.join(tmp, 'in/catalog');
+  write(path.join(catalog, 'catalog.cfc'), bytes(50_000, 3));
+  write(path.join(catalog, 'catalog.json'), JSON.stringify({
+    format: 'cuefinder-catalog', n_tracks: 3,
+    tracks: [{ id: 'a', preview: 'p1.opus' }, { id: 'b', preview: 'p2.ogg' }, { id: 'c', preview: '' }, { id: 'd', preview: 'p1.opus' }],
+  }));
+  write(path.join(catalog, 'previews/p1.opus'), fs.readFileSync(path.join(audio, 'opus_64k_48k_stereo.opus')));
+  write(path.join(catalog, 'previews/p2.ogg'), fs.readFileSync(path.join(audio, 'vorbis_q2_44k_stereo_3s.ogg')));
+  write(path.join(catalog, 'previews/unused.opus'), 'not named in catalog.json');
+
+  const licenseDir = path.join(tmp, 'in/lic');
+  write(path.join(licenseDir, 'LICENSE'), 'MIT\n');
+  write(path.join(licenseDir, 'THIRD_PARTY.md'), '# third party\n');
+  const bridge = path.join(tmp, 'in/ort_bridge.mjs');
+  write(bridge, 'export const fake = 1;\n');
+  const font = path.join(tmp, 'in/font.ttf');
+  write(font, bytes(2000, 10));
+  const fontLicense = path.join(tmp, 'in/font-copyright');
+  write(fontLicense, 'Bitstream Vera\n');
+  return { out: path.join(tmp, 'site'), web, app, ortDist, models, catalog, licenseDir, bridge, font, fontLicense };
+}
+
+function listTree(dir, rel = '') {
+  const out = [];
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    assert.ok(!e.isSymbolicLink(), `${r} is a symlink`);
+    if (e.isDirectory()) out.push(...listTree(dir, r));
+    else out.push(r);
+  }
+  return out.sort();
+}
+
+// [SECTION] assemble
+
+test('assemble: layout, manifest hashes and groups, tests and unused files left out', async (t) => {
+  const tmp = tempDir('cf-assemble-');
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const opts = makeInputs(tmp);
+  const { out, manifest } = await assemble(opts);
+
+  const onDisk = listTree(out);
+  assert.deepEqual(onDisk, [
+    'catalog/catalog.cfc', 'catalog/catalog.json', 'catalog/previews/p1.opus', 'catalog/previews/p2.ogg',
+    'cuefinder_app.js', 'cuefinder_app.wasm', 'fonts/DejaVuSans.ttf', 'index.html',
+    'licenses/LICENSE', 'licenses/THIRD_PARTY.md', 'licenses/fonts-dejavu-copyright.txt',
+    'models/LICENSE-essentia-models.txt', 'models/README.md', 'models/tiny-model/manifest.json', 'models/tiny-model/model.onnx',
+    'ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm', 'ort/ort.wasm.min.mjs', 'ort_bridge.mjs',
+    'site-manifest.json', 'style.css', 'sw.js',
+  ]);
+  // Every listed file exists with the recorded size and hash; every file but the manifest is listed.
+  assert.deepEqual(manifest.files.map((f) => f.path), onDisk.filter((p) => p !== 'site-manifest.json'));
+  for (const f of manifest.files) {
+    const buf = fs.readFileSync(path.join(out, f.path));
+    assert.equal(f.bytes, buf.length, f.path);
+    assert.equal(f.sha256, sha256(buf), f.path);
+  }
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'site-manifest.json'), 'utf8')), manifest);
+  assert.match(manifest.version, /^[0-9a-f]{16}$/);
+  assert.ok(!Number.isNaN(Date.parse(manifest.built)));
+  assert.deepEqual(manifest.groups.previews, ['catalog/previews/p1.opus', 'catalog/previews/p2.ogg']);
+  assert.deepEqual(manifest.groups.catalog, ['catalog/catalog.cfc', 'catalog/catalog.json']);
+  assert.deepEqual(manifest.groups.models, ['models/LICENSE-essentia-models.txt', 'models/README.md', 'models/tiny-model/manifest.json', 'models/tiny-model/model.onnx']);
+  assert.ok(manifest.groups.app.includes('index.html') && manifest.groups.app.includes('ort/ort-wasm-simd-threaded.wasm'));
+  const grouped = Object.values(manifest.groups).flat();
+  assert.ok(!grouped.includes('sw.js'), 'sw.js is never precached (the browser manages it)');
+  assert.equal(new Set(grouped).size, grouped.length, 'a file is in one group only');
+  // sw.js carries the version, so a new site means new sw.js bytes.
+  assert.match(fs.readFileSync(path.join(out, 'sw.js'), 'utf8'), new RegExp(`^const SITE_VERSION = '${manifest.version}';`, 'm'));
+
+  // Same inputs → same version; a changed input → a new version. The output folder is replaced.
+  const again = await assemble(opts);
+  assert.equal(again.manifest.version, manifest.version);
+  fs.writeFileSync(path.join(opts.catalog, 'catalog.cfc'), bytes(50_000, 4));
+  const changed = await assemble(opts);
+  assert.notEqual(changed.manifest.version, manifest.version);
+});
+
+test('assemble: a missing or bad input fails with a message naming it', async (t) => {
+  const tmp = tempDir('cf-assemble-');
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const opts = makeInputs(tmp);
+  const expectFail = async (o, re) => assert.rejects(assemble(o), (e) => {
+    assert.match(e.message, re);
+    return true;
+  });
+  await expectFail({ ...opts, app: undefined }, /--app is required/);
+  await expectFail({ ...opts, bridge: path.join(tmp, 'nope.mjs') }, /ort_bridge\.mjs\): missing .*nope\.mjs/);
+  await expectFail({ ...opts, font: path.join(tmp, 'nope.ttf') }, /font: missing .*nope\.ttf/);
+  const noExtras = await assemble({ ...opts, bridge: false, font: false });
+  assert.ok(!noExtras.manifest.files.some((f) => f.path === 'ort_bridge.mjs' || f.path.startsWith('fonts/')));
+  await expectFail({ ...opts, catalog: path.join(tmp, 'nope') }, /--catalog: .*nope is not a folder \(it does not exist\)/);
+  fs.renameSync(path.join(opts.app, 'cuefinder_app.wasm'), path.join(opts.app, 'x.wasm'));
+  await expectFail(opts, /--app: missing .*cuefinder_app\.wasm/);
+  fs.renameSync(path.join(opts.app, 'x.wasm'), path.join(opts.app, 'cuefinder_app.wasm'));
+  await expectFail({ ...opts, worker: opts.app }, /--worker: missing .*cuefinder_worker\.js/);
+  fs.rmSync(path.join(opts.catalog, 'previews/p2.ogg'));
+  await expectFail(opts, /--catalog \(preview of track b\): missing .*previews\/p2\.ogg/);
+  fs.writeFileSync(path.join(opts.catalog, 'previews/p2.ogg'), 'x');
+  fs.rmSync(path.join(opts.models, 'tiny-model/manifest.json'));
+  await expectFail(opts, /--models \(model tiny-model\): missing .*manifest\.json/);
+  fs.writeFileSync(path.join(opts.models, 'tiny-model/manifest.json'), '{}');
+  fs.rmSync(path.join(opts.ortDist, 'ort-wasm-simd-threaded.wasm'));
+  await expectFail(opts, /onnxruntime-web: missing .*ort-wasm-simd-threaded\.wasm/);
+  fs.writeFileSync(path.join(opts.ortDist, 'ort-wasm-simd-threaded.wasm'), 'x');
+  // A non-empty folder that is not an earlier site is never wiped.
+  const precious = path.join(tmp, 'precious');
+  write(path.join(precious, 'thesis.tex'), '...');
+  await expectFail({ ...opts, out: precious }, /is not empty and is not an earlier assembled site/);
+  assert.ok(fs.existsSync(path.join(precious, 'thesis.tex')));
+  // And with everything restored it works again.
+  await assemble(opts);
+});
+
+test('assemble: the ORT files shipped are the ones ort.wasm.min.mjs loads', () => {
+  const dist = path.join(root, 'node_modules/onnxruntime-web/dist');
+  if (!fs.existsSync(dist)) return;
+  const api = fs.readFileSync(path.join(dist, 'ort.wasm.min.mjs'), 'utf8');
+  const referenced = new Set(api.match(/ort-wasm-[a-z.-]+\.(?:mjs|wasm)/g));
+  assert.deepEqual([...referenced], ['ort-wasm-simd-threaded.mjs']);  // not the .jsep/.jspi/.asyncify builds
+  const glue = fs.readFileSync(path.join(dist, 'ort-wasm-simd-threaded.mjs'), 'utf8');
+  assert.deepEqual([...new Set(glue.match(/ort-wasm-[a-z.-]+\.wasm/g))], ['ort-wasm-simd-threaded.wasm']);
+});
+
+// [SECTION] serve
+
+test('serve: types, isolation headers, ranges, 304, traversal, methods, port in use', async (t) => {
+  const tmp = tempDir('cf-serve-');
+  const srv = await startServer({ root: tmp });
+  t.after(async () => {
+    await srv.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  write(path.join(tmp, 'index.html'), '<!doctype html><title>x</title>');
+  write(path.join(tmp, 'a.wasm'), bytes(1000, 5));
+  write(path.join(tmp, 'sub/p.opus'), bytes(5000, 6));
+  write(path.join(tmp, 'sub/index.html'), 'sub');
+  write(path.join(tmp, '.secret'), 'no');
+  write(path.join(path.dirname(tmp), `${path.basename(tmp)}-outside.txt`), 'outside');
+  t.after(() => fs.rmSync(path.join(path.dirname(tmp), `${path.basename(tmp)}-outside.txt`), { force: true }));
+
+  let r = await fetch(srv.url);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal(r.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.equal(r.headers.get('cross-origin-embedder-policy'), 'require-corp');
+  assert.equal(r.headers.get('cross-origin-resource-policy'), 'same-origin');
+  assert.equal(r.headers.get('cache-control'), 'no-cache');
+  assert.equal(await r.text(), '<!doctype html><title>x</title>');
+
+  r = await fetch(srv.url + 'a.wasm');
+  assert.equal(r.headers.get('content-type'), 'application/wasm');
+  const etag = r.headers.get('etag');
+  assert.ok(etag);
+  assert.deepEqual(new Uint8Array(await r.arrayBuffer()), bytes(1000, 5));
+  r = await fetch(srv.url + 'a.wasm', { headers: { 'If-None-Match': etag } });
+  assert.equal(r.status, 304);
+  r = await fetch(srv.url + 'a.wasm', { headers: { 'If-Modified-Since': new Date(Date.now() + 60_000).toUTCString() } });
+  assert.equal(r.status, 304);
+
+  const full = bytes(5000, 6);
+  r = await fetch(srv.url + 'sub/p.opus', { headers: { Range: 'bytes=100-199' } });
+  assert.equal(r.status, 206);
+  assert.equal(r.headers.get('content-type'), 'audio/ogg; codecs=opus');
+  assert.equal(r.headers.get('content-range'), 'bytes 100-199/5000');
+  assert.deepEqual(new Uint8Array(await r.arrayBuffer()), full.subarray(100, 200));
+  r = await fetch(srv.url + 'sub/p.opus', { headers: { Range: 'bytes=-10' } });
+  assert.deepEqual(new Uint8Array(await r.arrayBuffer()), full.subarray(4990));
+  r = await fetch(srv.url + 'sub/p.opus', { headers: { Range: 'bytes=4990-' } });
+  assert.equal(r.headers.get('content-range'), 'bytes 4990-4999/5000');
+  r = await fetch(srv.url + 'sub/p.opus', { headers: { Range: 'bytes=6000-' } });
+  assert.equal(r.status, 416);
+  assert.equal(r.headers.get('content-range'), 'bytes */5000');
+  r = await fetch(srv.url + 'sub/p.opus', { method: 'HEAD' });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-length'), '5000');
+  assert.equal(await r.text(), '');
+  assert.deepEqual(parseRange('bytes=0-1,5-6', 10), null);
+
+  r = await fetch(srv.url + 'sub', { redirect: 'manual' });
+  assert.equal(r.status, 301);
+  assert.equal(r.headers.get('location'), '/sub/');
+  assert.equal(await (await fetch(srv.url + 'sub/')).text(), 'sub');
+
+  // Traversal: raw requests, since fetch() normalises "..".
+  const http = await import('node:http');
+  const raw = (p) => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: srv.port, path: p }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject);
+  });
+  const outside = `${path.basename(tmp)}-outside.txt`;
+  for (const p of [`/../${outside}`, `/%2e%2e/${outside}`, `/sub/..%2f..%2f${outside}`, '/.secret', '/%00', '/%E0%A4%A']) {
+    assert.equal(await raw(p), 404, p);
+  }
+  fs.symlinkSync(path.join(path.dirname(tmp), outside), path.join(tmp, 'link.txt'));
+  assert.equal(await raw('/link.txt'), 404, 'a symlink out of the root is not followed');
+
+  r = await fetch(srv.url + 'index.html', { method: 'POST', body: 'x' });
+  assert.equal(r.status, 405);
+  assert.equal(r.headers.get('allow'), 'GET, HEAD');
+
+  await assert.rejects(startServer({ root: tmp, port: srv.port }), /port \d+ is in use: .*--port N/);
+  await assert.rejects(startServer({ root: path.join(tmp, 'nope') }), /cannot serve .*nope: no such folder/);
+
+  const open = await startServer({ root: tmp, isolation: false });
+  r = await fetch(open.url);
+  assert.equal(r.headers.get('cross-origin-opener-policy'), null);
+  assert.equal(r.headers.get('cross-origin-embedder-policy'), null);
+  assert.equal(r.headers.get('cross-origin-resource-policy'), 'same-origin');
+  await open.close();
+});
+
+test('leak check: 64-byte windows are found anywhere, and only real ones', () => {
+  const secret = bytes(10_000, 7);
+  const idx = buildWindowIndex(secret);
+  const hay = new Uint8Array(3000);
+  hay.set(bytes(3000, 8));
+  assert.equal(findWindow(hay, idx), null);
+  hay.set(secret.subarray(4321, 4321 + 64), 1001);
+  assert.deepEqual(findWindow(hay, idx), { at: 1001, from: 4321 });
+  hay.set(bytes(3000, 8));
+  hay.set(secret.subarray(4321, 4321 + 63), 1001);
+  assert.equal(findWindow(hay, idx), null, '63 bytes are not enough');
+});
+
+// [SECTION] browser
+
+const skip = skipUnlessChromium();
+
+test('browser: isolation, service-worker precache with progress, offline reload, ranges, previews', { skip, timeout: 180_000 }, async (t) => {
+  const tmp = tempDir('cf-site-');
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const { out, manifest } = await assemble(makeInputs(tmp));
+  let srv = await startServer({ root: out });
+  const origin = new URL(srv.url).origin;
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await srv.close();
+  });
+  const { page, response, requests, pageErrors } = await openPage(browser, srv.url);
+  const headers = response.headers();
+  assert.equal(headers['cross-origin-opener-policy'], 'same-origin');
+  assert.equal(headers['cross-origin-embedder-policy'], 'require-corp');
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+  assert.equal(await page.evaluate(() => typeof SharedArrayBuffer), 'function');
+
+  // Precache, with progress messages that add up.
+  const done = await page.evaluate(() => window.fixture.waitPrecached());
+  assert.equal(done.type, 'sw-precached', JSON.stringify(done));
+  assert.equal(done.version, manifest.version);
+  const expectTotal = manifest.files.filter((f) => ['app', 'models', 'catalog'].some((g) => manifest.groups[g].includes(f.path)))
+    .reduce((s, f) => s + f.bytes, 0);
+  assert.equal(done.total_bytes, expectTotal);
+  const progress = (await page.evaluate(() => window.fixture.messages)).filter((m) => m.type === 'sw-progress');
+  assert.ok(progress.length >= 2, `progress messages: ${progress.length}`);
+  for (let i = 1; i < progress.length; i++) assert.ok(progress[i].done_bytes >= progress[i - 1].done_bytes, 'progress never goes back');
+  assert.equal(progress.at(-1).done_bytes, expectTotal);
+  assert.ok(progress.every((m) => m.total_bytes === expectTotal && typeof m.file === 'string'));
+
+  // The worker takes control of the open page (clients.claim) and answers status queries.
+  const status = await page.evaluate(async () => {
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+    return new Promise((resolve) => {
+      navigator.serviceWorker.addEventListener('message', (e) => { if (e.data.type === 'sw-status') resolve(e.data); });
+      navigator.serviceWorker.controller.postMessage({ type: 'sw-status' });
+    });
+  });
+  assert.deepEqual(status, { type: 'sw-status', version: manifest.version, precached: true });
+
+  // The service worker's own downloads are recorded by the harness, and are all static same-origin GETs.
+  const swRequests = requests.filter((r) => r.serviceWorker);
+  assert.ok(swRequests.some((r) => r.url.endsWith('/site-manifest.json')), 'requests from the service worker are recorded');
+  assert.ok(swRequests.some((r) => r.url.endsWith('/cuefinder_app.wasm')));
+  assertNoLeak(requests, { allowedOrigin: origin });
+
+  // Online: a range of a precached file, and the first play of a preview (stored for later).
+  const rangeOf = (p, range) => page.evaluate(async ({ p, range }) => {
+    const r = await fetch(p, { headers: { Range: range } });
+    return { status: r.status, contentRange: r.headers.get('content-range'), bytes: Array.from(new Uint8Array(await r.arrayBuffer())) };
+  }, { p, range });
+  const wasm = fs.readFileSync(path.join(out, 'cuefinder_app.wasm'));
+  let r = await rangeOf('cuefinder_app.wasm', 'bytes=1000-1099');
+  assert.equal(r.status, 206);
+  assert.equal(r.contentRange, `bytes 1000-1099/${wasm.length}`);
+  assert.deepEqual(r.bytes, Array.from(wasm.subarray(1000, 1100)));
+  const p1 = fs.readFileSync(path.join(out, 'catalog/previews/p1.opus'));
+  r = await rangeOf('catalog/previews/p1.opus', 'bytes=0-');
+  assert.equal(r.status, 206);
+  assert.deepEqual(r.bytes, Array.from(p1));
+
+  // Offline: the server is gone; the page reloads from the service worker, still isolated.
+  await srv.close();
+  const nBefore = requests.length;
+  const reloaded = await page.reload({ waitUntil: 'load' });
+  assert.equal(reloaded.status(), 200);
+  assert.ok(reloaded.fromServiceWorker(), 'the reload was served by the service worker');
+  assert.equal(await page.title(), 'cuefinder site fixture');
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true, 'COOP/COEP survive the cache');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('drop')).borderTopStyle), 'dashed', 'style.css from the cache');
+  assert.ok(requests.length > nBefore);
+
+  r = await rangeOf('catalog/previews/p1.opus', 'bytes=200-299');
+  assert.equal(r.status, 206);
+  assert.equal(r.contentRange, `bytes 200-299/${p1.length}`);
+  assert.deepEqual(r.bytes, Array.from(p1.subarray(200, 300)));
+  r = await rangeOf('catalog/previews/p1.opus', `bytes=${p1.length + 5}-`);
+  assert.equal(r.status, 416);
+  const json = await page.evaluate(async () => (await fetch('catalog/catalog.json')).json());
+  assert.equal(json.tracks.length, 4);
+  // A preview never played is not available offline (previews are not precached).
+  assert.equal(await page.evaluate(async () => fetch('catalog/previews/p2.ogg').then(() => 'ok', () => 'failed')), 'failed');
+  // <audio> plays and seeks the played preview offline (its range requests go through the worker).
+  const media = await page.evaluate(() => new Promise((resolve) => {
+    const a = new Audio('catalog/previews/p1.opus');
+    a.addEventListener('error', () => resolve({ error: a.error && a.error.message }));
+    a.addEventListener('loadedmetadata', () => {
+      a.addEventListener('seeked', () => resolve({ duration: a.duration, currentTime: a.currentTime }), { once: true });
+      a.currentTime = 0.5;
+    }, { once: true });
+  }));
+  assert.ok(media.duration > 0.5 && Math.abs(media.currentTime - 0.5) < 0.1, JSON.stringify(media));
+
+  const file = await shot(page, 'site-offline');
+  assert.ok(fs.statSync(file).size > 1000);
+  assert.deepEqual(pageErrors, []);
+
+  // Back online with a new site version: the new worker copies unchanged files, replaces the old cache.
+  fs.writeFileSync(path.join(out, 'catalog/catalog.cfc'), bytes(50_000, 9));
+  const m2 = JSON.parse(fs.readFileSync(path.join(out, 'site-manifest.json'), 'utf8'));
+  m2.files.find((f) => f.path === 'catalog/catalog.cfc').sha256 = sha256(bytes(50_000, 9));
+  m2.version = 'feedfacefeedface';
+  fs.writeFileSync(path.join(out, 'site-manifest.json'), JSON.stringify(m2));
+  fs.writeFileSync(path.join(out, 'sw.js'), fs.readFileSync(path.join(out, 'sw.js'), 'utf8').replace(/^const SITE_VERSION = '[^']*';/m, "const SITE_VERSION = 'feedfacefeedface';"));
+  srv = await startServer({ root: out, port: srv.port });
+  const nOnline = requests.length;
+  await page.evaluate(() => { window.fixture.messages.length = 0; });
+  await page.evaluate(() => navigator.serviceWorker.getRegistration().then((reg) => reg.update()));
+  await page.waitForFunction(() => window.fixture.messages.some((m) => m.type === 'sw-activated' && m.version === 'feedfacefeedface'), null, { timeout: 30_000 });
+  const downloaded = requests.slice(nOnline).filter((q) => q.serviceWorker).map((q) => new URL(q.url).pathname);
+  assert.ok(downloaded.includes('/catalog/catalog.cfc'), downloaded.join(' '));
+  assert.ok(!downloaded.includes('/cuefinder_app.wasm'), `unchanged files are not downloaded again: ${downloaded.join(' ')}`);
+  const cacheNames = await page.evaluate(() => caches.keys());
+  assert.deepEqual(cacheNames.filter((n) => n.startsWith('cuefinder-site-')), ['cuefinder-site-feedfacefeedface']);
+  assert.ok(cacheNames.includes('cuefinder-previews'));
+  assertNoLeak(requests, { allowedOrigin: origin });
+});
+
+test('browser: without COOP/COEP the page is not cross-origin isolated', { skip, timeout: 60_000 }, async (t) => {
+  const tmp = tempDir('cf-site-');
+  const { out } = await assemble(makeInputs(tmp));
+  const srv = await startServer({ root: out, isolation: false });
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await srv.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const { page, response } = await openPage(browser, srv.url);
+  assert.equal(response.headers()['cross-origin-opener-policy'], undefined);
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
+  assert.equal(await page.evaluate(() => typeof SharedArrayBuffer), 'undefined');
+  // The service worker still precaches (offline use does not depend on isolation).
+  assert.equal((await page.evaluate(() => window.fixture.waitPrecached())).type, 'sw-precached');
+});
+
+test('browser harness: file drop, screenshots, and the leak check catches leaks', { skip, timeout: 60_000 }, async (t) => {
+  const tmp = tempDir('cf-site-');
+  const { out } = await assemble(makeInputs(tmp));
+  const srv = await startServer({ root: out });
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await srv.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const origin = new URL(srv.url).origin;
+  const { page, requests } = await openPage(browser, srv.url);
+  await page.evaluate(() => window.fixture.waitPrecached());
+
+  const song = fs.readFileSync(path.join(audio, 'opus_64k_48k_stereo.opus'));
+  await dropFile(page, '#drop', { name: 'my song.opus', mimeType: 'audio/ogg', buffer: song });
+  await page.waitForFunction(() => window.fixture.dropped.length === 1);
+  let sum = 0;
+  for (const b of song) sum = (sum * 31 + b) >>> 0;
+  assert.deepEqual(await page.evaluate(() => window.fixture.dropped[0]), { name: 'my song.opus', type: 'audio/ogg', size: song.length, checksum: sum });
+  // The Chromium flags give WebGL2 (SwiftShader), which the ImGui app needs.
+  assert.equal(await page.evaluate(() => !!document.createElement('canvas').getContext('webgl2')), true);
+  const file = await shot(page, 'harness-after-drop');
+  assert.ok(fs.statSync(file).size > 1000);
+  // A drop target that refuses drops (no preventDefault on dragover) makes dropFile throw.
+  await assert.rejects(dropFile(page, 'h1', { name: 'x.txt', mimeType: 'text/plain', buffer: Buffer.from('x') }));
+
+  // Clean traffic passes...
+  const leakOpts = { allowedOrigin: origin, forbiddenBytes: [new Uint8Array(song)], forbiddenStrings: ['my song.opus'] };
+  assertNoLeak(requests, leakOpts);
+  // ...and each kind of leak is caught: a body with a slice of the file, the name in a URL, a foreign origin.
+  await page.evaluate(async (slice) => {
+    await fetch('upload', { method: 'POST', body: new Uint8Array(slice) }).catch(() => {});
+    await fetch('lookup?q=' + encodeURIComponent('my song.opus')).catch(() => {});
+    await fetch('http://127.0.0.2:9/x', { mode: 'no-cors' }).catch(() => {});
+  }, Array.from(song.subarray(1000, 1200)));
+  // Requests made inside a dedicated worker are recorded too (the app analyses in one).
+  await page.evaluate(() => new Promise((resolve) => {
+    const src = `fetch(${JSON.stringify(new URL('style.css?from-worker', location.href).href)}, { method: 'POST', body: 'w' }).finally(() => postMessage(1));`;
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    w.onmessage = () => resolve();
+  }));
+  await page.waitForTimeout(200);
+  assert.ok(requests.some((q) => q.url.endsWith('style.css?from-worker') && q.method === 'POST'), 'worker requests are recorded');
+  assert.throws(() => assertNoLeak(requests, leakOpts), (e) => {
+    assert.match(e.message, /POST .*style\.css\?from-worker: method POST/);
+    assert.match(e.message, /POST .*\/upload: method POST/);
+    assert.match(e.message, /POST .*\/upload: has a 200-byte body/);
+    assert.match(e.message, /body holds 64 bytes of forbidden input #0/);
+    assert.match(e.message, /lookup\?q=.*URL contains the forbidden string "my song.opus"/);
+    assert.match(e.message, /goes to http:\/\/127\.0\.0\.2:9/);
+    return true;
+  });
+});
+
+test('browser: the shipped ort/ files run a real model (wasm EP, threads when isolated)', { skip, timeout: 180_000 }, async (t) => {
+  const dist = path.join(root, 'node_modules/onnxruntime-web/dist');
+  const model = 'msd-musicnn-1';
+  if (!fs.existsSync(dist) || !fs.existsSync(path.join(root, 'models', model, 'model.onnx'))) {
+    t.skip('needs node_modules/onnxruntime-web and models/msd-musicnn-1');
+    return;
+  }
+  const tmp = tempDir('cf-site-');
+  const { out } = await assemble(makeInputs(tmp, { realOrt: true, realModel: model }));
+  const srv = await startServer({ root: out });
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await srv.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const { page, requests, pageErrors } = await openPage(browser, srv.url);
+  const run = () => page.evaluate(async (model) => {
+    const ort = await import('./ort/ort.wasm.min.mjs');
+    ort.env.wasm.numThreads = 2;
+    const session = await ort.InferenceSession.create(`models/${model}/model.onnx`, { executionProviders: ['wasm'] });
+    const input = new ort.Tensor('float32', new Float32Array(187 * 96), [1, 187, 96]);
+    const outputs = await session.run({ mel: input });
+    const act = outputs.activations.data;
+    return { n: act.length, finite: Array.from(act).every(Number.isFinite), isolated: self.crossOriginIsolated, first: act[0] };
+  }, model);
+  const result = await run();
+  assert.deepEqual({ ...result, first: undefined }, { n: 50, finite: true, isolated: true, first: undefined });
+  // Isolated, ORT runs its wasm on pthread workers (module workers of ort-wasm-simd-threaded.mjs).
+  assert.ok(page.workers().some((w) => w.url().endsWith('/ort/ort-wasm-simd-threaded.mjs')), page.workers().map((w) => w.url()).join(' '));
+  const failed = requests.filter((q) => q.status !== undefined && q.status >= 400);
+  assert.deepEqual(failed.map((q) => `${q.status} ${q.url}`), [], 'no file ORT asks for is missing');
+  const ortRequests = requests.map((q) => new URL(q.url).pathname).filter((p) => p.startsWith('/ort/'));
+  assert.ok(ortRequests.includes('/ort/ort-wasm-simd-threaded.wasm'), ortRequests.join(' '));
+  assert.ok(!ortRequests.some((p) => /jsep|jspi|asyncify/.test(p)), ortRequests.join(' '));
+  assertNoLeak(requests, { allowedOrigin: new URL(srv.url).origin });
+
+  // Offline, from the service worker's cache: same result, still isolated (ORT's pthread workers load
+  // their script through the worker too, and need the cached COEP header).
+  assert.equal((await page.evaluate(() => window.fixture.waitPrecached())).type, 'sw-precached');
+  await srv.close();
+  const reloaded = await page.reload({ waitUntil: 'load' });
+  assert.ok(reloaded.fromServiceWorker());
+  const offline = await run();
+  assert.deepEqual(offline, result);
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,332 @@
+// cuefinder page glue: loads the WASM app (C++ core + Dear ImGui), ONNX Runtime Web and the catalog,
+// passes dropped files to the core, plays audio, runs t-SNE in a worker, and exposes
+// window.cuefinder for scripts and tests:
+//
+//   await window.cuefinder.ready;                 // catalog loaded, app interactive
+//   window.cuefinder.state()                      // {ready, catalog:{name,tracks}, busy, query, results:[{id,path,title,score}], ...}
+//   await window.cuefinder.analyzeFile(file)      // exactly what a drop does; resolves when the results are shown
+//   window.cuefinder.layout()                     // CSS-pixel rectangles of named widgets (for tests that click)
+//   window.cuefinder.frameStats()                 // frame-time statistics since the last resetFrameStats()
+//
+// Nothing the user drops leaves the device: the file's bytes go into the WASM heap and an object URL
+// (for A/B playback); the only network traffic is GETs of this site's own static files.
+import * as ort from './ort/ort.wasm.min.mjs';
+import { installOrtBridge, configureModels, DEFAULT_SLOTS } from './ort_bridge.mjs';
+
+const params = new URLSearchParams(location.search);
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;  // 1 GiB: the WASM heap holds the file while it is decoded
+const $ = (id) => document.getElementById(id);
+const loadingBox = $('loading'), loadingText = $('loading-text'), loadingBar = $('loading-bar');
+
+function showLoading(text, fraction) {
+  loadingText.textContent = text;
+  loadingBar.value = Math.max(0, Math.min(1, fraction || 0));
+}
+function fatal(message) {
+  loadingBox.hidden = false;
+  loadingBox.classList.add('failed');
+  showLoading(message, 0);
+  console.error('cuefinder:', message);
+}
+
+// ---- downloads with progress --------------------------------------------------------------------
+async function fetchBytes(url, onProgress) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${res.statusText}`);
+  const total = Number(res.headers.get('content-length')) || 0;
+  if (!res.body || !onProgress) return new Uint8Array(await res.arrayBuffer());
+  const reader = res.body.getReader();
+  const chunks = [];
+  let got = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    got += value.length;
+    onProgress(got, total);
+  }
+  const out = new Uint8Array(got);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
+}
+
+// ---- the app module -----------------------------------------------------------------------------
+let Module = null;
+const pending = new Map();     // analysis request id -> {resolve, reject, url, name}
+let queryUrl = null;           // object URL of the current query file (A/B playback)
+const player = new Audio();
+player.preload = 'auto';
+let playbackError = '';
+player.addEventListener('error', () => {
+  playbackError = `could not play ${decodeURIComponent(player.src.split('/').pop() || 'audio')}` +
+    (player.error ? ` (${player.error.message || 'code ' + player.error.code})` : '');
+});
+player.addEventListener('playing', () => { playbackError = ''; });
+
+function withString(s, fn) {
+  const len = Module.lengthBytesUTF8(s) + 1;
+  const p = Module._malloc(len);
+  Module.stringToUTF8(s, p, len);
+  try { return fn(p); } finally { Module._free(p); }
+}
+function withBytes(bytes, fn) {
+  const p = Module._malloc(Math.max(1, bytes.length));
+  Module.HEAPU8.set(bytes, p);
+  try { return fn(p); } finally { Module._free(p); }
+}
+function setLoading(text, fraction) {
+  if (Module) withString(text, (p) => Module._cf_app_set_loading(p, fraction));
+}
+const nextFrame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+
+function playAt(src, start) {
+  playbackError = '';
+  if (player.src !== src) player.src = src;
+  const go = () => {
+    try { player.currentTime = Math.max(0, start || 0); } catch (e) { /* not seekable yet */ }
+    player.play().catch((e) => { playbackError = `playback: ${e.message}`; });
+  };
+  if (player.readyState >= 1) go();
+  else player.addEventListener('loadedmetadata', go, { once: true });
+  if (player.readyState < 1) player.play().catch(() => {});
+}
+
+let tsneWorker = null, tsneRun = 0;
+const host = {
+  playUrl: (url, start) => playAt(new URL(url, location.href).href, start),
+  playQuery: (start) => { if (queryUrl) playAt(queryUrl, start); },
+  pause: () => player.pause(),
+  resume: () => player.play().catch((e) => { playbackError = `playback: ${e.message}`; }),
+  playing: () => !player.paused && !player.ended,
+  position: () => player.currentTime || 0,
+  playbackError: () => playbackError,
+  download(name, mime, bytes) {
+    const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    window.cuefinder.lastDownload = { name, mime, text: new TextDecoder().decode(bytes) };
+  },
+  openPicker: () => $('file-input').click(),
+  startTsne(data, n, dim, perplexity, seed) {
+    if (!tsneWorker) {
+      tsneWorker = new Worker('tsne_worker.js');
+      tsneWorker.onmessage = onTsneMessage;
+      tsneWorker.onerror = (e) => withString(`worker: ${e.message || 'failed to start'}`, (p) => Module._cf_app_tsne_error(p));
+    }
+    tsneRun += 1;
+    tsneWorker.postMessage({ type: 'start', id: tsneRun, data, n, dim, perplexity, seed, iters: 1000, init: 'pca' }, [data.buffer]);
+  },
+  stopTsne() { if (tsneWorker) tsneWorker.postMessage({ type: 'stop', id: tsneRun }); },
+  analysisFinished(id, ok, message) {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (ok) {
+      if (queryUrl) URL.revokeObjectURL(queryUrl);
+      queryUrl = p.url;
+      nextFrame().then(() => p.resolve(api.state()));  // resolved once the results are drawn
+    } else {
+      URL.revokeObjectURL(p.url);
+      p.reject(new Error(message));
+    }
+  },
+  fatal,
+  started: () => {},
+};
+
+function onTsneMessage(ev) {
+  const m = ev.data;
+  if (m.id !== tsneRun) return;
+  if (m.type === 'progress' || m.type === 'done') {
+    const xy = m.coords;
+    const p = Module._malloc(xy.length * 4);
+    Module.HEAPF32.set(xy, p >> 2);
+    Module._cf_app_tsne_progress(p, xy.length / 2, m.iter ?? m.total ?? 0, m.total ?? 1000, m.type === 'done' ? 1 : 0);
+    Module._free(p);
+    if (m.type === 'done') api.lastTsne = { ms: m.ms, n: xy.length / 2 };
+  } else if (m.type === 'error') {
+    withString(m.message, (p) => Module._cf_app_tsne_error(p));
+  }
+}
+
+// ---- window.cuefinder ---------------------------------------------------------------------------
+const frames = [];
+let frameT = performance.now();
+function tick(t) {
+  frames.push(t - frameT);
+  if (frames.length > 2000) frames.shift();
+  frameT = t;
+  requestAnimationFrame(tick);
+}
+requestAnimationFrame(tick);
+
+let readyResolve, readyReject;
+const api = {
+  ready: new Promise((res, rej) => { readyResolve = res; readyReject = rej; }),
+  state() {
+    if (!Module) return { ready: false, busy: true, stage: 'loading', catalog: null, query: null, results: [] };
+    return JSON.parse(Module.UTF8ToString(Module._cf_app_state()));
+  },
+  layout() { return Module ? JSON.parse(Module.UTF8ToString(Module._cf_app_layout())) : {}; },
+  async analyzeFile(file) {
+    await api.ready;
+    if (!(file instanceof Blob)) throw new Error('analyzeFile: expected a File or Blob');
+    const name = file.name || 'dropped file';
+    if (file.size > MAX_FILE_BYTES) {
+      const msg = `${name}: the file is too large (${(file.size / 1e9).toFixed(1)} GB; the limit is 1 GB)`;
+      withString(msg, (p) => Module._cf_app_set_error(p));
+      throw new Error(msg);
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const url = URL.createObjectURL(file);
+    return new Promise((resolve, reject) => {
+      const id = withString(name, (np) => withBytes(bytes, (bp) => Module._cf_app_analyze(np, bp, bytes.length)));
+      pending.set(id, { resolve, reject, url, name });
+      // The core may have answered synchronously (e.g. an empty file) before pending was set.
+      if (earlyFinish.has(id)) { const [ok, msg] = earlyFinish.get(id); earlyFinish.delete(id); host.analysisFinished(id, ok, msg); }
+    });
+  },
+  frameStats() {
+    const v = frames.slice(1).sort((a, b) => a - b);
+    if (!v.length) return { frames: 0 };
+    const q = (f) => v[Math.min(v.length - 1, Math.floor(f * v.length))];
+    return { frames: v.length, mean_ms: v.reduce((a, b) => a + b, 0) / v.length, median_ms: q(0.5), p95_ms: q(0.95), max_ms: v[v.length - 1] };
+  },
+  resetFrameStats() { frames.length = 0; frameT = performance.now(); },
+  setDisplayPoints(n) { Module._cf_app_display_points(n | 0); },
+  timings: {},
+  lastDownload: null,
+};
+const earlyFinish = new Map();
+const finish = host.analysisFinished;
+host.analysisFinished = (id, ok, message) => {
+  if (!pending.has(id)) { earlyFinish.set(id, [ok, message]); return; }
+  finish(id, ok, message);
+};
+window.cuefinder = api;
+
+// ---- drops and the file picker ------------------------------------------------------------------
+const dropHint = $('drop-hint');
+let dragDepth = 0;
+window.addEventListener('dragenter', (e) => { e.preventDefault(); dragDepth++; dropHint.hidden = false; });
+window.addEventListener('dragleave', (e) => { e.preventDefault(); if (--dragDepth <= 0) { dragDepth = 0; dropHint.hidden = true; } });
+window.addEventListener('dragover', (e) => { e.preventDefault(); if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'; });
+window.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dragDepth = 0;
+  dropHint.hidden = true;
+  const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+  if (file) api.analyzeFile(file).catch((err) => console.warn('cuefinder:', err.message));
+});
+$('file-input').addEventListener('change', (e) => {
+  const file = e.target.files && e.target.files[0];
+  e.target.value = '';
+  if (file) api.analyzeFile(file).catch((err) => console.warn('cuefinder:', err.message));
+});
+
+window.addEventListener('keydown', (e) => {  // Ctrl+O: the picker needs a user gesture, so JS opens it
+  if ((e.ctrlKey || e.metaKey) && (e.key === 'o' || e.key === 'O')) { e.preventDefault(); $('file-input').click(); }
+}, true);
+
+// ---- service worker (offline after the first visit) ---------------------------------------------
+let swText = '';
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || params.has('nosw')) return;
+  navigator.serviceWorker.addEventListener('message', (ev) => {
+    const m = ev.data || {};
+    if (m.type === 'sw-progress' && m.total_bytes) {
+      const done = m.done_bytes >= m.total_bytes;
+      swText = done ? '' : `Saving for offline use: ${(m.done_bytes / 1e6).toFixed(1)} / ${(m.total_bytes / 1e6).toFixed(1)} MB`;
+      if (Module && !appLoading) setLoading(swText, m.done_bytes / m.total_bytes);
+    }
+  });
+  navigator.serviceWorker.register('sw.js').catch((e) => console.warn('cuefinder: no offline cache:', e.message));
+}
+let appLoading = true;
+
+// ---- start-up -----------------------------------------------------------------------------------
+async function main() {
+  const t0 = performance.now();
+  if (typeof WebAssembly !== 'object') return fatal('This browser has no WebAssembly: cuefinder cannot run here.');
+  if (typeof createCuefinderApp !== 'function') return fatal('cuefinder_app.js did not load (is the site complete?).');
+  registerServiceWorker();
+  const isolated = self.crossOriginIsolated === true;
+  ort.env.wasm.wasmPaths = new URL('ort/', location.href).href;
+  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1;
+  showLoading('Starting the app…', 0.05);
+  Module = await createCuefinderApp({
+    canvas: $('canvas'),
+    cfHost: host,
+    print: (s) => console.log(s),
+    printErr: (s) => console.warn(s),
+  });
+  api.timings.module_ms = performance.now() - t0;
+  loadingBox.hidden = true;
+  setLoading('Downloading the catalog…', 0);
+
+  // Models: manifests now (small), weights in the background (the first analysis waits for them).
+  const manifests = {};
+  await Promise.all(DEFAULT_SLOTS.map(async (s) => {
+    const res = await fetch(`models/${s.name}/manifest.json`);
+    if (!res.ok) throw new Error(`models/${s.name}/manifest.json: HTTP ${res.status}`);
+    manifests[s.name] = await res.json();
+  }));
+  // The query's analysis: msd on every analysed patch (embedding + taggram), mtt on 8 and each mood
+  // model on 4 spread patches (the catalog's tracks used 4 and 2: docs/benchmarks/windows.md).
+  const slots = DEFAULT_SLOTS.map((s) => ({ ...s, max_patches: s.key === 'msd' ? 0 : s.key === 'mtt' ? 8 : 4 }));
+  configureModels(Module, slots, manifests);
+  for (const s of DEFAULT_SLOTS) {
+    const m = manifests[s.name];
+    const note = `${m.license?.name || m.license || 'see models/README.md'}; ${m.source?.url || m.source || ''}`;
+    withString(s.name, (np) => withString(note, (tp) => Module._cf_app_model_note(np, tp)));
+  }
+  const modelBytes = new Map();
+  const modelLoads = new Map();
+  const loadModel = (name) => {
+    if (!modelLoads.has(name)) {
+      modelLoads.set(name, fetchBytes(`models/${name}/model.onnx`).then((b) => { modelBytes.set(name, b.length); return b; }));
+      modelLoads.get(name).catch(() => modelLoads.delete(name));
+    }
+    return modelLoads.get(name);
+  };
+  const bridge = installOrtBridge(Module, ort, { loadModel });
+  api.ortStats = bridge.stats;
+
+  fetchBytes('fonts/DejaVuSans.ttf').then((b) => withBytes(b, (p) => Module._cf_app_set_font(p, b.length))).catch(() => {});
+
+  const catalogName = params.get('catalog_name') || 'catalog';
+  let info = {};
+  try { info = await (await fetch('catalog/catalog.json')).json(); } catch (e) { /* the name is optional */ }
+  const cfc = await fetchBytes('catalog/catalog.cfc', (got, total) =>
+    setLoading(`Downloading the catalog… ${(got / 1e6).toFixed(1)}${total ? ' / ' + (total / 1e6).toFixed(1) : ''} MB`, total ? got / total : 0.5));
+  const rc = withString(info.name || catalogName, (np) => withString('catalog/', (bp) =>
+    withBytes(cfc, (p) => Module._cf_app_open_catalog(np, bp, p, cfc.length))));
+  if (rc !== 0) {
+    const msg = `The catalog could not be opened: ${Module.UTF8ToString(Module._cf_app_last_text())}`;
+    withString(msg, (p) => Module._cf_app_set_error(p));
+    setLoading('', 0);
+    readyReject(new Error(msg));
+    return;
+  }
+  appLoading = false;
+  setLoading(swText, 0);
+  if (params.has('points')) api.setDisplayPoints(parseInt(params.get('points'), 10));
+  await nextFrame();
+  api.timings.interactive_ms = performance.now() - t0;
+  readyResolve(api.state());
+
+  // Warm the models in the background so the first drop does not wait for the download.
+  let done = 0;
+  const names = DEFAULT_SLOTS.map((s) => s.name);
+  for (const n of names) {
+    bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; }).catch(() => {});
+  }
+}
+
+main().catch((e) => { fatal(`cuefinder failed to start: ${e.message}`); if (readyReject) readyReject(e); });

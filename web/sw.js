@@ -1,0 +1,334 @@
+// cuefinder service worker: makes the site work offline after the first visit.
+//
+// [SECTION] contract
+//   Register from the page:  navigator.serviceWorker.register('sw.js')   (scope = the site folder)
+//   The site folder holds site-manifest.json (written by tools/web/assemble.mjs):
+//     {version, built, files:[{path, bytes, sha256}], groups:{app, models, catalog, previews}}
+//   install   fetches site-manifest.json, downloads groups app + models + catalog into the cache
+//             "cuefinder-site-<version>" (files whose sha256 did not change are copied from the
+//             previous version's cache instead of downloaded), checks every file's sha256, and posts
+//               {type:'sw-progress', version, done_bytes, total_bytes, file}   (throttled, ordered)
+//               {type:'sw-precached', version, total_bytes}                   (all files stored)
+//               {type:'sw-error', version, message}                            (install failed)
+//             to every window client, controlled or not. A failed install leaves the previous
+//             version in charge (or none): the site still works online.
+//   activate  deletes the caches of other versions, drops cached previews the new catalog no longer
+//             names, claims the open pages and posts {type:'sw-activated', version}.
+//   fetch     (GET, same origin, inside the scope)
+//             - precached paths: from the cache ('/' and folders map to index.html; the query string
+//               is ignored); a cache miss falls back to the network.
+//             - catalog previews (group "previews"): from the previews cache; on a miss the whole file
+//               is fetched once, stored in "cuefinder-previews" and served (so a preview played once
+//               plays offline later). Preview names are content hashes, so a stored one never goes stale.
+//             - navigations that are not precached: network, and the cached index.html when offline.
+//             - everything else: network.
+//             Range requests on cached or previewed files are answered from the stored full response:
+//             206 with Content-Range (416 when unsatisfiable), so <audio> can seek offline.
+//             Cached responses keep the headers our server sent (COOP/COEP/CORP), so the page stays
+//             cross-origin isolated when it is loaded from the cache.
+//   messages  page → {type:'sw-status'}  ⇒  reply {type:'sw-status', version, precached:true|false}
+//
+// Classic script, no imports: it must run from any static host without a bundler.
+'use strict';
+
+// tools/web/assemble.mjs rewrites this line with the site version so that every new site changes the
+// bytes of sw.js, which is what makes browsers install the new worker.
+const SITE_VERSION = 'dev';
+
+const SITE_CACHE_PREFIX = 'cuefinder-site-';
+const PREVIEW_CACHE = 'cuefinder-previews';
+const META_CACHE = 'cuefinder-meta';
+const PRECACHE_GROUPS = ['app', 'models', 'catalog'];
+const PREVIEW_GROUP = 'previews';
+const DOWNLOAD_CONCURRENCY = 4;
+const PROGRESS_INTERVAL_MS = 150;
+
+const scopeUrl = () => self.registration.scope;
+const urlOf = (rel) => new URL(rel, scopeUrl()).href;
+const metaKey = (name) => urlOf(`__cuefinder_sw/${name}`);
+
+// [SECTION] messages to pages
+
+let broadcastChain = Promise.resolve();
+/** Posts msg to every window client; calls are delivered in order. */
+function broadcast(msg) {
+  broadcastChain = broadcastChain.then(async () => {
+    const list = await self.clients.matchAll({ includeUncontrolled: true, type: 'window' });
+    for (const c of list) c.postMessage(msg);
+  }).catch(() => {});
+  return broadcastChain;
+}
+
+// [SECTION] state: which version is in charge, and what it holds
+//
+// A worker can be stopped and restarted at any time, so the active version is stored in META_CACHE at
+// activation and read back lazily; the in-memory copy is only a shortcut.
+
+let state = null;  // {version, cacheName, precached:Set<rel>, previews:Set<rel>}
+
+function stateFromManifest(manifest) {
+  const precached = new Set(['site-manifest.json']);
+  for (const g of PRECACHE_GROUPS) for (const p of manifest.groups?.[g] || []) precached.add(p);
+  return {
+    version: manifest.version,
+    cacheName: SITE_CACHE_PREFIX + manifest.version,
+    precached,
+    previews: new Set(manifest.groups?.[PREVIEW_GROUP] || []),
+  };
+}
+
+async function readJson(cacheName, key) {
+  const cache = await caches.open(cacheName);
+  const r = await cache.match(key);
+  return r ? r.json() : null;
+}
+
+async function loadState() {
+  if (state) return state;
+  const active = await readJson(META_CACHE, metaKey('active'));
+  if (!active) return null;
+  const manifest = await readJson(SITE_CACHE_PREFIX + active.version, urlOf('site-manifest.json'));
+  if (!manifest) return null;
+  state = stateFromManifest(manifest);
+  return state;
+}
+
+// [SECTION] install: precache with progress
+
+async function sha256Hex(blob) {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Copies of the headers worth keeping (all of them: same-origin responses expose every header). */
+function storedResponse(body, from) {
+  return new Response(body, { status: 200, statusText: from.statusText || 'OK', headers: from.headers });
+}
+
+async function precache() {
+  const res = await fetch(urlOf('site-manifest.json'), { cache: 'no-store' });
+  if (!res.ok) throw new Error(`site-manifest.json: HTTP ${res.status}`);
+  const manifestText = await res.text();
+  const manifest = JSON.parse(manifestText);
+  const next = stateFromManifest(manifest);
+  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  const todo = [...next.precached].filter((p) => p !== 'site-manifest.json').map((p) => {
+    const f = byPath.get(p);
+    if (!f) throw new Error(`site-manifest.json lists ${p} in a group but not in files`);
+    return f;
+  });
+  const total = todo.reduce((s, f) => s + f.bytes, 0);
+  const cache = await caches.open(next.cacheName);
+
+  // Files unchanged since the version in charge are copied, not downloaded again.
+  const previous = await loadState().catch(() => null);
+  const oldManifest = previous && previous.version !== next.version ? await readJson(previous.cacheName, urlOf('site-manifest.json')) : null;
+  const oldSha = new Map((oldManifest?.files || []).map((f) => [f.path, f.sha256]));
+  const oldCache = oldManifest ? await caches.open(previous.cacheName) : null;
+
+  let done = 0, lastPost = 0;
+  const progress = (file, force) => {
+    const now = Date.now();
+    if (!force && now - lastPost < PROGRESS_INTERVAL_MS) return;
+    lastPost = now;
+    broadcast({ type: 'sw-progress', version: next.version, done_bytes: done, total_bytes: total, file });
+  };
+  progress('site-manifest.json', true);
+
+  const one = async (f) => {
+    const key = urlOf(f.path);
+    if (await cache.match(key)) {  // an interrupted install of this same version got this far
+      done += f.bytes;
+      return progress(f.path, false);
+    }
+    if (oldCache && oldSha.get(f.path) === f.sha256) {
+      const old = await oldCache.match(key);
+      if (old) {
+        await cache.put(key, old);
+        done += f.bytes;
+        return progress(f.path, false);
+      }
+    }
+    const r = await fetch(key, { cache: 'no-cache' });
+    if (r.status !== 200) throw new Error(`${f.path}: HTTP ${r.status}`);
+    const chunks = [];
+    let got = 0;
+    const reader = r.body.getReader();
+    for (;;) {
+      const { done: end, value } = await reader.read();
+      if (end) break;
+      chunks.push(value);
+      got += value.byteLength;
+      done += value.byteLength;
+      progress(f.path, false);
+    }
+    const blob = new Blob(chunks);
+    if (got !== f.bytes) throw new Error(`${f.path}: got ${got} bytes, site-manifest.json says ${f.bytes}`);
+    const sha = await sha256Hex(blob);
+    if (sha !== f.sha256) throw new Error(`${f.path}: sha256 ${sha} does not match site-manifest.json (a half-updated deployment?)`);
+    await cache.put(key, storedResponse(blob, r));
+  };
+
+  const queue = todo.slice();
+  const workers = Array.from({ length: Math.min(DOWNLOAD_CONCURRENCY, queue.length) }, async () => {
+    while (queue.length) {
+      try {
+        await one(queue.shift());
+      } catch (e) {
+        queue.length = 0;  // stop the other downloads too
+        throw e;
+      }
+    }
+  });
+  await Promise.all(workers);
+  // The manifest goes in last: its presence marks a complete cache.
+  await cache.put(urlOf('site-manifest.json'), storedResponse(manifestText, res));
+  progress('', true);
+  await broadcast({ type: 'sw-precached', version: next.version, total_bytes: total });
+  return next;
+}
+
+let installed = null;  // the state this worker installed, used at activation
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    try {
+      installed = await precache();
+    } catch (e) {
+      const message = e && e.name === 'QuotaExceededError'
+        ? 'not enough storage for the offline copy of the site (the app still works online)'
+        : `offline copy failed: ${e && e.message ? e.message : e}`;
+      await broadcast({ type: 'sw-error', version: SITE_VERSION, message });
+      throw e;
+    }
+    await self.skipWaiting();
+  })());
+});
+
+// [SECTION] activate: switch versions, clean up
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    let next = installed;
+    if (!next) {  // restarted between install and activate: find the cache install left behind
+      const names = (await caches.keys()).filter((n) => n.startsWith(SITE_CACHE_PREFIX));
+      for (const n of names.reverse()) {
+        const m = await readJson(n, urlOf('site-manifest.json'));
+        if (m && (SITE_VERSION === 'dev' || m.version === SITE_VERSION)) {
+          next = stateFromManifest(m);
+          break;
+        }
+      }
+    }
+    if (next) {
+      const meta = await caches.open(META_CACHE);
+      await meta.put(metaKey('active'), new Response(JSON.stringify({ version: next.version }), { headers: { 'Content-Type': 'application/json' } }));
+      state = next;
+      for (const n of await caches.keys()) {
+        if (n.startsWith(SITE_CACHE_PREFIX) && n !== next.cacheName) await caches.delete(n);
+      }
+      const previews = await caches.open(PREVIEW_CACHE);
+      const keep = new Set([...next.previews].map(urlOf));
+      for (const req of await previews.keys()) if (!keep.has(req.url)) await previews.delete(req);
+    }
+    await self.clients.claim();
+    await broadcast({ type: 'sw-activated', version: next ? next.version : SITE_VERSION });
+  })());
+});
+
+// [SECTION] fetch
+
+/** Parses "bytes=a-b" against size: null (serve everything), 'unsatisfiable' or {start, end} inclusive. */
+function parseRange(header, size) {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(String(header).trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start, end;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return 'unsatisfiable';
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (m[2] !== '' && Number(m[2]) < start) return null;
+  }
+  if (start >= size || size === 0) return 'unsatisfiable';
+  return { start, end };
+}
+
+/** Answers a Range request from a stored full response; other requests get the response as is. */
+async function withRange(request, full) {
+  const range = request.headers.get('range');
+  if (!range || full.status !== 200) return full;
+  const blob = await full.blob();
+  const r = parseRange(range, blob.size);
+  const headers = new Headers(full.headers);
+  if (r === 'unsatisfiable') {
+    headers.set('Content-Range', `bytes */${blob.size}`);
+    headers.delete('Content-Length');
+    return new Response('', { status: 416, statusText: 'Range Not Satisfiable', headers });
+  }
+  if (!r) return new Response(blob, { status: 200, statusText: 'OK', headers });
+  headers.set('Content-Range', `bytes ${r.start}-${r.end}/${blob.size}`);
+  headers.set('Content-Length', String(r.end - r.start + 1));
+  return new Response(blob.slice(r.start, r.end + 1), { status: 206, statusText: 'Partial Content', headers });
+}
+
+async function respond(request, rel) {
+  const st = await loadState().catch(() => null);
+  if (st && st.precached.has(rel)) {
+    const cache = await caches.open(st.cacheName);
+    const hit = await cache.match(urlOf(rel));
+    if (hit) return withRange(request, hit);
+  } else if (st && st.previews.has(rel)) {
+    const cache = await caches.open(PREVIEW_CACHE);
+    const hit = await cache.match(urlOf(rel));
+    if (hit) return withRange(request, hit);
+    // The whole file, without the page's Range header, so it can be stored and sliced.
+    const r = await fetch(urlOf(rel), { cache: 'no-cache' });
+    if (r.status === 200) {
+      await cache.put(urlOf(rel), r.clone()).catch(() => {});  // storage full: still play it
+      return withRange(request, r);
+    }
+    return r;
+  }
+  if (request.mode === 'navigate') {
+    try {
+      return await fetch(request);
+    } catch (e) {
+      if (st) {
+        const hit = await (await caches.open(st.cacheName)).match(urlOf('index.html'));
+        if (hit) return hit;
+      }
+      throw e;
+    }
+  }
+  return fetch(request);
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  const scope = new URL(scopeUrl());
+  if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  let rel;
+  try {
+    rel = decodeURIComponent(url.pathname.slice(scope.pathname.length));
+  } catch {
+    return;
+  }
+  if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+  if (rel === 'sw.js') return;
+  event.respondWith(respond(request, rel));
+});
+
+self.addEventListener('message', (event) => {
+  const msg = event.data || {};
+  if (msg.type === 'sw-status' && event.source) {
+    event.waitUntil(loadState().then((st) => {
+      event.source.postMessage({ type: 'sw-status', version: st ? st.version : null, precached: !!st });
+    }));
+  }
+});
