@@ -155,12 +155,25 @@ function onTsneMessage(ev) {
   }
 }
 
+// Decoding a dropped file runs in 10 ms slices between frames (a MessageChannel task each), not
+// only inside animation frames, so it uses the main thread's idle time and input stays responsive.
+const pumpChannel = new MessageChannel();
+let pumping = false;
+pumpChannel.port1.onmessage = () => {
+  if (Module && Module._cf_app_pump(10)) pumpChannel.port2.postMessage(0);
+  else pumping = false;
+};
+function startPump() { if (!pumping) { pumping = true; pumpChannel.port2.postMessage(0); } }
+
 // ---- window.cuefinder ---------------------------------------------------------------------------
-const frames = [];
+const frames = [], cpuFrames = [], uiFrames = [];
 let frameT = performance.now();
 function tick(t) {
   frames.push(t - frameT);
+  if (Module) { cpuFrames.push(Module._cf_app_last_frame_ms()); uiFrames.push(Module._cf_app_last_ui_ms()); }
+  if (uiFrames.length > 2000) uiFrames.shift();
   if (frames.length > 2000) frames.shift();
+  if (cpuFrames.length > 2000) cpuFrames.shift();
   frameT = t;
   requestAnimationFrame(tick);
 }
@@ -188,6 +201,7 @@ const api = {
     return new Promise((resolve, reject) => {
       const id = withString(name, (np) => withBytes(bytes, (bp) => Module._cf_app_analyze(np, bp, bytes.length)));
       pending.set(id, { resolve, reject, url, name });
+      startPump();
       // The core may have answered synchronously (e.g. an empty file) before pending was set.
       if (earlyFinish.has(id)) { const [ok, msg] = earlyFinish.get(id); earlyFinish.delete(id); host.analysisFinished(id, ok, msg); }
     });
@@ -196,12 +210,19 @@ const api = {
     const v = frames.slice(1).sort((a, b) => a - b);
     if (!v.length) return { frames: 0 };
     const q = (f) => v[Math.min(v.length - 1, Math.floor(f * v.length))];
-    return { frames: v.length, mean_ms: v.reduce((a, b) => a + b, 0) / v.length, median_ms: q(0.5), p95_ms: q(0.95), max_ms: v[v.length - 1] };
+    const c = cpuFrames.slice(1).sort((a, b) => a - b);
+    const qc = (f) => c[Math.min(c.length - 1, Math.floor(f * c.length))];
+    const u = uiFrames.slice(1).sort((a, b) => a - b);
+    const qu = (f) => u[Math.min(u.length - 1, Math.floor(f * u.length))];
+    return { frames: v.length, mean_ms: v.reduce((a, b) => a + b, 0) / v.length, median_ms: q(0.5), p95_ms: q(0.95), max_ms: v[v.length - 1],
+      cpu_median_ms: c.length ? qc(0.5) : null, cpu_p95_ms: c.length ? qc(0.95) : null,
+      ui_median_ms: u.length ? qu(0.5) : null, ui_p95_ms: u.length ? qu(0.95) : null };
   },
-  resetFrameStats() { frames.length = 0; frameT = performance.now(); },
+  resetFrameStats() { frames.length = 0; cpuFrames.length = 0; uiFrames.length = 0; frameT = performance.now(); },
   setDisplayPoints(n) { Module._cf_app_display_points(n | 0); },
   timings: {},
   lastDownload: null,
+  offlineReady: false,
 };
 const earlyFinish = new Map();
 const finish = host.analysisFinished;
@@ -240,6 +261,8 @@ function registerServiceWorker() {
   if (!('serviceWorker' in navigator) || params.has('nosw')) return;
   navigator.serviceWorker.addEventListener('message', (ev) => {
     const m = ev.data || {};
+    if (m.type === 'sw-precached') api.offlineReady = true;
+    if (m.type === 'sw-error') console.warn('cuefinder: offline cache:', m.message);
     if (m.type === 'sw-progress' && m.total_bytes) {
       const done = m.done_bytes >= m.total_bytes;
       swText = done ? '' : `Saving for offline use: ${(m.done_bytes / 1e6).toFixed(1)} / ${(m.total_bytes / 1e6).toFixed(1)} MB`;
@@ -319,6 +342,7 @@ async function main() {
   if (params.has('points')) api.setDisplayPoints(parseInt(params.get('points'), 10));
   await nextFrame();
   api.timings.interactive_ms = performance.now() - t0;
+  api.timings.page_interactive_ms = performance.now();  // since navigation start
   readyResolve(api.state());
 
   // Warm the models in the background so the first drop does not wait for the download.

@@ -115,9 +115,15 @@ int App::analyze(const std::string& name, std::vector<uint8_t> bytes) {
     return request;
 }
 
-void App::step_analysis() {
+bool App::pump(double budget_s) {
+    if (!analysis_request_ || !analyzer_) return false;
+    step_analysis(budget_s);
+    return analysis_request_ && analyzer_ && analyzer_->state() == AnalysisState::working;
+}
+
+void App::step_analysis(double budget_s) {
     if (!analysis_request_ || !analyzer_) return;
-    const AnalysisState s = analyzer_->step(0.008);  // ≤ ~8 ms per frame: the UI stays at 60 fps
+    const AnalysisState s = analyzer_->step(budget_s);
     if (s == AnalysisState::done) {
         finish_analysis();
     } else if (s == AnalysisState::failed) {
@@ -151,6 +157,9 @@ void App::finish_analysis() {
     q.waveform_max = a.waveform_max;
     q.patch_start_s = a.patch_start_s;
     q.analysis_s = host_.now_s() - analysis_started_s_;
+    q.decode_s = a.decode_s;
+    q.features_s = a.features_s;
+    q.inference_s = a.inference_s;
     for (size_t i = 0; i < models_.size() && i < a.models.size(); ++i) {
         const AudioModel& m = models_[i];
         const ModelResult& r = a.models[i];
@@ -462,6 +471,9 @@ std::string App::state_json() const {
         num("loudness_lufs", query_.loudness_lufs);
         num("duration_s", query_.duration_s);
         num("analysis_s", float(query_.analysis_s));
+        num("decode_s", float(query_.decode_s));
+        num("features_s", float(query_.features_s));
+        num("inference_s", float(query_.inference_s));
         o += ",\"tags\":[";
         for (size_t i = 0; i < query_.tags.size() && i < 5; ++i) o += (i ? "," : "") + json_quote(query_.tags[i].label);
         o += "],\"moods\":{";

@@ -50,6 +50,7 @@ struct Query {
     float segment_start_s = 0.0f;               ///< where A/B playback of the query starts
     std::optional<MapPoint> map_position;
     double analysis_s = 0.0;
+    double decode_s = 0.0, features_s = 0.0, inference_s = 0.0;  ///< TrackAnalysis stage times
 };
 
 // [SECTION] Map state ----------------------------------------------------------------------------
@@ -84,6 +85,10 @@ public:
     /// Host::analysis_finished reports on. A file that fails leaves the current query and results as
     /// they were and shows the error.
     int analyze(const std::string& name, std::vector<uint8_t> bytes);
+    /// Does up to `budget_s` of analysis work outside a frame (the page calls it between frames while
+    /// a file is decoded, so decoding is not limited to a slice of each frame). True while there is
+    /// more decoding/feature work to do.
+    bool pump(double budget_s);
     /// Uses a catalog track as the query (as "find similar" on the map does).
     void query_track(uint32_t track);
 
@@ -119,7 +124,7 @@ private:
     void handle_keys();
 
     // logic
-    void step_analysis();
+    void step_analysis(double budget_s);
     void finish_analysis();
     void run_search();
     SearchOptions search_options() const;

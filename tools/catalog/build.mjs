@@ -376,6 +376,9 @@ async function main() {
   const report = { name: name || path.basename(path.resolve(out)), n_tracks: ok.length - failed.filter((f) => results.has(f.id)).length,
     n_failed: failed.length, failed, n_previews: nPreviews, profile: PROFILE, built: new Date().toISOString() };
   fs.writeFileSync(path.join(out, 'build_report.json'), JSON.stringify(report, null, 1));
+  // The page shows the catalog's name: add it to catalog.json (the core writes the rest).
+  const infoFile = path.join(out, 'catalog.json');
+  fs.writeFileSync(infoFile, JSON.stringify({ name: report.name, ...JSON.parse(fs.readFileSync(infoFile, 'utf8')) }));
   say(`catalog: ${path.resolve(out)} (${report.n_tracks} tracks, ${nPreviews} previews${failed.length ? `, ${failed.length} could not be analysed: see build_report.json` : ''})\n`);
   process.exit(0);
 }

@@ -1,11 +1,12 @@
 // MP3 (MPEG-1/2/2.5 Layer I/II/III) decoding with libmpg123 over the ByteSource.
 //
 // Setup: float output, gapless (encoder delay and padding from LAME's Info/Xing frame removed), no
-// messages on stderr, ID3v2 skipped unparsed, and no "Frankenstein" streams (a format change mid-stream
-// is an error rather than a silent switch). The length comes from LAME's Info/Xing frame when there is
-// one (exact, counted as such when it also carries the encoder delay, as LAME's and ffmpeg's do);
-// otherwise mpg123 estimates it from the file size (info().length_is_estimate) rather than scanning
-// the whole file with mpg123_scan().
+// messages on stderr, ID3v2 skipped unparsed by mpg123 (our own bounded reader, id3v2.h, reads its text
+// frames into the tags first and rewinds, so a damaged tag cannot change the audio), and no
+// "Frankenstein" streams (a format change mid-stream is an error rather than a silent switch). The
+// length comes from LAME's Info/Xing frame when there is one (exact, counted as such when it also
+// carries the encoder delay, as LAME's and ffmpeg's do); otherwise mpg123 estimates it from the file
+// size (info().length_is_estimate) rather than scanning the whole file with mpg123_scan().
 //
 // Corrupt-frame policy: mpg123 skips junk between frames silently (up to MPG123_RESYNC_LIMIT, 1024
 // bytes by default), as every player does; ordinary files carry such junk. An error mpg123 reports
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "core/audio/detail/pcm_decoder.h"
+#include "core/audio/id3v2.h"
 
 namespace cf::detail {
 namespace {
@@ -38,6 +40,9 @@ public:
     }
 
     Status open(const DecodeOptions& options) {
+        const int64_t start = io_.tell();
+        read_id3v2_tags(io_.source(), format_.tags);  // never fails; stops quietly at a damaged frame
+        CF_RETURN_IF_ERROR(io_.source().seek(start));
         static const int init_result = mpg123_init();  // a no-op since mpg123 1.27, required before
         (void)init_result;
         int rc = MPG123_OK;

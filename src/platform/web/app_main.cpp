@@ -89,6 +89,8 @@ struct Runtime {
     bool font_pending = false;
     float font_dpr = 0.0f;
     int width = 0, height = 0;
+    double last_frame_ms = 0.0;       ///< wall time of the last main_loop (UI + draw submission)
+    double last_ui_ms = 0.0;          ///< of which building the UI (App::frame + ImGui::Render)
 };
 
 Runtime& rt() {
@@ -128,6 +130,7 @@ void apply_font(float dpr) {
 
 void main_loop() {
     Runtime& r = rt();
+    const double t0 = emscripten_get_now();
     // Follow the browser window's size (CSS pixels); SDL sizes the canvas backing store by the
     // device pixel ratio (SDL_WINDOW_ALLOW_HIGHDPI).
     const int w = int(cf_js_window_width()), h = int(cf_js_window_height());
@@ -142,15 +145,18 @@ void main_loop() {
     while (SDL_PollEvent(&e)) ImGui_ImplSDL2_ProcessEvent(&e);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    const double t_ui = emscripten_get_now();
     ImGui::NewFrame();
     if (r.app) r.app->frame();
     ImGui::Render();
+    r.last_ui_ms = emscripten_get_now() - t_ui;
     int fb_w = 0, fb_h = 0;
     SDL_GL_GetDrawableSize(r.window, &fb_w, &fb_h);
     glViewport(0, 0, fb_w, fb_h);
     glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    r.last_frame_ms = emscripten_get_now() - t0;
 }
 
 }  // namespace
@@ -197,6 +203,14 @@ EMSCRIPTEN_KEEPALIVE int cf_app_analyze(const char* name, const uint8_t* bytes, 
     std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
     return rt().app->analyze(name, std::move(copy));
 }
+
+/// CPU time of the last frame in ms (the browser's rendering of the submitted GL calls not included).
+EMSCRIPTEN_KEEPALIVE double cf_app_last_frame_ms() { return rt().last_frame_ms; }
+/// Of which building the UI (the app's own work: panels, hover search, vertex updates).
+EMSCRIPTEN_KEEPALIVE double cf_app_last_ui_ms() { return rt().last_ui_ms; }
+
+/// Analysis work between frames: returns 1 while more decoding/feature work is waiting.
+EMSCRIPTEN_KEEPALIVE int cf_app_pump(double budget_ms) { return rt().app && rt().app->pump(budget_ms / 1000.0) ? 1 : 0; }
 
 EMSCRIPTEN_KEEPALIVE const char* cf_app_state() {
     rt().text = rt().app ? rt().app->state_json() : "{\"ready\":false}";

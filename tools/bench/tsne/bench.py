@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""t-SNE side by side: cuefinder native, cuefinder WASM under Node (one thread), scikit-learn native.
+"""t-SNE side by side, one run: cuefinder in the browser's map worker (WASM under Node, one thread),
+cuefinder WASM called directly, cuefinder native, and scikit-learn's TSNE natively (one OpenMP thread
+and its default threads), on the same data with the same settings, plus trustworthiness (k=10).
 
-Called by run.sh (which builds the two bench_tsne binaries); writes docs/benchmarks/tsne.md.
-Trustworthiness (k=10) of every layout is computed by one function, cf::trustworthiness (natively),
-which tests/core/map/test_quality.cpp checks against sklearn.manifold.trustworthiness; for the small
-set sklearn's own value is reported too.
+Called by run.sh (which builds the binaries and prepares the data sets); prepends a section to
+docs/benchmarks/tsne.md and keeps the earlier sections below it. Trustworthiness of every layout is
+computed by one function, cf::trustworthiness (natively), which tests/core/map/test_quality.cpp checks
+against sklearn.manifold.trustworthiness; for sets up to 2000 points sklearn's own value is shown too.
 """
 import argparse
 import datetime
@@ -13,23 +15,20 @@ import os
 import platform
 import subprocess
 import sys
-import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_json(cmd):
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+def run_json(cmd, timeout=None):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def ours(binary, data, dim, out, args, repeat):
-    cmd = ([] if binary.endswith(".js") is False else ["node"]) + [binary]
-    return run_json(cmd + ["--data", data, "--dim", str(dim), "--perplexity", str(args.perplexity),
-                           "--iterations", str(args.iterations), "--init", args.init, "--seed", "0",
-                           "--repeat", str(repeat), "--out", out])
+def tsne_args(data, dim, out, args, repeat):
+    return ["--data", data, "--dim", str(dim), "--perplexity", str(args.perplexity), "--iterations",
+            str(args.iterations), "--init", args.init, "--seed", "0", "--repeat", str(repeat), "--out", out]
 
 
 SKLEARN_SNIPPET = r"""
@@ -55,9 +54,11 @@ def sklearn_tsne(data, dim, out, args, repeat, threads):
     env = dict(os.environ)
     if threads:
         env["OMP_NUM_THREADS"] = str(threads)
+    else:
+        env.pop("OMP_NUM_THREADS", None)
     res = subprocess.run([sys.executable, "-c", SKLEARN_SNIPPET, data, str(dim), out, str(args.perplexity),
                           str(args.iterations), args.init, str(repeat)], check=True, capture_output=True,
-                         text=True, env=env)
+                         text=True, env=env, timeout=args.timeout_s)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -66,124 +67,176 @@ def trust(native_binary, data, dim, layout, k=10):
         "trustworthiness"]
 
 
+RUNNERS = ["worker", "wasm", "native", "sklearn", "sklearn_default_threads"]
+NAMES = {"worker": "cuefinder map worker (WASM)", "wasm": "cuefinder WASM direct", "native": "cuefinder native",
+         "sklearn": "sklearn 1 thread", "sklearn_default_threads": "sklearn default threads"}
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--native", required=True)
-    ap.add_argument("--wasm", required=True)
+    ap.add_argument("--native", required=True, help="native bench_tsne")
+    ap.add_argument("--wasm", required=True, help="bench_tsne.js (WASM, Node)")
+    ap.add_argument("--worker-module", required=True, help="cuefinder_worker.js for web/tsne_worker.js")
     ap.add_argument("--work", required=True)
-    ap.add_argument("--data", help="small set, raw float32 [n x dim]; default: synthetic mixture")
+    ap.add_argument("--set", action="append", default=[], metavar="LABEL=FILE.f32[:REPEAT]",
+                    help="a data set, raw float32 [n x dim]; repeatable")
+    ap.add_argument("--set-note", action="append", default=[], metavar="LABEL=TEXT", help="where a set comes from")
     ap.add_argument("--dim", type=int, default=200)
-    ap.add_argument("--large-n", type=int, default=10000)
     ap.add_argument("--perplexity", type=float, default=30.0)
     ap.add_argument("--iterations", type=int, default=1000)
     ap.add_argument("--init", choices=["pca", "random"], default="pca")
-    ap.add_argument("--repeat-small", type=int, default=3)
-    ap.add_argument("--sklearn-default-threads-large", action="store_true",
-                    help="also run sklearn with its default OpenMP threads on the large set (slow on a busy VM)")
+    ap.add_argument("--timeout-s", type=float, default=1200, help="per scikit-learn call")
+    ap.add_argument("--no-sklearn-default-threads", action="store_true")
     ap.add_argument("--report", required=True)
     ap.add_argument("--command", default="bash tools/bench/tsne/run.sh")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
-    gen = [sys.executable, os.path.join(HERE, "gen_data.py")]
-    small = args.data or os.path.join(args.work, "mixture_400x%d.f32" % args.dim)
-    if not args.data:
-        subprocess.run(gen + ["mixture", small, "--n", "400", "--dim", str(args.dim), "--seed", "1"], check=True)
-    large = os.path.join(args.work, "jittered_%dx%d.f32" % (args.large_n, args.dim))
-    subprocess.run(gen + ["jitter", small, large, "--dim", str(args.dim), "--n", str(args.large_n)], check=True)
+    notes = dict(s.split("=", 1) for s in args.set_note)
+    load_before = open("/proc/loadavg").read().split()[:3]
 
     rows = []
-    for label, data, repeat in [("small", small, args.repeat_small), ("large", large, 1)]:
+    for spec in args.set:
+        label, rest = spec.split("=", 1)
+        data, _, repeat = rest.partition(":")
+        repeat = int(repeat or 1)
         n = os.path.getsize(data) // 4 // args.dim
-        r = {"label": label, "n": n, "data": data}
-        runners = [("native", lambda o: ours(args.native, data, args.dim, o, args, repeat)),
-                   ("wasm", lambda o: ours(args.wasm, data, args.dim, o, args, repeat)),
-                   ("sklearn", lambda o: sklearn_tsne(data, args.dim, o, args, repeat, 1))]
-        if label == "small" or args.sklearn_default_threads_large:
-            runners.append(("sklearn_default_threads", lambda o: sklearn_tsne(data, args.dim, o, args, repeat, None)))
-        for name, fn in runners:
+        r = {"label": label, "n": n, "data": data, "repeat": repeat, "note": notes.get(label, "")}
+        runners = {
+            "worker": lambda o: run_json(["node", os.path.join(HERE, "bench_worker.mjs"), "--module",
+                                          args.worker_module] + tsne_args(data, args.dim, o, args, repeat)),
+            "wasm": lambda o: run_json(["node", args.wasm] + tsne_args(data, args.dim, o, args, repeat)),
+            "native": lambda o: run_json([args.native] + tsne_args(data, args.dim, o, args, repeat)),
+            "sklearn": lambda o: sklearn_tsne(data, args.dim, o, args, repeat, 1),
+            "sklearn_default_threads": lambda o: sklearn_tsne(data, args.dim, o, args, repeat, None),
+        }
+        for name in RUNNERS:
+            if name == "sklearn_default_threads" and args.no_sklearn_default_threads:
+                continue
             out = os.path.join(args.work, "%s_%s.f32" % (label, name))
             print("t-SNE %s n=%d: %s ..." % (label, n, name), file=sys.stderr, flush=True)
-            r[name] = fn(out)
+            try:
+                r[name] = runners[name](out)
+            except subprocess.TimeoutExpired:
+                r[name] = {"timeout_s": args.timeout_s}
+                print("  timed out after %g s" % args.timeout_s, file=sys.stderr, flush=True)
+                continue
             r[name]["trust"] = trust(args.native, data, args.dim, out)
-            print("  %s" % json.dumps(r[name]), file=sys.stderr, flush=True)
-        if n <= 2000:
-            from sklearn.manifold import trustworthiness
-            x = np.fromfile(data, dtype=np.float32).reshape(-1, args.dim)
-            for name in [r_[0] for r_ in runners]:
-                y = np.fromfile(os.path.join(args.work, "%s_%s.f32" % (label, name)), dtype=np.float32).reshape(-1, 2)
+            if n <= 2000:
+                from sklearn.manifold import trustworthiness
+                x = np.fromfile(data, dtype=np.float32).reshape(-1, args.dim)
+                y = np.fromfile(out, dtype=np.float32).reshape(-1, 2)
                 r[name]["trust_sklearn"] = float(trustworthiness(x, y, n_neighbors=10))
+            print("  %s" % json.dumps(r[name]), file=sys.stderr, flush=True)
         rows.append(r)
-    write_report(args, rows)
+    load_after = open("/proc/loadavg").read().split()[:3]
+    write_report(args, rows, load_before, load_after)
 
 
-def write_report(args, rows):
-    cpu = "unknown CPU"
+def cpu_name():
     try:
         for line in open("/proc/cpuinfo"):
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return "unknown CPU"
+
+
+def write_report(args, rows, load_before, load_after):
     import sklearn
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    when = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M")
+    ms = lambda r, k: r[k]["median_total_ms"] if k in r and "median_total_ms" in r[k] else None
     L = []
-    L.append("# t-SNE: cuefinder (native, WASM) vs scikit-learn\n")
-    L.append("Recorded %s UTC with\n" % datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"))
+    L.append("## %s UTC: %s\n" % (when, ", ".join("%s (%d points)" % (r["label"], r["n"]) for r in rows)))
     L.append("```sh\n%s\n```\n" % args.command)
-    L.append("Machine: 2-core Debian bookworm VM (%s, %d logical CPUs), shared with other jobs while this ran, "
-             "so absolute times are noisy; the ratios come from one run of the script. Python %s, scikit-learn %s "
-             "(Debian python3-sklearn), Node %s, emscripten 3.1.6.\n"
-             % (cpu, os.cpu_count(), platform.python_version(), sklearn.__version__, node))
+    L.append("Machine: 2-core Debian bookworm VM (%s, %d logical CPUs), shared with other agents' builds while this "
+             "ran: load average (1/5/15 min) %s before, %s after, so absolute times are noisy; the ratios come "
+             "from one run of the script. Python %s, scikit-learn %s (Debian python3-sklearn), Node %s, "
+             "emscripten 3.1.6.\n" % (cpu_name(), os.cpu_count(), " / ".join(load_before), " / ".join(load_after),
+                                      platform.python_version(), sklearn.__version__, node))
     L.append("Same settings for all: perplexity %g, %d iterations (the first 250 with early exaggeration 12), "
-             "theta/angle 0.5, learning rate auto (max(N/48, 50)), init='%s'. cuefinder: Barnes-Hut, exact kNN "
-             "(vantage-point tree), one thread (native: g++ -O2, %s; WASM: em++ -O3 SIMD128 under Node). "
-             "scikit-learn: `TSNE(method='barnes_hut')` (Cython), run with `OMP_NUM_THREADS=1` (column "
-             "'sklearn 1 thread') and, for the small set, with its default OpenMP threads (%s; column "
-             "'sklearn default'). On this busy 2-core VM the 2-thread OpenMP run is much slower than the "
-             "1-thread one (threads spin at barriers while the cores are taken by other jobs), so the ratio "
-             "uses the faster of the two sklearn runs.\n"
-             % (args.perplexity, args.iterations, args.init, rows[0]["native"]["isa"],
-                rows[0].get("sklearn_default_threads", {}).get("openmp_threads", "?")))
-    L.append("Data: %s; large = %d jittered copies of those rows (noise 0.15 x per-dimension std, clipped at 0; "
-             "`gen_data.py jitter`).\n" % (
-                 "`%s`" % args.data if args.data else
-                 "small = synthetic 400 x %d mixture shaped like musicnn track embeddings (`gen_data.py mixture`; "
-                 "the golden folder has only 76 real embedding rows, from 2 clips)" % args.dim,
-                 rows[-1]["n"]))
-    L.append("Time is wall time of the whole fit (neighbours + affinities + optimisation); for the small set the "
-             "median of %d runs. Trustworthiness (k=10) of each layout by `cf::trustworthiness` "
-             "(same definition as `sklearn.manifold.trustworthiness`; sklearn's own value in parentheses "
-             "where computed).\n" % args.repeat_small)
-    L.append("| data | n | cuefinder native ms | cuefinder WASM ms | sklearn 1 thread ms | sklearn default ms | "
-             "**WASM / best sklearn time** | T(10) native | T(10) WASM | T(10) sklearn |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|")
+             "theta/angle 0.5, learning rate auto (max(N/48, 50)), init='%s', seed/random_state 0. cuefinder: "
+             "Barnes-Hut with exact kNN (vantage-point tree), one thread. **Map worker** = what the browser "
+             "runs: `web/tsne_worker.js` on `cuefinder_worker.js` (em++ -O3, SIMD128; "
+             "`src/platform/web/tsne_api.cpp`) driven through its message protocol, iterating in ~50 ms chunks "
+             "and copying the layout out to the page after each (`bench_worker.mjs`, in a Node worker thread); "
+             "time from posting 'start' to receiving 'done', module load included. WASM direct = the core's "
+             "`cf::Tsne` in one call (`bench_tsne.js`); native = the same with g++ -O2 (%s). scikit-learn: "
+             "`TSNE(method='barnes_hut')` (Cython) natively, with `OMP_NUM_THREADS=1` and with its default "
+             "OpenMP threads (%s). Times are wall time of the whole fit (neighbours + affinities + "
+             "optimisation); with several runs, the median.\n"
+             % (args.perplexity, args.iterations, args.init, rows[0]["native"].get("isa", "?"),
+                next((r["sklearn_default_threads"].get("openmp_threads") for r in rows
+                      if "openmp_threads" in r.get("sklearn_default_threads", {})), "not run")))
+    L.append("Data:\n")
+    for r in rows:
+        L.append("- **%s**: %d x %d, `%s`, %d run(s) per method. %s" % (r["label"], r["n"], args.dim, r["data"],
+                                                                      r["repeat"], r["note"]))
+    L.append("")
+    L.append("| data | n | map worker ms | WASM direct ms | native ms | sklearn 1 thread ms | sklearn default ms | "
+             "**worker / best sklearn** | T(10) worker | T(10) WASM direct | T(10) native | T(10) sklearn 1 thr | "
+             "T(10) sklearn default |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         def t(name):
+            if name not in r or "trust" not in r[name]:
+                return "—"
             s = "%.4f" % r[name]["trust"]
             if "trust_sklearn" in r[name]:
                 s += " (%.4f)" % r[name]["trust_sklearn"]
             return s
-        sk = [r[k]["median_total_ms"] for k in ("sklearn", "sklearn_default_threads") if k in r]
-        skd = r.get("sklearn_default_threads")
-        L.append("| %s | %d | %.0f | %.0f | %.0f | %s | **%.2f** | %s | %s | %s |" % (
-            r["label"], r["n"], r["native"]["median_total_ms"], r["wasm"]["median_total_ms"],
-            r["sklearn"]["median_total_ms"], "%.0f (T %.4f)" % (skd["median_total_ms"], skd["trust"]) if skd else "not run",
-            r["wasm"]["median_total_ms"] / min(sk), t("native"), t("wasm"), t("sklearn")))
+
+        def tm(name):
+            if name not in r:
+                return "not run"
+            if "timeout_s" in r[name]:
+                return "> %.0f (timeout)" % r[name]["timeout_s"]
+            return "%.0f" % r[name]["median_total_ms"]
+        sk = [v for v in (ms(r, "sklearn"), ms(r, "sklearn_default_threads")) if v]
+        ratio = "**%.2f**" % (ms(r, "worker") / min(sk)) if sk else "—"
+        L.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["label"], r["n"], tm("worker"), tm("wasm"), tm("native"), tm("sklearn"), tm("sklearn_default_threads"),
+            ratio, t("worker"), t("wasm"), t("native"), t("sklearn"), t("sklearn_default_threads")))
     L.append("")
-    L.append("Split of our time (init = kNN + affinities + PCA init; optimise = all iterations):\n")
-    L.append("| data | native init ms | native optimise ms | WASM init ms | WASM optimise ms | native / sklearn time |")
-    L.append("|---|---|---|---|---|---|")
+    L.append("Trustworthiness (k=10) by `cf::trustworthiness` (same definition as "
+             "`sklearn.manifold.trustworthiness`; sklearn's own value in parentheses up to 2000 points).\n")
+    L.append("Split of our time (init = kNN + affinities + PCA init; rest = all iterations, plus for the worker "
+             "the module load and the per-chunk layout copies), final KL(P‖Q) and the worker's progress messages:\n")
+    L.append("| data | worker init ms | worker rest ms | progress msgs | WASM init ms | WASM optimise ms | native init ms "
+             "| native optimise ms | KL worker | KL WASM | KL native |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        L.append("| %s | %.0f | %.0f | %.0f | %.0f | %.2f |" % (
-            r["label"], r["native"]["init_ms"], r["native"]["optimize_ms"], r["wasm"]["init_ms"],
-            r["wasm"]["optimize_ms"], r["native"]["median_total_ms"] / min(
-                r[k]["median_total_ms"] for k in ("sklearn", "sklearn_default_threads") if k in r)))
+        w, a, nat = r["worker"], r["wasm"], r["native"]
+        L.append("| %s | %.0f | %.0f | %d | %.0f | %.0f | %.0f | %.0f | %.4f | %.4f | %.4f |" % (
+            r["label"], w["init_ms"], w["optimize_ms"], w["n_progress"], a["init_ms"], a["optimize_ms"],
+            nat["init_ms"], nat["optimize_ms"], w["kl"], a["kl"], nat["kl"]))
     L.append("")
-    L.append("Raw results:\n\n```json\n%s\n```\n" % json.dumps(rows, indent=1))
+    verdicts = []
+    for r in rows:
+        sk = [k for k in ("sklearn", "sklearn_default_threads") if ms(r, k)]
+        if not sk:
+            continue
+        best = min(sk, key=lambda k: ms(r, k))
+        faster = ms(r, "worker") <= ms(r, best)
+        trust_ok = r["worker"]["trust"] >= max(r[k]["trust"] for k in sk) - 5e-4
+        verdicts.append("%s: worker %.2f x the time of the faster sklearn run (%s), T(10) %.4f vs %.4f — %s" % (
+            r["label"], ms(r, "worker") / ms(r, best), NAMES[best], r["worker"]["trust"],
+            max(r[k]["trust"] for k in sk), "met" if faster and trust_ok else "NOT met"))
+    L.append("**Goal** (issue 5: our in-browser t-SNE no slower than scikit-learn's native one, at equal or better "
+             "trustworthiness; 'equal' = within 5e-4): " + "; ".join(verdicts) + ".\n")
+    L.append("<details><summary>Raw results</summary>\n\n```json\n%s\n```\n</details>\n" % json.dumps(rows, indent=1))
+
+    # Prepend under the title; keep what was there (earlier runs) below.
+    title = "# t-SNE: cuefinder (native, WASM) vs scikit-learn\n"
+    previous = ""
+    if os.path.exists(args.report):
+        previous = open(args.report).read()
+        if previous.startswith("# "):
+            previous = previous.split("\n", 1)[1] if "\n" in previous else ""
     os.makedirs(os.path.dirname(os.path.abspath(args.report)), exist_ok=True)
     with open(args.report, "w") as f:
-        f.write("\n".join(L))
+        f.write(title + "\n" + "\n".join(L) + "\n" + previous.lstrip("\n"))
     print("wrote %s" % args.report, file=sys.stderr)
 
 

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// Browser-app benchmark (not a test): the assembled site in headless Chromium (Debian's chromium,
+// playwright-core), measuring what a user waits for:
+//   1. page load → interactive with the demo catalog: cold (empty cache) and warm (service worker)
+//   2. drop → first results for a ~3-minute track (first drop, and again once the models are warm)
+//   3. map frame time while panning at the catalog's size, 10k and 100k points
+// t-SNE timings (WASM vs scikit-learn, trustworthiness) are tools/bench/tsne/run.sh.
+//
+//   node tools/bench/app.mjs [--site build/site] [--track FILE] [--out docs/benchmarks/app.md]
+// Needs a site assembled with the demo catalog (./cuefinder site build/site ~/.cache/cuefinder/demo/catalog).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../web/serve.mjs';
+import { launchBrowser, openPage, dropFile, shot } from '../../tests/browser/lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const site = path.resolve(opt('--site', path.join(root, 'build/site')));
+const out = opt('--out', path.join(root, 'docs/benchmarks/app.md'));
+const catalogInfo = JSON.parse(fs.readFileSync(path.join(site, 'catalog/catalog.json'), 'utf8'));
+let track = opt('--track', null);
+if (!track) {  // the catalog track closest to 3 minutes
+  const t = [...catalogInfo.tracks].filter((x) => fs.existsSync(x.path)).sort((a, b) => Math.abs(a.duration_s - 180) - Math.abs(b.duration_s - 180))[0];
+  track = t && t.path;
+}
+if (!track || !fs.existsSync(track)) { console.error('bench app: no ~3-minute track found; pass --track FILE'); process.exit(2); }
+
+const say = (s) => process.stderr.write(s + '\n');
+const server = await startServer({ root: site, port: 0 });
+const browser = await launchBrowser();
+const rows = [];
+try {
+  // 1. cold and warm load
+  const { page, context } = await openPage(browser, server.url, { viewport: { width: 1366, height: 800 } });
+  const cold = await page.evaluate(async () => { await window.cuefinder.ready; return window.cuefinder.timings; });
+  say(`cold load: interactive ${cold.page_interactive_ms.toFixed(0)} ms after navigation`);
+  await page.waitForFunction(() => window.cuefinder.timings.models_ms, null, { timeout: 300000 });
+  const models = await page.evaluate(() => window.cuefinder.timings.models_ms);
+  await page.waitForFunction(() => window.cuefinder.offlineReady, null, { timeout: 300000 }).catch(() => say('note: the service worker did not report precached'));
+  const warmPage = await context.newPage();
+  await warmPage.goto(server.url);
+  const warm = await warmPage.evaluate(async () => { await window.cuefinder.ready; return window.cuefinder.timings; });
+  const fromSw = await warmPage.evaluate(() => !!navigator.serviceWorker.controller);
+  say(`warm load: interactive ${warm.page_interactive_ms.toFixed(0)} ms (service worker controlling: ${fromSw})`);
+  await warmPage.close();
+
+  // 2. drop → results for the ~3-minute track (models already warm: sessions created at load)
+  const bytes = fs.readFileSync(track);
+  const dropTimes = [], stages = [];
+  for (let i = 0; i < 2; i++) {
+    const t0 = await page.evaluate(() => performance.now());
+    await dropFile(page, '#canvas', { name: path.basename(track), mimeType: 'audio/ogg', buffer: bytes });
+    await page.waitForFunction((n) => { const s = window.cuefinder.state(); return s.query && s.query.name === n && !s.busy && s.results.length > 0; },
+      path.basename(track), { timeout: 300000, polling: 50 });
+    dropTimes.push(await page.evaluate((t) => performance.now() - t, t0));
+    const qs = await page.evaluate(() => window.cuefinder.state().query);
+    say(`drop → results: ${dropTimes[i].toFixed(0)} ms (decode ${qs.decode_s} s, features ${qs.features_s} s, inference ${qs.inference_s} s)`);
+    stages.push(qs);
+  }
+  const q = await page.evaluate(() => window.cuefinder.state().query);
+  await shot(page, 'bench-drop');
+
+  // 3. frame time while panning the map
+  const frame = [];
+  for (const n of [0, 10000, 100000]) {
+    await page.evaluate((k) => window.cuefinder.setDisplayPoints(k), n);
+    await page.waitForTimeout(1000);
+    const m = (await page.evaluate(() => window.cuefinder.layout())).map_canvas;
+    await page.evaluate(() => window.cuefinder.resetFrameStats());
+    const t0 = Date.now();
+    while (Date.now() - t0 < 4000) {  // pan back and forth with the mouse
+      await page.mouse.move(m.x + m.w * 0.3, m.y + m.h * 0.5);
+      await page.mouse.down();
+      await page.mouse.move(m.x + m.w * 0.7, m.y + m.h * 0.4, { steps: 20 });
+      await page.mouse.move(m.x + m.w * 0.3, m.y + m.h * 0.5, { steps: 20 });
+      await page.mouse.up();
+    }
+    const st = await page.evaluate(() => window.cuefinder.frameStats());
+    const pts = await page.evaluate(() => window.cuefinder.state().map.points);
+    frame.push({ points: pts, ...st });
+    say(`map ${pts} points: median ${st.median_ms.toFixed(1)} ms, p95 ${st.p95_ms.toFixed(1)} ms over ${st.frames} frames`);
+    if (n === 100000) await shot(page, 'bench-map-100k');
+  }
+
+  const cpu = os.cpus()[0].model, load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  const chromium = execSync('/usr/bin/chromium --version 2>/dev/null').toString().trim();
+  const md = `# Browser app benchmark
+
+Command: \`node tools/bench/app.mjs\` (site: \`./cuefinder site build/site ~/.cache/cuefinder/demo/catalog\`).
+Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: 2-core Debian bookworm VM (${cpu}), load average ${load} at the end;
+${chromium}, headless, WebGL2 through SwiftShader (**software** rendering on the CPU: a real GPU draws the map far faster), page served by
+\`tools/web/serve.mjs\` on 127.0.0.1 with COOP/COEP (ONNX Runtime Web on ${os.cpus().length} threads). Viewport 1366×800, device pixel ratio 1.
+The catalog: ${catalogInfo.n_tracks} tracks (${(fs.statSync(path.join(site, 'catalog/catalog.cfc')).size / 1e6).toFixed(1)} MB catalog.cfc); models 22.4 MB (7 ONNX files).
+
+## Load and drop
+
+| measure | time |
+|---|---|
+| page load → interactive, cold (empty cache: app, catalog downloaded) | ${cold.page_interactive_ms.toFixed(0)} ms |
+| … of which the WASM app module started | ${cold.module_ms.toFixed(0)} ms |
+| models downloaded and the 7 ONNX Runtime sessions created (in the background, after interactive) | ${models.toFixed(0)} ms |
+| page load → interactive, warm (second visit, from the service worker's cache) | ${warm.page_interactive_ms.toFixed(0)} ms |
+| drop → first results, ${path.basename(track)} (${q.duration_s.toFixed(0)} s), first drop | ${dropTimes[0].toFixed(0)} ms |
+| drop → first results, same file again | ${dropTimes[1].toFixed(0)} ms |
+
+Stage times of the second drop inside the core: decoding ${stages[1].decode_s.toFixed(2)} s, features ${stages[1].features_s.toFixed(2)} s,
+inference ${stages[1].inference_s.toFixed(2)} s (44 model patches: msd 16, mtt 8, 4 per mood model).
+The analysis of a dropped file reads the whole file but runs the models on 16 spread 3-s windows
+(docs/benchmarks/windows.md), so the time barely grows with the track's length.
+
+## Map frame time while panning (mouse drags over the map for 4 s)
+
+| points | frames | frame interval median ms | p95 ms | main loop median ms | p95 ms | UI (our code) median ms | p95 ms |
+|---|---|---|---|---|---|---|---|
+${frame.map((f) => `| ${f.points} | ${f.frames} | ${f.median_ms.toFixed(1)} | ${f.p95_ms.toFixed(1)} | ${f.cpu_median_ms.toFixed(1)} | ${f.cpu_p95_ms.toFixed(1)} | ${f.ui_median_ms.toFixed(2)} | ${f.ui_p95_ms.toFixed(2)} |`).join('\n')}
+
+"Frame interval": time between animation frames as the page sees it. "Main loop": wall time of one call of the app's
+frame function, which includes submitting the GL calls — with software rendering the WebGL command buffer fills and
+the call waits for SwiftShader, so this is mostly rasterisation. "UI (our code)": building the frame in WebAssembly
+(every panel, the hover search over all points, ImGui's vertex generation) — the part a GPU cannot speed up.
+
+Points are one vertex buffer drawn by \`shaders/points.{vert,frag}\` (one draw call for all points, one for the highlighted ones);
+panning and zooming change two uniforms, nothing is re-uploaded. Beyond the catalog's size the extra points are jittered
+copies (\`?points=N\` or \`window.cuefinder.setDisplayPoints(N)\`), hovering and picking included.
+`;
+  fs.writeFileSync(out, md);
+  say(`wrote ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
