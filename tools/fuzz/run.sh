@@ -26,6 +26,7 @@ seed_globs() {
     fuzz_audio_reader) echo "*" ;;
     fuzz_audio_wav) echo "*.wav" ;;
     fuzz_audio_mp3) echo "*.mp3 bad_mp3_named.wav" ;;
+    fuzz_id3v2) echo "tags_id3*.mp3 mp3_*.mp3 *id3v2*.flac" ;;
     fuzz_audio_flac) echo "*.flac" ;;
     fuzz_audio_vorbis) echo "*.ogg *.oga" ;;
     fuzz_audio_opus) echo "*.opus" ;;
@@ -34,7 +35,7 @@ seed_globs() {
 }
 
 failed=()
-for target in fuzz_audio_reader fuzz_audio_wav fuzz_audio_mp3 fuzz_audio_flac fuzz_audio_vorbis fuzz_audio_opus fuzz_catalog; do
+for target in fuzz_audio_reader fuzz_audio_wav fuzz_audio_mp3 fuzz_audio_flac fuzz_audio_vorbis fuzz_audio_opus fuzz_catalog fuzz_id3v2; do
   mkdir -p "$work/$target/corpus" "$work/$target/seeds" "$work/$target/artifacts"
   (cd "$data" && for g in $(seed_globs "$target"); do for f in $g; do
      [ -f "$f" ] && [ "$f" != README.md ] && cp "$f" "$work/$target/seeds/"; done; done)

@@ -101,10 +101,10 @@ struct DecodeOptions {
 /// Validates options once; the message names the bad field and value.
 Status validate(const DecodeOptions& options);
 
-/// Text tags from the file's headers: Vorbis comments (Ogg Vorbis, Ogg Opus, FLAC), keys lower-cased
-/// ("title", "artist", "composer", "genre", "album", "date", ...). At most 64 tags of at most 1024 bytes
-/// each are kept. MP3 (ID3v2) and WAV (LIST/INFO) tags are not read: mpg123 is told to skip ID3v2
-/// unparsed (less attack surface); an own bounded ID3v2 text-frame reader is the planned way.
+/// Text tags from the file's headers: Vorbis comments (Ogg Vorbis, Ogg Opus, FLAC) and ID3v2.2/2.3/2.4
+/// text frames (MP3; our own bounded reader, id3v2.h — mpg123 still skips the tag unparsed), keys
+/// lower-cased ("title", "artist", "composer", "genre", "album", "albumartist", "date", "tracknumber",
+/// ...). At most 64 tags of at most 1024 bytes each are kept. WAV (LIST/INFO) tags are not read.
 using AudioTags = std::map<std::string, std::string>;
 
 struct AudioInfo {

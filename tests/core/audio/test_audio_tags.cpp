@@ -1,6 +1,6 @@
 // Text tags from the headers: Vorbis comments (Vorbis, Opus, FLAC) → AudioInfo::tags. Fixtures tags_*
 // were made from the same 1.5 s tone by oggenc, opusenc and flac, each given title, artist, genre and
-// composer (tests/data/audio/README.md). MP3 ID3v2 is skipped unparsed on purpose (audio_reader.h).
+// composer (tests/data/audio/README.md). MP3 ID3v2 tags: test_id3v2.cpp.
 #include <gtest/gtest.h>
 
 #include <string>
