@@ -248,7 +248,9 @@ void App::draw_map_panel() {
         ImVec2 at(p0.x + 8, p0.y + 8);
         if (colour_by_.kind == ColourBy::Kind::source) {
             const size_t n = std::min<size_t>(sources_.size(), 12);
-            dl->AddRectFilled(at, ImVec2(at.x + 170, at.y + 6 + float(n + (sources_.size() > 12)) * 15), IM_COL32(0, 0, 0, 150), 4);
+            float text_w = ImGui::CalcTextSize("+ 999 more sources").x;
+            for (size_t s = 0; s < n; ++s) text_w = std::max(text_w, ImGui::CalcTextSize(sources_[s].substr(0, 22).c_str()).x);
+            dl->AddRectFilled(at, ImVec2(at.x + text_w + 28, at.y + 6 + float(n + (sources_.size() > 12)) * 15), IM_COL32(0, 0, 0, 150), 4);
             for (size_t s = 0; s < n; ++s) {
                 const Rgba8 col = category_colour(s);
                 const ImVec2 q(at.x + 6, at.y + 4 + float(s) * 15);
