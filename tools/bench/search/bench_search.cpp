@@ -3,15 +3,32 @@
 //
 //   bench_search native --sizes 10000,100000 --seeds FILE.f32[,FILE2.f32] --dim 200 --out DIR
 //       generates the data, computes exact top-10, builds and measures every index natively and
-//       writes DIR/bench_<N>.cfc (our index + int8 codes + queries + ground truth) for the WASM run.
+//       writes DIR/bench_<N>.cfc (our index + int8 codes + queries + ground truth, and up to 200k the
+//       float32 base) for the WASM run; above 200k the float32 base goes to DIR/bench_<N>.f32.
 //   bench_search wasm --sizes ... --out DIR        (the same program built with Emscripten, under Node)
-//       loads DIR/bench_<N>.cfc (compressed codes only, no float32 base) and measures queries.
+//       loads DIR/bench_<N>.cfc (+ .f32 when present, for the float32 re-rank rows) and measures
+//       queries.
+// Options: --data real|mix3, --holdout N, --jitter S (data, below); --queries N; --rerank N (re-rank
+// rows for N and 5·N candidates); --pq-m M, --nlist L (our index; 0 = its defaults); --peers 0 (skip
+// FAISS/hnswlib); --hnsw-max N; --write-f32 0; --f16 1 (wasm: re-rank vectors rounded to float16).
 // Prints one Markdown table row per (size, method) to stdout.
 //
-// Data: every vector is a random convex mix of 3 seed rows (Dirichlet(1,1,1) weights) plus Gaussian
-// jitter of 0.05 × the per-dimension standard deviation of the seeds, clamped at 0 (the musicnn
-// embedding is post-ReLU), then L2-normalised. Queries are generated the same way from another
-// stream. Ground truth = exact float32 inner-product top-10 (= cosine top-10 on unit vectors).
+// Data (--data, run.sh picks "real" when --embeddings is given, "mix3" for the golden default):
+//   real: the seed rows are real catalog tracks (one embedding per track, e.g. the demo catalog's,
+//         exported by export_embeddings.mjs). All rows are L2-normalised; a fixed pseudo-random
+//         --holdout tracks (default 40) are held out as query seeds, the others are base seeds.
+//         Base = every base seed itself, then jittered copies up to N: copy of a uniformly drawn base
+//         seed a, pulled a fraction λ ~ U(0, 0.5) toward one of a's 10 nearest base seeds (uniform),
+//         plus Gaussian jitter of --jitter (default 0.1) × the per-dimension standard deviation of
+//         the base seeds, clamped at 0 (the musicnn embedding is post-ReLU), L2-normalised.
+//         Queries = the held-out tracks themselves, then jittered copies of held-out tracks made the
+//         same way (a held out, b among its 10 nearest base seeds), from another random stream. No
+//         base row is derived from a held-out track.
+//   mix3: every vector is a random convex mix of 3 seed rows (Dirichlet(1,1,1) weights) plus Gaussian
+//         jitter of 0.05 × the per-dimension standard deviation of the seeds, clamped at 0, then
+//         L2-normalised. Queries are generated the same way from another stream. (Used for the
+//         60 golden rows, which are patches of only two clips.)
+// Ground truth = exact float32 inner-product top-10 (= cosine top-10 on unit vectors).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -53,6 +70,14 @@ struct Args {
     std::string out = "build/bench-search";
     size_t hnsw_max = 100000;  // hnswlib build is single-threaded and slow at 1M on this machine
     size_t n_rerank = 200;
+    std::string data = "mix3";  ///< "real" or "mix3", see the top of the file
+    size_t n_holdout = 40;      ///< real: tracks held out as query seeds
+    double jitter = 0.1;        ///< real: Gaussian jitter in units of the per-dimension SD
+    size_t pq_m = 0;            ///< our PQ sub-quantizers (0 = the index default, dim / 5)
+    size_t nlist = 0;           ///< our IVF lists (0 = the index default, round(2·√N))
+    bool peers = true;          ///< also run FAISS and hnswlib (when compiled in)
+    bool rerank_f16 = false;    ///< wasm: round the re-rank vectors to float16 precision (what a 2-byte file holds)
+    bool write_f32 = true;      ///< above kDumpFloatMax: write the float32 base as DIR/bench_<N>.f32
 };
 
 std::vector<size_t> parse_sizes(const std::string& s) {
@@ -123,6 +148,70 @@ std::vector<float> generate(const std::vector<float>& seeds, size_t dim, size_t 
     return out;
 }
 
+// The "real" data set described at the top of the file.
+struct RealData {
+    std::vector<float> base;     ///< N × dim
+    std::vector<float> queries;  ///< n_queries × dim
+};
+
+RealData generate_real(const std::vector<float>& raw, size_t dim, size_t n, size_t n_queries, size_t n_holdout,
+                       double jitter) {
+    constexpr size_t kNeighbours = 10;
+    std::vector<float> rows = raw;
+    const size_t n_rows = rows.size() / dim;
+    for (size_t r = 0; r < n_rows; ++r) cf::index::normalize_l2(rows.data() + r * dim, dim);
+    if (n_holdout >= n_rows || n_rows - n_holdout < kNeighbours + 1) {
+        std::fprintf(stderr, "--holdout %zu leaves too few of the %zu seed rows\n", n_holdout, n_rows);
+        std::exit(2);
+    }
+    // Fixed pseudo-random split (Fisher–Yates with a fixed seed).
+    std::vector<size_t> order(n_rows);
+    for (size_t i = 0; i < n_rows; ++i) order[i] = i;
+    cf::index::Rng split_rng(0x5EED);
+    for (size_t i = n_rows - 1; i > 0; --i) std::swap(order[i], order[split_rng.below(i + 1)]);
+    const std::vector<size_t> held(order.begin(), order.begin() + long(n_holdout));
+    const std::vector<size_t> seeds(order.begin() + long(n_holdout), order.end());
+    if (n < seeds.size()) {
+        std::fprintf(stderr, "N = %zu is smaller than the %zu real base rows\n", n, seeds.size());
+        std::exit(2);
+    }
+    // Per-dimension SD over the base seeds; each row's 10 nearest base seeds.
+    std::vector<double> mean(dim, 0.0), sd(dim, 0.0);
+    for (size_t s : seeds) for (size_t d = 0; d < dim; ++d) mean[d] += rows[s * dim + d] / double(seeds.size());
+    for (size_t s : seeds)
+        for (size_t d = 0; d < dim; ++d) sd[d] += std::pow(rows[s * dim + d] - mean[d], 2) / double(seeds.size());
+    for (double& v : sd) v = std::sqrt(v);
+    std::vector<std::vector<size_t>> near(n_rows);
+    for (size_t r = 0; r < n_rows; ++r) {
+        cf::index::TopK top(kNeighbours);
+        for (size_t s : seeds)
+            if (s != r) top.push(cf::index::dot(rows.data() + r * dim, rows.data() + s * dim, dim), uint32_t(s));
+        for (const Candidate& c : top.take_sorted()) near[r].push_back(c.id);
+    }
+    auto copy_of = [&](cf::index::Rng& rng, size_t a, float* v) {
+        const size_t b = near[a][rng.below(near[a].size())];
+        const double lambda = 0.5 * rng.uniform();
+        for (size_t d = 0; d < dim; ++d) {
+            double x = (1.0 - lambda) * rows[a * dim + d] + lambda * rows[b * dim + d];
+            x += jitter * sd[d] * rng.normal();
+            v[d] = float(std::max(x, 0.0));
+        }
+        if (cf::index::normalize_l2(v, dim) == 0.0f) v[a % dim] = 1.0f;
+    };
+    RealData out;
+    out.base.resize(n * dim);
+    for (size_t i = 0; i < seeds.size(); ++i) std::memcpy(&out.base[i * dim], &rows[seeds[i] * dim], dim * 4);
+    cf::index::Rng base_rng(0xC0FFEE + 1);
+    for (size_t i = seeds.size(); i < n; ++i) copy_of(base_rng, seeds[base_rng.below(seeds.size())], &out.base[i * dim]);
+    out.queries.resize(n_queries * dim);
+    cf::index::Rng query_rng(0xC0FFEE + 999);
+    for (size_t i = 0; i < n_queries; ++i) {
+        if (i < held.size()) std::memcpy(&out.queries[i * dim], &rows[held[i] * dim], dim * 4);
+        else copy_of(query_rng, held[query_rng.below(held.size())], &out.queries[i * dim]);
+    }
+    return out;
+}
+
 std::vector<uint32_t> exact_topk(const float* base, size_t n, size_t dim, const float* q) {
     cf::index::TopK top(kK);
     for (size_t i = 0; i < n; ++i) {
@@ -188,7 +277,8 @@ const size_t kNprobes[] = {8, 16, 32, 64};
 void measure_ours(const char* platform, size_t n, const cf::index::IvfPqIndex& ix,
                   const cf::index::ScalarQuantizer8& sq, const std::vector<int8_t>& codes,
                   const std::vector<float>& queries, const std::vector<uint32_t>& truth, size_t n_queries,
-                  size_t n_rerank, double build_s, const float* base_f32) {
+                  size_t n_rerank, double build_s, const float* base_f32, const std::string& float_name = "float32",
+                  size_t float_bytes = 4) {
     const double bpt = ix.bytes_per_vector();
     for (int use_float = 0; use_float <= (base_f32 ? 1 : 0); ++use_float) {
         for (size_t nprobe : kNprobes) {
@@ -197,10 +287,10 @@ void measure_ours(const char* platform, size_t n, const cf::index::IvfPqIndex& i
                 return ours_query(ix, sq, codes, queries.data() + qi * ix.dim, nprobe, n_rerank,
                                   use_float ? base_f32 : nullptr);
             });
-            const std::string what = use_float ? " + float32 re-rank " : " + int8 re-rank ";
+            const std::string what = use_float ? " + " + float_name + " re-rank " : " + int8 re-rank ";
             row(platform, n, "cuefinder IVF-PQ" + std::to_string(ix.pq.n_sub) + " nprobe=" + std::to_string(nprobe) +
                                  what + std::to_string(n_rerank), m, bpt, build_s,
-                "nlist=" + std::to_string(ix.nlist) + "; +" + std::to_string(use_float ? 4 * ix.dim : ix.dim) +
+                "nlist=" + std::to_string(ix.nlist) + "; +" + std::to_string(use_float ? float_bytes * ix.dim : ix.dim) +
                     " B/track re-rank vectors fetched per candidate");
             build_s = -1;
         }
@@ -212,7 +302,8 @@ void measure_ours(const char* platform, size_t n, const cf::index::IvfPqIndex& i
             return ours_query(ix, sq, codes, queries.data() + qi * ix.dim, 32, big, use_float ? base_f32 : nullptr);
         });
         row(platform, n, "cuefinder IVF-PQ" + std::to_string(ix.pq.n_sub) + " nprobe=32" +
-                             (use_float ? " + float32 re-rank " : " + int8 re-rank ") + std::to_string(big), m, bpt, -1);
+                             (use_float ? " + " + float_name + " re-rank " : std::string(" + int8 re-rank ")) +
+                             std::to_string(big), m, bpt, -1);
     }
     // PQ only (no re-rank) at nprobe 32, to show what the re-rank buys.
     const Measure m = run_queries(n_queries, truth, [&](size_t qi) {
@@ -235,7 +326,39 @@ void measure_ours(const char* platform, size_t n, const cf::index::IvfPqIndex& i
     row(platform, n, "cuefinder exhaustive int8 (SQ8)", e, double(ix.dim), -1);
 }
 
+// Rounds to the nearest IEEE binary16 value (ties to even), returned as float: emulates re-rank
+// vectors stored as float16. Inputs are unit-vector components (|x| ≤ 1), so no overflow handling.
+float round_to_f16(float x) {
+    if (std::fabs(x) < 6.103515625e-05f) return std::nearbyint(x * 16777216.0f) / 16777216.0f;  // subnormal: 2^-24 steps
+    uint32_t bits;
+    std::memcpy(&bits, &x, 4);
+    bits += 0x0FFFu + ((bits >> 13) & 1u);
+    bits &= ~0x1FFFu;
+    std::memcpy(&x, &bits, 4);
+    return x;
+}
+
 std::string dump_path(const Args& a, size_t n) { return a.out + "/bench_" + std::to_string(n) + ".cfc"; }
+// Above kDumpFloatMax the float32 base goes to a raw side file instead of a container section, so the
+// WASM pass can read it straight into one buffer (800 MB at 1M) without a second copy in its heap.
+std::string f32_path(const Args& a, size_t n) { return a.out + "/bench_" + std::to_string(n) + ".f32"; }
+
+bool write_raw_f32(const std::string& path, const float* data, size_t count) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) return false;
+    const bool ok = std::fwrite(data, 4, count, f) == count;
+    return std::fclose(f) == 0 && ok;
+}
+
+std::vector<float> read_raw_f32(const std::string& path, size_t count) {
+    std::vector<float> out;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return out;
+    out.resize(count);
+    if (std::fread(out.data(), 4, count, f) != count || std::fgetc(f) != EOF) out.clear();
+    std::fclose(f);
+    return out;
+}
 
 void write_dump(const Args& a, size_t n, const cf::index::IvfPqIndex& ix, const cf::index::ScalarQuantizer8& sq,
                 const std::vector<int8_t>& codes, const std::vector<float>& queries,
@@ -257,6 +380,8 @@ void write_dump(const Args& a, size_t n, const cf::index::IvfPqIndex& ix, const 
         cf::PayloadWriter f;
         f.raw(base_f32, n * a.dim * 4);
         w.add_section("BF32", std::move(f.bytes()));
+    } else if (a.write_f32 && !write_raw_f32(f32_path(a, n), base_f32, n * a.dim)) {
+        std::fprintf(stderr, "could not write %s\n", f32_path(a, n).c_str());
     }
     cf::Status s = w.write_file(dump_path(a, n));
     if (!s) std::fprintf(stderr, "%s\n", s.message().c_str());
@@ -267,11 +392,20 @@ int run_native(const Args& a) {
     omp_set_num_threads(1);
 #endif
     const std::vector<float> seeds = load_seeds(a);
-    std::fprintf(stderr, "seeds: %zu rows of %zu\n", seeds.size() / a.dim, a.dim);
-    const std::vector<float> queries = generate(seeds, a.dim, a.n_queries, 999);
+    const bool real = a.data == "real";
+    if (!real && a.data != "mix3") { std::fprintf(stderr, "--data must be real or mix3, got %s\n", a.data.c_str()); return 2; }
+    std::fprintf(stderr, "seeds: %zu rows of %zu, data %s\n", seeds.size() / a.dim, a.dim, a.data.c_str());
+    std::vector<float> queries = real ? std::vector<float>() : generate(seeds, a.dim, a.n_queries, 999);
     for (size_t n : a.sizes) {
         std::fprintf(stderr, "[%zu] generating\n", n);
-        const std::vector<float> base = generate(seeds, a.dim, n, 1);
+        std::vector<float> base;
+        if (real) {
+            RealData rd = generate_real(seeds, a.dim, n, a.n_queries, a.n_holdout, a.jitter);
+            base = std::move(rd.base);
+            queries = std::move(rd.queries);  // identical for every N (own stream, held-out seeds)
+        } else {
+            base = generate(seeds, a.dim, n, 1);
+        }
         std::fprintf(stderr, "[%zu] exact ground truth\n", n);
         std::vector<uint32_t> truth;
         auto t0 = Clock::now();
@@ -286,7 +420,10 @@ int run_native(const Args& a) {
 
         std::fprintf(stderr, "[%zu] building ours\n", n);
         t0 = Clock::now();
-        const cf::index::IvfPqIndex ix = cf::index::IvfPqIndex::build(base.data(), n, a.dim, {});
+        cf::index::IvfPqOptions options;
+        options.n_sub = a.pq_m;
+        options.nlist = a.nlist;
+        const cf::index::IvfPqIndex ix = cf::index::IvfPqIndex::build(base.data(), n, a.dim, options);
         const cf::index::ScalarQuantizer8 sq = cf::index::ScalarQuantizer8::train(base.data(), n, a.dim);
         const std::vector<int8_t> codes = sq.encode_all(base.data(), n);
         const double build_s = ms_since(t0) / 1000.0;
@@ -294,7 +431,7 @@ int run_native(const Args& a) {
         write_dump(a, n, ix, sq, codes, queries, truth, build_s, base.data());
 
 #if defined(CF_BENCH_FAISS)
-        {
+        if (a.peers) {
             std::fprintf(stderr, "[%zu] faiss\n", n);
             faiss::IndexFlatIP flat_ip(int(a.dim));
             flat_ip.add(faiss::Index::idx_t(n), base.data());
@@ -328,7 +465,7 @@ int run_native(const Args& a) {
         }
 #endif
 #if defined(CF_BENCH_HNSW)
-        if (n <= a.hnsw_max) {
+        if (a.peers && n <= a.hnsw_max) {
             std::fprintf(stderr, "[%zu] hnswlib\n", n);
             hnswlib::InnerProductSpace space(a.dim);
             t0 = Clock::now();
@@ -348,7 +485,7 @@ int run_native(const Args& a) {
                 row("native", n, "hnswlib M=16 efC=100 ef=" + std::to_string(ef), hm, bpt, ef == 32 ? hb : -1.0,
                     "float32 vectors inside the graph");
             }
-        } else {
+        } else if (a.peers) {
             std::printf("| %zu | native | hnswlib | — | — | — | — | — | skipped: single-threaded build too slow on this VM (--hnsw-max) |\n", n);
         }
 #endif
@@ -387,8 +524,11 @@ int run_wasm(const Args& a) {
         }
         bytes->clear();
         bytes->shrink_to_fit();
+        if (base_f32.empty()) base_f32 = read_raw_f32(f32_path(a, n), n * a.dim);  // absent: int8 rows only
+        if (a.rerank_f16) for (float& x : base_f32) x = round_to_f16(x);
         measure_ours("wasm (node)", n, *ix, sq, codes, queries, truth, nq, a.n_rerank, -1,
-                     base_f32.empty() ? nullptr : base_f32.data());
+                     base_f32.empty() ? nullptr : base_f32.data(), a.rerank_f16 ? "float16" : "float32",
+                     a.rerank_f16 ? 2 : 4);
     }
     return 0;
 }
@@ -407,6 +547,14 @@ int main(int argc, char** argv) {
         else if (k == "--out") a.out = v;
         else if (k == "--hnsw-max") a.hnsw_max = std::strtoull(v.c_str(), nullptr, 10);
         else if (k == "--rerank") a.n_rerank = std::strtoull(v.c_str(), nullptr, 10);
+        else if (k == "--data") a.data = v;
+        else if (k == "--holdout") a.n_holdout = std::strtoull(v.c_str(), nullptr, 10);
+        else if (k == "--jitter") a.jitter = std::strtod(v.c_str(), nullptr);
+        else if (k == "--pq-m") a.pq_m = std::strtoull(v.c_str(), nullptr, 10);
+        else if (k == "--nlist") a.nlist = std::strtoull(v.c_str(), nullptr, 10);
+        else if (k == "--peers") a.peers = v != "0";
+        else if (k == "--write-f32") a.write_f32 = v != "0";
+        else if (k == "--f16") a.rerank_f16 = v != "0";
         else { std::fprintf(stderr, "unknown option %s\n", k.c_str()); return 2; }
     }
     std::printf("| N | platform | method | recall@10 | median ms | p95 ms | bytes/track | build s | notes |\n");

@@ -5,10 +5,20 @@
 #
 #   bash tools/bench/search/run.sh                                   # 10k, 100k, 1M
 #   bash tools/bench/search/run.sh --sizes 10000,100000 --embeddings FILE.f32 --dim 200
+#   node tools/bench/search/export_embeddings.mjs      # demo catalog → build/bench-search/demo_embeddings.f32
+#   bash tools/bench/search/run.sh --embeddings build/bench-search/demo_embeddings.f32 --dim 200
+#
+# With --embeddings the rows are taken as real tracks (--data real: the tracks themselves plus
+# jittered copies, --holdout tracks held out as queries, see bench_search.cpp); the golden default
+# uses --data mix3 (convex mixes of 3 rows), as its 60 rows are patches of only two clips.
+# CF_BENCH_OUT=DIR changes the output folder; CF_BENCH_NO_BUILD=1 reuses the binaries there.
 #
 # Needs: g++, libfaiss-dev, libhnswlib-dev, libblas-dev/liblapack-dev (FAISS), emscripten, node.
 # Seeds default to the musicnn embeddings in ../shared/golden (*msd_embedding*.f32 without "prerelu").
 set -euo pipefail
+# The body is one function, read whole before it runs: editing this file during a long run (bash
+# otherwise reads scripts as it goes) cannot break the run.
+main() {
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$here"
 # Benchmark-only peers (not needed by the build or the tests).
@@ -22,18 +32,24 @@ sizes=10000,100000,1000000
 emb=""
 dim=200
 queries=200
+data=""
+extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --embeddings) emb="$2"; shift 2 ;;
     --dim) dim="$2"; shift 2 ;;
     --queries) queries="$2"; shift 2 ;;
+    --data) data="$2"; shift 2 ;;
+    --holdout|--jitter|--rerank|--hnsw-max|--pq-m|--nlist|--peers|--write-f32|--f16) extra+=("$1" "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 if [ -z "$emb" ]; then
   emb="$(ls ../shared/golden/*msd_embedding*.f32 | grep -v prerelu | paste -sd, -)"
+  data="${data:-mix3}"
 fi
+data="${data:-real}"
 out="${CF_BENCH_OUT:-build/bench-search}"
 mkdir -p "$out"
 core="src/core/common/status.cpp src/core/catalog/container.cpp src/core/index/quantizers.cpp src/core/index/ivf_pq.cpp"
@@ -50,7 +66,11 @@ NODE_PATH=/usr/share/nodejs em++ $flags -msimd128 tools/bench/search/bench_searc
 fi
 
 echo "## native ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-nice -n 10 "$out/bench_search" native --sizes "$sizes" --seeds "$emb" --dim "$dim" --queries "$queries" --out "$out"
+nice -n 10 "$out/bench_search" native --sizes "$sizes" --seeds "$emb" --dim "$dim" --queries "$queries" --out "$out" \
+    --data "$data" ${extra[@]+"${extra[@]}"}
 echo
 echo "## wasm (node $(node --version), emscripten $(NODE_PATH=/usr/share/nodejs em++ --version | head -1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -1), one thread, SIMD128)"
-nice -n 10 node "$out/bench_search.js" wasm --sizes "$sizes" --dim "$dim" --out "$out"
+nice -n 10 node "$out/bench_search.js" wasm --sizes "$sizes" --dim "$dim" --out "$out" ${extra[@]+"${extra[@]}"}
+}
+main "$@"
+exit
