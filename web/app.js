@@ -265,8 +265,8 @@ function registerServiceWorker() {
     if (m.type === 'sw-error') console.warn('cuefinder: offline cache:', m.message);
     if (m.type === 'sw-progress' && m.total_bytes) {
       const done = m.done_bytes >= m.total_bytes;
-      swText = done ? '' : `Saving for offline use: ${(m.done_bytes / 1e6).toFixed(1)} / ${(m.total_bytes / 1e6).toFixed(1)} MB`;
-      if (Module && !appLoading) setLoading(swText, m.done_bytes / m.total_bytes);
+      swText = done ? '' : `saving for offline use: ${(m.done_bytes / 1e6).toFixed(1)} / ${(m.total_bytes / 1e6).toFixed(1)} MB`;
+      if (Module && !appLoading) withString(swText, (p) => Module._cf_app_set_status(p, m.done_bytes / m.total_bytes));
     }
   });
   navigator.serviceWorker.register('sw.js').catch((e) => console.warn('cuefinder: no offline cache:', e.message));
@@ -338,7 +338,8 @@ async function main() {
     return;
   }
   appLoading = false;
-  setLoading(swText, 0);
+  setLoading('', 0);
+  if (swText) withString(swText, (p) => Module._cf_app_set_status(p, 0));
   if (params.has('points')) api.setDisplayPoints(parseInt(params.get('points'), 10));
   await nextFrame();
   api.timings.interactive_ms = performance.now() - t0;

@@ -102,6 +102,9 @@ public:
     /// Messages from the page while it loads (downloads): shown in a progress bar; "" hides it.
     void set_loading(const std::string& text, double fraction) { loading_text_ = text; loading_fraction_ = fraction; }
     void set_error(const std::string& message) { error_ = message; }
+    /// Background work the user need not wait for (saving the site for offline use): a small bar in
+    /// the menu bar; "" hides it.
+    void set_status(const std::string& text, double fraction) { status_text_ = text; status_fraction_ = fraction; }
 
     /// Builds the UI for this frame (between ImGui::NewFrame and ImGui::Render).
     void frame();
@@ -157,6 +160,8 @@ private:
     std::string error_;
     std::string loading_text_;
     double loading_fraction_ = 0.0;
+    std::string status_text_;
+    double status_fraction_ = 0.0;
 
     // query and results
     Query query_;

@@ -106,6 +106,12 @@ void App::draw_menu() {
         ImGui::TextDisabled("  %s: %zu tracks", catalog_name_.c_str(), catalog_->size());
     }
     ImGui::TextDisabled("  |  everything runs on this device: dropped files are never uploaded");
+    if (!status_text_.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("  |  %s", status_text_.c_str());
+        ImGui::SameLine();
+        ImGui::ProgressBar(float(status_fraction_), ImVec2(90, ImGui::GetTextLineHeight()), "");
+    }
     ImGui::EndMainMenuBar();
 }
 

@@ -164,3 +164,25 @@ test('the app: drop, results, play, filter, keyboard, map selection, t-SNE, bad 
     await server.close();
   }
 });
+
+test('without COOP/COEP the app still works, on one thread', { skip, timeout: 300000 }, async () => {
+  const catalog = fixtureCatalog();
+  const site = tempDir('cf-app-site-');
+  await assemble({ out: site, app: appDir, worker: appDir, catalog });
+  const server = await startServer({ root: site, port: 0, isolation: false });
+  const browser = await launchBrowser();
+  try {
+    const { page, pageErrors } = await openPage(browser, server.url, { viewport: { width: 1280, height: 720 } });
+    await page.evaluate(async () => { await window.cuefinder.ready; });
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
+    const clip = fs.readFileSync(path.join(root, 'tests/data/audio/tags_vorbis.ogg'));
+    await dropFile(page, '#canvas', { name: 'tags_vorbis.ogg', mimeType: 'audio/ogg', buffer: clip });
+    await waitFor(page, () => { const s = window.cuefinder.state(); return s.query && !s.busy && s.results.length > 0; });
+    const s = await page.evaluate(() => window.cuefinder.state());
+    assert.ok(s.results[0].path.endsWith('tags_vorbis.ogg'), s.results[0].path);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -195,7 +195,25 @@ export async function assemble(o = {}) {
   const modelNames = [];
   for (const e of (await fsp.readdir(models, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!e.isDirectory() || e.name.startsWith('.')) continue;
-    for (const f of ['model.onnx', 'manifest.json']) {
+    // A model folder ships its manifest and the files the manifest lists under "web_files" (default:
+    // model.onnx). A folder without a manifest is not a finished model: skipped with a note.
+    const manifestFile = path.join(models, e.name, 'manifest.json');
+    if (!(await isFile(manifestFile))) {
+      // model.onnx without its manifest is a broken model; a folder with neither is work in progress.
+      if (await isFile(path.join(models, e.name, 'model.onnx'))) await requireFile(manifestFile, `--models (model ${e.name})`);
+      log(`note: models/${e.name} has no manifest.json: not shipped`);
+      continue;
+    }
+    let files = ['model.onnx'];
+    try {
+      const m = JSON.parse(await fsp.readFile(manifestFile, 'utf8'));
+      if (Array.isArray(m.web_files)) files = m.web_files;
+    } catch (err) { fail(`--models (model ${e.name}): manifest.json is not valid JSON: ${err.message}`); }
+    if (files.length === 1 && files[0] === 'model.onnx' && !(await isFile(path.join(models, e.name, 'model.onnx')))) {
+      log(`note: models/${e.name} has no model.onnx and its manifest lists no web_files: not shipped`);
+      continue;
+    }
+    for (const f of ['manifest.json', ...files]) {
       await requireFile(path.join(models, e.name, f), `--models (model ${e.name})`);
       add(path.join(models, e.name, f), `models/${e.name}/${f}`, 'models');
     }

@@ -232,6 +232,8 @@ EMSCRIPTEN_KEEPALIVE void cf_app_set_loading(const char* text, double fraction) 
 
 EMSCRIPTEN_KEEPALIVE void cf_app_set_error(const char* text) { rt().app->set_error(text); }
 
+EMSCRIPTEN_KEEPALIVE void cf_app_set_status(const char* text, double fraction) { rt().app->set_status(text, fraction); }
+
 EMSCRIPTEN_KEEPALIVE void cf_app_display_points(int n) { rt().app->set_display_points(size_t(n > 0 ? n : 0)); }
 
 /// A TTF font (copied) to replace ImGui's built-in one from the next frame on.
