@@ -282,6 +282,9 @@ async function main() {
   const isolated = self.crossOriginIsolated === true;
   ort.env.wasm.wasmPaths = new URL('ort/', location.href).href;
   ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1;
+  // Inference in ORT's proxy worker: a session.run() would otherwise block this thread (and the UI)
+  // for the whole batch.
+  ort.env.wasm.proxy = !params.has('noproxy');
   showLoading('Starting the app…', 0.05);
   Module = await createCuefinderApp({
     canvas: $('canvas'),
