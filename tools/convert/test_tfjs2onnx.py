@@ -163,5 +163,133 @@ class Convert(unittest.TestCase):
         self.assertIn("'y'", str(ctx.exception))
 
 
+def dtype_attr(code):
+    return {"type": code}
+
+
+def sparse_graph():
+    """A small --dynamic graph in the sentence encoder's style: sparse (indices, values) int64
+    placeholders, position clipping with Where, SparseToDense, an embedding lookup scattered to
+    [batch, time, dim] with ScatterNd, a 1x1 Conv2D, SplitV and a Pack of scalar constants."""
+    i64, i32, f32 = 9, 3, 1
+    nodes = [
+        {"name": "indices", "op": "Placeholder",
+         "attr": {"dtype": dtype_attr(i64), "shape": {"shape": {"dim": [{"size": "-1"}, {"size": "2"}]}}}},
+        {"name": "values", "op": "Placeholder",
+         "attr": {"dtype": dtype_attr(i64), "shape": {"shape": {"dim": [{"size": "-1"}]}}}},
+        const("b0"), const("e0"), const("s0"), const("maxlen"), const("minus1"), const("axis0"),
+        const("table"), const("default"), const("kernel"), const("sizes"), const("axis_last"),
+        const("four"), const("two"), const("b1"), const("e1"),
+        {"name": "pos", "op": "StridedSlice", "input": ["indices", "b0", "e0", "s0"],
+         "attr": {"begin_mask": {"i": "1"}, "end_mask": {"i": "1"}, "shrink_axis_mask": {"i": "2"}}},
+        {"name": "keep", "op": "Less", "input": ["pos", "maxlen"]},
+        {"name": "where", "op": "Where", "input": ["keep"]},
+        {"name": "rows", "op": "Reshape", "input": ["where", "minus1"]},
+        {"name": "idx", "op": "GatherV2", "input": ["indices", "rows", "axis0"]},
+        {"name": "val", "op": "GatherV2", "input": ["values", "rows", "axis0"]},
+        {"name": "mx", "op": "Max", "input": ["idx", "axis0"], "attr": {"keep_dims": {"b": False}}},
+        {"name": "dense", "op": "SparseToDense", "input": ["idx", "mx", "val", "default"]},
+        {"name": "mask", "op": "Greater", "input": ["dense", "default"]},
+        {"name": "maskf", "op": "Cast", "input": ["mask"],
+         "attr": {"SrcT": dtype_attr(10), "DstT": dtype_attr(f32)}},
+        {"name": "emb", "op": "GatherV2", "input": ["table", "val", "axis0"]},
+        {"name": "coords", "op": "Where", "input": ["mask"]},
+        {"name": "coords32", "op": "Cast", "input": ["coords"],
+         "attr": {"SrcT": dtype_attr(i64), "DstT": dtype_attr(i32)}},
+        {"name": "mshape", "op": "Shape", "input": ["mask"]},
+        {"name": "eshape", "op": "Shape", "input": ["emb"]},
+        {"name": "dim", "op": "StridedSlice", "input": ["eshape", "e0", "s0", "e0"],
+         "attr": {"end_mask": {"i": "1"}}},
+        {"name": "oshape", "op": "ConcatV2", "input": ["mshape", "dim", "axis0"]},
+        {"name": "grid", "op": "ScatterNd", "input": ["coords32", "emb", "oshape"],
+         "attr": {"T": dtype_attr(f32)}},
+        {"name": "grid4", "op": "ExpandDims", "input": ["grid", "two"]},
+        {"name": "proj", "op": "Conv2D", "input": ["grid4", "kernel"],
+         "attr": {"data_format": {"s": [78, 72, 87, 67]}, "padding": {"s": [86, 65, 76, 73, 68]}}},
+        {"name": "sq", "op": "Squeeze", "input": ["proj"],
+         "attr": {"squeeze_dims": {"list": {"i": ["2"]}}}},
+        {"name": "split", "op": "SplitV", "input": ["sq", "sizes", "axis_last"],
+         "attr": {"num_split": {"i": "2"}}},
+        {"name": "nrows", "op": "StridedSlice", "input": ["mshape", "b1", "e1", "e1"],
+         "attr": {"shrink_axis_mask": {"i": "1"}}},
+        {"name": "newshape", "op": "Pack", "input": ["nrows", "minus1"], "attr": {"axis": {"i": "0"}}},
+        {"name": "flat", "op": "Reshape", "input": ["split:1", "newshape"]},
+        {"name": "y", "op": "Mul", "input": ["flat", "maskf_sum"]},
+        {"name": "maskf_sum", "op": "Sum", "input": ["maskf", "axis0"], "attr": {"keep_dims": {"b": False}}},
+    ]
+    rng = np.random.default_rng(1)
+    weights = [
+        ("b0", np.array([0, 1], np.int32), None), ("e0", np.array([0, 2], np.int32), None),
+        ("s0", np.array([1, 1], np.int32), None), ("maxlen", np.array(128, np.int32), None),
+        ("minus1", np.array(-1, np.int32), None), ("axis0", np.array(0, np.int32), None),
+        ("table", rng.normal(size=(10, 3)).astype(np.float32), None),
+        ("default", np.array(0, np.int32), None),
+        ("kernel", rng.normal(size=(1, 1, 3, 6)).astype(np.float32), None),
+        ("sizes", np.array([2, 4], np.int32), None), ("axis_last", np.array(-1, np.int32), None),
+        ("four", np.array(4, np.int32), None), ("two", np.array(2, np.int32), None),
+        ("b1", np.array([0], np.int32), None), ("e1", np.array([1], np.int32), None),
+    ]
+    return nodes, weights
+
+
+class ConvertDynamic(unittest.TestCase):
+    def convert(self, nodes, weights, outputs, **kw):
+        with tempfile.TemporaryDirectory() as tmp:
+            write_model(tmp, nodes, weights)
+            return tfjs2onnx.convert_model(tmp, [("indices", "indices"), ("values", "values")],
+                                           outputs, dynamic=True, **kw)
+
+    def test_sparse_graph_structure(self):
+        nodes, weights = sparse_graph()
+        model, _ = self.convert(nodes, weights, [("y", "y")], int32_inputs=True)
+        ops = [n.op_type for n in model.graph.node]
+        inputs = {i.name: i.type.tensor_type.elem_type for i in model.graph.input}
+        self.assertEqual(inputs, {"indices": 6, "values": 6})   # int32 public inputs
+        self.assertEqual(ops.count("Cast"), 3)                  # 2 input casts + bool->float
+        self.assertIn("NonZero", ops)
+        self.assertEqual(ops.count("ScatterND"), 2)
+        scatter = [n for n in model.graph.node if n.op_type == "ScatterND"]
+        reductions = sorted(a.s.decode() for n in scatter for a in n.attribute
+                            if a.name == "reduction")
+        self.assertEqual(reductions, ["add"])                   # ScatterNd sums, SparseToDense not
+        self.assertNotIn("Conv", ops)                           # 1x1 conv -> MatMul
+        self.assertIn("Split", ops)
+        # Scalar constants stay scalars (Unsqueeze + Concat of a Pack needs rank 0 inputs).
+        inits = {t.name: list(t.dims) for t in model.graph.initializer}
+        pack = next(n for n in model.graph.node if n.op_type == "Concat" and n.name == "newshape")
+        unsq = [n for n in model.graph.node if n.output[0] in pack.input]
+        self.assertEqual(len(unsq), 2)
+        self.assertEqual(inits[unsq[1].input[0]], [])           # the -1
+        # Integer tensors are int64 in the graph.
+        self.assertTrue(all(t.data_type in (1, 7) for t in model.graph.initializer))
+
+    def test_strided_slice_masks(self):
+        nodes, weights = sparse_graph()
+        model, _ = self.convert(nodes, weights, [("y", "y")])
+        inits = {t.name: tfjs2onnx.numpy_helper.to_array(t) for t in model.graph.initializer}
+        sl = next(n for n in model.graph.node if n.op_type == "Slice" and n.name.startswith("pos"))
+        starts, ends, axes, steps = (inits[i].tolist() for i in sl.input[1:5])
+        big = np.iinfo(np.int64).max
+        self.assertEqual(starts, [0, 1])       # begin_mask on axis 0
+        self.assertEqual(ends, [big, 2])       # end_mask on axis 0; shrink axis 1 -> [1, 2)
+        self.assertEqual(steps, [1, 1])
+        self.assertEqual(axes, [0, 1])
+        sq = next(n for n in model.graph.node if n.op_type == "Squeeze" and n.name == "pos")
+        self.assertEqual(inits[sq.input[1]].tolist(), [1])
+        # Without --int32-inputs the inputs keep the placeholders' int64.
+        self.assertEqual({i.type.tensor_type.elem_type for i in model.graph.input}, {7})
+
+    def test_deterministic_and_unknown_op(self):
+        nodes, weights = sparse_graph()
+        a, _ = self.convert(nodes, weights, [("y", "y")])
+        b, _ = self.convert(nodes, weights, [("y", "y")])
+        self.assertEqual(a.SerializeToString(), b.SerializeToString())
+        nodes[-1]["op"] = "SegmentSum"
+        with self.assertRaises(tfjs2onnx.ConversionError) as ctx:
+            self.convert(nodes, weights, [("y", "y")])
+        self.assertIn("'SegmentSum'", str(ctx.exception))
+        self.assertIn("DYNAMIC_HANDLERS", str(ctx.exception))
+
+
 if __name__ == "__main__":
     unittest.main()

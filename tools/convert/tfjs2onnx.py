@@ -8,6 +8,9 @@ Usage:
         --output embedding=model/dense/Relu \
         --output embedding_linear=model/dense/Relu:preact \
         [--fold-affine-matmul] [--no-affine-after-pool] [--opset 17]
+    /usr/bin/python3 tools/convert/tfjs2onnx.py USE_DIR out.onnx --dynamic --int32-inputs \
+        --input indices=indices --input values=values \
+        --output embedding=module_apply_default/Encoder_en/hidden_layers/l2_normalize
 
 Needs only Debian's python3-onnx (1.12, opset <= 17) and python3-numpy.
 
@@ -25,7 +28,11 @@ Needs only Debian's python3-onnx (1.12, opset <= 17) and python3-numpy.
        chains fold to a constant Reshape target.
     4. Op handlers: HANDLERS maps a TF op name to a function(conv, node). Add a handler to support
        a new op. Unknown ops raise ConversionError naming the op and the node.
-    5. Output: dead-node elimination from the requested outputs, public input/output names,
+    5. Dynamic-shape graphs (--dynamic, DynamicConverter, DYNAMIC_HANDLERS): one TF op -> one
+       or a few standard ONNX ops in TF axis order, shapes computed at run time, integers as
+       int64. Used for the Universal Sentence Encoder lite (sparse token input, Where/ScatterNd/
+       GatherNd, transformer). The layout-optimising converter of sections 2-4 is unchanged.
+    6. Output: dead-node elimination from the requested outputs, public input/output names,
        deterministic serialization (same input -> same bytes).
 
 Optimizations (all exact unless noted):
@@ -1078,19 +1085,532 @@ HANDLERS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# [SECTION] 5. Command line
+# [SECTION] 5. Dynamic-shape graphs (--dynamic): the sentence encoder's sparse/transformer graph
+# ---------------------------------------------------------------------------------------------
+# The Universal Sentence Encoder lite graph has two dynamic axes (batch and sequence length)
+# and computes shapes at run time (Where -> ScatterNd -> GatherNd, Shape -> Prod -> Reshape,
+# Range). DynamicConverter maps each TF op one to one onto standard ONNX ops in TF's own axis
+# order, with shape arithmetic emitted as ONNX ops (no layout bookkeeping, no symbolic shapes).
+# Every integer tensor is int64 in ONNX (Shape, NonZero, ScatterND and GatherND want int64; the
+# graph's int32 arithmetic on token ids and positions stays exact in int64); public int inputs
+# keep their declared TF width or the --int32-inputs width and are cast once. Constant
+# subgraphs fold with the numpy evaluators of section 3. The musicnn converter above is not
+# touched by this path.
+
+_TF_ENUM_DTYPES = {1: np.float32, 3: np.int32, 9: np.int64, 10: np.bool_}
+_INT64_MAX = np.iinfo(np.int64).max
+_INT64_MIN = np.iinfo(np.int64).min
+
+
+def _tf_dtype(code):
+    if isinstance(code, str):
+        return np.dtype(_TF_DTYPES[code])
+    if code not in _TF_ENUM_DTYPES:
+        raise ConversionError(f"TF dtype enum {code} is not supported")
+    return np.dtype(_TF_ENUM_DTYPES[code])
+
+
+def _onnx_dtype(dt):
+    """ONNX element type for a TF dtype, with int32 widened to int64."""
+    dt = np.dtype(dt)
+    if dt == np.int32:
+        dt = np.dtype(np.int64)
+    return _ONNX_DTYPES[dt]
+
+
+class DVal:
+    """A TF tensor in the dynamic converter: an ONNX name or a numpy constant, and its dtype."""
+
+    def __init__(self, name=None, const=None, dtype=np.float32):
+        self.name = name
+        self.const = const
+        self.dtype = np.dtype(dtype)
+
+
+_DFOLD = dict(FOLDERS)
+_DFOLD.update({
+    "Prod": lambda c, n, a: np.prod(a[0], axis=tuple(np.atleast_1d(a[1]).tolist()),
+                                    keepdims=bool(attr(n, "keep_dims", False))).astype(a[0].dtype),
+    "GatherV2": lambda c, n, a: np.take(a[0], a[1], axis=int(a[2])),
+    "Cast": lambda c, n, a: a[0].astype(_tf_dtype(attr(n, "DstT"))),
+})
+
+
+class DynamicConverter:
+    def __init__(self, topology, weights, opset=17, int32_inputs=False):
+        self.nodes_by_name = {n["name"]: n for n in topology["node"]}
+        self.weights = weights
+        self.opset = opset
+        self.int32_inputs = int32_inputs
+        self.values = {}
+        self.onnx_nodes = []
+        self.initializers = {}
+        self.graph_inputs = []
+        self.input_names = {}
+        self.used_names = set()
+        self.stats = {"transposes": 0, "reshape_transposes": 0}
+        self.output_shapes = {}   # public name -> declared shape (default [batch, dim])
+
+    fresh = Converter.fresh
+
+    def emit(self, op, inputs, hint, n_out=1, **attrs):
+        outs = [self.fresh(hint if k == 0 else f"{hint}:{k}") for k in range(n_out)]
+        self.onnx_nodes.append(helper.make_node(op, inputs, outs, name=outs[0], **attrs))
+        return outs[0] if n_out == 1 else outs
+
+    def initializer(self, hint, array):
+        # (np.ascontiguousarray would turn a 0-d scalar into shape [1].)
+        array = np.array(array, order="C")
+        if array.dtype == np.int32:
+            array = array.astype(np.int64)
+        if array.dtype == np.float64:
+            array = array.astype(np.float32)
+        name = self.fresh(hint)
+        self.initializers[name] = numpy_helper.from_array(array, name)
+        return name
+
+    def i64(self, hint, values):
+        return self.initializer(hint, np.array(values, dtype=np.int64))
+
+    def val(self, ref):
+        name, _, idx = ref.partition(":")
+        key = name if idx in ("", "0") else f"{name}:{idx}"
+        if key not in self.values:
+            self.convert_node(name)
+        if key not in self.values:
+            raise ConversionError(f"output '{ref}' was not produced")
+        return self.values[key]
+
+    def name_of(self, ref):
+        """ONNX name of a TF tensor (constants become initializers on first use)."""
+        v = self.val(ref)
+        if v.name is None:
+            if v.const.dtype == object:
+                raise ConversionError(f"string constant '{ref}' used as a tensor")
+            v.name = self.initializer(ref.split(":")[0], v.const)
+        return v.name
+
+    def const_of(self, ref, what):
+        v = self.val(ref)
+        if v.const is None:
+            raise ConversionError(f"{what} ('{ref}') must be a constant")
+        return v.const
+
+    def convert_node(self, name):
+        if name not in self.nodes_by_name:
+            raise ConversionError(f"node '{name}' is referenced but not in the graph")
+        node = self.nodes_by_name[name]
+        op = node["op"]
+        handler = DYNAMIC_HANDLERS.get(op)
+        if handler is None:
+            raise ConversionError(f"unsupported TF op '{op}' (node '{name}') in --dynamic mode; "
+                                  "add a handler to DYNAMIC_HANDLERS in tools/convert/tfjs2onnx.py")
+        inputs = [i for i in node.get("input", []) if not i.startswith("^")]
+        vals = [self.val(i) for i in inputs]
+        if vals and op in _DFOLD and all(v.const is not None for v in vals):
+            try:
+                result = np.asarray(_DFOLD[op](self, node, [v.const for v in vals]))
+            except Exception as e:  # noqa: BLE001 - report with context
+                raise ConversionError(f"constant folding of '{name}' ({op}) failed: {e}")
+            self.values[name] = DVal(const=result, dtype=result.dtype)
+            return
+        try:
+            handler(self, node, inputs)
+        except ConversionError as e:
+            if f"'{name}'" in str(e):
+                raise
+            raise ConversionError(f"node '{name}' ({op}): {e}")
+
+    def convert(self, inputs, outputs):
+        for public, tf_name in inputs:
+            self.input_names[tf_name] = public
+        self.used_names.update(public for public, _ in outputs)  # TF names may clash with them
+        outs = []
+        for public, ref in outputs:
+            v = self.val(ref)
+            outs.append((public, self.name_of(ref), v))
+        return self.build(outs)
+
+    def build(self, public_outputs):
+        nodes = list(self.onnx_nodes)
+        for public, onnx_name, _ in public_outputs:
+            nodes.append(helper.make_node("Identity", [onnx_name], [public], name=public))
+        needed = {public for public, _, _ in public_outputs}
+        kept = []
+        for n in reversed(nodes):
+            if any(o in needed for o in n.output):
+                kept.append(n)
+                needed.update(i for i in n.input if i)
+        kept.reverse()
+        inits = [t for name, t in self.initializers.items() if name in needed]
+        graph_inputs = [gi for gi in self.graph_inputs if gi.name in needed]
+        outs = [helper.make_tensor_value_info(public, _onnx_dtype(v.dtype), self.output_shapes
+                                              .get(public, ["batch", "dim"]))
+                for public, _, v in public_outputs]
+        graph = helper.make_graph(kept, "tfjs2onnx", graph_inputs, outs, inits)
+        model = helper.make_model(graph, producer_name=CONVERTER_NAME,
+                                  producer_version=CONVERTER_VERSION,
+                                  opset_imports=[helper.make_opsetid("", self.opset)])
+        model.ir_version = 8
+        onnx.checker.check_model(model)
+        return model
+
+    def out(self, node, onnx_name, dtype):
+        self.values[node["name"]] = DVal(onnx_name, dtype=dtype)
+
+
+def _dt(conv, ref):
+    return conv.val(ref).dtype
+
+
+def d_const(conv, node, inputs):
+    name = node["name"]
+    if name not in conv.weights:
+        raise ConversionError(f"Const '{name}' has no entry in the weightsManifest")
+    arr = conv.weights[name]
+    conv.values[name] = DVal(const=arr, dtype=arr.dtype)
+
+
+def d_placeholder(conv, node, inputs):
+    name = node["name"]
+    public = conv.input_names.get(name)
+    if public is None:
+        raise ConversionError(f"Placeholder '{name}' is needed but not given with --input")
+    dims = (attr(node, "shape") or {}).get("dim")
+    if dims is None:
+        raise ConversionError(f"Placeholder '{name}' has unknown rank")
+    shape = [int(d.get("size", -1)) for d in dims]
+    shape = [f"{public}_d{i}" if d < 0 else d for i, d in enumerate(shape)]
+    dtype = _tf_dtype(attr(node, "dtype", 1))
+    if np.issubdtype(dtype, np.integer):
+        public_dtype = np.int32 if conv.int32_inputs else dtype
+        conv.graph_inputs.append(helper.make_tensor_value_info(
+            public, _ONNX_DTYPES[np.dtype(public_dtype)], shape))
+        conv.used_names.add(public)
+        onnx_name = public
+        if np.dtype(public_dtype) != np.int64:
+            onnx_name = conv.emit("Cast", [public], public + "/int64", to=TensorProto.INT64)
+        conv.out(node, onnx_name, np.int64)
+    else:
+        conv.graph_inputs.append(helper.make_tensor_value_info(
+            public, _ONNX_DTYPES[np.dtype(dtype)], shape))
+        conv.used_names.add(public)
+        conv.out(node, public, dtype)
+
+
+def d_identity(conv, node, inputs):
+    conv.values[node["name"]] = conv.val(inputs[0])
+
+
+def d_binary(onnx_op):
+    def handler(conv, node, inputs):
+        a, b = conv.name_of(inputs[0]), conv.name_of(inputs[1])
+        dtype = np.bool_ if onnx_op in ("Less", "Greater", "Equal") else _dt(conv, inputs[0])
+        conv.out(node, conv.emit(onnx_op, [a, b], node["name"]), dtype)
+    return handler
+
+
+def d_unary(onnx_op):
+    def handler(conv, node, inputs):
+        conv.out(node, conv.emit(onnx_op, [conv.name_of(inputs[0])], node["name"]),
+                 _dt(conv, inputs[0]))
+    return handler
+
+
+def d_square(conv, node, inputs):
+    x = conv.name_of(inputs[0])
+    conv.out(node, conv.emit("Mul", [x, x], node["name"]), _dt(conv, inputs[0]))
+
+
+def d_rsqrt(conv, node, inputs):
+    s = conv.emit("Sqrt", [conv.name_of(inputs[0])], node["name"] + "/sqrt")
+    conv.out(node, conv.emit("Reciprocal", [s], node["name"]), _dt(conv, inputs[0]))
+
+
+def d_cast(conv, node, inputs):
+    dst = _tf_dtype(attr(node, "DstT"))
+    if dst == _dt(conv, inputs[0]) or (np.issubdtype(dst, np.integer) and
+                                       np.issubdtype(_dt(conv, inputs[0]), np.integer)):
+        conv.values[node["name"]] = DVal(conv.name_of(inputs[0]), dtype=np.int64
+                                         if np.issubdtype(dst, np.integer) else dst)
+        return
+    conv.out(node, conv.emit("Cast", [conv.name_of(inputs[0])], node["name"],
+                             to=_onnx_dtype(dst)), np.int64 if dst == np.int32 else dst)
+
+
+def d_where(conv, node, inputs):
+    if len(inputs) != 1:
+        raise ConversionError("only the one-input Where (coordinates of true elements)")
+    nz = conv.emit("NonZero", [conv.name_of(inputs[0])], node["name"] + "/nonzero")
+    conv.out(node, conv.emit("Transpose", [nz], node["name"], perm=[1, 0]), np.int64)
+
+
+def d_reshape(conv, node, inputs):
+    # TF's Reshape treats 0 as a real zero-size dimension: allowzero=1.
+    conv.out(node, conv.emit("Reshape", [conv.name_of(inputs[0]), conv.name_of(inputs[1])],
+                             node["name"], allowzero=1), _dt(conv, inputs[0]))
+
+
+def d_gather(conv, node, inputs):
+    axis = int(conv.const_of(inputs[2], "gather axis"))
+    conv.out(node, conv.emit("Gather", [conv.name_of(inputs[0]), conv.name_of(inputs[1])],
+                             node["name"], axis=axis), _dt(conv, inputs[0]))
+
+
+def d_gather_nd(conv, node, inputs):
+    conv.out(node, conv.emit("GatherND", [conv.name_of(inputs[0]), conv.name_of(inputs[1])],
+                             node["name"]), _dt(conv, inputs[0]))
+
+
+def d_reduce(onnx_op):
+    def handler(conv, node, inputs):
+        axes = [int(a) for a in np.atleast_1d(conv.const_of(inputs[1], "reduction axes"))]
+        keep = 1 if attr(node, "keep_dims", False) else 0
+        x = conv.name_of(inputs[0])
+        if onnx_op == "ReduceSum":  # axes is an input from opset 13
+            out = conv.emit(onnx_op, [x, conv.i64(node["name"] + "/axes", axes)], node["name"],
+                            keepdims=keep)
+        else:
+            out = conv.emit(onnx_op, [x], node["name"], axes=axes, keepdims=keep)
+        conv.out(node, out, _dt(conv, inputs[0]))
+    return handler
+
+
+def d_shape(conv, node, inputs):
+    conv.out(node, conv.emit("Shape", [conv.name_of(inputs[0])], node["name"]), np.int64)
+
+
+def d_strided_slice(conv, node, inputs):
+    begin, end, strides = (np.atleast_1d(conv.const_of(i, "StridedSlice bounds"))
+                           for i in inputs[1:4])
+    if attr(node, "ellipsis_mask", 0) or attr(node, "new_axis_mask", 0):
+        raise ConversionError("ellipsis/new_axis masks are not supported")
+    begin_mask, end_mask = attr(node, "begin_mask", 0), attr(node, "end_mask", 0)
+    shrink = attr(node, "shrink_axis_mask", 0)
+    starts, ends, steps, squeeze = [], [], [], []
+    for i in range(len(begin)):
+        s = int(strides[i])
+        if shrink & (1 << i):
+            b = int(begin[i])
+            starts.append(b)
+            ends.append(_INT64_MAX if b == -1 else b + 1)
+            steps.append(1)
+            squeeze.append(i)
+            continue
+        starts.append((0 if s > 0 else _INT64_MAX) if begin_mask & (1 << i) else int(begin[i]))
+        ends.append((_INT64_MAX if s > 0 else _INT64_MIN) if end_mask & (1 << i) else int(end[i]))
+        steps.append(s)
+    n = node["name"]
+    out = conv.emit("Slice", [conv.name_of(inputs[0]), conv.i64(n + "/starts", starts),
+                              conv.i64(n + "/ends", ends),
+                              conv.i64(n + "/axes", list(range(len(begin)))),
+                              conv.i64(n + "/steps", steps)], n + ("/slice" if squeeze else ""))
+    if squeeze:
+        out = conv.emit("Squeeze", [out, conv.i64(n + "/squeeze_axes", squeeze)], n)
+    conv.out(node, out, _dt(conv, inputs[0]))
+
+
+def d_slice(conv, node, inputs):
+    begin = np.atleast_1d(conv.const_of(inputs[1], "Slice begin")).astype(np.int64)
+    size = np.atleast_1d(conv.const_of(inputs[2], "Slice size")).astype(np.int64)
+    ends = [_INT64_MAX if s == -1 else int(b + s) for b, s in zip(begin, size)]
+    n = node["name"]
+    conv.out(node, conv.emit("Slice", [conv.name_of(inputs[0]), conv.i64(n + "/starts", begin),
+                                       conv.i64(n + "/ends", ends),
+                                       conv.i64(n + "/axes", list(range(len(begin))))], n),
+             _dt(conv, inputs[0]))
+
+
+def d_concat(conv, node, inputs):
+    axis = int(conv.const_of(inputs[-1], "concat axis"))
+    names = [conv.name_of(i) for i in inputs[:-1]]
+    conv.out(node, conv.emit("Concat", names, node["name"], axis=axis), _dt(conv, inputs[0]))
+
+
+def d_pack(conv, node, inputs):
+    axis = attr(node, "axis", 0)
+    n = node["name"]
+    parts = [conv.emit("Unsqueeze", [conv.name_of(i), conv.i64(n + "/axes", [axis])], n + "/unsq")
+             for i in inputs]
+    conv.out(node, conv.emit("Concat", parts, n, axis=axis), _dt(conv, inputs[0]))
+
+
+def d_expand_dims(conv, node, inputs):
+    axis = int(conv.const_of(inputs[1], "ExpandDims axis"))
+    n = node["name"]
+    conv.out(node, conv.emit("Unsqueeze", [conv.name_of(inputs[0]), conv.i64(n + "/axes", [axis])],
+                             n), _dt(conv, inputs[0]))
+
+
+def d_squeeze(conv, node, inputs):
+    axes = attr(node, "squeeze_dims", []) or attr(node, "axis", [])
+    if not axes:
+        raise ConversionError("Squeeze without explicit axes needs static shapes")
+    n = node["name"]
+    conv.out(node, conv.emit("Squeeze", [conv.name_of(inputs[0]), conv.i64(n + "/axes", axes)], n),
+             _dt(conv, inputs[0]))
+
+
+def d_transpose(conv, node, inputs):
+    perm = [int(p) for p in conv.const_of(inputs[1], "Transpose perm")]
+    conv.out(node, conv.emit("Transpose", [conv.name_of(inputs[0])], node["name"], perm=perm),
+             _dt(conv, inputs[0]))
+
+
+def d_matmul(conv, node, inputs):
+    n = node["name"]
+    ta = attr(node, "transpose_a", False) or attr(node, "adj_x", False)
+    tb = attr(node, "transpose_b", False) or attr(node, "adj_y", False)
+    ins = []
+    for ref, t in ((inputs[0], ta), (inputs[1], tb)):
+        v = conv.val(ref)
+        if t and v.const is not None and v.const.ndim == 2:
+            ins.append(conv.initializer(ref + "/T", v.const.T))
+        elif t:
+            # Swap the last two axes: BatchMatMul (rank 4 here) and MatMul (rank 2).
+            rank = 2 if node["op"] == "MatMul" else 4
+            perm = list(range(rank - 2)) + [rank - 1, rank - 2]
+            ins.append(conv.emit("Transpose", [conv.name_of(ref)], n + "/adj", perm=perm))
+        else:
+            ins.append(conv.name_of(ref))
+    conv.out(node, conv.emit("MatMul", ins, n), np.float32)
+
+
+def _str_attr(node, key, default):
+    """A string attribute; this graph's JSON stores some as byte lists ("s": [78, 72, ...])."""
+    a = node.get("attr", {}).get(key)
+    if a is None or "s" not in a:
+        return default
+    return bytes(a["s"]).decode() if isinstance(a["s"], list) else attr(node, key, default)
+
+
+def d_conv2d_1x1(conv, node, inputs):
+    # The encoder's "convolutions" are 1x1, stride 1, NHWC: a MatMul over the channel axis.
+    w = conv.const_of(inputs[1], "Conv2D kernel")
+    strides, dil = attr(node, "strides", [1, 1, 1, 1]), attr(node, "dilations", [1, 1, 1, 1])
+    if _str_attr(node, "data_format", "NHWC") != "NHWC" or w.shape[:2] != (1, 1) or \
+            any(s != 1 for s in strides) or any(d != 1 for d in dil):
+        raise ConversionError("only 1x1, stride-1 NHWC Conv2D is supported in --dynamic mode")
+    wn = conv.initializer(node["name"] + "/W", w.reshape(w.shape[2], w.shape[3]))
+    conv.out(node, conv.emit("MatMul", [conv.name_of(inputs[0]), wn], node["name"]), np.float32)
+
+
+def d_split_v(conv, node, inputs):
+    sizes = [int(s) for s in conv.const_of(inputs[1], "SplitV sizes")]
+    axis = int(conv.const_of(inputs[2], "SplitV axis"))
+    if any(s < 0 for s in sizes):
+        raise ConversionError("SplitV with an inferred (-1) size is not supported")
+    n = node["name"]
+    outs = conv.emit("Split", [conv.name_of(inputs[0]), conv.i64(n + "/split", sizes)], n,
+                     n_out=len(sizes), axis=axis)
+    for k, o in enumerate(outs):
+        conv.values[n if k == 0 else f"{n}:{k}"] = DVal(o, dtype=_dt(conv, inputs[0]))
+
+
+def d_softmax(conv, node, inputs):
+    conv.out(node, conv.emit("Softmax", [conv.name_of(inputs[0])], node["name"], axis=-1),
+             np.float32)
+
+
+def d_range(conv, node, inputs):
+    conv.out(node, conv.emit("Range", [conv.name_of(i) for i in inputs], node["name"]),
+             _dt(conv, inputs[0]))
+
+
+def d_sparse_to_dense(conv, node, inputs):
+    # SparseToDense(indices [n,r], shape [r], values [n] or scalar, default) = ScatterND into a
+    # default-filled tensor (TF rejects repeated indices with validate_indices, so no reduction).
+    idx, shape, values, default = inputs
+    n = node["name"]
+    base = conv.emit("Expand", [conv.name_of(default), conv.name_of(shape)], n + "/default")
+    ind = conv.name_of(idx)
+    if conv.val(idx).const is not None and conv.val(idx).const.ndim == 1:
+        raise ConversionError("1-D SparseToDense indices are not supported")
+    conv.out(node, conv.emit("ScatterND", [base, ind, conv.name_of(values)], n),
+             _dt(conv, values))
+
+
+def d_scatter_nd(conv, node, inputs):
+    # TF ScatterNd sums updates into zeros: ScatterND(reduction=add) on ConstantOfShape(0).
+    idx, updates, shape = inputs
+    n = node["name"]
+    dtype = _dt(conv, updates)
+    zero = numpy_helper.from_array(np.zeros([1], np.float32 if dtype == np.float32 else np.int64))
+    base = conv.emit("ConstantOfShape", [conv.name_of(shape)], n + "/zeros", value=zero)
+    conv.out(node, conv.emit("ScatterND", [base, conv.name_of(idx), conv.name_of(updates)], n,
+                             reduction="add"), dtype)
+
+
+DYNAMIC_HANDLERS = {
+    "Const": d_const,
+    "Placeholder": d_placeholder,
+    "Identity": d_identity,
+    "StopGradient": d_identity,
+    "Add": d_binary("Add"),
+    "AddV2": d_binary("Add"),
+    "BiasAdd": d_binary("Add"),
+    "Sub": d_binary("Sub"),
+    "Mul": d_binary("Mul"),
+    "RealDiv": d_binary("Div"),
+    "Maximum": d_binary("Max"),
+    "Minimum": d_binary("Min"),
+    "Less": d_binary("Less"),
+    "Greater": d_binary("Greater"),
+    "LogicalNot": d_unary("Not"),
+    "Relu": d_unary("Relu"),
+    "Tanh": d_unary("Tanh"),
+    "Sin": d_unary("Sin"),
+    "Cos": d_unary("Cos"),
+    "Square": d_square,
+    "Rsqrt": d_rsqrt,
+    "Cast": d_cast,
+    "Where": d_where,
+    "Reshape": d_reshape,
+    "GatherV2": d_gather,
+    "GatherNd": d_gather_nd,
+    "Max": d_reduce("ReduceMax"),
+    "Mean": d_reduce("ReduceMean"),
+    "Sum": d_reduce("ReduceSum"),
+    "Prod": d_reduce("ReduceProd"),
+    "Shape": d_shape,
+    "StridedSlice": d_strided_slice,
+    "Slice": d_slice,
+    "ConcatV2": d_concat,
+    "Pack": d_pack,
+    "ExpandDims": d_expand_dims,
+    "Squeeze": d_squeeze,
+    "Transpose": d_transpose,
+    "MatMul": d_matmul,
+    "BatchMatMul": d_matmul,
+    "BatchMatMulV2": d_matmul,
+    "Conv2D": d_conv2d_1x1,
+    "SplitV": d_split_v,
+    "Softmax": d_softmax,
+    "Range": d_range,
+    "SparseToDense": d_sparse_to_dense,
+    "ScatterNd": d_scatter_nd,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# [SECTION] 6. Command line
 # ---------------------------------------------------------------------------------------------
 
 def convert_model(model_dir, inputs, outputs, opset=17, fold_affine_matmul=False,
-                  affine_after_pool=True):
+                  affine_after_pool=True, dynamic=False, int32_inputs=False):
     with open(os.path.join(model_dir, "model.json"), "rb") as f:
         model_json = json.loads(f.read())
     if model_json.get("format") not in ("graph-model", None):
         raise ConversionError(f"{model_dir}: format '{model_json.get('format')}' is not a "
                               "TF.js graph model")
     weights = decode_weights(model_dir, model_json["weightsManifest"])
-    conv = Converter(model_json["modelTopology"], weights, opset=opset,
-                     fold_affine_matmul=fold_affine_matmul, affine_after_pool=affine_after_pool)
+    if dynamic:
+        conv = DynamicConverter(model_json["modelTopology"], weights, opset=opset,
+                                int32_inputs=int32_inputs)
+    else:
+        conv = Converter(model_json["modelTopology"], weights, opset=opset,
+                         fold_affine_matmul=fold_affine_matmul,
+                         affine_after_pool=affine_after_pool)
     model = conv.convert(inputs, outputs)
     return model, conv.stats
 
@@ -1116,11 +1636,17 @@ def main(argv=None):
                    help="ONNX opset, 13..17 (Debian python3-onnx 1.12 knows up to 17)")
     p.add_argument("--fold-affine-matmul", action="store_true")
     p.add_argument("--no-affine-after-pool", action="store_true")
+    p.add_argument("--dynamic", action="store_true",
+                   help="one-to-one translation with run-time shapes (section 5; for graphs with "
+                        "several dynamic axes, e.g. the sentence encoder)")
+    p.add_argument("--int32-inputs", action="store_true",
+                   help="with --dynamic: integer graph inputs are int32 (cast to int64 inside)")
     args = p.parse_args(argv)
     try:
         model, stats = convert_model(args.model_dir, _pairs(args.input, "input"),
                                      _pairs(args.output, "output"), args.opset,
-                                     args.fold_affine_matmul, not args.no_affine_after_pool)
+                                     args.fold_affine_matmul, not args.no_affine_after_pool,
+                                     args.dynamic, args.int32_inputs)
     except ConversionError as e:
         print(f"tfjs2onnx: {args.model_dir}: {e}", file=sys.stderr)
         return 1
