@@ -114,6 +114,7 @@ Status TrackAnalyzer::start(std::unique_ptr<ByteSource> source) {
     state_ = AnalysisState::working;
     n_pending_ = 0;
     n_calls_total_ = n_calls_done_ = 0;
+    pending_per_model_.clear();
     result_.file = source ? source->name() : std::string("(null)");
     if (!source) {
         fail(Status(ErrorCode::invalid_argument, "TrackAnalyzer::start: no input"));
@@ -332,6 +333,8 @@ void TrackAnalyzer::submit_inference() {
     std::weak_ptr<Impl> weak = impl_;
     // Count every call as pending before the first one starts: a test embedder may answer at once.
     n_pending_ = int(n_calls_total_);
+    pending_per_model_.assign(models_.size(), 0);
+    for (size_t mi = 0; mi < models_.size(); ++mi) pending_per_model_[mi] = int((result_.models[mi].patches.size() + batch - 1) / batch);
     const auto t0 = Clock::now();
     for (size_t mi = 0; mi < models_.size(); ++mi) {
         const std::vector<uint32_t>& sel = result_.models[mi].patches;
@@ -363,6 +366,13 @@ void TrackAnalyzer::on_model_output(size_t mi, size_t first, Result<ModelOutputs
     if (state_ != AnalysisState::waiting) return;  // failed or cancelled: drop
     const AudioModel& m = models_[mi];
     if (!out) return fail(out.status().with_context(result_.file + ": model " + m.name));
+    // Counted as answered only once its outputs are stored (below), so model_done() never sees a
+    // half-written model.
+    struct Answered {
+        std::vector<int>& pending;
+        size_t mi;
+        ~Answered() { if (mi < pending.size()) --pending[mi]; }
+    } answered{pending_per_model_, mi};
     ModelResult& r = result_.models[mi];
     const size_t n = result_.n_patches();
     const size_t expect_rows = std::min(size_t(options_.max_batch_patches), r.patches.size() - first);
@@ -392,20 +402,21 @@ void TrackAnalyzer::on_model_output(size_t mi, size_t first, Result<ModelOutputs
     }
 }
 
-void TrackAnalyzer::aggregate() {
+std::vector<float> TrackAnalyzer::weighted_mean(const std::vector<float>& rows, const std::vector<uint32_t>& patches, size_t dim) const {
     // Mean over the patches a model saw, each weighted by patch_weight.
-    auto weighted_mean = [&](const std::vector<float>& rows, const std::vector<uint32_t>& patches, size_t dim) {
-        std::vector<double> acc(dim, 0.0);
-        double total_w = 0;
-        for (size_t i = 0; i < patches.size(); ++i) {
-            const double w = result_.patch_weight[patches[i]];
-            total_w += w;
-            for (size_t j = 0; j < dim; ++j) acc[j] += w * rows[i * dim + j];
-        }
-        std::vector<float> mean(dim);
-        for (size_t j = 0; j < dim; ++j) mean[j] = float(acc[j] / total_w);
-        return mean;
-    };
+    std::vector<double> acc(dim, 0.0);
+    double total_w = 0;
+    for (size_t i = 0; i < patches.size(); ++i) {
+        const double w = result_.patch_weight[patches[i]];
+        total_w += w;
+        for (size_t j = 0; j < dim; ++j) acc[j] += w * rows[i * dim + j];
+    }
+    std::vector<float> mean(dim);
+    for (size_t j = 0; j < dim; ++j) mean[j] = float(acc[j] / total_w);
+    return mean;
+}
+
+void TrackAnalyzer::aggregate() {
     size_t embedding_rows = 0;
     const std::vector<uint32_t>* embedding_patches = nullptr;
     for (auto& r : result_.models) {
@@ -417,6 +428,30 @@ void TrackAnalyzer::aggregate() {
     }
     if (!result_.patch_embeddings.empty() && embedding_patches)
         result_.embedding = weighted_mean(result_.patch_embeddings, *embedding_patches, result_.patch_embeddings.size() / embedding_rows);
+}
+
+bool TrackAnalyzer::model_done(size_t index) const {
+    if (state_ == AnalysisState::done) return index < models_.size();
+    if (state_ != AnalysisState::waiting || index >= pending_per_model_.size()) return false;
+    return pending_per_model_[index] == 0;
+}
+
+size_t TrackAnalyzer::embedding_model_index() const {
+    for (size_t i = 0; i < models_.size(); ++i)
+        if (models_[i].has_embedding) return i;
+    return models_.size();
+}
+
+TrackAnalysis TrackAnalyzer::partial_result() const {
+    if (state_ == AnalysisState::done) return result_;
+    TrackAnalysis r = result_;
+    if (state_ != AnalysisState::waiting) return r;
+    for (size_t i = 0; i < r.models.size(); ++i)
+        if (model_done(i)) r.models[i].mean = weighted_mean(r.models[i].per_patch, r.models[i].patches, r.models[i].n_outputs);
+    const size_t e = embedding_model_index();
+    if (e < r.models.size() && model_done(e) && !r.patch_embeddings.empty() && !r.models[e].patches.empty())
+        r.embedding = weighted_mean(r.patch_embeddings, r.models[e].patches, r.patch_embeddings.size() / r.models[e].patches.size());
+    return r;
 }
 
 double TrackAnalyzer::progress() const {

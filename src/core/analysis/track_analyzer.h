@@ -150,6 +150,16 @@ public:
     void cancel();
     /// Model calls not yet answered.
     int n_pending() const { return n_pending_; }
+    /// While waiting for the models: true once every call of model `index` (AudioModel order) has
+    /// answered, so its part of the result is final — a UI can show first results from the embedding
+    /// model while the others still run. True for every model when state() is done.
+    bool model_done(size_t index) const;
+    /// Index of the model that gives the embedding (the first with has_embedding), or models().size().
+    size_t embedding_model_index() const;
+    /// The partial result while waiting: everything decoding produced (info, windows, waveform, tempo,
+    /// loudness) plus, for each model_done() model, its ModelResult with `mean` filled and — when the
+    /// embedding model is done — `embedding`. The same values the final result() will have.
+    TrackAnalysis partial_result() const;
 
 private:
     struct Impl;
@@ -158,6 +168,7 @@ private:
     void submit_inference();
     void on_model_output(size_t model_idx, size_t first_patch, Result<ModelOutputs> out);
     void aggregate();
+    std::vector<float> weighted_mean(const std::vector<float>& rows, const std::vector<uint32_t>& patches, size_t dim) const;
 
     std::vector<AudioModel> models_;
     Embedder* embedder_;
@@ -167,6 +178,7 @@ private:
     TrackAnalysis result_;
     int n_pending_ = 0;
     size_t n_calls_total_ = 0, n_calls_done_ = 0;
+    std::vector<int> pending_per_model_;  ///< calls not yet answered, per model
     std::shared_ptr<Impl> impl_;
 };
 

@@ -295,3 +295,40 @@ TEST(AnalysisJson, HasTheDocumentedKeysAndEscapes) {
     EXPECT_EQ(cf::analysis_error_json("f.mp3", cf::Status(cf::ErrorCode::corrupt, "bad \"x\"")),
               "{\"file\":\"f.mp3\",\"error\":\"bad \\\"x\\\"\",\"code\":\"corrupt\"}");
 }
+
+TEST(TrackAnalyzer, PartialResultOnceTheEmbeddingModelAnswered) {
+    // The app shows first results as soon as the embedding model is done; the partial result must
+    // then already hold the final embedding and tags, while the other models are still pending.
+    FakeEmbedder e;
+    e.deferred = true;
+    cf::TrackAnalyzer a(test_models(), &e, {});
+    auto wav = make_wav(5.0);
+    ASSERT_TRUE(a.start(cf::make_memory_source(wav.data(), wav.size(), "p.wav")).is_ok());
+    while (a.step(0.01) == cf::AnalysisState::working) {
+    }
+    ASSERT_EQ(a.state(), cf::AnalysisState::waiting);
+    const size_t emb = a.embedding_model_index();
+    ASSERT_LT(emb, a.result().models.size());
+    EXPECT_FALSE(a.model_done(emb));
+    EXPECT_TRUE(a.partial_result().embedding.empty());
+    // Answer only the embedding model's calls.
+    auto queue = std::move(e.queue);
+    e.queue.clear();
+    const std::string emb_name = a.result().models[emb].model;
+    for (auto& [r, d] : queue)
+        if (r.model == emb_name) e.answer(r, d);
+    ASSERT_EQ(a.state(), cf::AnalysisState::waiting);
+    EXPECT_TRUE(a.model_done(emb));
+    const cf::TrackAnalysis partial = a.partial_result();
+    ASSERT_FALSE(partial.embedding.empty());
+    for (size_t i = 0; i < partial.models.size(); ++i) {
+        if (i == emb) continue;
+        EXPECT_FALSE(a.model_done(i));
+        EXPECT_TRUE(partial.models[i].mean.empty());
+    }
+    for (auto& [r, d] : queue)
+        if (r.model != emb_name) e.answer(r, d);
+    ASSERT_EQ(a.state(), cf::AnalysisState::done);
+    EXPECT_EQ(partial.embedding, a.result().embedding);  // the same values, not an estimate
+    EXPECT_EQ(partial.models[emb].mean, a.result().models[emb].mean);
+}
