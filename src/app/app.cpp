@@ -109,6 +109,8 @@ int App::analyze(const std::string& name, std::vector<uint8_t> bytes) {
     }
     analyzer_ = std::make_unique<TrackAnalyzer>(models_, embedder_, query_analysis_options());
     analysis_request_ = request;
+    preliminary_shown_ = false;
+    first_results_s_ = 0.0;
     analysis_name_ = name;
     analysis_started_s_ = host_.now_s();
     (void)analyzer_->start(make_owned_memory_source(std::move(bytes), name));
@@ -124,6 +126,19 @@ bool App::pump(double budget_s) {
 void App::step_analysis(double budget_s) {
     if (!analysis_request_ || !analyzer_) return;
     const AnalysisState s = analyzer_->step(budget_s);
+    // First results as soon as the embedding model has answered (the mood models may still run):
+    // the embedding and tags are already final, so the list will not change when the rest arrives.
+    if (s == AnalysisState::waiting && !preliminary_shown_ && analyzer_->model_done(analyzer_->embedding_model_index())) {
+        Query q = query_from(analyzer_->partial_result());
+        if (!q.embedding.empty()) {
+            q.analysis_s = host_.now_s() - analysis_started_s_;
+            first_results_s_ = q.analysis_s;
+            query_ = std::move(q);
+            ab_on_query_ = false;
+            run_search();
+            preliminary_shown_ = true;
+        }
+    }
     if (s == AnalysisState::done) {
         finish_analysis();
     } else if (s == AnalysisState::failed) {
@@ -135,8 +150,7 @@ void App::step_analysis(double budget_s) {
     }
 }
 
-void App::finish_analysis() {
-    const TrackAnalysis& a = analyzer_->result();
+Query App::query_from(const TrackAnalysis& a) const {
     Query q;
     q.kind = Query::Kind::file;
     q.name = analysis_name_;
@@ -157,6 +171,7 @@ void App::finish_analysis() {
     q.waveform_max = a.waveform_max;
     q.patch_start_s = a.patch_start_s;
     q.analysis_s = host_.now_s() - analysis_started_s_;
+    q.first_results_s = first_results_s_;
     q.decode_s = a.decode_s;
     q.features_s = a.features_s;
     q.inference_s = a.inference_s;
@@ -201,6 +216,11 @@ void App::finish_analysis() {
             if (dot > best) best = dot, q.segment_start_s = float(std::max(0.0, a.patch_start_s[p] - 10.0));
         }
     }
+    return q;
+}
+
+void App::finish_analysis() {
+    Query q = query_from(analyzer_->result());
     const int request = analysis_request_;
     analysis_request_ = 0;
     if (q.embedding.empty()) {
@@ -209,8 +229,11 @@ void App::finish_analysis() {
         return;
     }
     query_ = std::move(q);
-    ab_on_query_ = false;
+    const int keep_row = selected_row_;
+    if (!preliminary_shown_) ab_on_query_ = false;
     run_search();
+    // The list is the same as the first results (same embedding, same filters): keep the user's row.
+    if (preliminary_shown_ && keep_row >= 0 && size_t(keep_row) < results_.size()) selected_row_ = keep_row;
     host_.analysis_finished(request, true, "");
 }
 
@@ -471,6 +494,7 @@ std::string App::state_json() const {
         num("loudness_lufs", query_.loudness_lufs);
         num("duration_s", query_.duration_s);
         num("analysis_s", float(query_.analysis_s));
+        num("first_results_s", float(query_.first_results_s));
         num("decode_s", float(query_.decode_s));
         num("features_s", float(query_.features_s));
         num("inference_s", float(query_.inference_s));

@@ -50,6 +50,7 @@ struct Query {
     float segment_start_s = 0.0f;               ///< where A/B playback of the query starts
     std::optional<MapPoint> map_position;
     double analysis_s = 0.0;
+    double first_results_s = 0.0;     ///< drop → first results (the embedding model done)
     double decode_s = 0.0, features_s = 0.0, inference_s = 0.0;  ///< TrackAnalysis stage times
 };
 
@@ -129,6 +130,7 @@ private:
     // logic
     void step_analysis(double budget_s);
     void finish_analysis();
+    Query query_from(const TrackAnalysis& a) const;  ///< everything but the timings
     void run_search();
     SearchOptions search_options() const;
     void play_track(uint32_t track);
@@ -157,6 +159,8 @@ private:
     int analysis_request_ = 0, next_request_ = 1;
     std::string analysis_name_;
     double analysis_started_s_ = 0.0;
+    bool preliminary_shown_ = false;
+    double first_results_s_ = 0.0;
     std::string error_;
     std::string loading_text_;
     double loading_fraction_ = 0.0;
