@@ -5,13 +5,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/analysis/analysis_json.h"
 #include "core/analysis/track_analyzer.h"
 #include "platform/embedder.h"
+#include "platform/web/model_slots.h"
 
 namespace {
 
@@ -29,14 +29,6 @@ State& state() {
     return s;
 }
 
-std::vector<std::string> split_lines(const char* text) {
-    std::vector<std::string> lines;
-    std::stringstream in(text ? text : "");
-    std::string line;
-    while (std::getline(in, line))
-        if (!line.empty()) lines.push_back(line);
-    return lines;
-}
 
 cf::TrackAnalyzer& analyzer() {
     State& s = state();
@@ -56,15 +48,7 @@ EMSCRIPTEN_KEEPALIVE void cf_models_clear() {
 /// role: 0 = tags, 1 = mood. labels: one per line. max_patches: 0 = every patch.
 EMSCRIPTEN_KEEPALIVE void cf_model_add(const char* name, const char* key, int role, const char* labels, int positive_index,
                                        int has_embedding, int max_patches) {
-    cf::AudioModel m;
-    m.name = name;
-    m.key = key;
-    m.role = role == 1 ? cf::ModelRole::mood : cf::ModelRole::tags;
-    m.labels = split_lines(labels);
-    m.positive_index = positive_index;
-    m.has_embedding = has_embedding != 0;
-    m.max_patches = max_patches > 0 ? max_patches : 0;
-    state().models.push_back(std::move(m));
+    state().models.push_back(cf::platform::audio_model_from_c(name, key, role, labels, positive_index, has_embedding, max_patches));
     state().analyzer.reset();
 }
 

@@ -17,12 +17,12 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/app.h"
 #include "platform/embedder.h"
+#include "platform/web/model_slots.h"
 
 // clang-format off
 EM_JS(void, cf_js_play_url, (const char* url, double start_s), { Module.cfHost.playUrl(UTF8ToString(url), start_s); });
@@ -98,14 +98,6 @@ Runtime& rt() {
     return r;
 }
 
-std::vector<std::string> split_lines(const char* text) {
-    std::vector<std::string> lines;
-    std::stringstream in(text ? text : "");
-    std::string line;
-    while (std::getline(in, line))
-        if (!line.empty()) lines.push_back(line);
-    return lines;
-}
 
 void apply_font(float dpr) {
     // Fonts are rasterised at the device pixel ratio and scaled back, so text is sharp on high-DPI
@@ -168,15 +160,7 @@ EMSCRIPTEN_KEEPALIVE void cf_models_clear() { rt().models.clear(); }
 
 EMSCRIPTEN_KEEPALIVE void cf_model_add(const char* name, const char* key, int role, const char* labels, int positive_index,
                                        int has_embedding, int max_patches) {
-    cf::AudioModel m;
-    m.name = name;
-    m.key = key;
-    m.role = role == 1 ? cf::ModelRole::mood : cf::ModelRole::tags;
-    m.labels = split_lines(labels);
-    m.positive_index = positive_index;
-    m.has_embedding = has_embedding != 0;
-    m.max_patches = max_patches > 0 ? max_patches : 0;
-    rt().models.push_back(std::move(m));
+    rt().models.push_back(cf::platform::audio_model_from_c(name, key, role, labels, positive_index, has_embedding, max_patches));
     if (rt().app) rt().app->set_models(rt().models);
 }
 
