@@ -12,6 +12,8 @@ APT_PACKAGES=(
   emscripten binaryen node-acorn
   # native audio libraries (WASM builds use the matching Debian *source* packages, tools/wasm_deps.sh)
   libmpg123-dev libflac-dev libogg-dev libvorbis-dev libopus-dev libopusfile-dev libsamplerate0-dev libebur128-dev
+  # images (src/core/image): stb_image (header only) + libwebp; WASM builds libwebp from its Debian source (tools/wasm_ui_deps.sh)
+  libstb-dev libwebp-dev
   # model converter (tools/convert) and its test
   python3-onnx python3-numpy
   # tests

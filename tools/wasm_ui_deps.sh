@@ -14,6 +14,16 @@
 #     mt            SDL2 compiled with -pthread (SDL threads on)
 #     --imgui-only  only unpack the ImGui sources (no emscripten needed; the native build uses them)
 #     --force       rebuild even if up to date
+# >>> webp
+#
+# Also libwebp 1.2 (the Debian source package libwebp), decoder only: the sources of upstream's
+# libwebpdecoder (makefile.unix: DEC_OBJS, DSP_DEC_OBJS, UTILS_DEC_OBJS) as a static WebAssembly
+# library in $ROOT/wasm-ui/webp-<variant>/{lib/libwebpdecoder.a,include/webp/*.h,.stamp}, for the
+# core's image decoder (src/core/image; cmake/CuefinderDeps.cmake finds it). Plain C kernels (no
+# SSE2/NEON in WASM); built before SDL2, in ~20 s, with its own stamp: changing the libwebp part of
+# this script (the "webp" blocks) rebuilds neither SDL2 nor ImGui, and the other way round.
+#     --webp-only   only build libwebp (no SDL2; the wasm-threads preset needs: mt --webp-only)
+# <<< webp
 #
 # Layout ($ROOT = ${CF_CACHE_DIR:-$HOME/.cache/cuefinder}):
 #   $ROOT/src/dl/                     downloaded Debian source packages (shared with wasm_deps.sh)
@@ -28,11 +38,19 @@ set -euo pipefail
 die() { echo "wasm_ui_deps: error: $*" >&2; exit 1; }
 
 VARIANT=st FORCE=0 IMGUI_ONLY=0
+# >>> webp
+WEBP_ONLY=0
+# <<< webp
 for arg in "$@"; do
   case "$arg" in
     st|mt) VARIANT=$arg ;;
     --force) FORCE=1 ;;
     --imgui-only) IMGUI_ONLY=1 ;;
+# >>> webp
+    --webp-only) WEBP_ONLY=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '/^# [<>]\{3\} webp/d; $d; s/^# \{0,1\}//'; exit 0 ;;
+    --*) die "unknown argument '$arg' (usage: tools/wasm_ui_deps.sh [st|mt] [--imgui-only|--webp-only] [--force])" ;;
+# <<< webp
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$arg' (usage: tools/wasm_ui_deps.sh [st|mt] [--imgui-only] [--force])" ;;
   esac
@@ -52,6 +70,9 @@ JOBS="${CF_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 export NODE_PATH=/usr/share/nodejs   # emscripten's JS optimizer needs acorn (node-acorn)
 
 PKGS=(libsdl2 imgui)
+# >>> webp
+PKGS+=(libwebp)
+# <<< webp
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
@@ -95,6 +116,55 @@ stamped() { # dir key
   [ "$FORCE" = 0 ] && [ -f "$1/.stamp" ] && [ "$(cat "$1/.stamp")" = "$2" ]
 }
 
+# >>> webp
+# The SDL2/ImGui stamps hash this script without its webp blocks (so they match the stamps written
+# before libwebp was added here); libwebp's stamp hashes only the webp blocks.
+key_of() { # what...
+  { sed '/^# >>> webp/,/^# <<< webp/d' "$SCRIPT"; printf '%s\n' "$@"; } | sha256sum | cut -d' ' -f1
+}
+webp_key_of() { # what...
+  { sed -n '/^# >>> webp/,/^# <<< webp/p' "$SCRIPT"; printf '%s\n' "$@"; } | sha256sum | cut -d' ' -f1
+}
+WEBP_PREFIX="$UI/webp-$VARIANT"
+build_webp() {
+  local key src log work start cflags files
+  key="$(webp_key_of "variant=$VARIANT" "libwebp=${VER[libwebp]}" "emscripten=$(emscripten_version)")"
+  if stamped "$WEBP_PREFIX" "$key" && [ -f "$WEBP_PREFIX/lib/libwebpdecoder.a" ] \
+     && [ -f "$WEBP_PREFIX/include/webp/decode.h" ]; then
+    echo "libwebp ($VARIANT) up to date: $WEBP_PREFIX"; return 0
+  fi
+  for tool in emcc emar; do
+    command -v "$tool" >/dev/null || die "'$tool' not found: run tools/setup.sh first (apt package emscripten)"
+  done
+  src="$(srcdir_of libwebp)"
+  log="$LOGS/ui-$VARIANT-webp.log"
+  work="$ROOT/build-webp-$VARIANT"
+  rm -rf "$work"; mkdir -p "$work/obj"
+  # The decoder's source list, as upstream's makefile.unix builds src/libwebpdecoder.a.
+  files="$(awk '/^(DEC_OBJS|DSP_DEC_OBJS|UTILS_DEC_OBJS) =/ {f = 1; next} f && /^[[:space:]]*$/ {f = 0}
+                f { for (i = 1; i <= NF; i++) if ($i ~ /\.o$/) { sub(/\.o$/, ".c", $i); print $i } }' \
+           "$src/makefile.unix")"
+  [ "$(wc -l <<<"$files")" -ge 40 ] || die "libwebp ${VER[libwebp]}: unexpected source list in makefile.unix"
+  cflags="-O2 -DNDEBUG -I$src"
+  [ "$VARIANT" = mt ] && cflags="$cflags -pthread"
+  echo "libwebp ${VER[libwebp]} ($VARIANT): compiling $(wc -l <<<"$files") decoder files (log: $log)"
+  start="$(now)"
+  # Two emcc calls (each emcc start costs ~1 s); the file names are unique, so one object dir.
+  # shellcheck disable=SC2086
+  { echo "emcc $cflags -c <decoder files>"
+    sed "s|^|$src/|" <<<"$files" | xargs -n 32 -P "$JOBS" sh -c 'cd "$0" && emcc '"$cflags"' -c "$@"' "$work/obj"
+  } >"$log" 2>&1 || { tail -n 40 "$log" >&2; die "compiling libwebp failed; full log: $log (scratch dir kept: $work)"; }
+  [ "$(ls "$work"/obj/*.o | wc -l)" = "$(wc -l <<<"$files")" ] \
+    || die "compiling libwebp: fewer objects than sources (log: $log, scratch dir kept: $work)"
+  rm -rf "$WEBP_PREFIX"; mkdir -p "$WEBP_PREFIX/lib" "$WEBP_PREFIX/include/webp"
+  emar rcs "$WEBP_PREFIX/lib/libwebpdecoder.a" "$work"/obj/*.o >>"$log" 2>&1 || die "emar failed (log: $log)"
+  install -m 644 "$src"/src/webp/decode.h "$src"/src/webp/types.h "$WEBP_PREFIX/include/webp/"
+  install -m 644 "$src"/COPYING "$WEBP_PREFIX/COPYING"
+  echo "$key" >"$WEBP_PREFIX/.stamp"
+  rm -rf "$work"
+  echo "libwebp ($VARIANT) ready in $(since "$start"): $WEBP_PREFIX"
+}
+# <<< webp
 # ---------------------------------------------------------------------------------------------
 # Sources: apt-get source --download-only into $SRC/dl, unpacked once into $SRC/<pkg>_<version>.
 srcdir_of() { echo "$SRC/${1}_${VER[$1]}"; }
@@ -222,6 +292,13 @@ resolve_versions
   install_imgui
 ) 9>"$SRC/.lock"
 [ "$IMGUI_ONLY" = 1 ] && exit 0
+# >>> webp
+(
+  if command -v flock >/dev/null; then flock 7; fi
+  build_webp
+) 7>"$UI/.lock-webp-$VARIANT"
+[ "$WEBP_ONLY" = 1 ] && exit 0
+# <<< webp
 (
   if command -v flock >/dev/null; then flock 8; fi
   build_sdl2

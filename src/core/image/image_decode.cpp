@@ -1,0 +1,419 @@
+// Image decoding: sniffing, budgets, structure checks, then stb_image / libwebp.
+//
+// [SECTION] helpers and messages
+// [SECTION] structure checks (truncation / broken chunks, before any decoder runs)
+// [SECTION] decoders
+// [SECTION] public API
+//
+// Why structure checks of our own: stb_image reads zeros past the end of its buffer, so a cut JPEG
+// "decodes" with a grey lower half, and it skips PNG CRCs. A short walk over the markers / chunks /
+// blocks tells a cut file from a broken one and names the byte where it happens.
+#include "core/image/image.h"
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <utility>
+
+#include "stb_image.h"  // declarations only; the implementation is in stb_image_impl.cpp
+#ifdef CF_HAVE_WEBP
+#include <webp/decode.h>
+#endif
+
+namespace cf {
+
+// ============================================================================================
+// [SECTION] helpers and messages
+// ============================================================================================
+namespace {
+
+uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+uint32_t be16(const uint8_t* p) { return uint32_t(p[0]) << 8 | p[1]; }
+uint32_t le32(const uint8_t* p) { return uint32_t(p[3]) << 24 | uint32_t(p[2]) << 16 | uint32_t(p[1]) << 8 | p[0]; }
+uint32_t le16(const uint8_t* p) { return uint32_t(p[1]) << 8 | p[0]; }
+
+std::string first_bytes(std::span<const uint8_t> bytes) {
+    std::string hex, text;
+    char buf[4];
+    for (size_t i = 0; i < bytes.size() && i < 8; ++i) {
+        std::snprintf(buf, sizeof buf, "%02x", bytes[i]);
+        if (i) hex += ' ';
+        hex += buf;
+        text += (bytes[i] >= 0x20 && bytes[i] < 0x7f) ? char(bytes[i]) : '.';
+    }
+    return hex + " \"" + text + "\"";
+}
+
+Status error(ErrorCode code, const std::string& name, ImageFormat format, const std::string& what) {
+    return Status(code, name + ": " + (code == ErrorCode::truncated ? "truncated " : code == ErrorCode::corrupt ? "corrupt " : "") +
+                            image_format_name(format) + ": " + what);
+}
+std::string at_byte(size_t pos) { return " at byte " + std::to_string(pos); }
+
+// ============================================================================================
+// [SECTION] structure checks
+// ============================================================================================
+
+// JPEG: marker segments up to each scan, then the entropy-coded data up to the next marker (inside it
+// 0xFF is followed only by 0x00 stuffing, RSTn or fill 0xFF), until the end-of-image marker.
+Status check_jpeg(std::span<const uint8_t> b, const std::string& name) {
+    const size_t n = b.size();
+    size_t pos = 2;  // after SOI
+    bool seen_frame = false;
+    for (;;) {
+        if (pos + 2 > n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " before the end-of-image marker");
+        if (b[pos] != 0xFF) return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "marker expected" + at_byte(pos));
+        while (pos + 1 < n && b[pos + 1] == 0xFF) ++pos;  // fill bytes
+        if (pos + 2 > n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends inside a marker" + at_byte(n));
+        const uint8_t marker = b[pos + 1];
+        pos += 2;
+        if (marker == 0xD9) {
+            if (!seen_frame) return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "end-of-image marker before any image data");
+            return Status::ok();
+        }
+        if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) continue;  // no length field
+        if (pos + 2 > n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends inside a marker segment" + at_byte(n));
+        const size_t length = be16(&b[pos]);
+        if (length < 2) return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "marker segment of length " + std::to_string(length) + at_byte(pos));
+        if (pos + length > n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " inside a marker segment of " + std::to_string(length) + " bytes");
+        pos += length;
+        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) seen_frame = true;
+        if (marker != 0xDA) continue;
+        if (!seen_frame) return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "scan before the frame header" + at_byte(pos));
+        // Entropy-coded data of this scan.
+        for (;;) {
+            if (pos + 1 >= n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " inside the compressed data, before the end-of-image marker");
+            if (b[pos] != 0xFF) { ++pos; continue; }
+            const uint8_t next = b[pos + 1];
+            if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) { pos += 2; continue; }
+            if (next == 0xFF) { ++pos; continue; }
+            break;  // a real marker: back to the segment walk
+        }
+    }
+}
+
+uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n) {
+    static const auto table = [] {
+        std::array<uint32_t, 256> t{};
+        for (uint32_t i = 0; i < 256; ++i) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[i] = c;
+        }
+        return t;
+    }();
+    for (size_t i = 0; i < n; ++i) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return crc;
+}
+
+// PNG: every chunk complete and matching its CRC, IHDR first, up to IEND.
+Status check_png(std::span<const uint8_t> b, const std::string& name) {
+    const size_t n = b.size();
+    size_t pos = 8;
+    for (bool first = true;; first = false) {
+        if (pos + 8 > n) return error(ErrorCode::truncated, name, ImageFormat::png, "the file ends" + at_byte(n) + " before the IEND chunk");
+        const uint32_t length = be32(&b[pos]);
+        char type[5] = {char(b[pos + 4]), char(b[pos + 5]), char(b[pos + 6]), char(b[pos + 7]), 0};
+        for (int i = 0; i < 4; ++i)
+            if (!((type[i] >= 'A' && type[i] <= 'Z') || (type[i] >= 'a' && type[i] <= 'z')))
+                return error(ErrorCode::corrupt, name, ImageFormat::png, "invalid chunk type" + at_byte(pos + 4));
+        if (length > 0x7FFFFFFFu) return error(ErrorCode::corrupt, name, ImageFormat::png, "chunk length out of range" + at_byte(pos));
+        if (first && std::strcmp(type, "IHDR") != 0) return error(ErrorCode::corrupt, name, ImageFormat::png, "first chunk is not IHDR");
+        if (uint64_t(pos) + 12 + length > n)
+            return error(ErrorCode::truncated, name, ImageFormat::png, std::string("the file ends") + at_byte(n) + " inside the " + type + " chunk");
+        const uint32_t crc = crc32_update(0xFFFFFFFFu, &b[pos + 4], size_t(length) + 4) ^ 0xFFFFFFFFu;
+        if (crc != be32(&b[pos + 8 + length]))
+            return error(ErrorCode::corrupt, name, ImageFormat::png, std::string("chunk ") + type + at_byte(pos) + " fails its CRC");
+        pos += 12 + size_t(length);
+        if (std::strcmp(type, "IEND") == 0) return Status::ok();
+    }
+}
+
+// GIF: header, colour table and blocks up to the end of the first image's data.
+Status check_gif(std::span<const uint8_t> b, const std::string& name) {
+    const size_t n = b.size();
+    auto cut = [&](const char* where) { return error(ErrorCode::truncated, name, ImageFormat::gif, std::string("the file ends") + at_byte(n) + " " + where); };
+    if (n < 13) return cut("inside the header");
+    size_t pos = 13;
+    if (b[10] & 0x80) pos += 3u << ((b[10] & 7) + 1);
+    auto skip_sub_blocks = [&]() -> bool {
+        for (;;) {
+            if (pos >= n) return false;
+            const size_t size = b[pos++];
+            if (size == 0) return true;
+            if (pos + size > n) return false;
+            pos += size;
+        }
+    };
+    for (;;) {
+        if (pos >= n) return cut("before the first image");
+        const uint8_t block = b[pos];
+        if (block == 0x21) {
+            pos += 2;
+            if (!skip_sub_blocks()) return cut("inside an extension block");
+        } else if (block == 0x2C) {
+            if (pos + 10 > n) return cut("inside the first image's descriptor");
+            const uint8_t packed = b[pos + 9];
+            pos += 10;
+            if (packed & 0x80) pos += 3u << ((packed & 7) + 1);
+            if (pos + 1 > n) return cut("inside the first image's colour table");
+            ++pos;  // LZW minimum code size
+            if (!skip_sub_blocks()) return cut("inside the first image's data");
+            return Status::ok();
+        } else if (block == 0x3B) {
+            return error(ErrorCode::corrupt, name, ImageFormat::gif, "no image before the trailer");
+        } else {
+            return error(ErrorCode::corrupt, name, ImageFormat::gif, "unknown block type" + at_byte(pos));
+        }
+    }
+}
+
+// BMP: uncompressed (or bit-field) pixel rows must all be present.
+Status check_bmp(std::span<const uint8_t> b, const std::string& name) {
+    const size_t n = b.size();
+    if (n < 18) return error(ErrorCode::truncated, name, ImageFormat::bmp, "the file ends" + at_byte(n) + " inside the header");
+    const uint32_t data_offset = le32(&b[10]);
+    const uint32_t header_size = le32(&b[14]);
+    int64_t width = 0, height = 0;
+    uint32_t bits = 0, compression = 0;
+    if (header_size == 12) {
+        if (n < 26) return error(ErrorCode::truncated, name, ImageFormat::bmp, "the file ends" + at_byte(n) + " inside the header");
+        width = le16(&b[18]); height = le16(&b[20]); bits = le16(&b[24]);
+    } else {
+        if (n < 34) return error(ErrorCode::truncated, name, ImageFormat::bmp, "the file ends" + at_byte(n) + " inside the header");
+        width = int32_t(le32(&b[18])); height = int32_t(le32(&b[22])); bits = le16(&b[28]); compression = le32(&b[30]);
+    }
+    if (compression == 0 || compression == 3 || compression == 6) {
+        const uint64_t row_bytes = ((uint64_t(width < 0 ? -width : width) * bits + 31) / 32) * 4;
+        const uint64_t need = uint64_t(data_offset) + row_bytes * uint64_t(height < 0 ? -height : height);
+        if (need > n)
+            return error(ErrorCode::truncated, name, ImageFormat::bmp, "the file has " + std::to_string(n) + " bytes, its pixel rows need " + std::to_string(need));
+    }
+    return Status::ok();
+}
+
+// Width and height from the header, by our own reading: stb_image's info call refuses what it would
+// not decode (e.g. > 2^30 bytes) with an unhelpful "unknown image type", and we want the budget
+// check to name the declared size.
+Status read_dimensions(std::span<const uint8_t> b, ImageFormat format, const std::string& name, int64_t* width, int64_t* height) {
+    const size_t n = b.size();
+    auto cut = [&] { return error(ErrorCode::truncated, name, format, "the file ends" + at_byte(n) + " before the image size"); };
+    switch (format) {
+        case ImageFormat::png:
+            if (n < 24) return cut();
+            if (std::memcmp(&b[12], "IHDR", 4) != 0) return error(ErrorCode::corrupt, name, format, "first chunk is not IHDR");
+            *width = be32(&b[16]);
+            *height = be32(&b[20]);
+            return Status::ok();
+        case ImageFormat::gif:
+            if (n < 10) return cut();
+            *width = le16(&b[6]);
+            *height = le16(&b[8]);
+            return Status::ok();
+        case ImageFormat::bmp: {
+            if (n < 18) return cut();
+            const uint32_t header_size = le32(&b[14]);
+            if (header_size == 12) {
+                if (n < 22) return cut();
+                *width = le16(&b[18]);
+                *height = le16(&b[20]);
+            } else {
+                if (n < 26) return cut();
+                *width = int32_t(le32(&b[18]));
+                *height = int32_t(le32(&b[22]));
+                if (*height < 0) *height = -*height;  // top-down rows
+            }
+            return Status::ok();
+        }
+        case ImageFormat::jpeg: {
+            size_t pos = 2;
+            for (;;) {
+                while (pos < n && b[pos] == 0xFF && pos + 1 < n && b[pos + 1] == 0xFF) ++pos;
+                if (pos + 4 > n) return cut();
+                if (b[pos] != 0xFF) return error(ErrorCode::corrupt, name, format, "marker expected" + at_byte(pos));
+                const uint8_t marker = b[pos + 1];
+                if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) { pos += 2; continue; }
+                if (marker == 0xD9 || marker == 0xDA) return error(ErrorCode::corrupt, name, format, "no frame header before the image data");
+                if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                    if (pos + 9 > n) return cut();
+                    *height = be16(&b[pos + 5]);
+                    *width = be16(&b[pos + 7]);
+                    return Status::ok();
+                }
+                pos += 2 + be16(&b[pos + 2]);
+            }
+        }
+        case ImageFormat::webp: break;
+    }
+    CF_ASSERT(false);
+    return Status::ok();
+}
+
+Status check_limits(int64_t width, int64_t height, ImageFormat format, const std::string& name, const ImageLimits& limits) {
+    if (width <= 0 || height <= 0)
+        return error(ErrorCode::corrupt, name, format, "dimensions " + std::to_string(width) + "x" + std::to_string(height));
+    if (width > limits.max_side_px || height > limits.max_side_px || width * height > limits.max_pixels)
+        return Status(ErrorCode::too_large, name + ": " + image_format_name(format) + " of " + std::to_string(width) + "x" +
+                                                std::to_string(height) + " px is too large (limits: " + std::to_string(limits.max_pixels) +
+                                                " pixels, " + std::to_string(limits.max_side_px) + " px a side)");
+    return Status::ok();
+}
+
+// Straight (non-premultiplied) RGBA → RGB over the grey background, rounded.
+void composite_rgba(const uint8_t* rgba, size_t n_pixels, Image& out) {
+    out.rgb.resize(n_pixels * 3);
+    bool any_alpha = false;
+    for (size_t i = 0; i < n_pixels; ++i) {
+        const uint32_t a = rgba[4 * i + 3];
+        any_alpha |= a != 255;
+        for (int c = 0; c < 3; ++c)
+            out.rgb[3 * i + c] = uint8_t((rgba[4 * i + c] * a + kImageBackgroundGrey * (255 - a) + 127) / 255);
+    }
+    out.had_alpha = any_alpha;
+}
+
+// ============================================================================================
+// [SECTION] decoders
+// ============================================================================================
+Result<Image> decode_stb(std::span<const uint8_t> b, ImageFormat format, const std::string& name, const ImageLimits& limits) {
+    const int n_bytes = int(b.size());  // max_bytes is checked to fit an int for stb
+    // Budget first, from the header alone: it may promise more than the (cut or forged) file holds.
+    int64_t width = 0, height = 0;
+    CF_RETURN_IF_ERROR(read_dimensions(b, format, name, &width, &height));
+    CF_RETURN_IF_ERROR(check_limits(width, height, format, name, limits));
+    CF_RETURN_IF_ERROR(format == ImageFormat::jpeg  ? check_jpeg(b, name)
+                       : format == ImageFormat::png ? check_png(b, name)
+                       : format == ImageFormat::gif ? check_gif(b, name)
+                                                    : check_bmp(b, name));
+    int info_w = 0, info_h = 0, channels = 0;
+    if (!stbi_info_from_memory(b.data(), n_bytes, &info_w, &info_h, &channels))
+        return error(ErrorCode::corrupt, name, format, std::string("unreadable header (stb_image: ") + stbi_failure_reason() + ")");
+    if (info_w != width || info_h != height)
+        return error(ErrorCode::corrupt, name, format, "inconsistent image size");
+    int w = 0, h = 0, c = 0;  // c: the channels stored in the file; we ask for 4
+    std::unique_ptr<uint8_t, void (*)(void*)> rgba(stbi_load_from_memory(b.data(), n_bytes, &w, &h, &c, 4), stbi_image_free);
+    if (!rgba) return error(ErrorCode::corrupt, name, format, std::string("the decoder rejects the data (stb_image: ") + stbi_failure_reason() + ")");
+    if (w != width || h != height) return error(ErrorCode::corrupt, name, format, "inconsistent image size");
+    Image img;
+    img.width_px = w;
+    img.height_px = h;
+    img.format = format;
+    composite_rgba(rgba.get(), img.n_pixels(), img);
+    return img;
+}
+
+Result<Image> decode_webp(std::span<const uint8_t> b, const std::string& name, const ImageLimits& limits) {
+#ifdef CF_HAVE_WEBP
+    if (b.size() < 12) return error(ErrorCode::truncated, name, ImageFormat::webp, "the file ends" + at_byte(b.size()) + " inside the RIFF header");
+    const uint64_t riff_end = uint64_t(le32(&b[4])) + 8;
+    int width = 0, height = 0;
+    if (!WebPGetInfo(b.data(), b.size(), &width, &height)) {
+        if (riff_end > b.size() || b.size() < 30)
+            return error(ErrorCode::truncated, name, ImageFormat::webp, "the file ends" + at_byte(b.size()) + " inside the headers");
+        return error(ErrorCode::corrupt, name, ImageFormat::webp, "unreadable header");
+    }
+    CF_RETURN_IF_ERROR(check_limits(width, height, ImageFormat::webp, name, limits));
+    if (riff_end > b.size())
+        return error(ErrorCode::truncated, name, ImageFormat::webp, "the file has " + std::to_string(b.size()) + " bytes, its RIFF header promises " + std::to_string(riff_end));
+    int w = 0, h = 0;
+    std::unique_ptr<uint8_t, void (*)(void*)> rgba(WebPDecodeRGBA(b.data(), b.size(), &w, &h), WebPFree);
+    if (!rgba) return error(ErrorCode::corrupt, name, ImageFormat::webp, "the decoder rejects the data (libwebp)");
+    if (w != width || h != height) return error(ErrorCode::corrupt, name, ImageFormat::webp, "inconsistent image size");
+    Image img;
+    img.width_px = w;
+    img.height_px = h;
+    img.format = ImageFormat::webp;
+    composite_rgba(rgba.get(), img.n_pixels(), img);
+    return img;
+#else
+    (void)limits;
+    return Status(ErrorCode::unsupported_format, name + ": WebP decoding is not built in (configure with libwebp: see cmake/CuefinderDeps.cmake)");
+#endif
+}
+
+}  // namespace
+
+// ============================================================================================
+// [SECTION] public API
+// ============================================================================================
+const char* image_format_name(ImageFormat format) {
+    switch (format) {
+        case ImageFormat::jpeg: return "JPEG";
+        case ImageFormat::png: return "PNG";
+        case ImageFormat::gif: return "GIF";
+        case ImageFormat::bmp: return "BMP";
+        case ImageFormat::webp: return "WebP";
+    }
+    return "?";
+}
+
+bool image_webp_supported() {
+#ifdef CF_HAVE_WEBP
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool sniff_image_format(std::span<const uint8_t> b, ImageFormat* format) {
+    auto starts = [&](const char* magic, size_t n, size_t at = 0) {
+        return b.size() >= at + n && std::memcmp(b.data() + at, magic, n) == 0;
+    };
+    ImageFormat f;
+    if (starts("\xFF\xD8\xFF", 3)) f = ImageFormat::jpeg;
+    else if (starts("\x89PNG\r\n\x1A\n", 8)) f = ImageFormat::png;
+    else if (starts("GIF87a", 6) || starts("GIF89a", 6)) f = ImageFormat::gif;
+    else if (starts("RIFF", 4) && starts("WEBP", 4, 8)) f = ImageFormat::webp;
+    // "BM" alone is too weak (text starting with "BM..."): also ask for a known info-header size.
+    else if (starts("BM", 2) && b.size() >= 18 &&
+             (le32(&b[14]) == 12 || le32(&b[14]) == 40 || le32(&b[14]) == 52 || le32(&b[14]) == 56 ||
+              le32(&b[14]) == 64 || le32(&b[14]) == 108 || le32(&b[14]) == 124))
+        f = ImageFormat::bmp;
+    else return false;
+    if (format) *format = f;
+    return true;
+}
+
+Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& name, const ImageLimits& limits) {
+    if (bytes.empty()) return Status(ErrorCode::empty, name + ": empty file (0 bytes)");
+    if (bytes.size() > limits.max_bytes || bytes.size() > size_t(0x7FFFFFFF))
+        return Status(ErrorCode::too_large, name + ": " + std::to_string(bytes.size()) + " bytes is more than the image limit of " +
+                                                std::to_string(limits.max_bytes) + " bytes");
+    ImageFormat format;
+    if (!sniff_image_format(bytes, &format)) {
+        // A file cut inside its magic number is a truncated image, not a non-image.
+        static const std::pair<const char*, size_t> magics[] = {{"\xFF\xD8\xFF", 3}, {"\x89PNG\r\n\x1A\n", 8}, {"GIF89a", 6}, {"GIF87a", 6}};
+        for (auto [magic, n] : magics)
+            if (bytes.size() < n && std::memcmp(bytes.data(), magic, bytes.size()) == 0)
+                return Status(ErrorCode::truncated, name + ": truncated image: the file ends" + at_byte(bytes.size()) + " inside the format's signature");
+        if (bytes.size() >= 2 && bytes.size() < 18 && bytes[0] == 'B' && bytes[1] == 'M')
+            return Status(ErrorCode::truncated, name + ": truncated BMP: the file ends" + at_byte(bytes.size()) + " inside the header");
+        return Status(ErrorCode::unsupported_format, name + ": not an image (JPEG/PNG/GIF/BMP/WebP); first bytes: " + first_bytes(bytes));
+    }
+    if (format == ImageFormat::webp) return decode_webp(bytes, name, limits);
+    return decode_stb(bytes, format, name, limits);
+}
+
+Result<Image> decode_image_file(const std::string& path, const ImageLimits& limits) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+        const int err = errno;
+        return Status(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, path + ": cannot open: " + std::strerror(err));
+    }
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(f, std::fclose);
+    std::vector<uint8_t> bytes;
+    uint8_t buf[1 << 16];
+    for (;;) {
+        const size_t n = std::fread(buf, 1, sizeof buf, f);
+        if (n == 0) break;
+        if (bytes.size() + n > limits.max_bytes)
+            return Status(ErrorCode::too_large, path + ": more than the image limit of " + std::to_string(limits.max_bytes) + " bytes");
+        bytes.insert(bytes.end(), buf, buf + n);
+    }
+    if (std::ferror(f)) return Status(ErrorCode::io, path + ": read error");
+    return decode_image(bytes, path, limits);
+}
+
+}  // namespace cf
