@@ -60,7 +60,7 @@ endif()
 function(_cf_add_imgui_from_source)
   set(s "${CF_IMGUI_SOURCE_DIR}")
   add_library(cf_imgui STATIC
-    ${s}/imgui.cpp ${s}/imgui_draw.cpp ${s}/imgui_tables.cpp ${s}/imgui_widgets.cpp ${s}/imgui_demo.cpp
+    ${s}/imgui.cpp ${s}/imgui_draw.cpp ${s}/imgui_tables.cpp ${s}/imgui_widgets.cpp
     ${s}/backends/imgui_impl_sdl.cpp ${s}/backends/imgui_impl_opengl3.cpp ${s}/misc/cpp/imgui_stdlib.cpp)
   target_include_directories(cf_imgui SYSTEM PUBLIC ${s} ${s}/backends ${s}/misc/cpp)
   target_compile_definitions(cf_imgui PUBLIC "ImDrawIdx=unsigned int" IMGUI_IMPL_OPENGL_ES3 CF_UI_GLES3=1)
