@@ -85,9 +85,13 @@ test('the app: drop, results, play, filter, keyboard, map selection, t-SNE, bad 
     assert.equal(s.selected_row, 1);
     await shot(page, 'app-03-playing');
 
-    // 3. Keyboard: Down selects the next row.
+    // 3. Keyboard: Down selects the next row — quick taps too (press and release within one frame).
     await page.keyboard.press('ArrowDown');
     await waitFor(page, () => window.cuefinder.state().selected_row === 2, null, 10000);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await waitFor(page, () => window.cuefinder.state().selected_row === 3, null, 10000);
 
     // 4. A filter: tempo 80-140 BPM; every result then has a known BPM in range (catalog.json says).
     const info = JSON.parse(fs.readFileSync(path.join(catalog, 'catalog.json'), 'utf8'));

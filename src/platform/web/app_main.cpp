@@ -13,6 +13,7 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -91,6 +92,7 @@ struct Runtime {
     int width = 0, height = 0;
     double last_frame_ms = 0.0;       ///< wall time of the last main_loop (UI + draw submission)
     double last_ui_ms = 0.0;          ///< of which building the UI (App::frame + ImGui::Render)
+    std::vector<SDL_Event> deferred_events;  ///< keyboard events held back to the next frame
 };
 
 Runtime& rt() {
@@ -133,8 +135,28 @@ void main_loop() {
     const float dpr = float(emscripten_get_device_pixel_ratio());
     if (r.font_pending || dpr != r.font_dpr) apply_font(dpr);
 
+    // ImGui 1.86 reads keys as "down now": a key pressed and released within one frame (a quick tap
+    // on a busy page, or a script) would never be seen. So each key changes state at most once per
+    // frame: an event for a key that already changed in this frame is held back to the next frame,
+    // and every keyboard event after it too, to keep the order.
+    std::vector<SDL_Event> events = std::move(r.deferred_events);
+    r.deferred_events.clear();
     SDL_Event e;
-    while (SDL_PollEvent(&e)) ImGui_ImplSDL2_ProcessEvent(&e);
+    while (SDL_PollEvent(&e)) events.push_back(e);
+    std::vector<SDL_Scancode> changed;
+    bool deferring = false;
+    for (const SDL_Event& ev : events) {
+        const bool key = ev.type == SDL_KEYDOWN || ev.type == SDL_KEYUP;
+        if ((key || ev.type == SDL_TEXTINPUT) && !deferring && key &&
+            std::find(changed.begin(), changed.end(), ev.key.keysym.scancode) != changed.end())
+            deferring = true;
+        if (deferring && (key || ev.type == SDL_TEXTINPUT)) {
+            r.deferred_events.push_back(ev);
+            continue;
+        }
+        if (key) changed.push_back(ev.key.keysym.scancode);
+        ImGui_ImplSDL2_ProcessEvent(&ev);
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     const double t_ui = emscripten_get_now();
