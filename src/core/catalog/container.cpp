@@ -15,18 +15,6 @@ static_assert(sizeof(float) == 4, "catalog files store IEEE-754 float32");
 
 namespace {
 
-// ref: the classic table-driven reflected CRC-32 (Sarwate 1988), polynomial 0xEDB88320.
-constexpr std::array<uint32_t, 256> make_crc_table() {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        t[i] = c;
-    }
-    return t;
-}
-constexpr std::array<uint32_t, 256> kCrcTable = make_crc_table();
-
 void put_u32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
 void put_u64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 uint32_t get_u32(const uint8_t* p) { uint32_t v; std::memcpy(&v, p, 4); return v; }
@@ -45,13 +33,6 @@ std::string tag_text(const char tag[4]) {
 size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 }  // namespace
-
-uint32_t crc32(const void* data, size_t n_bytes, uint32_t crc) {
-    const auto* p = static_cast<const uint8_t*>(data);
-    crc = ~crc;
-    for (size_t i = 0; i < n_bytes; ++i) crc = kCrcTable[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
-    return ~crc;
-}
 
 // ---- Writer --------------------------------------------------------------------------------------
 void ContainerWriter::add_section(std::string_view tag, std::vector<uint8_t> payload) {

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/crc32.h"
 #include "core/common/status.h"
 
 namespace cf {
@@ -46,9 +47,7 @@ inline constexpr size_t kContainerHeaderBytes = 32;
 inline constexpr size_t kContainerEntryBytes = 32;
 inline constexpr size_t kContainerAlignBytes = 64;
 
-// [SECTION] CRC-32 -------------------------------------------------------------------------------
-/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, as zlib's crc32). `crc` chains calls.
-uint32_t crc32(const void* data, size_t n_bytes, uint32_t crc = 0);
+// [SECTION] CRC-32: cf::crc32 from core/common/crc32.h (included above).
 
 // [SECTION] Writer -------------------------------------------------------------------------------
 class ContainerWriter {

@@ -10,6 +10,8 @@
 // blocks tells a cut file from a broken one and names the byte where it happens.
 #include "core/image/image.h"
 
+#include "core/common/crc32.h"
+
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -94,20 +96,6 @@ Status check_jpeg(std::span<const uint8_t> b, const std::string& name) {
     }
 }
 
-uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n) {
-    static const auto table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    for (size_t i = 0; i < n; ++i) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
-    return crc;
-}
-
 // PNG: every chunk complete and matching its CRC, IHDR first, up to IEND.
 Status check_png(std::span<const uint8_t> b, const std::string& name) {
     const size_t n = b.size();
@@ -123,7 +111,7 @@ Status check_png(std::span<const uint8_t> b, const std::string& name) {
         if (first && std::strcmp(type, "IHDR") != 0) return error(ErrorCode::corrupt, name, ImageFormat::png, "first chunk is not IHDR");
         if (uint64_t(pos) + 12 + length > n)
             return error(ErrorCode::truncated, name, ImageFormat::png, std::string("the file ends") + at_byte(n) + " inside the " + type + " chunk");
-        const uint32_t crc = crc32_update(0xFFFFFFFFu, &b[pos + 4], size_t(length) + 4) ^ 0xFFFFFFFFu;
+        const uint32_t crc = crc32(&b[pos + 4], size_t(length) + 4);
         if (crc != be32(&b[pos + 8 + length]))
             return error(ErrorCode::corrupt, name, ImageFormat::png, std::string("chunk ") + type + at_byte(pos) + " fails its CRC");
         pos += 12 + size_t(length);
