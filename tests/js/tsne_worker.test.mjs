@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { startClassicWorker } from '../../tools/web/classic_worker.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,27 +20,9 @@ const ready = fs.existsSync(moduleFile);
 if (!ready) console.log(`skipping tsne_worker tests: ${moduleFile} is not built (build the cuefinder_worker target, or set CF_WORKER_JS)`);
 const opts = { skip: ready ? false : `needs ${moduleFile} (cuefinder_worker target, or CF_WORKER_JS)`, timeout: 300000 };
 
-// The browser's classic-worker globals, on top of node:worker_threads. importScripts runs a script in
-// the global scope, as a browser does; `require` is made global because emscripten's Node branch uses it.
-const SHIM = `
-const { parentPort, workerData } = require('node:worker_threads');
-const vm = require('node:vm'), fs = require('node:fs'), path = require('node:path');
-globalThis.self = globalThis;
-globalThis.require = require;
-globalThis.CUEFINDER_WORKER_JS = workerData.moduleFile;
-globalThis.importScripts = (...urls) => {
-  for (const u of urls) {
-    const file = path.resolve(path.dirname(workerData.workerScript), u);
-    vm.runInThisContext(fs.readFileSync(file, 'utf8'), { filename: file });
-  }
-};
-globalThis.postMessage = (msg, transfer) => parentPort.postMessage(msg, transfer);
-parentPort.on('message', (data) => { if (typeof globalThis.onmessage === 'function') globalThis.onmessage({ data }); });
-vm.runInThisContext(fs.readFileSync(workerData.workerScript, 'utf8'), { filename: workerData.workerScript });
-`;
 
 function spawn() {
-  const worker = new Worker(SHIM, { eval: true, workerData: { moduleFile, workerScript } });
+  const worker = startClassicWorker(workerScript, moduleFile);
   const messages = [];
   const waiters = [];
   worker.on('message', (m) => {

@@ -10,7 +10,7 @@
 //   worker's neighbour search + affinities)
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startClassicWorker } from '../../web/classic_worker.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -30,24 +30,8 @@ const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 
 const n = all.length / dim;
 if (!Number.isInteger(n)) { console.error(`bench_worker: ${args.data}: size is not a multiple of --dim ${dim}`); process.exit(2); }
 
-const SHIM = `
-const { parentPort, workerData } = require('node:worker_threads');
-const vm = require('node:vm'), fs = require('node:fs'), path = require('node:path');
-globalThis.self = globalThis;
-globalThis.require = require;
-globalThis.CUEFINDER_WORKER_JS = workerData.moduleFile;
-globalThis.importScripts = (...urls) => {
-  for (const u of urls) {
-    const file = path.resolve(path.dirname(workerData.workerScript), u);
-    vm.runInThisContext(fs.readFileSync(file, 'utf8'), { filename: file });
-  }
-};
-globalThis.postMessage = (msg, transfer) => parentPort.postMessage(msg, transfer);
-parentPort.on('message', (data) => { if (typeof globalThis.onmessage === 'function') globalThis.onmessage({ data }); });
-vm.runInThisContext(fs.readFileSync(workerData.workerScript, 'utf8'), { filename: workerData.workerScript });
-`;
 
-const worker = new Worker(SHIM, { eval: true, workerData: { moduleFile: path.resolve(args.module), workerScript: path.join(root, 'web/tsne_worker.js') } });
+const worker = startClassicWorker(path.join(root, 'web/tsne_worker.js'), path.resolve(args.module));
 
 function run(id) {
   return new Promise((resolve, reject) => {
