@@ -443,7 +443,10 @@ void App::on_tsne_progress(const float* xy, size_t n_points, int iteration, int 
     layout_ = MapLayout::tsne_browser;
     display_dirty_ = true;
     if (!view_fitted_ || iteration < 300) view_fitted_ = false;  // follow the layout while it expands
-    if (done) run_search();
+    if (done) {
+        tsne_xy_ = layout_xy_;  // kept, so the layout menu can come back to it
+        run_search();
+    }
 }
 
 void App::on_tsne_error(const std::string& message) {

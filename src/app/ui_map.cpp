@@ -79,7 +79,6 @@ void App::draw_map_panel() {
         std::snprintf(overlay, sizeof overlay, "%d / %d", tsne_iteration_, tsne_total_);
         ImGui::ProgressBar(tsne_total_ ? float(tsne_iteration_) / float(tsne_total_) : 0.0f, ImVec2(110, 0), overlay);
     }
-    if (layout_ == MapLayout::tsne_browser && !tsne_running_ && !layout_xy_.empty()) tsne_xy_ = layout_xy_;
 
     int kind = int(colour_by_.kind);
     ImGui::SetNextItemWidth(130);
