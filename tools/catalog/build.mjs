@@ -20,7 +20,9 @@
 //     loudness-normalised to −16 LUFS with a −1 dBFS peak ceiling, 0.5 s fades, Opus 48 kb/s
 //     (opusenc) → OUT/previews/<cache key>.opus.
 //  5. lays out the map with t-SNE in the core and writes OUT/catalog.cfc + OUT/catalog.json
-//     (src/core/catalog/catalog.h).
+//     (src/core/catalog/catalog.h), with every track's full tag probabilities (all MSD and MTT labels,
+//     in the models' manifest order, named "msd:<label>" / "mtt:<label>") in the TAGP section.
+//     A cached analysis without all of them is analysed again.
 import { fork, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -89,6 +91,32 @@ export function readSource(source) {
     seen.add(id);
     return { ...t, path: p, id };
   });
+}
+
+// The tag sets stored per track in TAGP, in this order, each in its model manifest's label order.
+export const TAG_SETS = ['msd', 'mtt'];
+export function tagLabels() {
+  return TAG_SETS.map((set) => {
+    const file = path.join(root, 'models', `${set}-musicnn-1`, 'manifest.json');
+    const labels = JSON.parse(fs.readFileSync(file, 'utf8')).labels;
+    if (!Array.isArray(labels) || labels.length === 0) throw new Error(`${file}: no labels`);
+    return { set, labels };
+  });
+}
+
+/// Every label's probability of an analysis, in TAGP order, or null when one is missing.
+function tagProbs(r, sets) {
+  const out = [];
+  for (const { set, labels } of sets) {
+    const probs = r.tags && r.tags[set];
+    if (!probs) return null;
+    for (const l of labels) {
+      const p = probs[l];
+      if (typeof p !== 'number' || !Number.isFinite(p)) return null;
+      out.push(p);
+    }
+  }
+  return out;
 }
 
 const cacheKey = (t) => {
@@ -192,7 +220,7 @@ function str(core, s) {
 
 const clean = (v) => String(v ?? '').replace(/[\t\r\n]+/g, ' ').trim();
 
-function metaRecord(t, r, seg, preview) {
+function metaRecord(t, r, seg, preview, sets) {
   const lines = [];
   const kv = (k, v) => { if (v !== undefined && v !== null && v !== '') lines.push(`${k}\t${clean(v)}`); };
   // The manifest wins; else the file's own tags (Vorbis comments); else the file name.
@@ -208,6 +236,9 @@ function metaRecord(t, r, seg, preview) {
   const tags = Object.entries(r.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10);
   for (const [l, p] of tags) lines.push(`tag\t${clean(l)}\t${p}`);
   for (const [m, p] of Object.entries(r.moods)) lines.push(`mood\t${m}\t${p}`);
+  // All tag probabilities (TAGP); a missing one fails this track in the builder, naming it.
+  const probs = tagProbs(r, sets);
+  lines.push(`tagp\t${probs ? probs.join(',') : 'missing'}`);
   return lines.join('\n');
 }
 
@@ -241,10 +272,18 @@ async function main() {
     process.exit(1);
   }
   if (tracks.length === 0) { console.error(`catalog build: no audio files in ${source}`); process.exit(1); }
+  let sets;
+  try {
+    sets = tagLabels();
+  } catch (e) {
+    console.error(`catalog build: ${e.message}`);
+    process.exit(1);
+  }
   const work = path.join(out, '.work', 'analysis');
   fs.mkdirSync(work, { recursive: true });
   const results = new Map(), failed = [];
   const todo = [];
+  let nStale = 0;
   for (const t of tracks) {
     let key;
     try { key = cacheKey(t); } catch (e) { failed.push({ id: t.id, path: t.path, error: `${t.path}: ${e.code === 'ENOENT' ? 'not found' : e.message}` }); continue; }
@@ -252,7 +291,9 @@ async function main() {
     const f = path.join(work, key + '.json');
     if (fs.existsSync(f)) {
       const r = JSON.parse(fs.readFileSync(f, 'utf8'));
-      if (r.error) failed.push({ id: t.id, path: t.path, error: r.error }); else results.set(t.id, r);
+      if (r.error) failed.push({ id: t.id, path: t.path, error: r.error });
+      else if (!tagProbs(r, sets)) { todo.push(t); nStale++; }  // cached before full tags were kept
+      else results.set(t.id, r);
     } else todo.push(t);
   }
   const say = (s) => { if (!quiet) process.stderr.write(s); };
@@ -262,7 +303,7 @@ async function main() {
   }
   const previewDir = previews ? path.resolve(out, 'previews') : null;
   if (previewDir) fs.mkdirSync(previewDir, { recursive: true });
-  say(`catalog build: ${tracks.length} tracks, ${tracks.length - todo.length - failed.length} already analysed, ${todo.length} to analyse with ${Math.min(jobs, todo.length)} worker(s)\n`);
+  say(`catalog build: ${tracks.length} tracks, ${tracks.length - todo.length - failed.length} already analysed, ${todo.length} to analyse${nStale ? ` (${nStale} cached without all tag probabilities)` : ''} with ${Math.min(jobs, todo.length)} worker(s)\n`);
 
   // 1-3. analysis in workers
   if (todo.length) {
@@ -330,8 +371,21 @@ async function main() {
     for (let j = 0; j < dim; j++) emb[i * dim + j] = v[j] / norm;
   });
   const namep = str(core, name || path.basename(path.resolve(out)));
-  core._cf_catalog_builder_new(dim, str(core, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`));
+  const embName = str(core, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`);
+  core._cf_catalog_builder_new(dim, embName);
+  core._free(embName);
   core._free(namep);
+  if (typeof core._cf_catalog_builder_set_tag_labels !== 'function') {
+    console.error(`catalog build: ${modulePath} predates tag probabilities (TAGP): rebuild it (cmake --build build/wasm-release --target cuefinder_node)`);
+    process.exit(1);
+  }
+  const labelsp = str(core, sets.flatMap(({ set, labels }) => labels.map((l) => `${set}:${l}`)).join('\n'));
+  const rcLabels = core._cf_catalog_builder_set_tag_labels(labelsp);
+  core._free(labelsp);
+  if (rcLabels !== 0) {
+    console.error(`catalog build: tag labels: ${core.UTF8ToString(core._cf_catalog_last_text())}`);
+    process.exit(1);
+  }
   const embPtr = core._malloc(dim * 4);
   let nPreviews = 0;
   for (const [i, t] of ok.entries()) {
@@ -351,7 +405,7 @@ async function main() {
       }
     }
     core.HEAPF32.set(emb.subarray(i * dim, (i + 1) * dim), embPtr >> 2);
-    const m = str(core, metaRecord(t, r, seg, preview));
+    const m = str(core, metaRecord(t, r, seg, preview, sets));
     const rc = core._cf_catalog_builder_add(m, embPtr);
     core._free(m);
     if (rc !== 0) failed.push({ id: t.id, path: t.path, error: core.UTF8ToString(core._cf_catalog_last_text()) });

@@ -17,6 +17,24 @@ namespace cf {
 namespace {
 
 constexpr size_t kMaxTags = 64;          // per track, checked when reading
+constexpr uint32_t kTagpEncodingU8 = 1;  // TAGP code = round(p·255)
+
+/// Empty string when `labels` is a valid TAGP label list, else what is wrong with it.
+std::string tag_labels_problem(const std::vector<std::string>& labels) {
+    if (labels.empty()) return "no tag labels";
+    if (labels.size() > kMaxTagLabels)
+        return std::to_string(labels.size()) + " tag labels (max " + std::to_string(kMaxTagLabels) + ")";
+    std::unordered_set<std::string_view> seen;
+    for (size_t i = 0; i < labels.size(); ++i) {
+        const std::string& l = labels[i];
+        if (l.empty()) return "tag label " + std::to_string(i) + " is empty";
+        if (l.size() > kMaxTagLabelBytes)
+            return "tag label " + std::to_string(i) + " is longer than " + std::to_string(kMaxTagLabelBytes) + " bytes";
+        if (l.find_first_of("\n\r") != std::string::npos) return "tag label " + std::to_string(i) + " contains a newline";
+        if (!seen.insert(l).second) return "tag label \"" + l + "\" repeated";
+    }
+    return "";
+}
 
 bool all_finite(const float* x, size_t n) {
     for (size_t i = 0; i < n; ++i)
@@ -96,7 +114,17 @@ CatalogBuilder::CatalogBuilder(size_t dim, std::string embedding_name)
     CF_ASSERT(dim > 0);
 }
 
-Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embedding) {
+Status CatalogBuilder::set_tag_labels(std::vector<std::string> labels) {
+    if (!tracks_.empty())
+        return Status(ErrorCode::invalid_argument, "catalog: set_tag_labels after " + std::to_string(tracks_.size()) +
+                                                       " tracks were added (call it before add_track)");
+    const std::string problem = tag_labels_problem(labels);
+    if (!problem.empty()) return Status(ErrorCode::invalid_argument, "catalog: " + problem);
+    tag_labels_ = std::move(labels);
+    return Status::ok();
+}
+
+Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs) {
     const std::string who = "track \"" + meta.id + "\"";
     if (meta.id.empty()) return Status(ErrorCode::invalid_argument, "catalog: a track has an empty id");
     for (const TrackMeta& t : tracks_)
@@ -110,7 +138,25 @@ Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embeddin
     std::vector<float> e(embedding.begin(), embedding.end());
     if (index::normalize_l2(e.data(), dim_) == 0.0f)
         return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding is all zeros");
+    if (tag_probs.size() != tag_labels_.size()) {
+        if (tag_labels_.empty())
+            return Status(ErrorCode::invalid_argument, "catalog: " + who + ": has " + std::to_string(tag_probs.size()) +
+                                                           " tag probabilities but the catalog has no tag labels");
+        return Status(ErrorCode::invalid_argument, "catalog: " + who + ": has " + std::to_string(tag_probs.size()) +
+                                                       " tag probabilities, expected one per tag label (" +
+                                                       std::to_string(tag_labels_.size()) + ")");
+    }
+    for (size_t i = 0; i < tag_probs.size(); ++i) {
+        const float p = tag_probs[i];
+        if (!(p >= 0.0f && p <= 1.0f)) {  // NaN fails both
+            char v[32];
+            std::snprintf(v, sizeof v, "%g", double(p));
+            return Status(ErrorCode::invalid_argument, "catalog: " + who + ": tag probability " + v + " for \"" +
+                                                           tag_labels_[i] + "\" is not in [0, 1]");
+        }
+    }
     if (meta.top_tags.size() > kMaxTags) meta.top_tags.resize(kMaxTags);
+    for (const float p : tag_probs) tag_codes_.push_back(uint8_t(std::lround(double(p) * 255.0)));
     tracks_.push_back(std::move(meta));
     embeddings_.insert(embeddings_.end(), e.begin(), e.end());
     return Status::ok();
@@ -185,6 +231,18 @@ Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& op
         w.u32(0);
         w.raw(xy.data(), xy.size() * 4);
         cw.add_section("MAP2", std::move(w.bytes()));
+    }
+    if (!tag_labels_.empty()) {
+        CF_ASSERT(tag_codes_.size() == n * tag_labels_.size());
+        PayloadWriter w;
+        w.u32(uint32_t(n));
+        w.u32(uint32_t(tag_labels_.size()));
+        w.u32(kTagpEncodingU8);
+        w.u32(0);
+        for (const std::string& l : tag_labels_) w.str(l);
+        w.align(16);
+        w.raw(tag_codes_.data(), tag_codes_.size());
+        cw.add_section("TAGP", std::move(w.bytes()));
     }
     if (n >= options.ivf_min_tracks) {
         const index::IvfPqIndex ix = index::IvfPqIndex::build(embeddings_.data(), n, dim_, options.ivf);
@@ -374,6 +432,30 @@ Status Catalog::load(const std::string& name) {
         if (p.ok() && !all_finite(map_xy_.data(), map_xy_.size())) p.fail("NaN/Inf values");
         CF_RETURN_IF_ERROR(p.status());
     }
+    if (auto tp = r.section("TAGP")) {
+        PayloadReader p(*tp, name + ": section TAGP");
+        uint32_t n2 = 0, n_labels = 0, encoding = 0, reserved = 0;
+        p.u32(n2) && p.u32(n_labels) && p.u32(encoding) && p.u32(reserved);
+        if (p.ok() && n2 != n) p.fail("track count " + std::to_string(n2) + " does not match INFO (" + std::to_string(n) + ")");
+        if (p.ok() && (n_labels == 0 || n_labels > kMaxTagLabels))
+            p.fail("label count " + std::to_string(n_labels) + " out of range (1.." + std::to_string(kMaxTagLabels) + ")");
+        if (p.ok() && encoding != kTagpEncodingU8) p.fail("unknown encoding " + std::to_string(encoding));
+        // Each label takes ≥ 5 bytes: check the count against the bytes before sizing anything by it.
+        if (p.ok() && uint64_t(n_labels) * 5 > p.remaining())
+            p.fail(std::to_string(n_labels) + " labels do not fit in " + std::to_string(p.remaining()) + " bytes");
+        std::vector<std::string> labels;
+        if (p.ok()) labels.resize(n_labels);
+        for (uint32_t i = 0; i < n_labels && p.ok(); ++i) p.str(labels[i], kMaxTagLabelBytes);
+        if (p.ok()) {
+            const std::string problem = tag_labels_problem(labels);
+            if (!problem.empty()) p.fail(problem);
+        }
+        p.align(16);
+        if (p.ok()) p.array(tag_codes_, uint64_t(n) * n_labels);
+        if (p.ok() && p.remaining() != 0) p.fail(std::to_string(p.remaining()) + " bytes left after the codes");
+        CF_RETURN_IF_ERROR(p.status());
+        tag_labels_ = std::move(labels);
+    }
     auto ivf = index::IvfPqIndex::read(r, n, dim, &has_ivf_);
     if (!ivf) return ivf.status();
     if (has_ivf_) {
@@ -397,6 +479,19 @@ std::vector<float> Catalog::embedding(uint32_t track) const {
     if (has_float()) std::copy_n(embeddings_.data() + size_t(track) * dim_, dim_, e.data());
     else sq_.decode(sq_codes_.data() + size_t(track) * dim_, e.data());
     return e;
+}
+
+float Catalog::tag_prob(uint32_t track, size_t label) const {
+    const size_t L = tag_labels_.size();
+    CF_ASSERT(track < tracks_.size() && label < L);
+    return float(tag_codes_[size_t(track) * L + label]) / 255.0f;
+}
+
+void Catalog::tag_probs(uint32_t track, float* out) const {
+    const size_t L = tag_labels_.size();
+    CF_ASSERT(track < tracks_.size() && L > 0);
+    const uint8_t* c = tag_codes_.data() + size_t(track) * L;
+    for (size_t i = 0; i < L; ++i) out[i] = float(c[i]) / 255.0f;
 }
 
 // ---- Catalog: search -----------------------------------------------------------------------------

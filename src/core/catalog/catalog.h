@@ -3,7 +3,8 @@
 //   // Build (the `catalog build` CLI does this after analysing each track):
 //   cf::CatalogBuilder b(/*dim=*/200, "musicnn-msd-embedding");
 //   cf::TrackMeta t; t.id = "warzone/track3"; t.title = "Track 3"; t.bpm = 120; ...
-//   CF_RETURN_IF_ERROR(b.add_track(t, embedding));            // float[dim], any norm ≠ 0
+//   CF_RETURN_IF_ERROR(b.set_tag_labels({"msd:rock", …, "mtt:piano", …}));  // optional, before add_track
+//   CF_RETURN_IF_ERROR(b.add_track(t, embedding, probs));     // float[dim], any norm ≠ 0; probs: one per label
 //   CF_RETURN_IF_ERROR(b.write("out/catalog", {}));            // out/catalog/catalog.cfc + catalog.json
 //
 //   // Search (CLI natively; the app on a fetched ArrayBuffer copied into the WASM heap):
@@ -13,11 +14,24 @@
 //   auto hits = cat->search_track("warzone/track3", o);       // excludes the track itself
 //   for (const cf::SearchHit& h : *hits) printf("%s %.3f\n", h.id.c_str(), h.score);
 //
+//   // Every track's full tag probabilities (when the catalog has TAGP), e.g. for text → music scoring:
+//   if (cat->has_tag_probs()) {
+//       const size_t L = cat->tag_labels().size();             // "msd:rock", "mtt:piano", …
+//       std::span<const uint8_t> codes = cat->tag_codes();     // size() × L, p ≈ code / 255
+//       float p = cat->tag_prob(track, label_index);           // decoded, 0..1
+//   }
+//
 // Files of a catalog directory (all static, servable by any web server):
 //   catalog.cfc   the binary container (core/catalog/container.h) with the sections
 //                 INFO (counts, dim, embedding name), META (per-track metadata), EF32 (unit-norm
 //                 float32 embeddings, optional), SQ8P + SQ8C (per-dimension int8 codes, always),
-//                 MAP2 (2-D map coordinates), IVFC/IVFL/PQCB/PQCD (IVF-PQ index, large catalogs only)
+//                 MAP2 (2-D map coordinates), IVFC/IVFL/PQCB/PQCD (IVF-PQ index, large catalogs only),
+//                 TAGP (optional: the catalog's tag labels and every track's probability for each, uint8)
+//                 TAGP payload (little-endian): u32 n_tracks (= INFO's), u32 n_labels L (1..4096),
+//                 u32 encoding (1 = uint8 code = round(p·255)), u32 reserved (0); L labels, each u32 byte
+//                 length (1..256) + UTF-8 bytes (unique, no newline); zeros to a multiple of 16 from the
+//                 payload start; n_tracks × L codes, track-major; nothing after. Catalogs without TAGP
+//                 open with tag_labels() empty; readers that predate TAGP ignore it.
 //   catalog.json  the same metadata and map as JSON for the web page (the core does not read it)
 //   previews/     preview clips named by TrackMeta::preview (written by the catalog CLI, not here)
 //
@@ -87,6 +101,10 @@ std::string license_kind(std::string_view license);
 
 enum class MapKind : uint32_t { none = 0, tsne = 1, pca = 2 };
 
+/// Limits of the TAGP section (checked by the builder and the reader).
+inline constexpr size_t kMaxTagLabels = 4096;
+inline constexpr size_t kMaxTagLabelBytes = 256;
+
 // [SECTION] Builder ------------------------------------------------------------------------------
 struct CatalogBuildOptions {
     bool store_float = true;        ///< write EF32 (float32 originals: exact re-rank; 4·dim bytes/track)
@@ -99,9 +117,18 @@ public:
     /// `dim` floats per embedding; `embedding_name` is recorded (e.g. "musicnn-msd-embedding-200").
     explicit CatalogBuilder(size_t dim, std::string embedding_name = "");
 
-    /// Adds one track. Errors (invalid_argument, naming the track): empty or repeated id, embedding of
-    /// the wrong size, non-finite or all-zero embedding.
-    Status add_track(TrackMeta meta, std::span<const float> embedding);
+    /// The tag (concept) labels every track gets a probability for, written "<set>:<label>" (e.g.
+    /// "msd:rock", "mtt:piano"), stored in the optional TAGP section. Call before the first add_track.
+    /// Errors (invalid_argument): tracks already added, no labels, an empty label, a repeated label, a
+    /// label longer than kMaxTagLabelBytes or containing a newline, more than kMaxTagLabels labels.
+    Status set_tag_labels(std::vector<std::string> labels);
+    const std::vector<std::string>& tag_labels() const { return tag_labels_; }
+
+    /// Adds one track. `tag_probs`: one probability (0..1) per tag label, in label order; required when
+    /// set_tag_labels() was called, empty otherwise. Stored as round(p·255).
+    /// Errors (invalid_argument, naming the track): empty or repeated id, embedding of the wrong size,
+    /// non-finite or all-zero embedding, tag_probs of the wrong size or with NaN/out-of-range values.
+    Status add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs = {});
     /// Map coordinates (x, y per track, in add order) from t-SNE or another layout; without this call
     /// the builder computes a PCA projection. Errors: wrong size, non-finite values.
     Status set_map(std::span<const float> xy, MapKind kind = MapKind::tsne);
@@ -124,6 +151,8 @@ private:
     std::vector<float> embeddings_;  ///< unit-norm, n × dim
     std::vector<float> map_xy_;
     MapKind map_kind_ = MapKind::none;
+    std::vector<std::string> tag_labels_;
+    std::vector<uint8_t> tag_codes_;  ///< n × tag_labels_.size(), round(p·255)
 };
 
 // [SECTION] Search options and results -----------------------------------------------------------
@@ -187,6 +216,18 @@ public:
     /// Whether a track passes the filters.
     bool passes(uint32_t track, const SearchFilters& filters) const;
 
+    /// Tag labels of the TAGP section ("msd:rock", …), empty when the catalog has none.
+    const std::vector<std::string>& tag_labels() const { return tag_labels_; }
+    bool has_tag_probs() const { return !tag_labels_.empty(); }
+    /// Probability (0..1, quantised to 1/255) of tag `label` (index into tag_labels()) for `track`.
+    /// CF_ASSERT: has_tag_probs(), track < size(), label < tag_labels().size().
+    float tag_prob(uint32_t track, size_t label) const;
+    /// All tag_labels().size() probabilities of `track` into `out`, in label order.
+    void tag_probs(uint32_t track, float* out) const;
+    /// The raw codes, size() × tag_labels().size() row-major (track-major); p = code / 255.
+    /// Empty without TAGP.
+    std::span<const uint8_t> tag_codes() const { return tag_codes_; }
+
     /// Top-k tracks by cosine similarity to `query` (dim floats, any nonzero norm), best first.
     /// Errors: invalid_argument (wrong size, non-finite or zero query, k = 0).
     Result<std::vector<SearchHit>> search(std::span<const float> query, const SearchOptions& options) const;
@@ -211,6 +252,8 @@ private:
     MapKind map_kind_ = MapKind::none;
     bool has_ivf_ = false;
     index::IvfPqIndex ivf_;
+    std::vector<std::string> tag_labels_;
+    std::vector<uint8_t> tag_codes_;  ///< n × tag_labels_.size()
 };
 
 }  // namespace cf

@@ -9,6 +9,8 @@
 //       if (!out) { report(out.status().message()); return; }
 //       const cf::ModelTensor& tags = out->at("activations");   // [n × 50]
 //   });
+//   // A model with named or integer inputs (the sentence encoder):
+//   request.inputs = {{"indices", cf::ModelInput::Type::int32, {}, ids_2d, {}, {n, 2}}, ...};
 //
 // The core never runs a network itself: it hands patches to an Embedder and gets the outputs back
 // later, through the callback. The browser and Node implementation (src/platform/web/) runs ONNX
@@ -39,10 +41,26 @@ struct ModelTensor {
 /// Output name → tensor.
 using ModelOutputs = std::map<std::string, ModelTensor>;
 
+/// One named input of a model with several inputs or a non-float input (the sentence encoder's
+/// int32 token indices and ids, the image model's uint8 pixels). Exactly one of the value vectors
+/// is used, the one `type` names.
+struct ModelInput {
+    enum class Type { float32, int32, uint8 };
+    std::string name;                 ///< the model's input name, e.g. "indices"
+    Type type = Type::float32;
+    std::vector<float> f32;
+    std::vector<int32_t> i32;
+    std::vector<uint8_t> u8;
+    std::vector<int64_t> shape;       ///< e.g. {n_tokens, 2}
+    size_t size() const { return type == Type::float32 ? f32.size() : type == Type::int32 ? i32.size() : u8.size(); }
+};
+
 struct ModelRequest {
     std::string model;                 ///< folder name under models/, e.g. "msd-musicnn-1"
-    std::vector<float> input;          ///< row-major input (the model's "mel" input)
+    std::vector<float> input;          ///< row-major input (the model's only, float input: "mel")
     std::vector<int64_t> input_shape;  ///< e.g. {n_patches, 187, 96}
+    /// Named inputs instead of `input`/`input_shape` (used when non-empty).
+    std::vector<ModelInput> inputs;
     std::vector<std::string> outputs;  ///< output names wanted, e.g. {"activations", "embedding"}
 };
 

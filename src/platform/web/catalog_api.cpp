@@ -142,14 +142,35 @@ EMSCRIPTEN_KEEPALIVE void cf_catalog_builder_new(int dim, const char* embedding_
     cat_state().builder = std::make_unique<cf::CatalogBuilder>(size_t(dim), embedding_name);
 }
 
+/// The catalog's tag labels for the TAGP section (CatalogBuilder::set_tag_labels): one label per line,
+/// written "<set>:<label>" ("msd:rock\nmsd:pop\n…\nmtt:piano"); empty lines are skipped. Call after
+/// cf_catalog_builder_new and before the first cf_catalog_builder_add; every track then needs a "tagp"
+/// line. Returns 0, or -1 (message in cf_catalog_last_text()).
+EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_set_tag_labels(const char* newline_separated) {
+    CatalogState& s = cat_state();
+    if (!s.builder) return set_text("no catalog builder (cf_catalog_builder_new first)"), -1;
+    std::vector<std::string> labels;
+    std::stringstream in(newline_separated ? newline_separated : "");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) labels.push_back(std::move(line));
+    }
+    const cf::Status st = s.builder->set_tag_labels(std::move(labels));
+    if (!st) return set_text(st.message()), -1;
+    return 0;
+}
+
 /// meta: "key\tvalue" lines (id, title, artist, composer, genre, source, license, attribution, path,
 /// preview, duration_s, bpm, bpm_confidence, loudness_lufs, segment_start_s, segment_duration_s),
-/// "tag\tlabel\tprob" lines (best first) and "mood\tname\tvalue" lines. Returns 0, or -1 (message in
-/// cf_catalog_last_text()).
+/// "tag\tlabel\tprob" lines (best first), "mood\tname\tvalue" lines and, when the catalog has tag
+/// labels (cf_catalog_builder_set_tag_labels), one "tagp\tp0,p1,…" line: every label's probability
+/// (0..1) in label order, comma-separated. Returns 0, or -1 (message in cf_catalog_last_text()).
 EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add(const char* meta, const float* embedding) {
     CatalogState& s = cat_state();
     if (!s.builder) return set_text("no catalog builder (cf_catalog_builder_new first)"), -1;
     cf::TrackMeta t;
+    std::vector<float> tag_probs;
     for (const auto& f : parse_records(meta)) {
         const std::string& k = f[0];
         const std::string v = f.size() > 1 ? f[1] : "";
@@ -173,9 +194,24 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add(const char* meta, const float* e
         else if (k == "mood" && f.size() >= 3) {
             const int m = mood_index(f[1]);
             if (m >= 0) t.moods[size_t(m)] = to_float(f[2]);
+        } else if (k == "tagp") {
+            // An unparsable value becomes NaN, which add_track rejects naming the track and the label.
+            tag_probs.clear();
+            size_t start = 0;
+            while (start <= v.size()) {
+                const size_t comma = v.find(',', start);
+                const size_t end = comma == std::string::npos ? v.size() : comma;
+                const std::string field = v.substr(start, end - start);
+                char* stop = nullptr;
+                const float p = std::strtof(field.c_str(), &stop);
+                tag_probs.push_back(field.empty() || *stop != '\0' ? cf::kUnknown : p);
+                if (comma == std::string::npos) break;
+                start = comma + 1;
+            }
         }
     }
-    const cf::Status st = s.builder->add_track(std::move(t), std::span<const float>(embedding, s.builder->dim()));
+    const cf::Status st =
+        s.builder->add_track(std::move(t), std::span<const float>(embedding, s.builder->dim()), tag_probs);
     if (!st) return set_text(st.message()), -1;
     return 0;
 }

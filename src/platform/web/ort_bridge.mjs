@@ -37,16 +37,17 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
     return sessions.get(name);
   }
 
-  Module.cfOrtRun = (name, data, dims, outputs) => {
+  // feedsOf(session) → {inputName: ort.Tensor}; patches: the batch size for the statistics.
+  function enqueue(name, feedsOf, outputs, patches) {
     const previous = queues.get(name) || Promise.resolve();
     const run = previous.catch(() => {}).then(async () => {
       const s = await session(name);
-      const input = s.inputNames[0];
+      const feeds = feedsOf(s);
       const t0 = performance.now();
-      const result = await s.run({ [input]: new ort.Tensor('float32', data, dims) }, outputs);
+      const result = await s.run(feeds, outputs);
       stats.run_ms += performance.now() - t0;
       stats.runs += 1;
-      stats.patches += dims[0] || 0;
+      stats.patches += patches;
       const out = {};
       for (const o of outputs) {
         const t = result[o];
@@ -58,7 +59,20 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
     });
     queues.set(name, run);
     return run;
-  };
+  }
+
+  // The core's single float input (the audio models' mel patches).
+  Module.cfOrtRun = (name, data, dims, outputs) =>
+    enqueue(name, (s) => ({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) }), outputs, dims[0] || 0);
+  // Named inputs of any supported type: {name: {type: 'float32'|'int32'|'uint8', data, dims}}.
+  Module.cfOrtRunFeeds = (name, feeds, outputs) => enqueue(name, (s) => {
+    const out = {};
+    for (const [k, f] of Object.entries(feeds)) {
+      if (!s.inputNames.includes(k)) throw new Error(`model ${name} has no input "${k}" (inputs: ${s.inputNames.join(', ')})`);
+      out[k] = new ort.Tensor(f.type, f.data, f.dims);
+    }
+    return out;
+  }, outputs, 0);
   return { stats, session };
 }
 

@@ -64,6 +64,50 @@ EM_JS(int, cf_js_ort_run, (int request_id, const char* model, const float* input
     }, (err) => fail(String((err && err.message) || err)));
     return 1;
 });
+// Named inputs: each is staged (copied out of the heap) with cf_js_ort_feed(), then
+// cf_js_ort_run_feeds() runs Module.cfOrtRunFeeds(model, {name: {type, data, dims}}, outputNames).
+EM_JS(void, cf_js_ort_feed, (int request_id, const char* name, int type, const void* data, int n_values,
+                             const int32_t* dims, int n_dims), {
+    Module.cfFeeds = Module.cfFeeds || {};
+    const feeds = (Module.cfFeeds[request_id] = Module.cfFeeds[request_id] || {});
+    const view = type === 0 ? HEAPF32.slice(data >> 2, (data >> 2) + n_values)
+        : type === 1 ? HEAP32.slice(data >> 2, (data >> 2) + n_values) : HEAPU8.slice(data, data + n_values);
+    feeds[UTF8ToString(name)] = {
+        type: ['float32', 'int32', 'uint8'][type], data: view, dims: Array.from(HEAP32.subarray(dims >> 2, (dims >> 2) + n_dims))
+    };
+});
+
+EM_JS(int, cf_js_ort_run_feeds, (int request_id, const char* model, const char* outputs), {
+    const feeds = (Module.cfFeeds || {})[request_id] || {};
+    if (Module.cfFeeds) delete Module.cfFeeds[request_id];
+    if (typeof Module.cfOrtRunFeeds !== 'function') return 0;
+    const wanted = UTF8ToString(outputs).split('\n').filter((s) => s.length > 0);
+    const fail = (message) => {
+        const len = lengthBytesUTF8(message) + 1;
+        const p = _malloc(len);
+        stringToUTF8(message, p, len);
+        _cf_ort_done(request_id, p);
+        _free(p);
+    };
+    Module.cfOrtRunFeeds(UTF8ToString(model), feeds, wanted).then((result) => {
+        for (const out of wanted) {
+            const t = result[out];
+            if (!t) { fail('no output "' + out + '"'); return; }
+            const values = t.data;
+            const p = _malloc(Math.max(4, values.length * 4));
+            HEAPF32.set(values, p >> 2);
+            const sp = _malloc(Math.max(4, t.dims.length * 4));
+            HEAP32.set(t.dims.map(Number), sp >> 2);
+            const len = lengthBytesUTF8(out) + 1;
+            const np = _malloc(len);
+            stringToUTF8(out, np, len);
+            _cf_ort_output(request_id, np, p, values.length, sp, t.dims.length);
+            _free(np); _free(sp); _free(p);
+        }
+        _cf_ort_done(request_id, 0);
+    }, (err) => fail(String((err && err.message) || err)));
+    return 1;
+});
 // clang-format on
 
 extern "C" {
@@ -101,8 +145,21 @@ public:
         std::string outputs;
         for (const auto& o : request.outputs) outputs += o + "\n";
         pending()[id] = Pending{std::move(done), {}, request.model};
-        if (!cf_js_ort_run(id, request.model.c_str(), request.input.data(), int(request.input.size()), dims.data(), int(dims.size()),
-                           outputs.c_str())) {
+        bool started = false;
+        if (request.inputs.empty()) {
+            started = cf_js_ort_run(id, request.model.c_str(), request.input.data(), int(request.input.size()), dims.data(),
+                                    int(dims.size()), outputs.c_str());
+        } else {
+            for (const ModelInput& in : request.inputs) {
+                std::vector<int32_t> in_dims(in.shape.begin(), in.shape.end());
+                const void* data = in.type == ModelInput::Type::float32 ? static_cast<const void*>(in.f32.data())
+                                   : in.type == ModelInput::Type::int32 ? static_cast<const void*>(in.i32.data())
+                                                                         : static_cast<const void*>(in.u8.data());
+                cf_js_ort_feed(id, in.name.c_str(), int(in.type), data, int(in.size()), in_dims.data(), int(in_dims.size()));
+            }
+            started = cf_js_ort_run_feeds(id, request.model.c_str(), outputs.c_str());
+        }
+        if (!started) {
             Pending p = std::move(pending()[id]);
             pending().erase(id);
             p.done(Status(ErrorCode::unsupported_format,

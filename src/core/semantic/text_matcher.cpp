@@ -1,0 +1,379 @@
+#include "core/semantic/text_matcher.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <utility>
+
+#include "core/semantic/text_encoder.h"
+
+namespace cf::semantic {
+
+namespace {
+
+bool all_finite(std::span<const float> v) {
+    return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+}
+
+void mean_sd(const std::vector<float>& v, float* mean, float* sd) {
+    double s = 0, s2 = 0;
+    for (float x : v) s += x;
+    const double m = v.empty() ? 0.0 : s / double(v.size());
+    for (float x : v) s2 += (x - m) * (x - m);
+    *mean = float(m);
+    const double var = v.size() > 1 ? s2 / double(v.size()) : 0.0;
+    *sd = float(std::sqrt(var));
+    if (!(*sd > 1e-12f)) *sd = 1.0f;
+}
+
+// Solves (A) X = B in place for symmetric positive definite A (n × n, row-major), B n × m. Cholesky.
+bool cholesky_solve(std::vector<double>& a, size_t n, std::vector<double>& b, size_t m) {
+    for (size_t j = 0; j < n; ++j) {
+        double d = a[j * n + j];
+        for (size_t k = 0; k < j; ++k) d -= a[j * n + k] * a[j * n + k];
+        if (!(d > 0)) return false;
+        const double l = std::sqrt(d);
+        a[j * n + j] = l;
+        for (size_t i = j + 1; i < n; ++i) {
+            double s = a[i * n + j];
+            for (size_t k = 0; k < j; ++k) s -= a[i * n + k] * a[j * n + k];
+            a[i * n + j] = s / l;
+        }
+    }
+    for (size_t c = 0; c < m; ++c) {
+        for (size_t i = 0; i < n; ++i) {  // L y = b
+            double s = b[i * m + c];
+            for (size_t k = 0; k < i; ++k) s -= a[i * n + k] * b[k * m + c];
+            b[i * m + c] = s / a[i * n + i];
+        }
+        for (size_t ii = n; ii-- > 0;) {  // Lᵀ x = y
+            double s = b[ii * m + c];
+            for (size_t k = ii + 1; k < n; ++k) s -= a[k * n + ii] * b[k * m + c];
+            b[ii * m + c] = s / a[ii * n + ii];
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+const char* text_method_name(TextMethod method) {
+    switch (method) {
+        case TextMethod::bridge: return "bridge";
+        case TextMethod::projection: return "projection";
+        case TextMethod::ensemble: return "ensemble";
+    }
+    return "?";
+}
+
+bool parse_text_method(std::string_view name, TextMethod* out) {
+    for (TextMethod m : {TextMethod::bridge, TextMethod::projection, TextMethod::ensemble})
+        if (name == text_method_name(m)) {
+            *out = m;
+            return true;
+        }
+    return false;
+}
+
+Result<TextMatcher> TextMatcher::build(std::vector<Concept> concepts, std::vector<float> concept_embeddings,
+                                       std::vector<float> values, size_t n_tracks, std::vector<float> audio,
+                                       size_t audio_dim, const TextMatcherOptions& options) {
+    const size_t c = concepts.size();
+    if (c == 0) return Status(ErrorCode::invalid_argument, "text matcher: no concepts");
+    if (n_tracks == 0) return Status(ErrorCode::invalid_argument, "text matcher: the catalog has no tracks");
+    if (concept_embeddings.size() != c * kTextDim || !all_finite(concept_embeddings))
+        return Status(ErrorCode::invalid_argument, "text matcher: expected " + std::to_string(c) + " finite concept embeddings of " +
+                                                       std::to_string(kTextDim) + " values");
+    if (values.size() != n_tracks * c)
+        return Status(ErrorCode::invalid_argument, "text matcher: expected " + std::to_string(n_tracks) + " × " + std::to_string(c) +
+                                                       " concept values, got " + std::to_string(values.size()));
+    if (!audio.empty() && (audio_dim == 0 || audio.size() != n_tracks * audio_dim || !all_finite(audio)))
+        return Status(ErrorCode::invalid_argument, "text matcher: expected " + std::to_string(n_tracks) +
+                                                       " finite audio embeddings of " + std::to_string(audio_dim) + " values");
+    if (options.top_k == 0 || !(options.temperature > 0) || !(options.sd_floor > 0) || !(options.ridge_alpha > 0))
+        return Status(ErrorCode::invalid_argument, "text matcher: top_k, temperature, sd_floor and ridge_alpha must be > 0");
+    TextMatcher m;
+    m.concepts_ = std::move(concepts);
+    m.concept_embeddings_ = std::move(concept_embeddings);
+    m.values_ = std::move(values);
+    m.n_tracks_ = n_tracks;
+    m.options_ = options;
+    m.mean_.assign(c, 0.0f);
+    m.sd_.assign(c, 1.0f);
+    for (size_t j = 0; j < c; ++j) {
+        double s = 0, s2 = 0;
+        size_t known = 0;
+        for (size_t n = 0; n < n_tracks; ++n) {
+            const float v = m.values_[n * c + j];
+            if (std::isfinite(v)) s += v, ++known;
+        }
+        const double mean = known ? s / double(known) : 0.0;
+        for (size_t n = 0; n < n_tracks; ++n) {
+            float& v = m.values_[n * c + j];
+            if (!std::isfinite(v)) v = float(mean);
+            s2 += (v - mean) * (v - mean);
+        }
+        m.mean_[j] = float(mean);
+        m.sd_[j] = std::max(options.sd_floor, float(std::sqrt(s2 / double(n_tracks))));
+    }
+    if (!audio.empty()) {
+        m.audio_ = std::move(audio);
+        m.audio_dim_ = audio_dim;
+        CF_RETURN_IF_ERROR(m.fit_projection());
+    }
+    return m;
+}
+
+std::span<const float> TextMatcher::track_values(uint32_t track) const {
+    CF_ASSERT(track < n_tracks_);
+    return {values_.data() + size_t(track) * concepts_.size(), concepts_.size()};
+}
+
+std::span<const float> TextMatcher::concept_embedding(uint32_t c) const {
+    CF_ASSERT(c < concepts_.size());
+    return {concept_embeddings_.data() + size_t(c) * kTextDim, kTextDim};
+}
+
+// W = (XᵀX + αI)⁻¹ XᵀT with X = [a, 1] and T the tracks' tag-text targets (see the header).
+Status TextMatcher::fit_projection() {
+    const size_t c = concepts_.size(), d1 = audio_dim_ + 1;
+    const size_t n_fit = std::min(n_tracks_, std::max<size_t>(1, options_.max_training_tracks));
+    std::vector<double> xtx(d1 * d1, 0.0), xtf(d1 * c, 0.0);
+    std::vector<double> x(d1), f(c), t(kTextDim);
+    std::vector<double> xtt(d1 * kTextDim, 0.0);
+    for (size_t i = 0; i < n_fit; ++i) {
+        const size_t n = n_fit == n_tracks_ ? i : size_t(double(i) * double(n_tracks_) / double(n_fit));
+        for (size_t k = 0; k < audio_dim_; ++k) x[k] = audio_[n * audio_dim_ + k];
+        x[audio_dim_] = 1.0;
+        // Target: the concepts this track has more of than the catalog's average, by how much.
+        std::fill(t.begin(), t.end(), 0.0);
+        for (size_t j = 0; j < c; ++j) {
+            const double above = double(values_[n * c + j]) - mean_[j];
+            if (above <= 0) continue;
+            const float* e = concept_embeddings_.data() + j * kTextDim;
+            for (size_t k = 0; k < kTextDim; ++k) t[k] += above * e[k];
+        }
+        double tn = 0;
+        for (double v : t) tn += v * v;
+        if (!(tn > 0)) continue;  // an entirely average track says nothing
+        tn = 1.0 / std::sqrt(tn);
+        for (size_t a = 0; a < d1; ++a) {
+            for (size_t b = a; b < d1; ++b) xtx[a * d1 + b] += x[a] * x[b];
+            const double xa = x[a] * tn;
+            double* row = xtt.data() + a * kTextDim;
+            for (size_t k = 0; k < kTextDim; ++k) row[k] += xa * t[k];
+        }
+    }
+    double sq_norms = 0;  // Σ‖a‖² over the fitted tracks = the trace of XᵀX without the bias
+    for (size_t a = 0; a < audio_dim_; ++a) sq_norms += xtx[a * d1 + a];
+    const double alpha = options_.ridge_alpha * std::max(sq_norms, 1e-12);  // = ridge_alpha · N · mean ‖a‖²
+    for (size_t a = 0; a < d1; ++a) {
+        for (size_t b = 0; b < a; ++b) xtx[a * d1 + b] = xtx[b * d1 + a];
+        if (a < audio_dim_) xtx[a * d1 + a] += alpha;  // the bias is not penalised
+    }
+    if (!cholesky_solve(xtx, d1, xtt, kTextDim))
+        return Status(ErrorCode::invalid_argument, "text matcher: the projection's normal equations are singular");
+    w_.assign(xtt.begin(), xtt.end());
+    gram_.assign(d1 * d1, 0.0f);
+    for (size_t a = 0; a < d1; ++a)
+        for (size_t b = a; b < d1; ++b) {
+            double s = 0;
+            for (size_t k = 0; k < kTextDim; ++k) s += double(w_[a * kTextDim + k]) * w_[b * kTextDim + k];
+            gram_[a * d1 + b] = gram_[b * d1 + a] = float(s);
+        }
+    track_norms_.resize(n_tracks_);
+    for (size_t n = 0; n < n_tracks_; ++n) track_norms_[n] = projected_norm(audio_.data() + n * audio_dim_);
+    return Status::ok();
+}
+
+float TextMatcher::projected_norm(const float* audio) const {
+    const size_t d = audio_dim_, d1 = d + 1;
+    double s = 0;
+    for (size_t a = 0; a < d1; ++a) {
+        const double xa = a < d ? audio[a] : 1.0;
+        const float* g = gram_.data() + a * d1;
+        double r = 0;
+        for (size_t b = 0; b < d; ++b) r += double(g[b]) * audio[b];
+        r += g[d];
+        s += xa * r;
+    }
+    return float(std::sqrt(std::max(s, 1e-30)));
+}
+
+Result<PreparedText> TextMatcher::prepare(std::span<const float> query, TextMethod method) const {
+    if (query.size() != kTextDim || !all_finite(query))
+        return Status(ErrorCode::invalid_argument, "text query: expected " + std::to_string(kTextDim) + " finite values");
+    if (method != TextMethod::bridge && !has_projection())
+        return Status(ErrorCode::invalid_argument, std::string("text query: the ") + text_method_name(method) +
+                                                       " method needs the catalog's audio embeddings");
+    PreparedText q;
+    q.method = method;
+    // Bridge weights: softmax over the top_k concept similarities.
+    const size_t c = concepts_.size();
+    std::vector<std::pair<float, uint32_t>> sims(c);
+    for (size_t j = 0; j < c; ++j) {
+        const float* e = concept_embeddings_.data() + j * kTextDim;
+        double s = 0;
+        for (size_t k = 0; k < kTextDim; ++k) s += double(e[k]) * query[k];
+        sims[j] = {float(s), uint32_t(j)};
+    }
+    const size_t k = std::min(options_.top_k, c);
+    std::partial_sort(sims.begin(), sims.begin() + ptrdiff_t(k), sims.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    double total = 0;
+    for (size_t i = 0; i < k; ++i) total += std::exp((sims[i].first - sims[0].first) / options_.temperature);
+    for (size_t i = 0; i < k; ++i) {
+        const float w = float(std::exp((sims[i].first - sims[0].first) / options_.temperature) / total);
+        if (w >= 1e-3f) q.weights.push_back({sims[i].second, w, sims[i].first});  // negligible: left out
+    }
+    if (method != TextMethod::bridge) {
+        const size_t d1 = audio_dim_ + 1;
+        q.audio_direction.assign(d1, 0.0f);
+        for (size_t a = 0; a < d1; ++a) {
+            double s = 0;
+            for (size_t j = 0; j < kTextDim; ++j) s += double(w_[a * kTextDim + j]) * query[j];
+            q.audio_direction[a] = float(s);
+        }
+    }
+    // Raw scores of the catalog (each method's, sorted, for the ensemble's percentiles).
+    std::vector<float> bridge, proj;
+    if (method != TextMethod::projection) {
+        bridge.resize(n_tracks_);
+        for (size_t n = 0; n < n_tracks_; ++n) bridge[n] = bridge_score(q, values_.data() + n * c);
+    }
+    if (method != TextMethod::bridge) {
+        proj.resize(n_tracks_);
+        for (size_t n = 0; n < n_tracks_; ++n) proj[n] = projection_score(q, audio_.data() + n * audio_dim_, track_norms_[n]);
+    }
+    if (method == TextMethod::bridge) q.scores = std::move(bridge);
+    else if (method == TextMethod::projection) q.scores = std::move(proj);
+    else {
+        q.sorted_bridge = bridge;
+        std::sort(q.sorted_bridge.begin(), q.sorted_bridge.end());
+        q.sorted_projection = proj;
+        std::sort(q.sorted_projection.begin(), q.sorted_projection.end());
+        q.scores.resize(n_tracks_);
+        for (size_t n = 0; n < n_tracks_; ++n)
+            q.scores[n] = 0.5f * (fraction_below(q.sorted_bridge, bridge[n]) + fraction_below(q.sorted_projection, proj[n]));
+    }
+    q.sorted_scores = q.scores;
+    std::sort(q.sorted_scores.begin(), q.sorted_scores.end());
+    return q;
+}
+
+PreparedText TextMatcher::prepare_weights(std::vector<ConceptWeight> weights) const {
+    PreparedText q;
+    q.method = TextMethod::bridge;
+    for (const ConceptWeight& w : weights) CF_ASSERT(w.index < concepts_.size() && std::isfinite(w.weight));
+    std::stable_sort(weights.begin(), weights.end(),
+                     [](const ConceptWeight& a, const ConceptWeight& b) { return std::fabs(a.weight) > std::fabs(b.weight); });
+    q.weights = std::move(weights);
+    q.scores.resize(n_tracks_);
+    for (size_t n = 0; n < n_tracks_; ++n) q.scores[n] = bridge_score(q, values_.data() + n * concepts_.size());
+    q.sorted_scores = q.scores;
+    std::sort(q.sorted_scores.begin(), q.sorted_scores.end());
+    return q;
+}
+
+float TextMatcher::bridge_score(const PreparedText& q, const float* values) const {
+    double s = 0;
+    for (const ConceptWeight& w : q.weights) {
+        float v = values[w.index];
+        if (!std::isfinite(v)) v = mean_[w.index];
+        s += double(w.weight) * (v - mean_[w.index]) / sd_[w.index];
+    }
+    return float(s);
+}
+
+float TextMatcher::projection_score(const PreparedText& q, const float* audio, float norm) const {
+    const float* u = q.audio_direction.data();
+    double s = u[audio_dim_];
+    for (size_t k = 0; k < audio_dim_; ++k) s += double(u[k]) * audio[k];
+    return float(s / norm);
+}
+
+float TextMatcher::score_item(const PreparedText& q, std::span<const float> values, std::span<const float> audio) const {
+    CF_ASSERT(values.size() == concepts_.size());
+    if (q.method == TextMethod::bridge) return bridge_score(q, values.data());
+    CF_ASSERT(audio.size() == audio_dim_);
+    const float p = projection_score(q, audio.data(), projected_norm(audio.data()));
+    if (q.method == TextMethod::projection) return p;
+    return 0.5f * (fraction_below(q.sorted_bridge, bridge_score(q, values.data())) + fraction_below(q.sorted_projection, p));
+}
+
+float fraction_below(std::span<const float> s, float x) {
+    if (s.empty()) return 0.5f;
+    const auto lo = std::lower_bound(s.begin(), s.end(), x);
+    const auto hi = std::upper_bound(lo, s.end(), x);
+    return float((double(lo - s.begin()) + 0.5 * double(hi - lo)) / double(s.size()));
+}
+
+float TextMatcher::percentile(const PreparedText& q, float raw_score) { return fraction_below(q.sorted_scores, raw_score); }
+
+std::vector<Contribution> TextMatcher::explain(const PreparedText& q, std::span<const float> values, size_t max_items) const {
+    CF_ASSERT(values.size() == concepts_.size());
+    std::vector<Contribution> out;
+    for (const ConceptWeight& w : q.weights) {
+        float v = values[w.index];
+        if (!std::isfinite(v)) v = mean_[w.index];
+        const float c = w.weight * (v - mean_[w.index]) / sd_[w.index];
+        if (c > 0) out.push_back({w.index, c});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Contribution& a, const Contribution& b) { return a.value > b.value; });
+    // Only what carried the score: at least a tenth of the largest part.
+    if (!out.empty()) {
+        const float floor = 0.1f * out[0].value;
+        out.erase(std::find_if(out.begin(), out.end(), [&](const Contribution& c) { return c.value < floor; }), out.end());
+    }
+    // One entry per word: "instrumental" can come from three MTT tags.
+    std::vector<Contribution> unique;
+    for (const Contribution& c : out) {
+        bool seen = false;
+        for (const Contribution& u : unique) seen = seen || concepts_[u.index].words == concepts_[c.index].words;
+        if (!seen) unique.push_back(c);
+        if (unique.size() == max_items) break;
+    }
+    return unique;
+}
+
+std::string TextMatcher::explain_text(const PreparedText& q, std::span<const float> values, size_t max_items) const {
+    std::string out;
+    for (const Contribution& c : explain(q, values, max_items)) {
+        if (!out.empty()) out += ", ";
+        out += concepts_[c.index].words;
+    }
+    return out;
+}
+
+std::vector<float> combine_scores(const std::vector<std::span<const float>>& scores, std::span<const float> weights) {
+    CF_ASSERT(scores.size() == weights.size() && !scores.empty());
+    const size_t n = scores[0].size();
+    std::vector<float> out(n, 0.0f);
+    bool any = false;
+    for (size_t i = 0; i < scores.size(); ++i) {
+        CF_ASSERT(scores[i].size() == n);
+        if (!(weights[i] > 0)) continue;
+        any = true;
+        std::vector<float> v(scores[i].begin(), scores[i].end());
+        float m = 0, sd = 1;
+        mean_sd(v, &m, &sd);
+        for (size_t t = 0; t < n; ++t) out[t] += weights[i] * (v[t] - m) / sd;
+    }
+    CF_ASSERT(any);
+    return out;
+}
+
+std::vector<uint32_t> top_tracks(std::span<const float> scores, size_t k, const std::function<bool(uint32_t)>& passes) {
+    std::vector<uint32_t> idx;
+    idx.reserve(scores.size());
+    for (uint32_t t = 0; t < scores.size(); ++t)
+        if (!passes || passes(t)) idx.push_back(t);
+    const size_t m = std::min(k, idx.size());
+    std::partial_sort(idx.begin(), idx.begin() + ptrdiff_t(m), idx.end(), [&](uint32_t a, uint32_t b) {
+        return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+    });
+    idx.resize(m);
+    return idx;
+}
+
+}  // namespace cf::semantic

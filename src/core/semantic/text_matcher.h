@@ -1,0 +1,141 @@
+// cuefinder core — text → music: scores every catalog track for a sentence embedding.
+//
+//   cf::semantic::TextMatcher m = *cf::semantic::TextMatcher::build(
+//       concepts, concept_embeddings,          // C concepts (core/semantic/concepts.h), C × 512 unit rows
+//       values, n_tracks,                      // the catalog's concept values, N × C (tag/mood probabilities)
+//       audio, 200, {});                       // the catalog's unit audio embeddings, N × 200 (or empty)
+//   cf::semantic::PreparedText q = *m.prepare(query_embedding, cf::semantic::TextMethod::bridge);
+//   // q.scores[n]: raw score of track n; m.percentile(q, q.scores[n]): calibrated 0..1
+//   auto why = m.explain(q, m.track_values(n), 3);            // the concepts that carried the score
+//   float s = m.score_item(q, file_values, file_embedding);   // a dropped file, same scale
+//
+// Two ways into one space (docs/benchmarks/zeroshot.md measures both on labelled audio):
+//   bridge      the query is compared with the text embedding of every concept the audio models
+//               output (MSD/MTT tags, moods); the top_k most similar concepts get softmax weights
+//               (temperature) and a track scores Σ weight · z, z = how far the track's probability of
+//               that concept is above the catalog's mean, in standard deviations (floored at sd_floor).
+//   projection  a linear map W (ridge regression, closed form) from [audio embedding, 1] to the text
+//               space, fitted on the catalog with each track's tag texts as the target: the
+//               normalised sum of its concepts' embeddings weighted by how far its probability is
+//               above the catalog's mean (Choi et al., "Zero-shot learning for audio-based music
+//               classification and tagging", ICASSP 2019). A track scores cos(W·[a, 1], query).
+//   ensemble    the mean of both methods' percentiles among the catalog (the default: best on the
+//               labelled set, mostly for words outside the models' vocabularies).
+// Calibration: a score's percentile among the catalog's scores for the same query (0.9 = better than
+// 90 % of the catalog), so scores of different queries and of a dropped file read alike.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/semantic/concepts.h"
+
+namespace cf::semantic {
+
+enum class TextMethod { bridge, projection, ensemble };
+const char* text_method_name(TextMethod method);
+/// "bridge", "projection", "ensemble" → the method; nullopt-like false when unknown.
+bool parse_text_method(std::string_view name, TextMethod* out);
+
+struct TextMatcherOptions {
+    // Defaults chosen on the labelled set, where the mean ROC-AUC is flat around them
+    // (docs/benchmarks/zeroshot.md: K 5–20 and T 0.02–0.05 within 0.02).
+    size_t top_k = 10;           ///< bridge: concepts weighted per query
+    float temperature = 0.05f;   ///< bridge: softmax temperature over query–concept cosines
+    float sd_floor = 0.01f;      ///< bridge: smallest per-concept standard deviation in z
+    /// projection: ridge penalty α = ridge_alpha · N · mean ‖a‖² (scale-free; the bias is not penalised)
+    float ridge_alpha = 0.02f;
+    size_t max_training_tracks = 20000;  ///< projection: fitted on an even sample of at most this many
+};
+
+struct ConceptWeight {
+    uint32_t index = 0;  ///< into TextMatcher::concepts()
+    float weight = 0;      ///< softmax weight (bridge) or a given weight (may be negative: "less of")
+    float similarity = 0;  ///< query–concept cosine (0 for given weights)
+};
+
+struct Contribution {
+    uint32_t index = 0;  ///< into TextMatcher::concepts()
+    float value = 0;  ///< weight · z of the track for this concept
+};
+
+/// A query prepared against one catalog: its weights, its direction in the audio space and the raw
+/// score of every catalog track (what calibrates all other scores of the query).
+struct PreparedText {
+    TextMethod method = TextMethod::bridge;
+    std::vector<ConceptWeight> weights;   ///< bridge concepts, largest |weight| first
+    std::vector<float> audio_direction;   ///< projection: W·q, audio_dim + 1 values
+    std::vector<float> scores;            ///< raw score per catalog track
+    std::vector<float> sorted_scores;     ///< ascending copy, for percentiles
+    std::vector<float> sorted_bridge, sorted_projection;  ///< ensemble: each method's sorted catalog scores
+};
+
+class TextMatcher {
+public:
+    /// Errors (invalid_argument): sizes that do not match, non-finite embeddings, no tracks, no concepts.
+    /// Unknown (NaN) concept values count as the concept's catalog mean.
+    static Result<TextMatcher> build(std::vector<Concept> concepts, std::vector<float> concept_embeddings,
+                                     std::vector<float> values, size_t n_tracks, std::vector<float> audio,
+                                     size_t audio_dim, const TextMatcherOptions& options = {});
+
+    size_t n_tracks() const { return n_tracks_; }
+    size_t n_concepts() const { return concepts_.size(); }
+    size_t audio_dim() const { return audio_dim_; }
+    bool has_projection() const { return !w_.empty(); }
+    const std::vector<Concept>& concepts() const { return concepts_; }
+    const TextMatcherOptions& options() const { return options_; }
+    /// The concept values of catalog track `track` (C floats, NaN replaced by the mean).
+    std::span<const float> track_values(uint32_t track) const;
+    /// The unit text embedding of concept `c`.
+    std::span<const float> concept_embedding(uint32_t c) const;
+
+    /// Prepares a unit text embedding (kTextDim floats). Errors: wrong size, non-finite, zero;
+    /// projection or ensemble without audio embeddings.
+    Result<PreparedText> prepare(std::span<const float> query, TextMethod method) const;
+    /// A bridge query from given concept weights (e.g. a picture's colour moods).
+    PreparedText prepare_weights(std::vector<ConceptWeight> weights) const;
+
+    /// Raw score of an item outside the catalog: its concept values (C; NaN = mean) and its unit audio
+    /// embedding (audio_dim; may be empty for the bridge).
+    float score_item(const PreparedText& query, std::span<const float> values, std::span<const float> audio) const;
+    /// Calibrated score: the fraction of catalog tracks that score lower (ties count half), 0..1.
+    static float percentile(const PreparedText& query, float raw_score);
+    /// What carried an item's score: weight · z per weighted concept, positive ones, largest first.
+    std::vector<Contribution> explain(const PreparedText& query, std::span<const float> values, size_t max_items) const;
+    /// The explanation as words: "piano, calm, classical".
+    std::string explain_text(const PreparedText& query, std::span<const float> values, size_t max_items) const;
+
+private:
+    float bridge_score(const PreparedText& q, const float* values) const;
+    float projection_score(const PreparedText& q, const float* audio, float norm) const;
+    float projected_norm(const float* audio) const;
+    Status fit_projection();
+
+    std::vector<Concept> concepts_;
+    std::vector<float> concept_embeddings_;  ///< C × kTextDim
+    std::vector<float> values_;              ///< N × C
+    std::vector<float> mean_, sd_;           ///< per concept
+    std::vector<float> audio_;               ///< N × D
+    std::vector<float> track_norms_;         ///< ‖Wᵀ[a, 1]‖ per track
+    std::vector<float> w_;                   ///< (D + 1) × kTextDim
+    std::vector<float> gram_;                ///< W·Wᵀ, (D + 1)²
+    size_t n_tracks_ = 0, audio_dim_ = 0;
+    TextMatcherOptions options_;
+};
+
+/// Combines per-track score lists with weights: each list is z-normalised over its tracks first, so a
+/// weight says how much that input counts ("like this track, but calmer"). Lists of different sizes
+/// or an all-zero weight vector are programmer errors (CF_ASSERT). Weights ≤ 0 skip a list.
+/// The fraction of `sorted` below `x` (ties count half), 0..1; 0.5 for an empty list.
+float fraction_below(std::span<const float> sorted, float x);
+
+std::vector<float> combine_scores(const std::vector<std::span<const float>>& scores, std::span<const float> weights);
+
+/// The best `k` tracks by score among those `passes` accepts (nullptr: all), best first; ties by index.
+std::vector<uint32_t> top_tracks(std::span<const float> scores, size_t k, const std::function<bool(uint32_t)>& passes);
+
+}  // namespace cf::semantic

@@ -1,0 +1,218 @@
+// TextMatcher on synthetic catalogs whose answers are known: concepts with orthogonal text
+// embeddings, tracks whose concept values (and audio embeddings) are made to fit.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/common/random.h"
+#include "core/semantic/text_encoder.h"
+#include "core/semantic/text_matcher.h"
+
+using namespace cf;
+using namespace cf::semantic;
+
+namespace {
+
+constexpr size_t kConcepts = 6, kTracks = 200, kAudio = 8;
+
+std::vector<Concept> concepts() {
+    std::vector<Concept> c;
+    for (size_t j = 0; j < kConcepts; ++j) c.push_back({"mtt", "c" + std::to_string(j), "word" + std::to_string(j)});
+    return c;
+}
+
+std::vector<float> axis(size_t j) {
+    std::vector<float> v(kTextDim, 0.0f);
+    v[j] = 1.0f;
+    return v;
+}
+
+std::vector<float> axes() {
+    std::vector<float> e;
+    for (size_t j = 0; j < kConcepts; ++j) {
+        auto a = axis(j);
+        e.insert(e.end(), a.begin(), a.end());
+    }
+    return e;
+}
+
+// Audio: random unit vectors; concept values: a logistic function of the audio (concept j follows
+// audio dimension j), so a linear projection can learn them.
+struct Synthetic {
+    std::vector<float> audio, values;
+};
+Synthetic synthetic(uint64_t seed) {
+    SplitMix64 rng(seed);
+    Synthetic s;
+    for (size_t n = 0; n < kTracks; ++n) {
+        std::vector<float> a(kAudio);
+        double norm = 0;
+        for (float& x : a) x = float(rng.uniform() * 2 - 1), norm += double(x) * x;
+        for (float& x : a) x = float(x / std::sqrt(norm));
+        s.audio.insert(s.audio.end(), a.begin(), a.end());
+        for (size_t j = 0; j < kConcepts; ++j) s.values.push_back(float(1.0 / (1.0 + std::exp(-6.0 * a[j]))));
+    }
+    return s;
+}
+
+// Fraction of pairs (i, j) with values[i] > values[j] that the scores order the same way.
+double pair_agreement(const std::vector<float>& scores, const Synthetic& s, size_t concept_index) {
+    double ok = 0, total = 0;
+    for (size_t i = 0; i < kTracks; ++i)
+        for (size_t j = 0; j < kTracks; ++j) {
+            const float vi = s.values[i * kConcepts + concept_index], vj = s.values[j * kConcepts + concept_index];
+            if (vi <= vj + 0.05f) continue;
+            total += 1;
+            ok += scores[i] > scores[j] ? 1.0 : 0.0;
+        }
+    return ok / total;
+}
+
+}  // namespace
+
+TEST(TextMatcher, BridgeWeighsTheNearestConceptsAndRanksByThem) {
+    Synthetic s = synthetic(1);
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0);
+    ASSERT_TRUE(m.is_ok()) << m.status().message();
+    // A query halfway between concepts 1 and 3: both weighted equally, the others ~0.
+    std::vector<float> q(kTextDim, 0.0f);
+    q[1] = q[3] = std::sqrt(0.5f);
+    auto p = m->prepare(q, TextMethod::bridge);
+    ASSERT_TRUE(p.is_ok());
+    ASSERT_EQ(p->weights.size(), 2u) << "negligible weights are left out";
+    EXPECT_NEAR(p->weights[0].weight, 0.5f, 1e-4f);
+    EXPECT_NEAR(p->weights[1].weight, 0.5f, 1e-4f);
+    EXPECT_NEAR(p->weights[0].similarity, std::sqrt(0.5f), 1e-5f);
+    // The best track has the largest z-sum of concepts 1 and 3.
+    size_t best = 0;
+    for (size_t n = 1; n < kTracks; ++n)
+        if (p->scores[n] > p->scores[best]) best = n;
+    auto z = [&](size_t n, size_t j) {
+        double mean = 0, var = 0;
+        for (size_t t = 0; t < kTracks; ++t) mean += s.values[t * kConcepts + j];
+        mean /= kTracks;
+        for (size_t t = 0; t < kTracks; ++t) var += std::pow(s.values[t * kConcepts + j] - mean, 2);
+        return (s.values[n * kConcepts + j] - mean) / std::sqrt(var / kTracks);
+    };
+    for (size_t n = 0; n < kTracks; ++n) EXPECT_NEAR(p->scores[n], 0.5 * (z(n, 1) + z(n, 3)), 1e-3) << n;
+    for (size_t n = 0; n < kTracks; ++n) EXPECT_GE(z(best, 1) + z(best, 3), z(n, 1) + z(n, 3) - 1e-6);
+}
+
+TEST(TextMatcher, PercentileCalibratesAgainstTheCatalog) {
+    Synthetic s = synthetic(2);
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0);
+    ASSERT_TRUE(m.is_ok());
+    auto p = m->prepare(axis(0), TextMethod::bridge);
+    ASSERT_TRUE(p.is_ok());
+    float lo = 1e9f, hi = -1e9f;
+    for (float v : p->scores) lo = std::min(lo, v), hi = std::max(hi, v);
+    EXPECT_NEAR(TextMatcher::percentile(*p, hi), 1.0f - 0.5f / kTracks, 1e-6f);
+    EXPECT_NEAR(TextMatcher::percentile(*p, lo), 0.5f / kTracks, 1e-6f);
+    EXPECT_EQ(TextMatcher::percentile(*p, hi + 1), 1.0f);
+    EXPECT_EQ(TextMatcher::percentile(*p, lo - 1), 0.0f);
+    // Monotonic, and the median track sits near 0.5.
+    std::vector<float> sorted = p->sorted_scores;
+    EXPECT_NEAR(TextMatcher::percentile(*p, sorted[kTracks / 2]), 0.5f, 0.01f);
+    for (size_t i = 1; i < kTracks; ++i) EXPECT_LE(TextMatcher::percentile(*p, sorted[i - 1]), TextMatcher::percentile(*p, sorted[i]));
+    // A dropped file: its score on the same scale as the catalog's.
+    EXPECT_FLOAT_EQ(m->score_item(*p, m->track_values(7), {}), p->scores[7]);
+}
+
+TEST(TextMatcher, ExplanationsNameTheConceptsThatCarriedTheScore) {
+    Synthetic s = synthetic(3);
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0);
+    ASSERT_TRUE(m.is_ok());
+    std::vector<float> q(kTextDim, 0.0f);
+    q[2] = q[4] = std::sqrt(0.5f);
+    auto p = m->prepare(q, TextMethod::bridge);
+    ASSERT_TRUE(p.is_ok());
+    // A track high on concept 4 only.
+    std::vector<float> v(kConcepts, 0.5f);
+    v[2] = 0.0f;
+    v[4] = 1.0f;
+    auto why = m->explain(*p, v, 3);
+    ASSERT_EQ(why.size(), 1u);
+    EXPECT_EQ(why[0].index, 4u);
+    EXPECT_GT(why[0].value, 0.0f);
+    EXPECT_EQ(m->explain_text(*p, v, 3), "word4");
+    v[2] = 1.0f;
+    EXPECT_EQ(m->explain(*p, v, 3).size(), 2u);
+    EXPECT_EQ(m->explain(*p, v, 1).size(), 1u);
+    // Unknown values count as the mean: no contribution.
+    std::vector<float> unknown(kConcepts, std::nanf(""));
+    EXPECT_TRUE(m->explain(*p, unknown, 3).empty());
+    EXPECT_FLOAT_EQ(m->score_item(*p, unknown, {}), 0.0f);
+}
+
+TEST(TextMatcher, ProjectionLearnsTheTagTextsFromAudio) {
+    Synthetic s = synthetic(4);
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio, {.ridge_alpha = 0.001f});
+    ASSERT_TRUE(m.is_ok()) << m.status().message();
+    ASSERT_TRUE(m->has_projection());
+    for (size_t j = 0; j < kConcepts; ++j) {
+        auto p = m->prepare(axis(j), TextMethod::projection);
+        ASSERT_TRUE(p.is_ok());
+        // Chance is 0.5; the target (normalised, clipped at the mean) is not linear in the audio.
+        EXPECT_GT(pair_agreement(p->scores, s, j), 0.85) << "concept " << j;
+        // Same score for a catalog track whether scored in the catalog or as an item.
+        const float item = m->score_item(*p, m->track_values(5), std::span<const float>(s.audio.data() + 5 * kAudio, kAudio));
+        EXPECT_NEAR(item, p->scores[5], 1e-4f);
+        auto e = m->prepare(axis(j), TextMethod::ensemble);
+        ASSERT_TRUE(e.is_ok());
+        EXPECT_GT(pair_agreement(e->scores, s, j), 0.85) << "concept " << j;
+        EXPECT_NEAR(m->score_item(*e, m->track_values(9), std::span<const float>(s.audio.data() + 9 * kAudio, kAudio)), e->scores[9], 1e-4f);
+    }
+}
+
+TEST(TextMatcher, ErrorsNameTheProblem) {
+    Synthetic s = synthetic(5);
+    auto bad = TextMatcher::build(concepts(), axes(), std::vector<float>(3), kTracks, {}, 0);
+    ASSERT_FALSE(bad.is_ok());
+    EXPECT_NE(bad.status().message().find("concept values"), std::string::npos);
+    EXPECT_FALSE(TextMatcher::build({}, {}, {}, 0, {}, 0).is_ok());
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0);
+    ASSERT_TRUE(m.is_ok());
+    auto p = m->prepare(std::vector<float>(10, 0.1f), TextMethod::bridge);
+    EXPECT_FALSE(p.is_ok());
+    auto q = m->prepare(axis(0), TextMethod::projection);
+    ASSERT_FALSE(q.is_ok());
+    EXPECT_NE(q.status().message().find("audio embeddings"), std::string::npos);
+    TextMethod method;
+    EXPECT_TRUE(parse_text_method("ensemble", &method));
+    EXPECT_EQ(method, TextMethod::ensemble);
+    EXPECT_FALSE(parse_text_method("magic", &method));
+}
+
+TEST(TextMatcher, GivenWeightsScoreLikeAQuery) {
+    Synthetic s = synthetic(6);
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0);
+    ASSERT_TRUE(m.is_ok());
+    // "More of concept 0, less of concept 1."
+    PreparedText p = m->prepare_weights({{1, -0.5f, 0}, {0, 1.0f, 0}});
+    EXPECT_EQ(p.weights[0].index, 0u);
+    std::vector<float> v(kConcepts, 0.5f);
+    v[0] = 0.9f;
+    v[1] = 0.1f;
+    std::vector<float> w = v;
+    w[1] = 0.9f;
+    EXPECT_GT(m->score_item(p, v, {}), m->score_item(p, w, {}));
+}
+
+TEST(TextMatcher, CombineAndTopTracks) {
+    const std::vector<float> a = {1, 2, 3, 4}, b = {40, 30, 20, 10};
+    const float w1[] = {1.0f, 0.0f};
+    auto c = combine_scores({a, b}, w1);
+    EXPECT_LT(c[0], c[3]);
+    const float w2[] = {1.0f, 1.0f};
+    c = combine_scores({a, b}, w2);
+    for (float x : c) EXPECT_NEAR(x, 0.0f, 1e-5f);  // equal and opposite
+    const float w3[] = {1.0f, 3.0f};
+    c = combine_scores({a, b}, w3);
+    EXPECT_GT(c[0], c[3]);
+    auto top = top_tracks(a, 2, nullptr);
+    EXPECT_EQ(top, (std::vector<uint32_t>{3, 2}));
+    top = top_tracks(a, 10, [](uint32_t t) { return t % 2 == 0; });
+    EXPECT_EQ(top, (std::vector<uint32_t>{2, 0}));
+    const std::vector<float> ties = {1, 1, 1};
+    EXPECT_EQ(top_tracks(ties, 2, nullptr), (std::vector<uint32_t>{0, 1}));
+}
