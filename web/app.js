@@ -220,10 +220,33 @@ const api = {
   },
   resetFrameStats() { frames.length = 0; cpuFrames.length = 0; uiFrames.length = 0; frameT = performance.now(); },
   setDisplayPoints(n) { Module._cf_app_display_points(n | 0); },
+  /** Text search as if typed into the box; resolves with the state once results for `text` are shown. */
+  async searchText(text, timeoutMs = 120000) {
+    await api.ready;
+    withString(String(text), (p) => Module._cf_app_set_text_query(p));
+    return waitState((s) => s.semantic && s.semantic.text && s.semantic.text.query === String(text), timeoutMs, 'text results');
+  },
+  /** Zero-shot tags as if typed into the tagging panel; resolves when every label is scored. */
+  async tagLabels(text, timeoutMs = 120000) {
+    await api.ready;
+    withString(String(text), (p) => Module._cf_app_set_tag_labels(p));
+    const n = String(text).split(',').filter((x) => x.trim()).length;
+    return waitState((s) => s.semantic && s.semantic.labels.length === n, timeoutMs, 'label scores');
+  },
   timings: {},
   lastDownload: null,
   offlineReady: false,
 };
+async function waitState(pred, timeoutMs, what) {
+  const t0 = performance.now();
+  for (;;) {
+    const s = api.state();
+    if (pred(s)) return s;
+    if (s.error && /text|label/.test(s.error)) throw new Error(s.error);
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 const earlyFinish = new Map();
 const finish = host.analysisFinished;
 host.analysisFinished = (id, ok, message) => {
@@ -316,7 +339,8 @@ async function main() {
   const modelLoads = new Map();
   const loadModel = (name) => {
     if (!modelLoads.has(name)) {
-      modelLoads.set(name, fetchBytes(`models/${name}/model.onnx`).then((b) => { modelBytes.set(name, b.length); return b; }));
+      const file = (manifests[name] && manifests[name].file) || 'model.onnx';
+      modelLoads.set(name, fetchBytes(`models/${name}/${file}`).then((b) => { modelBytes.set(name, b.length); return b; }));
       modelLoads.get(name).catch(() => modelLoads.delete(name));
     }
     return modelLoads.get(name);
@@ -342,6 +366,9 @@ async function main() {
   }
   appLoading = false;
   setLoading('', 0);
+  // Words and pictures: the sentence encoder's vocabulary and the image model's class names (small);
+  // their weights load when first used. A site without them still searches by audio.
+  loadWordModels(manifests).catch((e) => console.warn('cuefinder: text search unavailable:', e.message));
   if (swText) withString(swText, (p) => Module._cf_app_set_status(p, 0));
   if (params.has('points')) api.setDisplayPoints(parseInt(params.get('points'), 10));
   await nextFrame();
@@ -351,10 +378,30 @@ async function main() {
 
   // Warm the models in the background so the first drop does not wait for the download.
   let done = 0;
-  const names = DEFAULT_SLOTS.map((s) => s.name);
+  const names = [...DEFAULT_SLOTS.map((s) => s.name), ...WORD_MODELS.filter((n) => manifests[n])];
   for (const n of names) {
     bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; }).catch(() => {});
   }
+}
+
+// The text and image models (models/use-lite, models/mobilenet-v2): manifests, vocabulary, labels.
+const WORD_MODELS = ['use-lite', 'mobilenet-v2'];
+async function loadWordModels(manifests) {
+  const t0 = performance.now();
+  for (const name of WORD_MODELS) {
+    const res = await fetch(`models/${name}/manifest.json`);
+    if (!res.ok) throw new Error(`models/${name}/manifest.json: HTTP ${res.status}`);
+    const m = await res.json();
+    manifests[name] = m;
+    const note = `${m.license?.name || m.license || 'see its manifest'}; ${m.source?.url || m.source || ''}`;
+    withString(name, (np) => withString(note, (tp) => Module._cf_app_model_note(np, tp)));
+  }
+  const labels = new TextDecoder().decode(await fetchBytes('models/mobilenet-v2/labels.txt'));
+  withString(labels, (p) => Module._cf_app_set_image_labels(p));
+  const vocab = await fetchBytes('models/use-lite/vocab.txt');
+  const rc = withBytes(vocab, (p) => Module._cf_app_set_text_model(p, vocab.length));
+  if (rc !== 0) throw new Error(Module.UTF8ToString(Module._cf_app_last_text()));
+  api.timings.word_models_ms = performance.now() - t0;
 }
 
 main().catch((e) => { fatal(`cuefinder failed to start: ${e.message}`); if (readyReject) readyReject(e); });

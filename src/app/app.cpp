@@ -9,6 +9,7 @@
 #include "app/map_renderer.h"
 #include "core/common/json.h"
 #include "core/common/random.h"
+#include "core/image/image.h"
 #include "core/io/byte_source.h"
 #include "core/map/pca.h"
 
@@ -73,6 +74,12 @@ Status App::open_catalog(std::vector<uint8_t> bytes, const std::string& name, co
     layout_xy_ = catalog_->map_xy();
     display_dirty_ = colours_dirty_ = states_dirty_ = true;
     view_fitted_ = false;
+    text_ = TextPart{};
+    image_ = ImagePart{};
+    label_scores_.clear();
+    results_are_fit_ = false;
+    if (colour_by_.kind == ColourBy::Kind::label) colour_by_ = ColourBy{};
+    attach_semantic();  // text search for this catalog (when the text model is loaded)
     return Status();
 }
 
@@ -105,6 +112,11 @@ int App::analyze(const std::string& name, std::vector<uint8_t> bytes) {
     if (!catalog_) {
         error_ = name + ": no catalog is loaded yet";
         host_.analysis_finished(request, false, error_);
+        return request;
+    }
+    // A picture: what it shows and how it feels become part of the query (app_words.cpp).
+    if (ImageFormat format; sniff_image_format(bytes, &format)) {
+        analyze_image(request, name, std::move(bytes));
         return request;
     }
     analyzer_ = std::make_unique<TrackAnalyzer>(models_, embedder_, query_analysis_options());
@@ -185,6 +197,7 @@ Query App::query_from(const TrackAnalysis& a) const {
         }
         std::vector<TagScore> tags;
         for (size_t j = 0; j < r.mean.size() && j < m.labels.size(); ++j) tags.push_back({m.labels[j], r.mean[j]});
+        for (size_t j = 0; j < r.mean.size() && j < m.labels.size(); ++j) q.all_tags[m.key + ":" + m.labels[j]] = r.mean[j];
         std::stable_sort(tags.begin(), tags.end(), [](auto& x, auto& y) { return x.prob > y.prob; });
         if (tags.size() > 10) tags.resize(10);
         if (m.key == "msd" || (q.tags.empty() && m.key != "mtt")) {
@@ -234,6 +247,7 @@ void App::finish_analysis() {
     run_search();
     // The list is the same as the first results (same embedding, same filters): keep the user's row.
     if (preliminary_shown_ && keep_row >= 0 && size_t(keep_row) < results_.size()) selected_row_ = keep_row;
+    score_labels();  // the tagging panel's scores for this file
     host_.analysis_finished(request, true, "");
 }
 
@@ -277,16 +291,25 @@ SearchOptions App::search_options() const {
 }
 
 void App::run_search() {
-    if (!catalog_ || query_.kind == Query::Kind::none) return;
+    if (!catalog_ || (query_.kind == Query::Kind::none && !has_semantic_parts())) return;
     const SearchOptions o = search_options();
-    Result<std::vector<SearchHit>> hits =
-        query_.kind == Query::Kind::track ? catalog_->search_track(query_.track_id, o) : catalog_->search(query_.embedding, o);
-    if (!hits) {
-        error_ = "search: " + hits.status().message();
+    if (has_semantic_parts() && semantic_ready_) {
+        run_semantic_search(o);  // words and/or a picture, mixed with the track (app_words.cpp)
+    } else {
+        Result<std::vector<SearchHit>> hits =
+            query_.kind == Query::Kind::track ? catalog_->search_track(query_.track_id, o) : catalog_->search(query_.embedding, o);
+        if (!hits) {
+            error_ = "search: " + hits.status().message();
+            return;
+        }
+        results_ = std::move(*hits);
+        results_are_fit_ = false;
+        selected_row_ = results_.empty() ? -1 : 0;
+    }
+    if (query_.kind == Query::Kind::none) {
+        states_dirty_ = true;
         return;
     }
-    results_ = std::move(*hits);
-    selected_row_ = results_.empty() ? -1 : 0;
     // Place a dropped file on the map among its 10 nearest tracks (unfiltered, so the place does not
     // move with the filters), weighted by similarity.
     if (query_.kind == Query::Kind::file) {
@@ -391,6 +414,9 @@ void App::recolour() {
             case ColourBy::Kind::loudness: value[i] = t.loudness_lufs; break;
             case ColourBy::Kind::duration: value[i] = t.duration_s; break;
             case ColourBy::Kind::mood: value[i] = t.moods[size_t(colour_by_.index) % kNumMoods]; break;
+            case ColourBy::Kind::label:
+                if (size_t(colour_by_.index) < label_scores_.size()) value[i] = label_scores_[size_t(colour_by_.index)].percentile[i];
+                break;
             case ColourBy::Kind::tag: {
                 value[i] = 0.0f;
                 const std::string& label = tag_vocabulary_[size_t(colour_by_.index) % std::max<size_t>(1, tag_vocabulary_.size())];
@@ -404,7 +430,8 @@ void App::recolour() {
     if (categorical) {
         for (size_t i = 0; i < tracks.size(); ++i) track_rgba[i] = category_colour(source_index_[i]).packed();
     } else {
-        colour_range_ = colour_by_.kind == ColourBy::Kind::mood ? ValueRange{0.0f, 1.0f} : robust_range(value);
+        colour_range_ = colour_by_.kind == ColourBy::Kind::mood || colour_by_.kind == ColourBy::Kind::label ? ValueRange{0.0f, 1.0f}
+                                                                                                          : robust_range(value);
         if (colour_by_.kind == ColourBy::Kind::tag) colour_range_ = ValueRange{0.0f, std::max(0.05f, colour_range_.hi)};
         for (size_t i = 0; i < tracks.size(); ++i) track_rgba[i] = ramp_colour(colour_range_.normalise(value[i])).packed();
     }
@@ -522,10 +549,14 @@ std::string App::state_json() const {
     for (size_t i = 0; i < results_.size(); ++i) {
         const TrackMeta& t = catalog_->tracks()[results_[i].track];
         std::snprintf(buf, sizeof buf, "%.4f", double(results_[i].score));
+        std::string why;
+        for (const std::string& w : results_[i].shared_tags) why += (why.empty() ? "" : ", ") + w;
+        for (const std::string& w : results_[i].shared_moods) why += (why.empty() ? "" : ", ") + w;
         o += std::string(i ? "," : "") + "{\"id\":" + json_quote(t.id) + ",\"path\":" + json_quote(t.path) +
-             ",\"title\":" + json_quote(t.title) + ",\"score\":" + buf + "}";
+             ",\"title\":" + json_quote(t.title) + ",\"score\":" + buf + ",\"why\":" + json_quote(why) + "}";
     }
     o += "],\"selected_row\":" + std::to_string(selected_row_);
+    o += semantic_state_json();
     o += ",\"selection\":[";
     for (size_t i = 0; i < selection_.size(); ++i) o += (i ? "," : "") + json_quote(catalog_->tracks()[selection_[i]].id);
     o += "],\"playing\":";
@@ -535,7 +566,9 @@ std::string App::state_json() const {
     const char* layout = layout_ == MapLayout::catalog ? "catalog" : layout_ == MapLayout::pca ? "pca" : "tsne";
     o += ",\"map\":{\"layout\":\"" + std::string(layout) + "\",\"points\":" + std::to_string(display_track_.size()) +
          ",\"tool\":\"" + (tool_ == MapTool::pan ? "pan" : tool_ == MapTool::box ? "box" : "lasso") + "\"" +
-         ",\"tsne_running\":" + (tsne_running_ ? "true" : "false") + ",\"tsne_iteration\":" + std::to_string(tsne_iteration_) + "}";
+         ",\"tsne_running\":" + (tsne_running_ ? "true" : "false") + ",\"tsne_iteration\":" + std::to_string(tsne_iteration_);
+    static const char* kColourKindNames[] = {"source", "bpm", "loudness", "duration", "mood", "tag", "label"};
+    o += ",\"colour\":\"" + std::string(kColourKindNames[int(colour_by_.kind)]) + "\",\"colour_index\":" + std::to_string(colour_by_.index) + "}";
     o += ",\"filters\":{\"bpm\":" + std::string(filters_.bpm ? "true" : "false") + ",\"duration\":" + (filters_.duration ? "true" : "false") +
          ",\"moods\":" + (filters_.moods ? "true" : "false") + ",\"license\":" + (filters_.license ? "true" : "false") + "}";
     o += ",\"about_open\":" + std::string(show_about_ ? "true" : "false");

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -23,7 +24,10 @@
 #include "core/analysis/track_analyzer.h"
 #include "core/catalog/catalog.h"
 #include "core/catalog/export.h"
+#include "core/image/colour.h"
 #include "core/map/view.h"
+#include "core/semantic/image_query.h"
+#include "core/semantic/semantic_search.h"
 
 namespace cf::app {
 
@@ -38,6 +42,7 @@ struct Query {
     std::vector<float> embedding;
     std::vector<TagScore> tags;       ///< best first (MSD), for "why it matched"
     std::vector<TagScore> mtt_tags;
+    std::map<std::string, float> all_tags;  ///< every tag of a dropped file: "msd:rock" → probability
     std::array<float, kNumMoods> moods = {kUnknown, kUnknown, kUnknown, kUnknown, kUnknown};
     float bpm = kUnknown, bpm_confidence = kUnknown, loudness_lufs = kUnknown, loudness_range_lu = kUnknown;
     float duration_s = kUnknown;
@@ -59,8 +64,37 @@ enum class MapTool { pan, box, lasso };
 enum class MapLayout { catalog, pca, tsne_browser };
 
 struct ColourBy {
-    enum class Kind { source, bpm, loudness, duration, mood, tag } kind = Kind::source;
-    int index = 0;  ///< mood index (kMoodNames) or tag index (App::tag_vocabulary())
+    enum class Kind { source, bpm, loudness, duration, mood, tag, label } kind = Kind::source;
+    int index = 0;  ///< mood index (kMoodNames), tag index (App::tag_vocabulary()) or zero-shot label index
+};
+
+/// Words and a picture as parts of the query (app_words.cpp), beside a dropped or chosen track.
+struct TextPart {
+    std::string text;                            ///< what the results are for ("" = no text part)
+    std::optional<semantic::PreparedText> prepared;
+    double embed_ms = 0, score_ms = 0;           ///< last query: text → embedding, embedding → catalog scores
+};
+struct ImagePart {
+    std::string name;                            ///< "" = no picture
+    std::vector<semantic::ImageClass> classes;   ///< what it shows, best first
+    ColourFeel feel;
+    std::string explanation;                     ///< "sees: …; feels: …"
+    std::optional<semantic::PreparedText> sees;  ///< the classes' words through the text bridge
+    std::optional<semantic::PreparedText> feels; ///< the colour moods as concept weights
+    std::vector<float> scores;                   ///< per catalog track: sees and feels combined
+    int width_px = 0, height_px = 0;
+    std::string format;
+    double analysis_ms = 0;
+};
+/// One zero-shot label of the tagging panel.
+struct LabelScore {
+    std::string label;
+    semantic::PreparedText prepared;
+    std::vector<float> percentile;               ///< per catalog track, 0..1
+    size_t n_fit = 0;                            ///< tracks at or above the threshold
+    std::vector<uint32_t> best;                  ///< best tracks, best first
+    float file_raw = kUnknown, file_percentile = kUnknown;  ///< the dropped file
+    std::string file_why;
 };
 
 struct Rect {
@@ -100,6 +134,16 @@ public:
     /// Map benchmark: show `n` points (the catalog's, plus jittered copies) — frame-time measurements.
     void set_display_points(size_t n);
 
+    /// The sentence encoder's vocabulary (models/use-lite/vocab.txt): enables text search, zero-shot
+    /// tags and picture queries once the catalog is open (its concepts are embedded then).
+    Status set_text_model(const std::string& vocab_text);
+    /// The image model's class lines (models/mobilenet-v2/labels.txt).
+    void set_image_labels(const std::string& labels_text);
+    /// Text search: results for `text` arrive when it is embedded (typing calls this every change).
+    void set_text_query(const std::string& text);
+    /// Zero-shot tags: scores each comma-separated label against the catalog (and the dropped file).
+    void set_tag_labels(const std::string& labels_text);
+
     /// Messages from the page while it loads (downloads): shown in a progress bar; "" hides it.
     void set_loading(const std::string& text, double fraction) { loading_text_ = text; loading_fraction_ = fraction; }
     void set_error(const std::string& message) { error_ = message; }
@@ -126,6 +170,8 @@ private:
     void draw_waveform(float height);
     void draw_taggram(float height);
     void handle_keys();
+    void draw_words_panel();
+    void draw_tags_panel();
 
     // logic
     void step_analysis(double budget_s);
@@ -142,6 +188,16 @@ private:
     void compute_pca();
     void fit_view();
     std::vector<std::string> tag_vocabulary_from_catalog() const;
+    // words and pictures (app_words.cpp)
+    void attach_semantic();
+    void when_semantic_ready(std::function<void()> action);
+    void start_text_embedding();
+    void analyze_image(int request, const std::string& name, std::vector<uint8_t> bytes);
+    void score_labels();
+    void run_semantic_search(const SearchOptions& o);
+    std::vector<float> query_concept_values() const;  ///< the dropped file's concept values
+    bool has_semantic_parts() const { return !text_.text.empty() || !image_.name.empty(); }
+    std::string semantic_state_json() const;
     void mark(const char* name);  ///< records the last item's rect under `name`
 
     Host& host_;
@@ -210,6 +266,26 @@ private:
     int tsne_iteration_ = 0, tsne_total_ = 0;
     std::vector<float> tsne_xy_;
     std::unique_ptr<MapRenderer> renderer_;
+
+    // words and pictures
+    std::unique_ptr<semantic::SemanticSearch> semantic_;
+    bool semantic_ready_ = false;
+    std::string semantic_status_;                   ///< "" when ready; else what is happening or failed
+    std::vector<std::function<void()>> after_semantic_ready_;
+    std::vector<std::string> image_labels_;
+    std::array<char, 256> text_buf_{};               ///< what is typed
+    std::string text_wanted_;                        ///< the latest text to embed
+    bool text_in_flight_ = false;
+    double text_started_s_ = 0;
+    TextPart text_;
+    ImagePart image_;
+    float weight_track_ = 1.0f, weight_text_ = 1.0f, weight_image_ = 1.0f;
+    bool results_are_fit_ = false;                   ///< result scores are calibrated fits (0..1), not cosines
+    std::array<char, 512> labels_buf_{};             ///< the tagging panel's labels, as typed
+    std::vector<LabelScore> label_scores_;
+    bool labels_in_flight_ = false;
+    float tag_threshold_ = 0.9f;                     ///< calibrated threshold (docs/benchmarks/zeroshot.md)
+    int image_request_ = 0;                          ///< the picture being analysed (0: none)
 
     bool show_about_ = false;
     std::map<std::string, Rect> layout_rects_;

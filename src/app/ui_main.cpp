@@ -50,7 +50,21 @@ void App::frame() {
     ImGui::End();
     ImGui::SetNextWindowPos(ImVec2(0, top + query_h));
     ImGui::SetNextWindowSize(ImVec2(left_w, h - query_h));
-    if (ImGui::Begin("Filters", nullptr, fixed)) draw_filters_panel();
+    if (ImGui::Begin("Filters and tags", nullptr, fixed) && ImGui::BeginTabBar("lower")) {
+        const bool filters_open = ImGui::BeginTabItem("Filters");
+        mark("tab_filters");
+        if (filters_open) {
+            draw_filters_panel();
+            ImGui::EndTabItem();
+        }
+        const bool tags_open = ImGui::BeginTabItem("Zero-shot tags");
+        mark("tab_tags");
+        if (tags_open) {
+            draw_tags_panel();
+            ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
+    }
     ImGui::End();
     if (w >= 1000) {
         ImGui::SetNextWindowPos(ImVec2(left_w, top));

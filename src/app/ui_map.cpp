@@ -14,7 +14,7 @@ namespace cf::app {
 
 namespace {
 
-const char* kColourKinds[] = {"Source", "Tempo (BPM)", "Loudness (LUFS)", "Duration", "Mood", "Tag"};
+const char* kColourKinds[] = {"Source", "Tempo (BPM)", "Loudness (LUFS)", "Duration", "Mood", "Tag", "Zero-shot label"};
 
 }  // namespace
 
@@ -82,7 +82,7 @@ void App::draw_map_panel() {
 
     int kind = int(colour_by_.kind);
     ImGui::SetNextItemWidth(130);
-    if (ImGui::Combo("##colour", &kind, kColourKinds, 6)) {
+    if (ImGui::Combo("##colour", &kind, kColourKinds, label_scores_.empty() ? 6 : 7)) {
         colour_by_.kind = ColourBy::Kind(kind);
         colour_by_.index = 0;
         colours_dirty_ = true;
@@ -92,6 +92,14 @@ void App::draw_map_panel() {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(100);
         if (ImGui::Combo("##mood", &colour_by_.index, kMoodNames.data(), int(kNumMoods))) colours_dirty_ = true;
+    } else if (colour_by_.kind == ColourBy::Kind::label && !label_scores_.empty()) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(120);
+        if (ImGui::BeginCombo("##label", label_scores_[size_t(colour_by_.index) % label_scores_.size()].label.c_str())) {
+            for (size_t i = 0; i < label_scores_.size(); ++i)
+                if (ImGui::Selectable(label_scores_[i].label.c_str(), int(i) == colour_by_.index)) colour_by_.index = int(i), colours_dirty_ = true;
+            ImGui::EndCombo();
+        }
     } else if (colour_by_.kind == ColourBy::Kind::tag && !tag_vocabulary_.empty()) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(120);
@@ -263,7 +271,7 @@ void App::draw_map_panel() {
             }
         } else {
             const float w = 150, h = 10;
-            dl->AddRectFilled(at, ImVec2(at.x + w + 12, at.y + 40), IM_COL32(0, 0, 0, 150), 4);
+            dl->AddRectFilled(at, ImVec2(at.x + w + 12, at.y + 54), IM_COL32(0, 0, 0, 150), 4);
             for (int i = 0; i < 30; ++i) {
                 const Rgba8 col = ramp_colour(float(i) / 29.0f);
                 dl->AddRectFilled(ImVec2(at.x + 6 + w * float(i) / 30, at.y + 6), ImVec2(at.x + 6 + w * float(i + 1) / 30, at.y + 6 + h),
@@ -275,9 +283,11 @@ void App::draw_map_panel() {
             std::string name = kColourKinds[int(colour_by_.kind)];
             if (colour_by_.kind == ColourBy::Kind::mood) name = kMoodNames[size_t(colour_by_.index) % kNumMoods];
             if (colour_by_.kind == ColourBy::Kind::tag && !tag_vocabulary_.empty()) name = "tag: " + tag_vocabulary_[size_t(colour_by_.index) % tag_vocabulary_.size()];
+            if (colour_by_.kind == ColourBy::Kind::label && !label_scores_.empty())
+                name = "fit: " + label_scores_[size_t(colour_by_.index) % label_scores_.size()].label;
             dl->AddText(ImVec2(at.x + 6, at.y + 20), IM_COL32(220, 220, 225, 255), lo);
             dl->AddText(ImVec2(at.x + 6 + w - ImGui::CalcTextSize(hi).x, at.y + 20), IM_COL32(220, 220, 225, 255), hi);
-            dl->AddText(ImVec2(at.x + 50, at.y + 20), IM_COL32(200, 200, 205, 255), name.substr(0, 16).c_str());
+            dl->AddText(ImVec2(at.x + 6, at.y + 36), IM_COL32(200, 200, 205, 255), name.substr(0, 24).c_str());
         }
     }
     char info[96];

@@ -35,7 +35,8 @@ std::string time_text(double s) {
 
 void App::draw_query_panel() {
     const bool busy = analysis_request_ != 0;
-    if (ImGui::Button("Open audio file...")) host_.open_file_picker();
+    draw_words_panel();
+    if (ImGui::Button("Open audio or picture...")) host_.open_file_picker();
     mark("open_button");
     ImGui::SameLine();
     ImGui::TextDisabled("or drop one anywhere");
@@ -57,9 +58,11 @@ void App::draw_query_panel() {
     }
     ImGui::Separator();
     if (query_.kind == Query::Kind::none) {
+        if (has_semantic_parts()) return;
         ImGui::TextWrapped(
-            "Drop an audio file (MP3, Ogg Vorbis, Opus, FLAC, WAV) to find catalog tracks that sound like it. "
-            "It is decoded and analysed here, in your browser: tags, moods, tempo, loudness and a 200-d embedding.");
+            "Describe the music above, or drop an audio file (MP3, Ogg Vorbis, Opus, FLAC, WAV) to find catalog tracks "
+            "that sound like it, or a picture (JPEG, PNG, GIF, BMP, WebP) to find music that fits it. Everything is "
+            "decoded and analysed here, in your browser.");
         ImGui::Spacing();
         ImGui::TextWrapped("Or click a point on the map to hear it, and double-click it to use it as the query.");
         return;

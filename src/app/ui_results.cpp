@@ -13,11 +13,17 @@ void App::draw_results_panel() {
         ImGui::TextDisabled("No catalog loaded.");
         return;
     }
-    if (query_.kind == Query::Kind::none) {
+    if (query_.kind == Query::Kind::none && !has_semantic_parts()) {
         ImGui::TextWrapped("Matches appear here. %zu catalog tracks are ready to search.", catalog_->size());
         return;
     }
-    ImGui::Text("%zu matches for %s", results_.size(), query_.name.c_str());
+    {
+        std::string what;
+        if (query_.kind != Query::Kind::none && weight_track_ > 0) what = query_.name;
+        if (!text_.text.empty() && weight_text_ > 0) what += (what.empty() ? "\"" : " + \"") + text_.text + "\"";
+        if (!image_.name.empty() && weight_image_ > 0) what += (what.empty() ? "" : " + ") + image_.name;
+        ImGui::TextWrapped("%zu matches for %s", results_.size(), what.c_str());
+    }
     const bool has_sel = selected_row_ >= 0 && size_t(selected_row_) < results_.size();
     const bool playing_track = playing_what_ == Playing::track && host_.playing();
     if (ImGui::Button(playing_track ? "Pause" : "Play")) {
@@ -56,7 +62,7 @@ void App::draw_results_panel() {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 22);
         ImGui::TableSetupColumn("Title", ImGuiTableColumnFlags_WidthStretch, 2.2f);
-        ImGui::TableSetupColumn("Sim", ImGuiTableColumnFlags_WidthFixed, 38);
+        ImGui::TableSetupColumn(results_are_fit_ ? "Fit" : "Sim", ImGuiTableColumnFlags_WidthFixed, 38);
         ImGui::TableSetupColumn("BPM", ImGuiTableColumnFlags_WidthFixed, 30);
         ImGui::TableSetupColumn("Len", ImGuiTableColumnFlags_WidthFixed, 36);
         ImGui::TableSetupColumn("Source", ImGuiTableColumnFlags_WidthStretch, 1.0f);
@@ -88,7 +94,8 @@ void App::draw_results_panel() {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(t.title.empty() ? t.id.c_str() : t.title.c_str());
             ImGui::TableNextColumn();
-            ImGui::Text("%.2f", double(hit.score));
+            if (results_are_fit_) ImGui::Text("%.0f%%", 100.0 * double(hit.score));
+            else ImGui::Text("%.2f", double(hit.score));
             ImGui::TableNextColumn();
             if (std::isfinite(t.bpm)) ImGui::Text("%.0f", double(t.bpm));
             else ImGui::TextDisabled("-");
@@ -113,7 +120,10 @@ void App::draw_results_panel() {
         std::string line;
         for (const std::string& part : {!t.artist.empty() ? t.artist : t.composer, t.source, t.license})
             if (!part.empty()) line += (line.empty() ? "" : "  |  ") + part;
-        ImGui::TextDisabled("%s%ssimilarity %.3f", line.c_str(), line.empty() ? "" : "  |  ", double(hit.score));
+        if (results_are_fit_)
+            ImGui::TextDisabled("%s%sfits better than %.0f%% of the catalog", line.c_str(), line.empty() ? "" : "  |  ", 100.0 * double(hit.score));
+        else
+            ImGui::TextDisabled("%s%ssimilarity %.3f", line.c_str(), line.empty() ? "" : "  |  ", double(hit.score));
         std::string tags;
         for (size_t i = 0; i < t.top_tags.size() && i < 5; ++i) tags += (i ? ", " : "") + t.top_tags[i].label;
         ImGui::TextWrapped("Tags: %s", tags.c_str());

@@ -8,11 +8,10 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { assemble } from '../../tools/web/assemble.mjs';
 import { startServer } from '../../tools/web/serve.mjs';
-import { skipUnlessChromium, launchBrowser, openPage, assertNoLeak, shot, dropFile, tempDir } from './lib.mjs';
+import { skipUnlessChromium, launchBrowser, openPage, assertNoLeak, shot, dropFile, tempDir, fixtureCatalog as buildFixtureCatalog } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const appDir = process.env.CF_APP_DIR || path.join(root, 'build/wasm-release/src/app');
@@ -30,27 +29,11 @@ function skipReason() {
 const skip = skipReason();
 if (skip) console.log(`app browser test skipped: ${skip}`);
 
-/** The fixture catalog: short clips from tests/data/audio and the two golden MP3s (cached: rebuilt only when inputs change). */
-function fixtureCatalog() {
-  const out = path.join(root, 'build/test-fixtures/browser-catalog');
-  const music = path.join(out, 'music');
-  fs.mkdirSync(music, { recursive: true });
-  const clips = ['vorbis_q2_44k_stereo_3s.ogg', 'flac_s16_44k_stereo.flac', 'mp3_cbr128_44k_stereo.mp3', 'opus_64k_48k_stereo.opus',
-    'wav_s16_44k_stereo.wav', 'tags_flac.flac', 'tags_vorbis.ogg', 'flac_s24_48k_stereo.flac'];
-  for (const c of clips) fs.copyFileSync(path.join(root, 'tests/data/audio', c), path.join(music, c));
-  for (const f of fs.readdirSync(path.join(shared, 'golden/source'))) fs.copyFileSync(path.join(shared, 'golden/source', f), path.join(music, f));
-  const catalog = path.join(out, 'catalog');
-  const r = spawnSync(process.execPath, [path.join(root, 'tools/catalog/build.mjs'), music, '-o', catalog, '--jobs', '2', '--name', 'browser test fixture', '--quiet'],
-    { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
-  assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
-  return catalog;
-}
-
 const waitFor = async (page, fn, arg, timeout = 120000) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
 const centre = (r) => ({ x: r.x + r.w / 2, y: r.y + r.h / 2 });
 
 test('the app: drop, results, play, filter, keyboard, map selection, t-SNE, bad file, no leaks', { skip, timeout: 600000 }, async () => {
-  const catalog = fixtureCatalog();
+  const catalog = buildFixtureCatalog(nodeModule);
   const site = tempDir('cf-app-site-');
   await assemble({ out: site, app: appDir, worker: appDir, catalog });
   const server = await startServer({ root: site, port: 0 });
@@ -170,7 +153,7 @@ test('the app: drop, results, play, filter, keyboard, map selection, t-SNE, bad 
 });
 
 test('without COOP/COEP the app still works, on one thread', { skip, timeout: 300000 }, async () => {
-  const catalog = fixtureCatalog();
+  const catalog = buildFixtureCatalog(nodeModule);
   const site = tempDir('cf-app-site-');
   await assemble({ out: site, app: appDir, worker: appDir, catalog });
   const server = await startServer({ root: site, port: 0, isolation: false });

@@ -26,6 +26,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -368,4 +370,55 @@ export async function dropFile(page, selector, { name, mimeType = 'application/o
 /** A fresh temporary folder (removed by the caller, e.g. t.after(() => fs.rmSync(dir, {recursive:true}))). */
 export function tempDir(prefix = 'cf-browser-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * The browser tests' catalog: short clips from tests/data/audio and the golden MP3s, built by the
+ * catalog CLI with the given WASM module (its analyses are cached: a rebuild only re-writes).
+ * Returns the catalog folder.
+ */
+export function fixtureCatalog(nodeModule) {
+  const shared = path.resolve(repoRoot, '../shared');
+  const out = path.join(repoRoot, 'build/test-fixtures/browser-catalog');
+  const music = path.join(out, 'music');
+  fs.mkdirSync(music, { recursive: true });
+  const clips = ['vorbis_q2_44k_stereo_3s.ogg', 'flac_s16_44k_stereo.flac', 'mp3_cbr128_44k_stereo.mp3', 'opus_64k_48k_stereo.opus',
+    'wav_s16_44k_stereo.wav', 'tags_flac.flac', 'tags_vorbis.ogg', 'flac_s24_48k_stereo.flac'];
+  for (const c of clips) fs.copyFileSync(path.join(repoRoot, 'tests/data/audio', c), path.join(music, c));
+  for (const f of fs.readdirSync(path.join(shared, 'golden/source'))) fs.copyFileSync(path.join(shared, 'golden/source', f), path.join(music, f));
+  const catalog = path.join(out, 'catalog');
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'tools/catalog/build.mjs'), music, '-o', catalog, '--jobs', '2', '--name', 'browser test fixture', '--quiet'],
+    { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
+  assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
+  return catalog;
+}
+
+/** A PNG file (8-bit RGB, no filter) of raw RGB bytes: test photos stored as pixels become real files. */
+export function encodePng(rgb, width, height) {
+  const crcTable = new Int32Array(256).map((_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c;
+  });
+  const crc = (buf) => {
+    let c = -1;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  const raw = Buffer.alloc(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) Buffer.from(rgb.buffer, rgb.byteOffset + y * width * 3, width * 3).copy(raw, y * (1 + width * 3) + 1);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }

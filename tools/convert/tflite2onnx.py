@@ -674,6 +674,8 @@ def main(argv=None):
                         "the pattern into quantized kernels"),
         },
         "default_variant": "wq",
+        "file": files["wq"]["file"],
+        "web_files": [files["wq"]["file"], "labels.txt"],
         "source": args.source,
         "upstream_sha256": upstream,
         "license": args.license,

@@ -193,6 +193,24 @@ EMSCRIPTEN_KEEPALIVE void cf_app_model_note(const char* name, const char* note) 
 
 EMSCRIPTEN_KEEPALIVE const char* cf_app_last_text() { return rt().text.c_str(); }
 
+/// The sentence encoder's vocabulary text (models/use-lite/vocab.txt): enables text search, zero-shot
+/// tags and pictures. Returns 0, or -1 with the message in cf_app_last_text().
+EMSCRIPTEN_KEEPALIVE int cf_app_set_text_model(const char* vocab_text, double n_bytes) {
+    cf::Status st = rt().app->set_text_model(std::string(vocab_text, size_t(n_bytes)));
+    if (!st) {
+        rt().text = st.message();
+        return -1;
+    }
+    return 0;
+}
+
+/// The image model's class lines (models/mobilenet-v2/labels.txt).
+EMSCRIPTEN_KEEPALIVE void cf_app_set_image_labels(const char* labels_text) { rt().app->set_image_labels(labels_text); }
+
+/// The same as typing into the text box / the tagging panel (window.cuefinder.searchText / tagLabels).
+EMSCRIPTEN_KEEPALIVE void cf_app_set_text_query(const char* text) { rt().app->set_text_query(text); }
+EMSCRIPTEN_KEEPALIVE void cf_app_set_tag_labels(const char* text) { rt().app->set_tag_labels(text); }
+
 /// Opens catalog.cfc bytes (copied). Returns 0, or -1 with the message in cf_app_last_text().
 EMSCRIPTEN_KEEPALIVE int cf_app_open_catalog(const char* name, const char* base_url, const uint8_t* bytes, double n_bytes) {
     std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
