@@ -94,7 +94,7 @@ void App::draw_results_panel() {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(t.title.empty() ? t.id.c_str() : t.title.c_str());
             ImGui::TableNextColumn();
-            if (results_are_fit_) ImGui::Text("%.0f%%", 100.0 * double(hit.score));
+            if (results_are_fit_) ImGui::Text("%.0f%%", std::floor(100.0 * double(hit.score)));  // never "100 %": better than all but itself
             else ImGui::Text("%.2f", double(hit.score));
             ImGui::TableNextColumn();
             if (std::isfinite(t.bpm)) ImGui::Text("%.0f", double(t.bpm));
@@ -121,7 +121,8 @@ void App::draw_results_panel() {
         for (const std::string& part : {!t.artist.empty() ? t.artist : t.composer, t.source, t.license})
             if (!part.empty()) line += (line.empty() ? "" : "  |  ") + part;
         if (results_are_fit_)
-            ImGui::TextDisabled("%s%sfits better than %.0f%% of the catalog", line.c_str(), line.empty() ? "" : "  |  ", 100.0 * double(hit.score));
+            ImGui::TextDisabled("%s%sfits better than %.1f%% of the catalog", line.c_str(), line.empty() ? "" : "  |  ",
+                                std::floor(1000.0 * double(hit.score)) / 10.0);
         else
             ImGui::TextDisabled("%s%ssimilarity %.3f", line.c_str(), line.empty() ? "" : "  |  ", double(hit.score));
         std::string tags;

@@ -675,7 +675,7 @@ def main(argv=None):
         },
         "default_variant": "wq",
         "file": files["wq"]["file"],
-        "web_files": [files["wq"]["file"], "labels.txt"],
+        "web_files": [f for f in (files["wq"]["file"], "labels.txt", license_file) if f],
         "source": args.source,
         "upstream_sha256": upstream,
         "license": args.license,

@@ -5,7 +5,7 @@
 //   const core = await createCuefinder();
 //   installOrtBridge(core, ort, { loadModel: async (name) => bytesOf(`models/${name}/model.onnx`) });
 //
-// The core calls Module.cfOrtRun(model, Float32Array, dims, outputNames) (src/platform/web/
+// The core calls Module.cfOrtRunFeeds(model, {input: {type, data, dims}}, outputNames) (src/platform/web/
 // ort_embedder.cpp) and gets a Promise of {name: {data, dims}}. Each model's session is created once,
 // on first use, and reused; runs on one session are queued (ORT sessions do not run concurrently).
 // Nothing leaves the device: the model bytes come from loadModel (a static file), the audio stays here.
@@ -61,18 +61,17 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
     return run;
   }
 
-  // The core's single float input (the audio models' mel patches).
-  Module.cfOrtRun = (name, data, dims, outputs) =>
-    enqueue(name, (s) => ({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) }), outputs, dims[0] || 0);
-  // Named inputs of any supported type: {name: {type: 'float32'|'int32'|'uint8', data, dims}}.
+  // Inputs by name, of any supported type: {name: {type: 'float32'|'int32'|'uint8', data, dims}}; the name
+  // "" is the model's first input (the audio models' mel patches, whose batch size the stats count).
   Module.cfOrtRunFeeds = (name, feeds, outputs) => enqueue(name, (s) => {
     const out = {};
     for (const [k, f] of Object.entries(feeds)) {
-      if (!s.inputNames.includes(k)) throw new Error(`model ${name} has no input "${k}" (inputs: ${s.inputNames.join(', ')})`);
-      out[k] = new ort.Tensor(f.type, f.data, f.dims);
+      const input = k === '' ? s.inputNames[0] : k;
+      if (!s.inputNames.includes(input)) throw new Error(`model ${name} has no input "${input}" (inputs: ${s.inputNames.join(', ')})`);
+      out[input] = new ort.Tensor(f.type, f.data, f.dims);
     }
     return out;
-  }, outputs, 0);
+  }, outputs, feeds[''] ? feeds[''].dims[0] || 0 : 0);
   return { stats, session };
 }
 

@@ -1,7 +1,7 @@
 // The Embedder for Node and browsers: ONNX Runtime Web, owned by JavaScript (ort_bridge.js).
 //
-// C++ → JS: cf_js_ort_run() copies the input out of the WASM heap (a slice, so memory growth cannot
-// invalidate it) and calls Module.cfOrtRun(model, data, dims, outputNames) → Promise. ORT runs in its
+// C++ → JS: cf_js_ort_feed() copies each input out of the WASM heap (a slice, so memory growth cannot
+// invalidate it) and cf_js_ort_run_feeds() calls Module.cfOrtRunFeeds(model, feeds, outputNames) → Promise. ORT runs in its
 // own WebAssembly instance (threads when the page is cross-origin isolated), so this module's thread
 // never blocks. JS → C++: when the promise settles, JS copies each output into a malloc'ed buffer
 // and calls cf_ort_output() per output, then cf_ort_done() once, from the event loop.
@@ -31,41 +31,9 @@ int g_next_request = 1;
 }  // namespace
 
 // clang-format off
-EM_JS(int, cf_js_ort_run, (int request_id, const char* model, const float* input, int n_values,
-                           const int32_t* dims, int n_dims, const char* outputs), {
-    const name = UTF8ToString(model);
-    if (typeof Module.cfOrtRun !== 'function') return 0;
-    const data = HEAPF32.slice(input >> 2, (input >> 2) + n_values);
-    const shape = Array.from(HEAP32.subarray(dims >> 2, (dims >> 2) + n_dims));
-    const wanted = UTF8ToString(outputs).split('\n').filter((s) => s.length > 0);
-    const fail = (message) => {
-        const len = lengthBytesUTF8(message) + 1;
-        const p = _malloc(len);
-        stringToUTF8(message, p, len);
-        _cf_ort_done(request_id, p);
-        _free(p);
-    };
-    Module.cfOrtRun(name, data, shape, wanted).then((result) => {
-        for (const out of wanted) {
-            const t = result[out];
-            if (!t) { fail('no output "' + out + '"'); return; }
-            const values = t.data;
-            const p = _malloc(Math.max(4, values.length * 4));
-            HEAPF32.set(values, p >> 2);
-            const sp = _malloc(Math.max(4, t.dims.length * 4));
-            HEAP32.set(t.dims.map(Number), sp >> 2);
-            const len = lengthBytesUTF8(out) + 1;
-            const np = _malloc(len);
-            stringToUTF8(out, np, len);
-            _cf_ort_output(request_id, np, p, values.length, sp, t.dims.length);
-            _free(np); _free(sp); _free(p);
-        }
-        _cf_ort_done(request_id, 0);
-    }, (err) => fail(String((err && err.message) || err)));
-    return 1;
-});
-// Named inputs: each is staged (copied out of the heap) with cf_js_ort_feed(), then
-// cf_js_ort_run_feeds() runs Module.cfOrtRunFeeds(model, {name: {type, data, dims}}, outputNames).
+// Each input is staged (copied out of the heap) with cf_js_ort_feed(), then cf_js_ort_run_feeds()
+// runs Module.cfOrtRunFeeds(model, {name: {type, data, dims}}, outputNames). The name "" stands for
+// the model's first input (the audio models' single "mel" input).
 EM_JS(void, cf_js_ort_feed, (int request_id, const char* name, int type, const void* data, int n_values,
                              const int32_t* dims, int n_dims), {
     Module.cfFeeds = Module.cfFeeds || {};
@@ -145,25 +113,22 @@ public:
         std::string outputs;
         for (const auto& o : request.outputs) outputs += o + "\n";
         pending()[id] = Pending{std::move(done), {}, request.model};
-        bool started = false;
         if (request.inputs.empty()) {
-            started = cf_js_ort_run(id, request.model.c_str(), request.input.data(), int(request.input.size()), dims.data(),
-                                    int(dims.size()), outputs.c_str());
-        } else {
-            for (const ModelInput& in : request.inputs) {
-                std::vector<int32_t> in_dims(in.shape.begin(), in.shape.end());
-                const void* data = in.type == ModelInput::Type::float32 ? static_cast<const void*>(in.f32.data())
-                                   : in.type == ModelInput::Type::int32 ? static_cast<const void*>(in.i32.data())
-                                                                         : static_cast<const void*>(in.u8.data());
-                cf_js_ort_feed(id, in.name.c_str(), int(in.type), data, int(in.size()), in_dims.data(), int(in_dims.size()));
-            }
-            started = cf_js_ort_run_feeds(id, request.model.c_str(), outputs.c_str());
+            cf_js_ort_feed(id, "", int(ModelInput::Type::float32), request.input.data(), int(request.input.size()), dims.data(),
+                           int(dims.size()));
         }
-        if (!started) {
+        for (const ModelInput& in : request.inputs) {
+            std::vector<int32_t> in_dims(in.shape.begin(), in.shape.end());
+            const void* data = in.type == ModelInput::Type::float32 ? static_cast<const void*>(in.f32.data())
+                               : in.type == ModelInput::Type::int32 ? static_cast<const void*>(in.i32.data())
+                                                                     : static_cast<const void*>(in.u8.data());
+            cf_js_ort_feed(id, in.name.c_str(), int(in.type), data, int(in.size()), in_dims.data(), int(in_dims.size()));
+        }
+        if (!cf_js_ort_run_feeds(id, request.model.c_str(), outputs.c_str())) {
             Pending p = std::move(pending()[id]);
             pending().erase(id);
             p.done(Status(ErrorCode::unsupported_format,
-                          "model " + request.model + ": no ONNX Runtime bridge installed (Module.cfOrtRun is not set; see src/platform/web/ort_bridge.js)"));
+                          "model " + request.model + ": no ONNX Runtime bridge installed (Module.cfOrtRunFeeds is not set; see src/platform/web/ort_bridge.mjs)"));
         }
     }
 };
