@@ -158,6 +158,9 @@ void App::step_analysis(double budget_s) {
         analysis_request_ = 0;
         error_ = analyzer_->status().message();
         if (error_.find(analysis_name_) == std::string::npos) error_ = analysis_name_ + ": " + error_;
+        // Neither audio nor a picture: say what else the page takes.
+        if (analyzer_->status().code() == ErrorCode::unsupported_format && error_.find("audio format") != std::string::npos)
+            error_ += "; pictures can be JPEG, PNG, GIF, BMP or WebP";
         host_.analysis_finished(request, false, error_);
     }
 }

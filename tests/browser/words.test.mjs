@@ -133,6 +133,13 @@ test('words and pictures: type a query, zero-shot tags, drop a photo, mix, bad p
     assert.deepEqual(s.results.map((r) => r.id), kept);
     await shot(page, 'words-04-bad-picture');
 
+    // 5. Neither audio nor a picture: the error names the file and what the page takes.
+    await dropFile(page, '#canvas', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not music, not a picture\n'.repeat(20)) });
+    await waitFor(page, () => /notes\.txt/.test(window.cuefinder.state().error || ''));
+    s = await state(page);
+    assert.match(s.error, /audio format.*pictures can be JPEG, PNG, GIF, BMP or WebP/);
+    assert.deepEqual(s.results.map((r) => r.id), kept, 'the results stay');
+
     assert.deepEqual(pageErrors, []);
     // Nothing typed or dropped leaves the page.
     assertNoLeak(requests, { allowedOrigin: server.url, forbiddenBytes: [png], forbiddenStrings: [typed, 'rock music', 'espresso.png'] });
