@@ -80,7 +80,19 @@ export function readManifests(dir, slots) {
   return manifests;
 }
 
-// Loads the core and ONNX Runtime Web once; returns an analyze(file) function.
+// The ONNX file of models/<name>: the manifest's default variant (mobilenet-v2: model_wq.onnx), else
+// its "file", else model.onnx. manifest: the parsed manifest.json, read here when not given.
+export function modelFile(dir, name, manifest) {
+  let m = manifest;
+  const file = path.join(dir, name, 'manifest.json');
+  if (!m && fs.existsSync(file)) m = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const variant = m && m.default_variant && m.variants && m.variants[m.default_variant];
+  return path.join(dir, name, (variant && variant.file) || (m && m.file) || 'model.onnx');
+}
+
+// Loads the core and ONNX Runtime Web once; returns an analyze(file) function. Any model under
+// opts.models can run through the bridge (the text and image models too, loaded on first use);
+// opts.only = [] loads no audio slot (text/picture search without analysis).
 export async function createAnalyzer(opts) {
   const { installOrtBridge, configureModels, DEFAULT_SLOTS } = await import(path.join(root, 'src/platform/web/ort_bridge.mjs'));
   const ort = await import('onnxruntime-web');
@@ -89,7 +101,7 @@ export async function createAnalyzer(opts) {
   ort.env.logLevel = 'error';
   if (!fs.existsSync(opts.module)) throw new Error(`${opts.module} not found (build it: ./cuefinder build wasm-release cuefinder_node)`);
   const require = createRequire(import.meta.url);
-  const createCuefinder = require(opts.module);
+  const createCuefinder = require(path.resolve(opts.module));
   const core = await createCuefinder();
   let slots = DEFAULT_SLOTS;
   if (opts.only) {
@@ -99,7 +111,7 @@ export async function createAnalyzer(opts) {
   }
   const manifests = readManifests(opts.models, slots);
   const bridge = installOrtBridge(core, ort, {
-    loadModel: async (name) => new Uint8Array(fs.readFileSync(path.join(opts.models, name, manifests[name].file || 'model.onnx'))),
+    loadModel: async (name) => new Uint8Array(fs.readFileSync(modelFile(opts.models, name, manifests[name]))),
   });
   if (opts.maxPatches) {
     const unknown = Object.keys(opts.maxPatches).filter((k) => !DEFAULT_SLOTS.some((s) => s.key === k));

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // ./cuefinder search CATALOG FILE|--track ID [-k N] [filters] [--json]
+// ./cuefinder search CATALOG --text "calm piano for a rainy evening" [--image PHOTO] [FILE|--track ID]
+//                    [--method bridge|projection|ensemble] [--weights track=1,text=1,image=1] [-k N] [filters] [--json]
 //
 //   CATALOG            a catalog folder (catalog.cfc inside) or a .cfc file
 //   FILE               an audio file: analysed on this machine (WASM core + ONNX Runtime Web), its
@@ -10,12 +12,23 @@
 //   --mood NAME=MIN    e.g. --mood happy=0.5 (repeatable; happy, sad, relaxed, aggressive, danceable)
 //   --license KIND,..  public-domain, cc-by, cc-by-sa, cc-by-nc, gpl, lgpl, artistic, mit-bsd, other
 //   --exact            exhaustive scan (no index)
+//   --text TEXT        words → music (semantic_api.cpp): the text bridge to the audio models' tags and
+//                      moods and a learned projection of the audio embeddings (docs/benchmarks/zeroshot.md)
+//   --image PHOTO      a picture → music: what it shows (MobileNet v2 classes as text) and how it feels
+//                      (colour → moods). JPEG, PNG, GIF, BMP, WebP
+//   --method M         bridge, projection or ensemble (default: ensemble, the best on the labelled set)
+//   --weights W        how much each input counts when several are given, e.g. track=1,text=0.5,image=1:
+//                      each input's catalog scores are z-normalised, then weighted and summed
 //   --json             {"query": ..., "results": [{"rank", "id", "path", "title", "score", ...}]}
+//                      (with --text/--image: semantic_api.cpp's JSON: "inputs" with the concepts,
+//                      "results" with "score" = percentile among the catalog (0..1), "raw", "why")
 // Filters apply before the top-k: k results come back whenever k tracks pass.
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
 import { createAnalyzer, parseArgs as parseAnalyzeArgs } from './analyze.mjs';
+import { METHODS, openSemantic, unitEmbedding } from './semantic.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,7 +39,7 @@ function range(s, what) {
 }
 
 export function parseArgs(argv) {
-  const o = { catalog: null, file: null, track: null, k: 10, json: false, options: [] };
+  const o = { catalog: null, file: null, track: null, k: 10, json: false, options: [], text: null, image: null, method: null, weights: {} };
   const pos = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -39,15 +52,66 @@ export function parseArgs(argv) {
     else if (a === '--mood') { const [k, val] = v().split('='); if (!k || !(parseFloat(val) >= 0)) throw new Error('--mood: expected NAME=MIN'); o.options.push(['mood_min', k, parseFloat(val)]); }
     else if (a === '--license') for (const k of v().split(',')) o.options.push(['license', k.trim()]);
     else if (a === '--exact') o.options.push(['exact', 1]);
+    else if (a === '--text') { o.text = v(); if (!o.text.trim()) throw new Error('--text is empty: type some words'); }
+    else if (a === '--image') o.image = v();
+    else if (a === '--method') { o.method = v(); if (!METHODS.includes(o.method)) throw new Error(`--method: ${METHODS.join(', ')} (got ${o.method})`); }
+    else if (a === '--weights') {
+      for (const kv of v().split(',')) {
+        const [k, w] = kv.split('=').map((x) => (x || '').trim());
+        if (!['track', 'text', 'image'].includes(k) || !(parseFloat(w) >= 0)) throw new Error(`--weights: expected track=W,text=W,image=W (W >= 0), got ${kv}`);
+        o.weights[k] = parseFloat(w);
+      }
+    }
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else pos.push(a);
   }
   [o.catalog, o.file] = pos;
   if (!o.catalog) throw new Error('no catalog given');
-  if (!o.file && !o.track) throw new Error('give an audio FILE or --track ID');
+  if (!o.file && !o.track && !o.text && !o.image) throw new Error('give an audio FILE, --track ID, --text TEXT or --image PHOTO');
   if (o.file && o.track) throw new Error('give either FILE or --track, not both');
   if (pos.length > 2) throw new Error(`unexpected argument ${pos[2]}`);
   return o;
+}
+
+const pct = (p) => `${(100 * p).toFixed(1).padStart(5)}%`;
+
+// --text / --image (with or without FILE / --track): the semantic search of the core.
+export async function semanticSearch(o) {
+  if (o.image && !fs.existsSync(o.image)) throw new Error(`${o.image}: no such file`);
+  const an = await createAnalyzer({ ...parseAnalyzeArgs(['--no-taggram', '--no-curves']), only: o.file ? null : [] });
+  let analysis = null;
+  if (o.file) {
+    analysis = await an.analyze(o.file);
+    if (analysis.error) throw new Error(analysis.error);
+  }
+  const sem = await openSemantic(an.core);
+  await sem.attachCatalog(o.catalog);
+  const opts = [...o.options];
+  if (o.track) opts.push(['track_id', o.track]);
+  const res = await sem.search({ texts: o.text ? [o.text] : [], image: o.image, track: analysis ? unitEmbedding(analysis.embedding.values) : null,
+    method: o.method || 'ensemble', k: o.k, weights: o.weights, options: opts });
+  res.query = { text: o.text, image: o.image, file: o.file, track: o.track };
+  return res;
+}
+
+// Concept weights summed by words ("classical" is both mtt:classical and mtt:classic), largest first.
+function byWords(concepts) {
+  const m = new Map();
+  for (const c of concepts) m.set(c.words, (m.get(c.words) || 0) + c.weight);
+  return [...m.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+export function printSemantic(res) {
+  for (const inp of res.inputs) {
+    if (inp.kind === 'text') console.log(`text "${inp.text}" (${res.method}) → ${byWords(inp.concepts).slice(0, 4).map(([w, x]) => `${w} ${x.toFixed(2)}`).join(', ')}`);
+    else if (inp.kind === 'image') console.log(`picture ${inp.path}: ${inp.why || '(nothing recognised)'}  [${inp.classes.map((c) => `${c.words} ${(c.prob * 100).toFixed(0)}%`).join(', ')}]`);
+    else console.log(`track ${res.query.file || res.query.track}`);
+  }
+  if (res.inputs.length > 1) console.log(`weights: ${res.inputs.map((i) => `${i.kind}=${i.weight}`).join(', ')}`);
+  for (const r of res.results)
+    console.log(`${String(r.rank).padStart(3)}. ${pct(r.score)}  raw ${r.raw.toFixed(3).padStart(6)}  ${r.title || r.id}${r.artist ? ' — ' + r.artist : ''}  [${r.source}, ${r.license_kind}]` +
+      `${r.bpm ? `  ${Math.round(r.bpm)} BPM` : ''}${r.why ? `  (${r.why})` : ''}`);
+  if (res.results.length === 0) console.log('  (no track passes the filters)');
 }
 
 async function main() {
@@ -55,8 +119,20 @@ async function main() {
   try {
     o = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`cuefinder search: ${e.message}\nusage: ./cuefinder search CATALOG FILE|--track ID [-k N] [--bpm MIN:MAX] [--duration MIN:MAX] [--mood NAME=MIN] [--license KIND,...] [--json]`);
+    console.error(`cuefinder search: ${e.message}\nusage: ./cuefinder search CATALOG FILE|--track ID|--text TEXT|--image PHOTO [--method bridge|projection|ensemble] [--weights track=1,text=1,image=1] [-k N] [--bpm MIN:MAX] [--duration MIN:MAX] [--mood NAME=MIN] [--license KIND,...] [--json]`);
     process.exit(2);
+  }
+  if (o.text || o.image) {
+    let res;
+    try {
+      res = await semanticSearch(o);
+    } catch (e) {
+      console.error(`cuefinder search: ${e.message}`);
+      process.exit(1);
+    }
+    if (o.json) process.stdout.write(JSON.stringify(res) + '\n');
+    else printSemantic(res);
+    process.exit(0);
   }
   let core, analysis = null;
   if (o.file) {
@@ -66,7 +142,7 @@ async function main() {
     core = an.core;
   } else {
     const require = createRequire(import.meta.url);
-    core = await require(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js'))();
+    core = await require(path.resolve(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js')))();
   }
   const str = (s) => { const n = core.lengthBytesUTF8(s) + 1; const p = core._malloc(n); core.stringToUTF8(s, p, n); return p; };
   const cp = str(o.catalog);
@@ -103,4 +179,4 @@ async function main() {
   process.exit(0);
 }
 
-main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

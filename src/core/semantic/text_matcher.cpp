@@ -100,6 +100,7 @@ Result<TextMatcher> TextMatcher::build(std::vector<Concept> concepts, std::vecto
     m.options_ = options;
     m.mean_.assign(c, 0.0f);
     m.sd_.assign(c, 1.0f);
+    m.known_.assign(c, 0);
     for (size_t j = 0; j < c; ++j) {
         double s = 0, s2 = 0;
         size_t known = 0;
@@ -114,6 +115,7 @@ Result<TextMatcher> TextMatcher::build(std::vector<Concept> concepts, std::vecto
             s2 += (v - mean) * (v - mean);
         }
         m.mean_[j] = float(mean);
+        m.known_[j] = known > 0;
         m.sd_[j] = std::max(options.sd_floor, float(std::sqrt(s2 / double(n_tracks))));
     }
     if (!audio.empty()) {
@@ -210,14 +212,15 @@ Result<PreparedText> TextMatcher::prepare(std::span<const float> query, TextMeth
     q.method = method;
     // Bridge weights: softmax over the top_k concept similarities.
     const size_t c = concepts_.size();
-    std::vector<std::pair<float, uint32_t>> sims(c);
+    std::vector<std::pair<float, uint32_t>> sims;
     for (size_t j = 0; j < c; ++j) {
+        if (!known_[j]) continue;
         const float* e = concept_embeddings_.data() + j * kTextDim;
         double s = 0;
         for (size_t k = 0; k < kTextDim; ++k) s += double(e[k]) * query[k];
-        sims[j] = {float(s), uint32_t(j)};
+        sims.push_back({float(s), uint32_t(j)});
     }
-    const size_t k = std::min(options_.top_k, c);
+    const size_t k = std::min(options_.top_k, sims.size());
     std::partial_sort(sims.begin(), sims.begin() + ptrdiff_t(k), sims.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     double total = 0;
@@ -265,6 +268,7 @@ PreparedText TextMatcher::prepare_weights(std::vector<ConceptWeight> weights) co
     PreparedText q;
     q.method = TextMethod::bridge;
     for (const ConceptWeight& w : weights) CF_ASSERT(w.index < concepts_.size() && std::isfinite(w.weight));
+    weights.erase(std::remove_if(weights.begin(), weights.end(), [&](const ConceptWeight& w) { return !known_[w.index]; }), weights.end());
     std::stable_sort(weights.begin(), weights.end(),
                      [](const ConceptWeight& a, const ConceptWeight& b) { return std::fabs(a.weight) > std::fabs(b.weight); });
     q.weights = std::move(weights);
@@ -314,6 +318,7 @@ std::vector<Contribution> TextMatcher::explain(const PreparedText& q, std::span<
     CF_ASSERT(values.size() == concepts_.size());
     std::vector<Contribution> out;
     for (const ConceptWeight& w : q.weights) {
+        if (w.weight <= 0) continue;
         float v = values[w.index];
         if (!std::isfinite(v)) v = mean_[w.index];
         const float c = w.weight * (v - mean_[w.index]) / sd_[w.index];

@@ -77,7 +77,9 @@ struct PreparedText {
 class TextMatcher {
 public:
     /// Errors (invalid_argument): sizes that do not match, non-finite embeddings, no tracks, no concepts.
-    /// Unknown (NaN) concept values count as the concept's catalog mean.
+    /// Unknown (NaN) concept values count as the concept's catalog mean. A concept no catalog track has
+    /// a value for (e.g. MTT tags in a catalog without TAGP) is never weighted: it could not rank the
+    /// catalog, and an item's value for it would have nothing to be compared with.
     static Result<TextMatcher> build(std::vector<Concept> concepts, std::vector<float> concept_embeddings,
                                      std::vector<float> values, size_t n_tracks, std::vector<float> audio,
                                      size_t audio_dim, const TextMatcherOptions& options = {});
@@ -104,7 +106,8 @@ public:
     float score_item(const PreparedText& query, std::span<const float> values, std::span<const float> audio) const;
     /// Calibrated score: the fraction of catalog tracks that score lower (ties count half), 0..1.
     static float percentile(const PreparedText& query, float raw_score);
-    /// What carried an item's score: weight · z per weighted concept, positive ones, largest first.
+    /// What carried an item's score: weight · z per positively weighted concept, positive ones, largest
+    /// first (a "less of" weight is not listed: "sad" must not explain a match for "less sad").
     std::vector<Contribution> explain(const PreparedText& query, std::span<const float> values, size_t max_items) const;
     /// The explanation as words: "piano, calm, classical".
     std::string explain_text(const PreparedText& query, std::span<const float> values, size_t max_items) const;
@@ -119,6 +122,7 @@ private:
     std::vector<float> concept_embeddings_;  ///< C × kTextDim
     std::vector<float> values_;              ///< N × C
     std::vector<float> mean_, sd_;           ///< per concept
+    std::vector<uint8_t> known_;             ///< per concept: the catalog has values for it (else never weighted)
     std::vector<float> audio_;               ///< N × D
     std::vector<float> track_norms_;         ///< ‖Wᵀ[a, 1]‖ per track
     std::vector<float> w_;                   ///< (D + 1) × kTextDim

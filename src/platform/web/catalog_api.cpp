@@ -16,6 +16,7 @@
 #include "core/analysis/analysis_json.h"
 #include "core/catalog/catalog.h"
 #include "core/map/tsne.h"
+#include "platform/web/search_options.h"
 
 namespace {
 
@@ -34,38 +35,6 @@ CatalogState& cat_state() {
 const char* set_text(std::string t) {
     cat_state().text = std::move(t);
     return cat_state().text.c_str();
-}
-
-std::vector<std::vector<std::string>> parse_records(const char* text) {
-    std::vector<std::vector<std::string>> out;
-    std::stringstream in(text ? text : "");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        std::vector<std::string> fields;
-        size_t start = 0;
-        for (;;) {
-            const size_t tab = line.find('\t', start);
-            fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-            if (tab == std::string::npos) break;
-            start = tab + 1;
-        }
-        out.push_back(std::move(fields));
-    }
-    return out;
-}
-
-float to_float(const std::string& s) {
-    if (s.empty() || s == "null" || s == "nan") return cf::kUnknown;
-    char* end = nullptr;
-    const float v = std::strtof(s.c_str(), &end);
-    return end == s.c_str() ? cf::kUnknown : v;
-}
-
-int mood_index(const std::string& name) {
-    for (size_t i = 0; i < cf::kNumMoods; ++i)
-        if (name == cf::kMoodNames[i]) return int(i);
-    return -1;
 }
 
 std::string num(double v, const char* fmt = "%.6g") {
@@ -98,38 +67,6 @@ std::string hits_json(const cf::Catalog& cat, const std::vector<cf::SearchHit>& 
         o += "]}";
     }
     return o + "]}";
-}
-
-// Search options from "key\tvalue" lines: k, bpm_min, bpm_max, duration_min_s, duration_max_s,
-// mood_min<TAB>name<TAB>v, license<TAB>kind, exact, query_tag<TAB>label<TAB>p, query_mood<TAB>name<TAB>p.
-cf::Result<cf::SearchOptions> parse_options(const char* text) {
-    cf::SearchOptions o;
-    for (const auto& f : parse_records(text)) {
-        const std::string& key = f[0];
-        auto need = [&](size_t n) { return f.size() >= n; };
-        if (key == "k" && need(2)) {
-            const long k = std::strtol(f[1].c_str(), nullptr, 10);
-            if (k < 1 || k > 100000) return cf::Status(cf::ErrorCode::invalid_argument, "k must be in [1, 100000], got " + f[1]);
-            o.k = size_t(k);
-        } else if (key == "bpm_min" && need(2)) o.filters.bpm_min = to_float(f[1]);
-        else if (key == "bpm_max" && need(2)) o.filters.bpm_max = to_float(f[1]);
-        else if (key == "duration_min_s" && need(2)) o.filters.duration_min_s = to_float(f[1]);
-        else if (key == "duration_max_s" && need(2)) o.filters.duration_max_s = to_float(f[1]);
-        else if (key == "license" && need(2)) o.filters.license_kinds.push_back(f[1]);
-        else if (key == "exact") o.exact = true;
-        else if (key == "mood_min" && need(3)) {
-            const int m = mood_index(f[1]);
-            if (m < 0) return cf::Status(cf::ErrorCode::invalid_argument, "unknown mood '" + f[1] + "' (happy, sad, relaxed, aggressive, danceable)");
-            o.filters.mood_min[size_t(m)] = to_float(f[2]);
-        } else if (key == "query_tag" && need(3)) o.query_tags.push_back({f[1], to_float(f[2])});
-        else if (key == "query_mood" && need(3)) {
-            const int m = mood_index(f[1]);
-            if (m >= 0) o.query_moods[size_t(m)] = to_float(f[2]);
-        } else {
-            return cf::Status(cf::ErrorCode::invalid_argument, "unknown search option '" + key + "'");
-        }
-    }
-    return o;
 }
 
 }  // namespace
@@ -171,7 +108,7 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add(const char* meta, const float* e
     if (!s.builder) return set_text("no catalog builder (cf_catalog_builder_new first)"), -1;
     cf::TrackMeta t;
     std::vector<float> tag_probs;
-    for (const auto& f : parse_records(meta)) {
+    for (const auto& f : cf::web::parse_records(meta)) {
         const std::string& k = f[0];
         const std::string v = f.size() > 1 ? f[1] : "";
         if (k == "id") t.id = v;
@@ -184,16 +121,16 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add(const char* meta, const float* e
         else if (k == "attribution") t.attribution = v;
         else if (k == "path") t.path = v;
         else if (k == "preview") t.preview = v;
-        else if (k == "duration_s") t.duration_s = to_float(v);
-        else if (k == "bpm") t.bpm = to_float(v);
-        else if (k == "bpm_confidence") t.bpm_confidence = to_float(v);
-        else if (k == "loudness_lufs") t.loudness_lufs = to_float(v);
-        else if (k == "segment_start_s") t.segment_start_s = to_float(v);
-        else if (k == "segment_duration_s") t.segment_duration_s = to_float(v);
-        else if (k == "tag" && f.size() >= 3) t.top_tags.push_back({f[1], to_float(f[2])});
+        else if (k == "duration_s") t.duration_s = cf::web::parse_float(v);
+        else if (k == "bpm") t.bpm = cf::web::parse_float(v);
+        else if (k == "bpm_confidence") t.bpm_confidence = cf::web::parse_float(v);
+        else if (k == "loudness_lufs") t.loudness_lufs = cf::web::parse_float(v);
+        else if (k == "segment_start_s") t.segment_start_s = cf::web::parse_float(v);
+        else if (k == "segment_duration_s") t.segment_duration_s = cf::web::parse_float(v);
+        else if (k == "tag" && f.size() >= 3) t.top_tags.push_back({f[1], cf::web::parse_float(f[2])});
         else if (k == "mood" && f.size() >= 3) {
-            const int m = mood_index(f[1]);
-            if (m >= 0) t.moods[size_t(m)] = to_float(f[2]);
+            const int m = cf::web::mood_index(f[1]);
+            if (m >= 0) t.moods[size_t(m)] = cf::web::parse_float(f[2]);
         } else if (k == "tagp") {
             // An unparsable value becomes NaN, which add_track rejects naming the track and the label.
             tag_probs.clear();
@@ -284,7 +221,7 @@ EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* quer
     auto it = cat_state().open.find(handle);
     if (it == cat_state().open.end()) return set_text("{\"error\":\"no such catalog handle\"}");
     const cf::Catalog& cat = *it->second;
-    auto o = parse_options(options);
+    auto o = cf::web::parse_search_options(options);  // search_options.h
     if (!o) return set_text("{\"error\":" + cf::json_quote(o.status().message()) + "}");
     cf::Result<std::vector<cf::SearchHit>> hits = (track_id && *track_id)
                                                       ? cat.search_track(track_id, *o)

@@ -216,3 +216,42 @@ TEST(TextMatcher, CombineAndTopTracks) {
     const std::vector<float> ties = {1, 1, 1};
     EXPECT_EQ(top_tracks(ties, 2, nullptr), (std::vector<uint32_t>{0, 1}));
 }
+
+TEST(TextMatcher, ConceptsTheCatalogHasNoValuesForAreNeverWeighted) {
+    // Concept 2 is unknown for every track (a catalog without that model's tags).
+    Synthetic s = synthetic(7);
+    for (size_t n = 0; n < kTracks; ++n) s.values[n * kConcepts + 2] = std::nanf("");
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0);
+    ASSERT_TRUE(m.is_ok());
+    auto p = m->prepare(axis(2), TextMethod::bridge);  // a query that is exactly the unknown concept
+    ASSERT_TRUE(p.is_ok());
+    for (const ConceptWeight& w : p->weights) EXPECT_NE(w.index, 2u);
+    // A dropped file with a value for it: no huge z out of an unknown concept.
+    std::vector<float> item(kConcepts, 0.5f);
+    item[2] = 1.0f;
+    std::vector<float> same = item;
+    same[2] = 0.0f;
+    EXPECT_FLOAT_EQ(m->score_item(*p, item, {}), m->score_item(*p, same, {}));
+    EXPECT_LE(TextMatcher::percentile(*p, m->score_item(*p, item, {})), 1.0f);
+    // Given weights on it are dropped too.
+    PreparedText g = m->prepare_weights({{2, 1.0f, 0}, {0, 0.5f, 0}});
+    ASSERT_EQ(g.weights.size(), 1u);
+    EXPECT_EQ(g.weights[0].index, 0u);
+}
+
+TEST(TextMatcher, ALessOfWeightDoesNotExplainAMatch) {
+    Synthetic s = synthetic(8);
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0);
+    ASSERT_TRUE(m.is_ok());
+    // "More of 0, less of 1": a track low on 1 scores well, but only concept 0 may explain it.
+    PreparedText p = m->prepare_weights({{0, 1.0f, 0}, {1, -1.0f, 0}});
+    std::vector<float> v(kConcepts, 0.5f);
+    v[0] = 0.9f;
+    v[1] = 0.0f;
+    const auto why = m->explain(p, v, 3);
+    ASSERT_EQ(why.size(), 1u);
+    EXPECT_EQ(why[0].index, 0u);
+    v[0] = 0.5f;  // only "less of 1" holds: nothing to name
+    EXPECT_TRUE(m->explain(p, v, 3).empty());
+    EXPECT_GT(m->score_item(p, v, {}), 0.0f);
+}

@@ -1,0 +1,134 @@
+// Text and picture → music through the WASM core in Node (src/platform/web/semantic_api.cpp), shared
+// by `./cuefinder search --text/--image`, `./cuefinder tag` and tools/eval/zeroshot/run.mjs.
+//
+//   const an = await createAnalyzer(parseAnalyzeArgs(['--no-taggram', '--no-curves']));  // analyze.mjs
+//   const sem = await openSemantic(an.core, { models: 'models' });
+//   await sem.attachCatalog('~/.cache/cuefinder/demo/catalog');      // embeds the 105 concepts once
+//   const r = await sem.search({ texts: ['calm piano'], k: 10 });     // semantic_api.cpp's JSON
+//
+// The models (use-lite for text, mobilenet-v2 for pictures) run in ONNX Runtime Web through the
+// bridge createAnalyzer installed (its loadModel reads any models/<name>/).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const METHODS = ['bridge', 'projection', 'ensemble'];
+
+// The calibrated threshold of `tag`'s "fits": a label fits a file when the file's percentile among the
+// catalog is at least this. Chosen on the labelled set (docs/benchmarks/zeroshot.md: the global
+// percentile threshold with the best mean F1 over its 39 labels, ensemble method).
+export const FIT_THRESHOLD = 0.825;
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+export function defaultCatalog() {
+  const home = process.env.HOME || '';
+  const dir = path.join(process.env.CF_CACHE_DIR || path.join(home, '.cache/cuefinder'), 'demo/catalog');
+  return fs.existsSync(path.join(dir, 'catalog.cfc')) ? dir : null;
+}
+
+// Wraps a semantic handle of `core`. models: the models folder.
+export async function openSemantic(core, { models = path.join(root, 'models') } = {}) {
+  const need = (f) => {
+    if (!fs.existsSync(f)) throw new Error(`${f} not found (the text/image models: see models/README.md)`);
+    return f;
+  };
+  for (const fn of ['_cf_sem_new', '_cf_sem_search'])
+    if (typeof core[fn] !== 'function') throw new Error(`this cuefinder_node build has no text search (${fn}): rebuild it`);
+  const str = (s) => { const n = core.lengthBytesUTF8(s) + 1; const p = core._malloc(n); core.stringToUTF8(s, p, n); return p; };
+  const withStr = (s, f) => { const p = str(s); try { return f(p); } finally { core._free(p); } };
+  const vocab = fs.readFileSync(need(path.join(models, 'use-lite/vocab.txt')), 'utf8');
+  const h = withStr(vocab, (p) => core._cf_sem_new(p));
+  if (h < 0) throw new Error(core.UTF8ToString(core._cf_sem_last_error()));
+  const msd = readJson(need(path.join(models, 'msd-musicnn-1/manifest.json'))).labels;
+  const mtt = readJson(need(path.join(models, 'mtt-musicnn-1/manifest.json'))).labels;
+  const mp = str(msd.join('\n')), tp = str(mtt.join('\n'));
+  core._cf_sem_set_concepts(h, mp, tp);
+  core._free(mp); core._free(tp);
+  const labelsFile = path.join(models, 'mobilenet-v2/labels.txt');
+  if (fs.existsSync(labelsFile)) withStr(fs.readFileSync(labelsFile, 'utf8'), (p) => core._cf_sem_set_image_labels(h, p));
+  const concepts = JSON.parse(core.UTF8ToString(core._cf_sem_concepts_json(h)));
+
+  const tick = () => new Promise((r) => setImmediate(r));
+  async function wait() {
+    let st;
+    while ((st = core._cf_sem_status(h)) === 1) await tick();
+    if (st !== 0) throw new Error(core.UTF8ToString(core._cf_sem_error(h)));
+  }
+  const started = (rc) => { if (rc !== 0) throw new Error(core.UTF8ToString(core._cf_sem_error(h))); };
+  const floats = (arr) => {
+    if (!arr || arr.length === 0) return 0;
+    const p = core._malloc(arr.length * 4);
+    core.HEAPF32.set(arr instanceof Float32Array ? arr : Float32Array.from(arr), p >> 2);
+    return p;
+  };
+  const info = () => JSON.parse(core.UTF8ToString(core._cf_sem_info(h)));
+
+  // An analysis (analyze.mjs JSON) → its concept values, in the handle's concept order (NaN: unknown).
+  function itemValues(analysis) {
+    return concepts.map((c) => {
+      const table = c.set === 'mood' ? analysis.moods : (analysis.tags || {})[c.set];
+      const v = table ? table[c.label] : undefined;
+      return typeof v === 'number' ? v : NaN;
+    });
+  }
+
+  return {
+    core, handle: h, concepts, info, itemValues,
+    async attachCatalog(dir) {
+      started(withStr(dir, (p) => core._cf_sem_attach_catalog(h, p)));
+      await wait();
+      return info();
+    },
+    // values: n × C (concept order), audio: n × dim unit rows.
+    async attachValues(values, n, audio, dim) {
+      const vp = floats(values), ap = floats(audio);
+      try { started(core._cf_sem_attach_values(h, vp, n, ap, dim)); } finally { core._free(vp); if (ap) core._free(ap); }
+      await wait();
+      return info();
+    },
+    // q: {texts, image, track (Float32Array), method, k, top, scores, explain, weights: {text, image,
+    // track}, options: [[key, value...]] (search_options.h), items: [{values, embedding}]}.
+    async search(q) {
+      const spec = [];
+      const clean = (x) => String(x).replace(/[\t\n\r]/g, ' ');
+      for (const t of q.texts || []) spec.push(['text', t]);
+      if (q.image) spec.push(['image', q.image]);
+      if (q.track) spec.push(['track', 1]);
+      if (q.method) spec.push(['method', q.method]);
+      for (const [k, w] of Object.entries(q.weights || {})) spec.push([`weight_${k}`, w]);
+      if (q.k) spec.push(['k', q.k]);
+      if (q.top) spec.push(['top', q.top]);
+      if (q.scores) spec.push(['scores', 1]);
+      if (q.explain) spec.push(['explain', q.explain]);
+      for (const o of q.options || []) spec.push(o);
+      const text = spec.map((f) => f.map(clean).join('\t')).join('\n');
+      const items = q.items || [];
+      const d = info().dim;
+      const tp = q.track ? floats(q.track) : 0;
+      const vp = items.length ? floats(items.flatMap((it) => Array.from(it.values))) : 0;
+      const ap = items.length && items.every((it) => it.embedding && it.embedding.length === d)
+        ? floats(items.flatMap((it) => Array.from(it.embedding))) : 0;
+      try {
+        started(withStr(text, (p) => core._cf_sem_search(h, p, tp, q.track ? q.track.length : 0, items.length, vp, ap)));
+      } finally {
+        for (const p of [tp, vp, ap]) if (p) core._free(p);
+      }
+      await wait();
+      return JSON.parse(core.UTF8ToString(core._cf_sem_result(h)));
+    },
+    close() { core._cf_sem_free(h); },
+  };
+}
+
+// An analysis' embedding as the catalog stores it: a unit vector.
+export function unitEmbedding(values) {
+  let s = 0;
+  for (const v of values) s += v * v;
+  const n = Math.sqrt(s) || 1;
+  return Float32Array.from(values, (v) => v / n);
+}
