@@ -68,8 +68,8 @@ void App::draw_words_panel() {
 }
 
 void App::draw_tags_panel() {
-    ImGui::TextWrapped("Type any labels, comma separated. Each is scored against every catalog track%s; a track fits when it "
-                       "scores better than the threshold's share of the catalog.",
+    ImGui::TextWrapped("Type any labels, comma separated. Each is scored against every catalog track%s and calibrated "
+                       "against the catalog: a score is the share of the catalog it beats, and it fits above the threshold.",
                        query_.kind == Query::Kind::file ? " and your file" : "");
     if (labels_buf_[0] == 0 && label_scores_.empty() && !labels_in_flight_)
         std::snprintf(labels_buf_.data(), labels_buf_.size(), "%s", "piano, guitar, calm, energetic, orchestral, rainy evening");
@@ -92,7 +92,7 @@ void App::draw_tags_panel() {
     if (ImGui::BeginTable("labels", file ? 5 : 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("Label", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableSetupColumn("Fits", ImGuiTableColumnFlags_WidthFixed, 34);
+        ImGui::TableSetupColumn("Heard as", ImGuiTableColumnFlags_WidthStretch, 1.2f);
         if (file) ImGui::TableSetupColumn("Your file", ImGuiTableColumnFlags_WidthFixed, 62);
         ImGui::TableSetupColumn("Best match", ImGuiTableColumnFlags_WidthStretch, 1.4f);
         ImGui::TableSetupColumn("Map", ImGuiTableColumnFlags_WidthFixed, 30);
@@ -104,7 +104,24 @@ void App::draw_tags_panel() {
             ImGui::TextUnformatted(ls.label.c_str());
             mark(("label_" + std::to_string(i)).c_str());
             ImGui::TableNextColumn();
-            ImGui::Text("%zu", ls.n_fit);
+            // What the models understand the label as: its most weighted tags/moods (a label far from
+            // every tag — low similarity — is a guess; the tooltip says how close).
+            {
+                const semantic::TextMatcher& m = semantic_->matcher();
+                std::string heard;
+                float best_similarity = 0;
+                for (const semantic::ConceptWeight& w : ls.prepared.weights) {
+                    best_similarity = std::max(best_similarity, w.similarity);
+                    if (w.weight < 0.1f) continue;
+                    const std::string& words = m.concepts()[w.index].words;
+                    if (heard.find(words) == std::string::npos) heard += (heard.empty() ? "" : ", ") + words;
+                }
+                if (best_similarity < 0.5f) ImGui::TextDisabled("%s", heard.c_str());
+                else ImGui::TextUnformatted(heard.c_str());
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("closest tag similarity %.2f%s; %zu tracks fit at the threshold", double(best_similarity),
+                                      best_similarity < 0.5f ? " (far from every tag the models know: a guess)" : "", ls.n_fit);
+            }
             if (file) {
                 ImGui::TableNextColumn();
                 if (std::isfinite(ls.file_percentile)) {
