@@ -52,6 +52,9 @@ struct Image {
     std::vector<uint8_t> rgb;   ///< width_px × height_px × 3 bytes, row-major, no padding
     ImageFormat format = ImageFormat::png;  ///< the format it was decoded from (png for synthetic images)
     bool had_alpha = false;     ///< some source pixel was not fully opaque (already composited)
+    /// The JPEG's EXIF orientation (1..8; 1 = as stored). decode_image has already turned the pixels
+    /// upright: width and height are those of the picture as it is meant to be seen.
+    int exif_orientation = 1;
 
     size_t n_pixels() const { return size_t(width_px) * size_t(height_px); }
     const uint8_t* pixel(int x, int y) const { return rgb.data() + (size_t(y) * size_t(width_px) + size_t(x)) * 3; }
@@ -64,6 +67,11 @@ struct ImageLimits {
     int64_t max_pixels = 64'000'000;       ///< largest accepted width × height (64 MP: 256 MB while decoding)
     int max_side_px = 1 << 16;             ///< largest accepted width or height
 };
+
+/// The EXIF orientation tag (0x0112) of a JPEG's APP1 "Exif" segment: 1..8, or 1 when there is none
+/// or it cannot be read (a malformed EXIF block never fails a decode). Reads the marker segments
+/// before the first scan only, each within its stated length.
+int jpeg_exif_orientation(std::span<const uint8_t> jpeg);
 
 /// Sniffs the format from the first bytes; false if none matches (also for inputs shorter than a magic).
 bool sniff_image_format(std::span<const uint8_t> bytes, ImageFormat* format);

@@ -9,6 +9,7 @@
 // "decodes" with a grey lower half, and it skips PNG CRCs. A short walk over the markers / chunks /
 // blocks tells a cut file from a broken one and names the byte where it happens.
 #include "core/image/image.h"
+#include "core/image/image_ops.h"
 
 #include "core/common/crc32.h"
 
@@ -265,6 +266,48 @@ void composite_rgba(const uint8_t* rgba, size_t n_pixels, Image& out) {
 // ============================================================================================
 // [SECTION] decoders
 // ============================================================================================
+// EXIF orientation: APP1 "Exif\0\0", a TIFF header (II*\0 or MM\0*), IFD0's entry 0x0112 (SHORT).
+int exif_orientation_of(std::span<const uint8_t> t) {
+    if (t.size() < 8) return 1;
+    const bool le = t[0] == 'I' && t[1] == 'I';
+    if (!le && !(t[0] == 'M' && t[1] == 'M')) return 1;
+    auto u16 = [&](size_t at) { return le ? le16(t.data() + at) : be16(t.data() + at); };
+    auto u32 = [&](size_t at) { return le ? le32(t.data() + at) : be32(t.data() + at); };
+    if (u16(2) != 42) return 1;
+    const size_t ifd = u32(4);
+    if (ifd + 2 > t.size()) return 1;
+    const size_t n = u16(ifd);
+    for (size_t i = 0; i < n; ++i) {
+        const size_t e = ifd + 2 + 12 * i;
+        if (e + 12 > t.size()) return 1;
+        if (u16(e) != 0x0112) continue;
+        if (u16(e + 2) != 3 || u32(e + 4) != 1) return 1;  // SHORT, count 1
+        const int v = int(u16(e + 8));
+        return v >= 1 && v <= 8 ? v : 1;
+    }
+    return 1;
+}
+
+}  // namespace
+
+int jpeg_exif_orientation(std::span<const uint8_t> b) {
+    size_t pos = 2;  // after SOI
+    if (b.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) return 1;
+    while (pos + 4 <= b.size() && b[pos] == 0xFF) {
+        const uint8_t marker = b[pos + 1];
+        if (marker == 0xDA || marker == 0xD9) break;  // the first scan (or the end): no EXIF after it
+        const size_t length = be16(b.data() + pos + 2);
+        if (length < 2 || pos + 2 + length > b.size()) break;
+        const uint8_t* seg = b.data() + pos + 4;
+        const size_t seg_n = length - 2;
+        if (marker == 0xE1 && seg_n >= 6 && std::memcmp(seg, "Exif\0\0", 6) == 0) return exif_orientation_of({seg + 6, seg_n - 6});
+        pos += 2 + length;
+    }
+    return 1;
+}
+
+namespace {
+
 Result<Image> decode_stb(std::span<const uint8_t> b, ImageFormat format, const std::string& name, const ImageLimits& limits) {
     const int n_bytes = int(b.size());  // max_bytes is checked to fit an int for stb
     // Budget first, from the header alone: it may promise more than the (cut or forged) file holds.
@@ -289,6 +332,13 @@ Result<Image> decode_stb(std::span<const uint8_t> b, ImageFormat format, const s
     img.height_px = h;
     img.format = format;
     composite_rgba(rgba.get(), img.n_pixels(), img);
+    if (format == ImageFormat::jpeg) {  // phones store portrait photos sideways and say so in EXIF
+        const int orientation = jpeg_exif_orientation(b);
+        if (orientation != 1) {
+            img = apply_exif_orientation(img, orientation);
+            img.exif_orientation = orientation;
+        }
+    }
     return img;
 }
 

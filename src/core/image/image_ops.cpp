@@ -144,4 +144,30 @@ std::vector<float> to_float_input(const Image& image, const FloatNormalization& 
     return out;
 }
 
+Image apply_exif_orientation(const Image& image, int orientation) {
+    if (orientation < 2 || orientation > 8) return image;
+    const int w = image.width_px, h = image.height_px;
+    const bool swap = orientation >= 5;
+    Image out = image;
+    out.width_px = swap ? h : w;
+    out.height_px = swap ? w : h;
+    for (int y = 0; y < out.height_px; ++y)
+        for (int x = 0; x < out.width_px; ++x) {
+            int sx = x, sy = y;  // the stored pixel shown at (x, y)
+            switch (orientation) {
+                case 2: sx = w - 1 - x; break;
+                case 3: sx = w - 1 - x, sy = h - 1 - y; break;
+                case 4: sy = h - 1 - y; break;
+                case 5: sx = y, sy = x; break;
+                case 6: sx = y, sy = h - 1 - x; break;
+                case 7: sx = w - 1 - y, sy = h - 1 - x; break;
+                case 8: sx = w - 1 - y, sy = x; break;
+            }
+            const uint8_t* src = image.pixel(sx, sy);
+            uint8_t* dst = out.pixel(x, y);
+            dst[0] = src[0], dst[1] = src[1], dst[2] = src[2];
+        }
+    return out;
+}
+
 }  // namespace cf

@@ -22,6 +22,11 @@ Image centre_crop_square(const Image& image);
 /// Resizes to width_px × height_px (each ≥ 1). An image of that size is returned unchanged.
 Image resize_image(const Image& image, int width_px, int height_px);
 
+/// The picture turned upright for EXIF orientation `orientation` (1..8, as in the TIFF/EXIF spec:
+/// 2 mirror, 3 rotate 180°, 4 flip, 5 transpose, 6 rotate 90° clockwise, 7 transverse, 8 rotate 90°
+/// counter-clockwise); 5–8 swap width and height. Other values return the image unchanged.
+Image apply_exif_orientation(const Image& image, int orientation);
+
 /// centre_crop_square, then resize_image to size_px × size_px (224 for MobileNet v2).
 Image to_model_input(const Image& image, int size_px = 224);
 

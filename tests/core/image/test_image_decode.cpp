@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/image/image.h"
+#include "core/image/image_ops.h"
 #include "test_util.h"
 
 namespace cf {
@@ -272,4 +273,118 @@ TEST(ImageDecode, CorruptedMiddleFailsCleanly) {
 }
 
 }  // namespace
+}  // namespace cf
+
+// ---- EXIF orientation ----------------------------------------------------------------------------
+namespace cf {
+namespace {
+
+// An APP1 "Exif" segment with IFD0 holding one entry: tag 0x0112 (orientation), SHORT, count 1.
+std::vector<uint8_t> exif_app1(int orientation, bool little_endian, uint16_t type = 3) {
+    std::vector<uint8_t> tiff;
+    auto u16 = [&](uint32_t v) {
+        if (little_endian) tiff.insert(tiff.end(), {uint8_t(v), uint8_t(v >> 8)});
+        else tiff.insert(tiff.end(), {uint8_t(v >> 8), uint8_t(v)});
+    };
+    auto u32 = [&](uint32_t v) {
+        if (little_endian) tiff.insert(tiff.end(), {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)});
+        else tiff.insert(tiff.end(), {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)});
+    };
+    tiff.insert(tiff.end(), little_endian ? std::initializer_list<uint8_t>{'I', 'I'} : std::initializer_list<uint8_t>{'M', 'M'});
+    u16(42);
+    u32(8);       // IFD0 right after the header
+    u16(2);       // two entries: one other tag, then the orientation
+    u16(0x010F);  // Make, ASCII, 4 bytes inline
+    u16(2);
+    u32(4);
+    u32(0);
+    u16(0x0112);
+    u16(type);
+    u32(1);
+    u16(uint32_t(orientation));
+    u16(0);
+    u32(0);  // no next IFD
+    std::vector<uint8_t> seg = {0xFF, 0xE1, 0, 0, 'E', 'x', 'i', 'f', 0, 0};
+    seg.insert(seg.end(), tiff.begin(), tiff.end());
+    const size_t len = seg.size() - 2;
+    seg[2] = uint8_t(len >> 8), seg[3] = uint8_t(len);
+    return seg;
+}
+
+std::vector<uint8_t> with_exif(std::vector<uint8_t> jpeg, const std::vector<uint8_t>& app1) {
+    jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());  // right after SOI
+    return jpeg;
+}
+
+Image small(int w, int h) {
+    Image img;
+    img.width_px = w;
+    img.height_px = h;
+    img.rgb.resize(img.n_pixels() * 3);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) img.pixel(x, y)[0] = uint8_t(10 * y + x), img.pixel(x, y)[1] = 0, img.pixel(x, y)[2] = 0;
+    return img;
+}
+
+}  // namespace
+
+TEST(ImageExif, OrientationIsReadFromBothByteOrders) {
+    const std::vector<uint8_t> jpeg = fixture("pattern.jpg");
+    EXPECT_EQ(jpeg_exif_orientation(jpeg), 1) << "no EXIF";
+    for (int o = 1; o <= 8; ++o) {
+        EXPECT_EQ(jpeg_exif_orientation(with_exif(jpeg, exif_app1(o, true))), o);
+        EXPECT_EQ(jpeg_exif_orientation(with_exif(jpeg, exif_app1(o, false))), o);
+    }
+    // Malformed: out-of-range value, wrong type, truncated segment, garbage — all read as 1 (upright).
+    EXPECT_EQ(jpeg_exif_orientation(with_exif(jpeg, exif_app1(9, true))), 1);
+    EXPECT_EQ(jpeg_exif_orientation(with_exif(jpeg, exif_app1(6, true, 4))), 1);
+    std::vector<uint8_t> app1 = exif_app1(6, true);
+    for (size_t cut = 0; cut < app1.size(); ++cut) {
+        std::vector<uint8_t> b = {0xFF, 0xD8};
+        b.insert(b.end(), app1.begin(), app1.begin() + ptrdiff_t(cut));
+        EXPECT_EQ(jpeg_exif_orientation(b), 1) << "cut at " << cut;
+    }
+    std::vector<uint8_t> bad = app1;
+    bad[14] = 0xFF;  // IFD0 offset far past the end
+    EXPECT_EQ(jpeg_exif_orientation(with_exif(jpeg, bad)), 1);
+}
+
+TEST(ImageExif, EveryOrientationTurnsThePictureUpright) {
+    const Image img = small(3, 2);  // value 10·y + x
+    auto at = [](const Image& i, int x, int y) { return int(i.pixel(x, y)[0]); };
+    const Image r6 = apply_exif_orientation(img, 6);  // rotate 90° clockwise
+    ASSERT_EQ(r6.width_px, 2);
+    ASSERT_EQ(r6.height_px, 3);
+    EXPECT_EQ(at(r6, 0, 0), 10);  // the stored bottom-left is shown top-left
+    EXPECT_EQ(at(r6, 1, 0), 0);   // the stored top-left is shown top-right
+    EXPECT_EQ(at(r6, 1, 2), 2);
+    const Image r8 = apply_exif_orientation(img, 8);  // rotate 90° counter-clockwise
+    EXPECT_EQ(at(r8, 0, 0), 2);                       // the stored top-right is shown top-left
+    EXPECT_EQ(at(apply_exif_orientation(img, 2), 0, 0), 2);
+    EXPECT_EQ(at(apply_exif_orientation(img, 3), 0, 0), 12);
+    EXPECT_EQ(at(apply_exif_orientation(img, 4), 0, 0), 10);
+    EXPECT_EQ(at(apply_exif_orientation(img, 5), 1, 0), 10);
+    EXPECT_EQ(at(apply_exif_orientation(img, 7), 0, 0), 12);
+    // Inverses: 6 then 8, and 2, 3, 4, 5, 7 twice, give the picture back.
+    auto same = [&](const Image& a) { return a.width_px == img.width_px && a.height_px == img.height_px && a.rgb == img.rgb; };
+    EXPECT_TRUE(same(apply_exif_orientation(r6, 8)));
+    for (int o : {2, 3, 4, 5, 7}) EXPECT_TRUE(same(apply_exif_orientation(apply_exif_orientation(img, o), o))) << o;
+    EXPECT_TRUE(same(apply_exif_orientation(img, 1)));
+    EXPECT_TRUE(same(apply_exif_orientation(img, 0)));
+}
+
+TEST(ImageExif, DecodeAppliesTheOrientation) {
+    const std::vector<uint8_t> jpeg = fixture("pattern.jpg");
+    auto plain = decode_image(jpeg, "pattern.jpg");
+    ASSERT_TRUE(plain.is_ok());
+    EXPECT_EQ(plain->exif_orientation, 1);
+    auto turned = decode_image(with_exif(jpeg, exif_app1(6, false)), "phone.jpg");
+    ASSERT_TRUE(turned.is_ok()) << turned.status().message();
+    EXPECT_EQ(turned->exif_orientation, 6);
+    ASSERT_EQ(turned->width_px, plain->height_px);
+    ASSERT_EQ(turned->height_px, plain->width_px);
+    const Image expect = apply_exif_orientation(*plain, 6);
+    EXPECT_EQ(turned->rgb, expect.rgb) << "the same pixels, turned";
+}
+
 }  // namespace cf
