@@ -273,6 +273,15 @@ void App::run_semantic_search(const SearchOptions& o) {
                 if (std::find(why.begin(), why.end(), w) == why.end()) why.push_back(w);
             }
         };
+        if (!similarity.empty()) {  // the track part: tags the dropped/chosen track and this one share
+            size_t shared = 0;
+            for (const TagScore& q : query_.tags) {
+                if (q.prob < 0.1f || shared == 2) continue;
+                for (const TagScore& s : catalog_->tracks()[t].top_tags)
+                    if (s.label == q.label && s.prob >= 0.1f && std::find(why.begin(), why.end(), s.label) == why.end())
+                        why.push_back(s.label), ++shared;
+            }
+        }
         if (text_.prepared && weight_text_ > 0) add(*text_.prepared);
         if (image_.sees && weight_image_ > 0) add(*image_.sees);
         if (image_.feels && weight_image_ > 0) add(*image_.feels);
