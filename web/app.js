@@ -345,7 +345,7 @@ async function main() {
     }
     return modelLoads.get(name);
   };
-  const bridge = installOrtBridge(Module, ort, { loadModel });
+  const bridge = installOrtBridge(Module, ort, { loadModel, runners: textRunners() });
   api.ortStats = bridge.stats;
 
   fetchBytes('fonts/DejaVuSans.ttf').then((b) => withBytes(b, (p) => Module._cf_app_set_font(p, b.length))).catch(() => {});
@@ -382,6 +382,39 @@ async function main() {
   for (const n of names) {
     bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; }).catch(() => {});
   }
+}
+
+// The sentence encoder runs in its own worker (web/text_worker.js: one thread, no proxy), so a query
+// typed while the audio models work is not queued behind them and costs tens of ms, not hundreds.
+function textRunners() {
+  if (params.has('notextworker') || typeof Worker !== 'function') return {};
+  let worker;
+  try {
+    worker = new Worker('text_worker.js', { type: 'module' });
+  } catch (e) {
+    console.warn('cuefinder: no text worker, the sentence encoder runs with the other models:', e.message);
+    return {};
+  }
+  let next = 1;
+  const waiting = new Map();
+  worker.onmessage = (e) => {
+    const m = e.data, w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.ok) w.resolve(m.out); else w.reject(new Error(m.message));
+  };
+  worker.onerror = (e) => { for (const w of waiting.values()) w.reject(new Error(`text worker: ${e.message || 'failed'}`)); waiting.clear(); };
+  const call = (msg, transfer = []) => new Promise((resolve, reject) => {
+    const id = next++;
+    waiting.set(id, { resolve, reject });
+    worker.postMessage({ ...msg, id }, transfer);
+  });
+  return {
+    'use-lite': {
+      load: (bytes) => call({ type: 'load', name: 'use-lite', bytes }),
+      run: (feeds, outputs) => call({ type: 'run', name: 'use-lite', feeds, outputs }),
+    },
+  };
 }
 
 // The text and image models (models/use-lite, models/mobilenet-v2): manifests, vocabulary, labels.

@@ -10,7 +10,9 @@
 // on first use, and reused; runs on one session are queued (ORT sessions do not run concurrently).
 // Nothing leaves the device: the model bytes come from loadModel (a static file), the audio stays here.
 
-export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, onSession = null } = {}) {
+// runners: {modelName: {load(bytes) → Promise, run(feeds, outputs) → Promise<{output: {data, dims}}>}} runs
+// those models elsewhere (the app's text worker, web/text_worker.js); the others run in `ort` here.
+export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, onSession = null, runners = {} } = {}) {
   if (typeof loadModel !== 'function') throw new Error('installOrtBridge: loadModel(name) is required');
   const sessions = new Map();  // name -> Promise<InferenceSession>
   const queues = new Map();    // name -> Promise (the last queued run)
@@ -21,6 +23,11 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
       const created = (async () => {
         const t0 = performance.now();
         const bytes = await loadModel(name);
+        if (runners[name]) {  // loaded where it runs
+          await runners[name].load(bytes);
+          stats.create_ms += performance.now() - t0;
+          return null;
+        }
         const s = await ort.InferenceSession.create(bytes, {
           executionProviders: ['wasm'],
           graphOptimizationLevel: 'all',
@@ -42,8 +49,14 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
     const previous = queues.get(name) || Promise.resolve();
     const run = previous.catch(() => {}).then(async () => {
       const s = await session(name);
-      const feeds = feedsOf(s);
       const t0 = performance.now();
+      if (runners[name]) {
+        const out = await runners[name].run(feedsOf(null), outputs);
+        stats.run_ms += performance.now() - t0;
+        stats.runs += 1;
+        return out;
+      }
+      const feeds = feedsOf(s);
       const result = await s.run(feeds, outputs);
       stats.run_ms += performance.now() - t0;
       stats.runs += 1;
@@ -64,6 +77,7 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
   // Inputs by name, of any supported type: {name: {type: 'float32'|'int32'|'uint8', data, dims}}; the name
   // "" is the model's first input (the audio models' mel patches, whose batch size the stats count).
   Module.cfOrtRunFeeds = (name, feeds, outputs) => enqueue(name, (s) => {
+    if (!s) return feeds;  // a runner: the feeds go as they are
     const out = {};
     for (const [k, f] of Object.entries(feeds)) {
       const input = k === '' ? s.inputNames[0] : k;
