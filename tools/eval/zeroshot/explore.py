@@ -30,6 +30,8 @@ import numpy as np
 from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score
 
+from sanity import load_set  # the set's files, read as the sanity check reads them
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 DIM = 512
 
@@ -83,13 +85,7 @@ def tag_text(source, tag, clean=True):
 class Data:
     def __init__(self, set_dir):
         self.set_dir = set_dir
-        entries = json.load(open(os.path.join(set_dir, 'labels.json')))
-        vocab = json.load(open(os.path.join(set_dir, 'vocabulary.json')))['labels']
-        rows = {}
-        with open(os.path.join(set_dir, 'analysis.jsonl')) as f:
-            for line in f:
-                j = json.loads(line)
-                rows[j['clip']] = j
+        entries, vocab, rows = load_set(set_dir)
         self.entries = [e for e in entries if e['file'] in rows]
         r0 = rows[self.entries[0]['file']]
         self.msd_tags = list(r0['tags']['msd'].keys())

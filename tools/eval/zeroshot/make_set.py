@@ -144,6 +144,17 @@ def write_midi(path, events, bpm, tpb=480, beats_per_bar=4):
         f.write(b"MThd" + struct.pack(">IHHH", 6, 0, 1, tpb) + b"MTrk" + struct.pack(">I", len(data)) + bytes(data))
 
 
+def read_vlq(raw, p):
+    """A MIDI variable-length quantity at raw[p:] -> (value, position after it)."""
+    v = 0
+    while True:
+        c = raw[p]
+        p += 1
+        v = (v << 7) | (c & 0x7F)
+        if not c & 0x80:
+            return v, p
+
+
 def read_midi(path):
     """All channel messages of a format 0/1 file as (seconds, bytes), tempo map applied."""
     raw = open(path, "rb").read()
@@ -156,37 +167,18 @@ def read_midi(path):
         ln = struct.unpack(">I", raw[pos + 4:pos + 8])[0]
         p, end, tick, status = pos + 8, pos + 8 + ln, 0, 0
         while p < end:
-            d = 0
-            while True:
-                c = raw[p]
-                p += 1
-                d = (d << 7) | (c & 0x7F)
-                if not c & 0x80:
-                    break
+            d, p = read_vlq(raw, p)
             tick += d
             b = raw[p]
             if b == 0xFF:
-                typ, p = raw[p + 1], p + 2
-                ln2 = 0
-                while True:
-                    c = raw[p]
-                    p += 1
-                    ln2 = (ln2 << 7) | (c & 0x7F)
-                    if not c & 0x80:
-                        break
+                typ = raw[p + 1]
+                ln2, p = read_vlq(raw, p + 2)
                 if typ == 0x51:
                     evs.append((tick, len(evs), ("tempo", int.from_bytes(raw[p:p + 3], "big"))))
                 p += ln2
                 continue
             if b in (0xF0, 0xF7):
-                p += 1
-                ln2 = 0
-                while True:
-                    c = raw[p]
-                    p += 1
-                    ln2 = (ln2 << 7) | (c & 0x7F)
-                    if not c & 0x80:
-                        break
+                ln2, p = read_vlq(raw, p + 1)
                 p += ln2
                 continue
             if b & 0x80:

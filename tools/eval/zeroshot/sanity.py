@@ -27,16 +27,23 @@ def roc_auc(scores_pos, scores_neg):
     return (rank_sum - n_p * (n_p + 1) / 2.0) / (n_p * n_n)
 
 
-def main():
-    set_dir = sys.argv[1]
-    md = "--markdown" in sys.argv
-    entries = {e["file"]: e for e in json.load(open(os.path.join(set_dir, "labels.json")))}
+def load_set(set_dir):
+    """The set's labels.json entries (file order), vocabulary labels, and analysis rows by clip."""
+    entries = json.load(open(os.path.join(set_dir, "labels.json")))
     vocab = json.load(open(os.path.join(set_dir, "vocabulary.json")))["labels"]
     analysis = {}
     with open(os.path.join(set_dir, "analysis.jsonl")) as f:
         for line in f:
             j = json.loads(line)
             analysis[j["clip"]] = j
+    return entries, vocab, analysis
+
+
+def main():
+    set_dir = sys.argv[1]
+    md = "--markdown" in sys.argv
+    entry_list, vocab, analysis = load_set(set_dir)
+    entries = {e["file"]: e for e in entry_list}
     clips = [c for c in entries if c in analysis]
     rows, aucs = [], {"msd": [], "mtt": []}
     for lab, v in sorted(vocab.items()):
