@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace cf {
 namespace {
@@ -73,17 +75,46 @@ private:
     std::string name_;
 };
 
+/// What a non-regular file is, for the message that refuses it.
+const char* file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+Status not_regular(const std::string& path, mode_t mode) {
+    return Status(ErrorCode::io, path + ": is " + file_kind(mode) + ", not a regular file");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ByteSource>> open_file_source(const std::string& path) {
+    // Only regular files: opening a FIFO waits for a writer (a hung catalog build), a device has no
+    // size and may never end. The stat refuses them before any open; O_NONBLOCK keeps the open from
+    // waiting if the path is swapped for a FIFO in between, and the fstat refuses what was opened.
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         if (errno == ENOENT) return Status(ErrorCode::not_found, path + ": no such file");
         return Status(ErrorCode::io, path + ": " + std::strerror(errno));
     }
-    if (S_ISDIR(st.st_mode)) return Status(ErrorCode::io, path + ": is a directory, not a file");
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (!file) return Status(ErrorCode::io, path + ": cannot open: " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) return not_regular(path, st.st_mode);
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return Status(ErrorCode::io, path + ": cannot open: " + std::strerror(errno));
+    // (O_NONBLOCK changes nothing for reads of a regular file.)
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        Status error = S_ISREG(st.st_mode) ? Status(ErrorCode::io, path + ": " + std::strerror(errno))
+                                           : not_regular(path, st.st_mode);
+        ::close(fd);
+        return error;
+    }
+    std::FILE* file = ::fdopen(fd, "rb");
+    if (!file) {
+        ::close(fd);
+        return Status(ErrorCode::io, path + ": cannot open: " + std::strerror(errno));
+    }
     return std::unique_ptr<ByteSource>(new FileByteSource(file, static_cast<int64_t>(st.st_size), path));
 }
 

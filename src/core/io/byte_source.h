@@ -32,7 +32,9 @@ public:
     virtual const std::string& name() const = 0;
 };
 
-/// Opens `path` for reading. Errors: not_found, io (e.g. a directory or no permission).
+/// Opens `path` for reading. Only regular files: a directory, FIFO, device or socket is refused with an
+/// io error naming what it is (a FIFO would otherwise block the open until a writer appears).
+/// Errors: not_found, io (not a regular file, no permission).
 Result<std::unique_ptr<ByteSource>> open_file_source(const std::string& path);
 
 /// Wraps `n_bytes` at `data` without copying; the caller keeps the bytes alive while the source lives.
