@@ -2,6 +2,12 @@
 //
 //   node tools/catalog/demo_sources.mjs [--out DIR] [--cache DIR] [--jobs N] [--only PKG,PKG] [--quiet]
 //
+//   --only PKG,PKG   only these packages (default: $CF_DEMO_PACKAGES when set, else all of the table);
+//                    a small list makes a small manifest, e.g. for tests
+// Output contract: the manifest is always OUT/manifest.json. stdout carries nothing but that path
+// (one line, at the end); everything else — progress, and whatever apt-get, dpkg-deb, unzip,
+// openmpt123 and oggenc print — goes to stderr, so a caller capturing stdout gets the path only.
+//
 // [SECTION] index
 //   1. package table    which .deb, where its music lives, how to get it out (plain files, zip, modules)
 //   2. steps            download → unpack → render modules → describe → manifest
@@ -16,7 +22,8 @@
 //   OUT/manifest.json                {"name","version","tracks":[...]} sorted by id
 //
 // Durations and tags are read by the small Ogg reader in demo_lib.mjs (no ffprobe/sox needed); a track is kept
-// when it is longer than 30 s. Nothing here calls the network except `apt-get download`/`update`.
+// when it is longer than 30 s. Nothing here calls the network except `apt-get download`/`update`/`install`
+// (the last only for a missing tool the chosen packages need: unzip, openmpt123, vorbis-tools).
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -92,8 +99,13 @@ for (let i = 0; i < args.length; ++i) {
 const CACHE = path.resolve(opt.cache || process.env.CF_CACHE_DIR || path.join(os.homedir(), '.cache/cuefinder'));
 const DEBS = path.join(CACHE, 'demo', 'debs');
 const OUT = path.resolve(opt.out || path.join(CACHE, 'demo'));
+if (!opt.only && process.env.CF_DEMO_PACKAGES) opt.only = process.env.CF_DEMO_PACKAGES.split(',');
+if (opt.only) opt.only = opt.only.map((p) => p.trim()).filter(Boolean);
 const packages = opt.only ? PACKAGES.filter((p) => opt.only.includes(p.pkg)) : PACKAGES;
-if (opt.only && packages.length !== opt.only.length) die(`--only: unknown package in ${opt.only.join(',')}`);
+if (opt.only) {
+  const unknown = opt.only.filter((p) => !PACKAGES.some((q) => q.pkg === p));
+  if (unknown.length || !packages.length) die(`--only/CF_DEMO_PACKAGES: unknown package ${unknown.join(',') || '(none given)'}`);
+}
 
 function die(msg) { process.stderr.write(`demo_sources: ${msg}\n`); process.exit(1); }
 function log(msg) { if (!opt.quiet) process.stderr.write(`demo_sources: ${msg}\n`); }
@@ -106,6 +118,13 @@ function mustRun(cmd, argv, o = {}) {
   const r = run(cmd, argv, o);
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${(r.stderr || '').trim().slice(-800)}`);
   return r;
+}
+// A child that talks to the user (apt) writes to our stderr: its stdout must never reach ours.
+const TO_STDERR = ['ignore', process.stderr.fd, process.stderr.fd];
+const sudo = () => (process.getuid && process.getuid() !== 0 ? ['sudo'] : []);
+function apt(argv, o = {}) {
+  const [cmd, ...rest] = [...sudo(), 'apt-get', ...argv];
+  return run(cmd, rest, { stdio: TO_STDERR, ...o });
 }
 const now = () => performance.now() / 1000;
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
@@ -130,15 +149,13 @@ function download() {
   if (!missing.length) { log(`download: all ${packages.length} packages already in ${DEBS}`); return 0; }
   log(`download: apt-get download ${missing.length} packages into ${DEBS} ...`);
   const t0 = now();
-  const get = () => run('apt-get', ['download', ...missing], { cwd: DEBS, stdio: ['ignore', 'inherit', 'pipe'] });
+  const get = () => run('apt-get', ['download', ...missing], { cwd: DEBS, stdio: ['ignore', process.stderr.fd, 'pipe'] });
   let r = get();
   if (r.status !== 0) {
     process.stderr.write(r.stderr);
     if (/no candidate|Unable to locate|404|Failed to fetch/i.test(r.stderr)) {
       log('download: refreshing the package lists (apt-get update) and retrying');
-      const sudo = process.getuid && process.getuid() !== 0 ? ['sudo'] : [];
-      const u = sudo.length ? run('sudo', ['apt-get', 'update'], { stdio: 'inherit' }) : run('apt-get', ['update'], { stdio: 'inherit' });
-      if (u.status !== 0) die('apt-get update failed');
+      if (apt(['update']).status !== 0) die('apt-get update failed');
       r = get();
     }
     if (r.status !== 0) die(`apt-get download failed:\n${r.stderr}`);
@@ -146,6 +163,20 @@ function download() {
   const dt = now() - t0;
   log(`download: done in ${dt.toFixed(1)} s`);
   return dt;
+}
+
+// The tools the chosen packages need (zip-in-deb: unzip; modules: openmpt123 + oggenc), installed
+// from Debian when missing; a list without zips or modules (a test's) needs none.
+function ensureTools() {
+  const need = [];
+  if (packages.some((p) => p.zip)) need.push(['unzip', 'unzip']);
+  if (packages.some((p) => p.modules)) need.push(['openmpt123', 'openmpt123'], ['oggenc', 'vorbis-tools']);
+  const missing = need.filter(([cmd]) => run('sh', ['-c', 'command -v "$1"', '_', cmd]).status !== 0).map(([, pkg]) => pkg);
+  if (!missing.length) return;
+  log(`installing ${missing.join(' ')}`);
+  const install = () => apt(['install', '-y', '--no-install-recommends', ...missing]);
+  if (install().status === 0) return;
+  if (apt(['update']).status !== 0 || install().status !== 0) die(`could not install ${missing.join(' ')} (apt-get install)`);
 }
 
 function debVersion(deb) { return mustRun('dpkg-deb', ['-f', deb, 'Version']).stdout.trim(); }
@@ -343,6 +374,7 @@ function describe(spec, version) {
 
 async function main() {
   const tStart = now();
+  ensureTools();
   const downloadS = download();
   const debs = listDebs();
   const timings = { download_s: downloadS, packages: {} };

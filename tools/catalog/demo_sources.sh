@@ -4,27 +4,17 @@
 #   bash tools/catalog/demo_sources.sh              # → $CF_CACHE_DIR/demo/{debs,music,meta,manifest.json}
 #   bash tools/catalog/demo_sources.sh --out DIR    # music + manifest under DIR (debs stay in the cache)
 #   bash tools/catalog/demo_sources.sh --jobs 1     # module renders in parallel (default 2)
+#   bash tools/catalog/demo_sources.sh --only a7xpg-data   # a few packages (or CF_DEMO_PACKAGES=a,b)
 #
-# Downloads the Debian game-data packages listed in ../shared/CATALOG.md with `apt-get download`,
-# unpacks only their music, renders tracker modules to Ogg Vorbis, and writes manifest.json with
-# path, tags, license and attribution per track (see docs/catalog-sources.md). Idempotent: every
-# step is skipped when its output is already there, so a second run only rewrites the (identical)
-# manifest. Progress goes to stderr; the manifest path is printed on stdout.
+# Downloads the Debian game-data packages listed in docs/catalog-sources.md with `apt-get download`,
+# unpacks only their music, renders tracker modules to Ogg Vorbis, and writes OUT/manifest.json with
+# path, tags, license and attribution per track. Idempotent: every step is skipped when its output is
+# already there, so a second run only rewrites the (identical) manifest. Everything it and its
+# children print goes to stderr; stdout carries only the manifest path (always OUT/manifest.json, so a
+# caller need not capture it: ./cuefinder does not).
 #
-# Tools it needs (Debian bookworm): apt-get, dpkg-deb, tar (always there), unzip (zip-in-deb
-# packages), openmpt123 + vorbis-tools (module rendering), node (runs demo_sources.mjs).
+# Tools it needs (Debian bookworm): apt-get, dpkg-deb, tar (always there), node; installed on demand
+# when the chosen packages need them: unzip (zip-in-deb packages), openmpt123 + vorbis-tools (modules).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
-need=()
-command -v unzip >/dev/null || need+=(unzip)
-command -v openmpt123 >/dev/null || need+=(openmpt123)
-command -v oggenc >/dev/null || need+=(vorbis-tools)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "demo_sources: installing ${need[*]}" >&2
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2 || {
-    $SUDO apt-get update >&2 && $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2; }
-fi
-
 exec node "$HERE/demo_sources.mjs" "$@"
