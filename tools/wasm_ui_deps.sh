@@ -166,26 +166,20 @@ build_webp() {
 }
 # <<< webp
 # ---------------------------------------------------------------------------------------------
-# Sources: apt-get source --download-only into $SRC/dl, unpacked once into $SRC/<pkg>_<version>.
+# Sources: downloaded into $SRC/dl and unpacked once into $SRC/<pkg>_<version> by
+# tools/debian_source.sh, which checks every file against its .dsc and the .dsc against
+# tools/debian_sources.sha256. A source dir without its .checked mark (unpacked by an older version
+# of this script, without those checks) is unpacked again.
 srcdir_of() { echo "$SRC/${1}_${VER[$1]}"; }
+
 fetch_source() { # pkg
-  local pkg=$1 ver=${VER[$1]} dir dsc tmp up
+  local pkg=$1 dir
   dir="$(srcdir_of "$pkg")"
-  [ -d "$dir" ] && return 0
-  dsc="$SRC/dl/${pkg}_${ver#*:}.dsc"
-  up="${ver#*:}"; up="${up%-*}"
-  if [ ! -f "$dsc" ] || ! ls "$SRC/dl/${pkg}_${up}".orig.tar.* >/dev/null 2>&1; then
-    # As root, download as root: the _apt sandbox user may not reach $SRC (e.g. under /root).
-    local sandbox=(); [ "$(id -u)" = 0 ] && sandbox=(-o APT::Sandbox::User=root)
-    (cd "$SRC/dl" && apt-get source "${sandbox[@]}" --download-only "$pkg=$ver") >>"$LOGS/fetch.log" 2>&1 || true
-  fi
-  [ -f "$dsc" ] || { tail -n 15 "$LOGS/fetch.log" >&2; die "could not download the source of $pkg $ver (log: $LOGS/fetch.log)"; }
-  tmp="$SRC/.unpack-$pkg.$$"
-  rm -rf "$tmp"; mkdir -p "$tmp"
-  (cd "$SRC/dl" && dpkg-source -x --no-check "$dsc" "$tmp/src") >>"$LOGS/fetch.log" 2>&1 \
-    || { tail -n 15 "$LOGS/fetch.log" >&2; die "could not unpack the source of $pkg $ver (log: $LOGS/fetch.log)"; }
-  mv "$tmp/src" "$dir"
-  rm -rf "$tmp"
+  [ -d "$dir" ] && [ -f "$dir.checked" ] && return 0
+  rm -rf "$dir" "$dir.checked"
+  bash "$(dirname "$SCRIPT")/debian_source.sh" get "$pkg" "${VER[$pkg]}" "$SRC/dl" "$dir" "$LOGS/fetch.log" \
+    || die "could not get a checked source of $pkg ${VER[$pkg]} (the error is above; log: $LOGS/fetch.log)"
+  touch "$dir.checked"
 }
 
 # ---------------------------------------------------------------------------------------------
