@@ -2,8 +2,11 @@
 """Converts the seven Essentia MusiCNN TF.js models to models/<name>/{model.onnx,manifest.json}.
 
 Usage (from the repo root; normally through tools/convert/convert_models.sh):
-    /usr/bin/python3 tools/convert/convert_models.py [--src DIR] [--out DIR] [--only NAME]
+    /usr/bin/python3 tools/convert/convert_models.py UPSTREAM_AUDIO_MODELS [--out DIR] [--only NAME]
         [--fold-affine-matmul] [--no-affine-after-pool]
+
+UPSTREAM_AUDIO_MODELS is the folder of the upstream TF.js models (one sub-folder per model, named as
+in MODELS below); they are not in this repository (see UPSTREAM_HELP for where to get them).
 
 Deterministic: the same inputs give byte-identical model.onnx and manifest.json files.
 """
@@ -22,6 +25,12 @@ import tfjs2onnx  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+UPSTREAM_HELP = """The upstream Essentia MusiCNN models in TF.js form (one folder per model with model.json,
+its weight shards and labels.json) are not part of this repository (licence: non-commercial, see
+models/README.md). Get them from https://essentia.upf.edu/models/ (the "-tfjs" downloads), or from
+MTG/essentia.js examples (msd, moods) and gilpanal/b8b_synapse (mtt); each models/<name>/manifest.json
+lists the sha256 of the upstream files ("upstream_sha256")."""
 
 LICENSE = "CC BY-NC-ND 4.0, non-commercial; UPF; converted format only, weights unaltered"
 LICENSE_FILE = "LICENSE-essentia-models.txt"
@@ -62,7 +71,7 @@ FEATURE_RECIPE = {
     "band_energy": "sum of magnitude^2 x unit-area triangle weight",
     "compression": "log10(1 + 10000 * x)",
     "patch_frames": 187,
-    "reference": "../shared/golden/RECIPE.md (filterbank and edges: essentiajs_melfb_96x257.f32)",
+    "reference": "tests/data/golden/RECIPE.md (filterbank and edges: essentiajs_melfb_96x257.f32)",
 }
 
 
@@ -141,7 +150,7 @@ def convert_one(name, src_root, out_root, fold_affine_matmul, affine_after_pool)
         "onnx_ir_version": model.ir_version,
         "options": {"fold_affine_matmul": fold_affine_matmul,
                     "affine_after_pool": affine_after_pool},
-        "command": "bash tools/convert/convert_models.sh",
+        "command": "bash tools/convert/convert_models.sh UPSTREAM_AUDIO_MODELS",
     }
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=1, ensure_ascii=False)
@@ -152,13 +161,17 @@ def convert_one(name, src_root, out_root, fold_affine_matmul, affine_after_pool)
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--src", default=os.path.normpath(os.path.join(ROOT, "..", "shared", "models",
-                                                                  "audio")))
+    p.add_argument("src", nargs="?", metavar="UPSTREAM_AUDIO_MODELS",
+                   help="folder of the upstream TF.js models (not in this repository)")
     p.add_argument("--out", default=os.path.join(ROOT, "models"))
     p.add_argument("--only", action="append")
     p.add_argument("--fold-affine-matmul", action="store_true")
     p.add_argument("--no-affine-after-pool", action="store_true")
     args = p.parse_args()
+    if not args.src or not os.path.isfile(os.path.join(args.src, "msd-musicnn-1", "model.json")):
+        why = f"{args.src}: no msd-musicnn-1/model.json in it" if args.src else "missing UPSTREAM_AUDIO_MODELS"
+        p.print_usage(sys.stderr)
+        raise SystemExit(f"{why}\n\n{UPSTREAM_HELP}")
     names = args.only or list(MODELS)
     for name in names:
         if name not in MODELS:

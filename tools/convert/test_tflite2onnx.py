@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Unit tests of tflite2onnx (flatbuffer reader, conversion) and tflite_ref (TFLite fixed-point
-arithmetic). The fixed-point and flatbuffer tests need no model; the model tests skip without
-../shared/models/image/.
+arithmetic). The fixed-point and flatbuffer tests need no model; the model tests need the upstream
+MobileNet (not in this repository) and are skipped, saying where to get it, without it.
 
-    /usr/bin/python3 tools/convert/test_tflite2onnx.py     (also run by tests/js/image_model.test.mjs)
+    /usr/bin/python3 tools/convert/test_tflite2onnx.py [UPSTREAM_IMAGE_MODELS]
+        (without the argument: run by tests/js/image_model.test.mjs)
 """
 
 import json
@@ -22,8 +23,10 @@ import tflite2onnx as C  # noqa: E402
 import tflite_ref as R  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.environ.get("CF_SHARED_DIR", os.path.join(os.path.dirname(ROOT), "shared"))
-MODEL = os.path.join(SHARED, "models", "image", "mobilenet_v2_1.0_224_quant.tflite")
+UPSTREAM_IMAGE_HELP = ("the folder holding mobilenet_v2_1.0_224_quant.tflite from google-coral/test_data "
+                       "@104342d (https://github.com/google-coral/test_data, Apache-2.0)")
+UPSTREAM = sys.argv.pop(1) if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else None
+MODEL = os.path.join(UPSTREAM or "", "mobilenet_v2_1.0_224_quant.tflite")
 FIXTURES = os.path.join(ROOT, "tests", "data", "image_model")
 
 
@@ -97,7 +100,8 @@ class FixedPointTest(unittest.TestCase):
         self.assertEqual(C.same_padding(7, 1, 1), (0, 0, 7))
 
 
-@unittest.skipUnless(os.path.exists(MODEL), f"no {MODEL}")
+@unittest.skipUnless(UPSTREAM and os.path.exists(MODEL),
+                     f"model tests need UPSTREAM_IMAGE_MODELS: {UPSTREAM_IMAGE_HELP}")
 class MobileNetTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -3,7 +3,10 @@
 reference outputs (tools/convert/tflite_ref.py) for the MobileNet v2 check.
 
 Usage:
-    /usr/bin/python3 tools/eval/image_model_photos.py [--work DIR] [--fetch]
+    /usr/bin/python3 tools/eval/image_model_photos.py --upstream UPSTREAM_IMAGE_MODELS [--work DIR] [--fetch]
+        --upstream  the folder holding mobilenet_v2_1.0_224_quant.tflite and imagenet_labels.txt from
+                  google-coral/test_data @104342d (https://github.com/google-coral/test_data,
+                  Apache-2.0); not in this repository
         --fetch   apt-get download the packages below and unpack them into DIR/pkgs
         --write-fixtures  also rewrite tests/data/image_model/ (the two CC0 photos)
         writes    DIR/model_qlinear.onnx (measured only), DIR/bins/<id>.bin (uint8 [224,224,3] RGB), DIR/photos.json (metadata, the
@@ -37,9 +40,8 @@ import onnx  # noqa: E402
 from tflite2onnx import build_onnx_qlinear, read_tflite  # noqa: E402
 from tflite_ref import Interpreter  # noqa: E402
 
-SHARED = os.environ.get("CF_SHARED_DIR", os.path.join(os.path.dirname(ROOT), "shared"))
-MODEL = os.path.join(SHARED, "models", "image", "mobilenet_v2_1.0_224_quant.tflite")
-LABELS = os.path.join(SHARED, "models", "image", "imagenet_labels.txt")
+MODEL_FILE = "mobilenet_v2_1.0_224_quant.tflite"
+LABELS_FILE = "imagenet_labels.txt"
 SKIMAGE = "usr/lib/python3/dist-packages/skimage/data/"
 
 # id, Debian package, path inside it, what it shows, license (from the package's copyright
@@ -95,19 +97,27 @@ def preprocess(path, size=224):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--upstream", metavar="UPSTREAM_IMAGE_MODELS",
+                   help=f"folder with {MODEL_FILE} and {LABELS_FILE} (google-coral/test_data @104342d, "
+                        "https://github.com/google-coral/test_data); not in this repository")
     p.add_argument("--work", default=os.path.expanduser("~/.cache/cuefinder/image-photos"))
     p.add_argument("--fetch", action="store_true")
     p.add_argument("--write-fixtures", action="store_true",
                    help="rewrite tests/data/image_model/ (cat, coffee: CC0) from this run")
     args = p.parse_args(argv)
+    if not args.upstream or not os.path.isfile(os.path.join(args.upstream, MODEL_FILE)):
+        p.error(f"--upstream: need a folder with {MODEL_FILE} and {LABELS_FILE} "
+                "(google-coral/test_data @104342d, https://github.com/google-coral/test_data)")
+    model_path = os.path.join(args.upstream, MODEL_FILE)
+    labels_path = os.path.join(args.upstream, LABELS_FILE)
     pkg_dir = os.path.join(args.work, "pkgs")
     if args.fetch:
         fetch(pkg_dir)
     os.makedirs(os.path.join(args.work, "bins"), exist_ok=True)
-    model = read_tflite(MODEL)
+    model = read_tflite(model_path)
     # the third variant (explicit QLinearConv + com.microsoft ops) is measured, not shipped
     onnx.save(build_onnx_qlinear(model), os.path.join(args.work, "model_qlinear.onnx"))
-    labels = open(LABELS).read().splitlines()
+    labels = open(labels_path).read().splitlines()
     logits_idx = next(op["inputs"][0] for op in model["operators"] if op["op"] == "SOFTMAX")
     out = []
     for pid, pkg, rel, what, lic in PHOTOS:
@@ -135,7 +145,7 @@ def main(argv=None):
                         ref1_prob_u8=prob1.tolist(), ref1_logits_u8=logits1.tolist()))
     with open(os.path.join(args.work, "photos.json"), "w") as f:
         lq = model["tensors"][logits_idx]["quant"]
-        json.dump(dict(model=MODEL, labels=LABELS, logits_scale=float(lq["scale"][0]),
+        json.dump(dict(model=model_path, labels=labels_path, logits_scale=float(lq["scale"][0]),
                        logits_zero_point=int(lq["zero_point"][0]), photos=out), f)
     if args.write_fixtures:
         write_fixtures(out, float(lq["scale"][0]), int(lq["zero_point"][0]))
