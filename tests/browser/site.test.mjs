@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import net from 'node:net';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { assemble, ORT_FILES } from '../../tools/web/assemble.mjs';
 import { startServer, parseRange } from '../../tools/web/serve.mjs';
@@ -254,16 +256,13 @@ test('serve: types, isolation headers, ranges, 304, traversal, methods, port in 
   assert.equal(await (await fetch(srv.url + 'sub/')).text(), 'sub');
 
   // Traversal: raw requests, since fetch() normalises "..".
-  const http = await import('node:http');
-  const raw = (p) => new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: srv.port, path: p }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject);
-  });
   const outside = `${path.basename(tmp)}-outside.txt`;
-  for (const p of [`/../${outside}`, `/%2e%2e/${outside}`, `/sub/..%2f..%2f${outside}`, '/.secret', '/%00', '/%E0%A4%A']) {
-    assert.equal(await raw(p), 404, p);
+  for (const p of [`/../${outside}`, `/%2e%2e/${outside}`, `/sub/..%2f..%2f${outside}`, '/%00', '/%E0%A4%A']) {
+    assert.equal((await rawRequest(srv.port, p)).status, 400, p);
   }
+  assert.equal((await rawRequest(srv.port, '/.secret')).status, 404);
   fs.symlinkSync(path.join(path.dirname(tmp), outside), path.join(tmp, 'link.txt'));
-  assert.equal(await raw('/link.txt'), 404, 'a symlink out of the root is not followed');
+  assert.equal((await rawRequest(srv.port, '/link.txt')).status, 404, 'a symlink out of the root is not followed');
 
   r = await fetch(srv.url + 'index.html', { method: 'POST', body: 'x' });
   assert.equal(r.status, 405);
@@ -278,6 +277,202 @@ test('serve: types, isolation headers, ranges, 304, traversal, methods, port in 
   assert.equal(r.headers.get('cross-origin-embedder-policy'), null);
   assert.equal(r.headers.get('cross-origin-resource-policy'), 'same-origin');
   await open.close();
+});
+
+/**
+ * One request with the target sent byte for byte (fetch() and http.get() normalise or refuse odd ones).
+ * @returns {Promise<{status:number, headers:Object<string,string>, body:string}>}
+ */
+function rawRequest(port, target, { method = 'GET' } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    socket.on('data', (b) => chunks.push(b));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const [head, ...rest] = text.split('\r\n\r\n');
+      const [statusLine, ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
+    });
+    socket.write(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+  });
+}
+
+test('serve: folder redirects go to the normalised path on this site, never to //host', async (t) => {
+  const tmp = tempDir('cf-serve-');
+  const srv = await startServer({ root: tmp });
+  t.after(async () => {
+    await srv.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  write(path.join(tmp, 'index.html'), 'root');
+  write(path.join(tmp, 'sub/index.html'), 'sub');
+  write(path.join(tmp, 'a b/evil.com/index.html'), 'spaced');
+  const cases = {
+    '/x/..//sub': '/sub/',      // was "//sub/": a link to the host "sub"
+    '/x/..//sub?q=1': '/sub/?q=1',
+    '/./sub': '/sub/',
+    '/sub/.': '/sub/',
+    '/x/..': '/',
+    '/sub/%2e%2e/sub': '/sub/',
+    '/a%20b//evil.com': '/a%20b/evil.com/',
+    '/a%20b/./evil.com': '/a%20b/evil.com/',
+  };
+  for (const [target, location] of Object.entries(cases)) {
+    const r = await rawRequest(srv.port, target);
+    assert.equal(r.status, 301, target);
+    assert.equal(r.headers.location, location, target);
+    assert.ok(!/^(\/\/|[a-z][a-z0-9+.-]*:)/i.test(r.headers.location), `${target}: Location ${r.headers.location} leaves the site`);
+  }
+  // Following one lands on the folder's index.
+  assert.equal(await (await fetch(new URL('/a%20b/evil.com/', srv.url))).text(), 'spaced');
+});
+
+test('serve: malformed request targets get 4xx with the reason, and nothing outside the root', async (t) => {
+  const tmp = tempDir('cf-serve-');
+  const srv = await startServer({ root: tmp });
+  const outside = `${tmp}-outside.txt`;
+  t.after(async () => {
+    await srv.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(outside, { force: true });
+  });
+  write(path.join(tmp, 'index.html'), 'root');
+  write(path.join(tmp, 'sub/index.html'), 'sub');
+  write(outside, 'outside');
+  const name = path.basename(outside);
+  const cases = [
+    ['//', 400, /starts with \/\//],
+    ['///', 400, /starts with \/\//],
+    ['//evil.example/sub', 400, /starts with \/\//],
+    [`http://127.0.0.1:${srv.port}/index.html`, 400, /absolute-form/],
+    ['https://evil.example/', 400, /absolute-form/],
+    ['/%', 400, /percent-encoding/],
+    ['/%zz', 400, /percent-encoding/],
+    ['/%E0%A4%A', 400, /percent-encoding/],
+    ['/%00', 400, /control character/],
+    ['/sub%0d%0aSet-Cookie:%20x=1', 400, /control character/],
+    ['/sub%2findex.html', 400, /encoded separator/],
+    ['/sub%5cindex.html', 400, /encoded separator/],
+    [`/../${name}`, 400, /above the site root/],
+    [`/%2e%2e/${name}`, 400, /above the site root/],
+    [`/sub/../../${name}`, 400, /above the site root/],
+    [`/sub/%2E%2E/%2e%2E/${name}`, 400, /above the site root/],
+    ['/' + 'a/'.repeat(3000), 414, /longer than 4096/],
+    ['/index.html/', 404, /not found/],
+    ['/nope', 404, /not found: \/nope/],
+  ];
+  for (const [target, status, reason] of cases) {
+    const r = await rawRequest(srv.port, target);
+    assert.equal(r.status, status, target.slice(0, 60));
+    assert.match(r.body, reason, target.slice(0, 60));
+    assert.ok(!r.body.includes('outside'), `${target.slice(0, 60)}: served the file outside the root`);
+  }
+  // Node's own parser refuses some targets before the server sees them: still 4xx, never a crash.
+  for (const target of ['*', 'sub', '/a b', '/\u00e9']) {
+    const r = await rawRequest(srv.port, target);
+    assert.ok(r.status >= 400 && r.status < 500, `${target}: ${r.status}`);
+  }
+  // And the server is still up and right.
+  assert.equal((await rawRequest(srv.port, '/sub/')).body, 'sub');
+});
+
+/** The open descriptors of process pid that point at file (Linux /proc). */
+function openDescriptors(pid, file) {
+  const dir = `/proc/${pid}/fd`;
+  let n = 0;
+  for (const fd of fs.readdirSync(dir)) {
+    try {
+      if (fs.readlinkSync(path.join(dir, fd)) === file) n++;
+    } catch {
+      // closed while we looked
+    }
+  }
+  return n;
+}
+
+/** Starts `node tools/web/serve.mjs root --port 0` and resolves with {child, port} once it listens. */
+function spawnServer(rootDir) {
+  const child = spawn(process.execPath, [path.join(root, 'tools/web/serve.mjs'), rootDir, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b) => {
+      out += b;
+      const m = /at http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
+  });
+}
+
+test('serve: aborted downloads close their files (descriptors of the server process)', { skip: !fs.existsSync('/proc/self/fd') && 'needs /proc' }, async (t) => {
+  const tmp = tempDir('cf-serve-');
+  const big = path.join(fs.realpathSync(tmp), 'big.bin');
+  fs.writeFileSync(big, '');
+  fs.truncateSync(big, 64 << 20);  // sparse: 64 MB that no socket buffer holds
+  const { child, port } = await spawnServer(tmp);
+  t.after(() => {
+    child.kill();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  // A download that has started: its socket is paused after the first bytes, the file is open.
+  const started = (range) => new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', reject);
+    socket.once('data', () => {
+      socket.pause();
+      resolve(socket);
+    });
+    socket.write(`GET /big.bin HTTP/1.1\r\nHost: x\r\n${range ? `Range: ${range}\r\n` : ''}\r\n`);
+  });
+  const settle = async (want) => {  // closing is asynchronous: look again for a while
+    for (let i = 0; i < 100 && openDescriptors(child.pid, big) !== want; i++) await new Promise((r) => setTimeout(r, 50));
+    return openDescriptors(child.pid, big);
+  };
+  const one = await started(null);
+  assert.equal(await settle(1), 1, 'a running download holds the file open (so the count below means something)');
+  one.destroy();
+  assert.equal(await settle(0), 0);
+
+  const sockets = [];
+  for (let i = 0; i < 40; i++) sockets.push(await started(i % 2 ? `bytes=${i * 1000}-` : null));
+  assert.equal(await settle(40), 40);
+  for (const s of sockets) s.destroy();  // 40 listeners who went away
+  assert.equal(await settle(0), 0, 'every aborted download closed its file');
+});
+
+test('serve: the real path is served; symlinks out of the root are not, files or folders', async (t) => {
+  const base = tempDir('cf-serve-');
+  const tmp = path.join(base, 'site');
+  const away = path.join(base, 'away');
+  write(path.join(tmp, 'a.wasm'), bytes(1000, 5));
+  write(path.join(tmp, 'real/index.html'), 'real folder');
+  write(path.join(away, 'secret.txt'), 'PRIVATE BYTES');
+  write(path.join(away, 'index.html'), 'PRIVATE INDEX');
+  fs.symlinkSync(path.join(tmp, 'a.wasm'), path.join(tmp, 'alias.wasm'));       // inside → served
+  fs.symlinkSync(path.join(tmp, 'real'), path.join(tmp, 'inner'));              // inside → served
+  fs.symlinkSync(away, path.join(tmp, 'outdir'));                               // folder out of the root
+  fs.symlinkSync(path.join(away, 'secret.txt'), path.join(tmp, 'out.txt'));     // file out of the root
+  fs.mkdirSync(path.join(tmp, 'mixed'));
+  fs.symlinkSync(path.join(away, 'index.html'), path.join(tmp, 'mixed/index.html'));  // a folder's index out of the root
+  const srv = await startServer({ root: tmp });
+  t.after(async () => {
+    await srv.close();
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+  let r = await rawRequest(srv.port, '/alias.wasm');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers['content-type'], 'application/wasm');
+  assert.equal(r.headers['content-length'], '1000');
+  assert.equal((await rawRequest(srv.port, '/inner/')).body, 'real folder');
+  for (const target of ['/out.txt', '/outdir/secret.txt', '/outdir/', '/outdir', '/mixed/', '/outdir/../out.txt']) {
+    r = await rawRequest(srv.port, target);
+    assert.equal(r.status, 404, target);
+    assert.ok(!r.body.includes('PRIVATE'), target);
+    assert.equal(r.headers.location, undefined, `${target}: no redirect tells what is out there`);
+  }
 });
 
 test('leak check: 64-byte windows are found anywhere, and only real ones', () => {

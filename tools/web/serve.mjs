@@ -9,9 +9,14 @@
 //   await srv.close();
 //
 // What it does, and why:
-// - GET and HEAD of files under DIR only (405 for anything else); '/' and folders serve index.html.
-//   Paths are decoded, normalised and must stay inside DIR after resolving symlinks; dot-files
-//   (.git, .env) are never served.
+// - GET and HEAD of files under DIR only (405 for anything else); '/' and folders serve index.html,
+//   a folder asked for without its '/' gets a 301 to the normalised path (never to '//host').
+// - The request target must be a path ('/...', at most MAX_TARGET_CHARS): absolute-form URLs, '//...',
+//   bad percent-encoding, encoded '/' '\\' or control characters and '..' above the root get 400, a
+//   too long target 414, each with the reason. Segments are decoded and '.'/'..' resolved the way a
+//   browser does; the file opened is the resolved real path, which must lie inside DIR (a symlink out
+//   of DIR is 404); dot-files (.git, .env) are never served.
+// - Downloads are streamed with stream.pipeline, so a client that goes away closes the file.
 // - Cross-origin isolation (default on): `Cross-Origin-Opener-Policy: same-origin` and
 //   `Cross-Origin-Embedder-Policy: require-corp`, so the page gets SharedArrayBuffer and the WASM
 //   builds can use threads. `--no-isolation` drops both to check the one-thread fallback.
@@ -24,7 +29,9 @@ import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import byteRange from '../../web/byte_range.js';
 
 /** Content types by lower-case extension. Anything else is application/octet-stream. */
 export const MIME_TYPES = {
@@ -66,26 +73,55 @@ export function mimeType(file) {
   return MIME_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
 }
 
-/**
- * Parses a Range header against a file size.
- * @returns {null} no usable single range (serve 200), {start, end} inclusive, or 'unsatisfiable'.
- */
-export function parseRange(header, size) {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(String(header).trim());
-  if (!m || (m[1] === '' && m[2] === '')) return null;  // malformed or multi-range: ignore it
-  let start, end;
-  if (m[1] === '') {  // suffix: the last n bytes
-    const n = Number(m[2]);
-    if (n === 0) return 'unsatisfiable';
-    start = Math.max(0, size - n);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-    if (m[2] !== '' && Number(m[2]) < start) return null;  // invalid: RFC 9110 says ignore
+/** Parses a Range header against a file size (web/byte_range.js, shared with the service worker). */
+export const parseRange = byteRange.parseRange;
+
+/** Longest request target served; longer ones get 414 (Node itself answers 431 past 16 KB of headers). */
+export const MAX_TARGET_CHARS = 4096;
+
+const bad = (status, message) => ({ status, message });
+
+/** Percent-decodes one path segment; null when the encoding is malformed or names a separator. */
+function decodeSegment(raw) {
+  let s;
+  try {
+    s = decodeURIComponent(raw);
+  } catch {
+    return null;
   }
-  if (start >= size || size === 0) return 'unsatisfiable';
-  return { start, end };
+  return /[/\\\x00-\x1f\x7f]/.test(s) ? null : s;
+}
+
+/**
+ * Parses a request target (the path of the request line) the way a browser resolves a URL path.
+ * @param {string} target  req.url, e.g. "/sub/a%20b.opus?x=1"
+ * @returns {{segments:string[], folder:boolean, query:string}|{status:number, message:string}}
+ *   segments: decoded, with "." and ".." resolved and empty ones dropped; folder: the path ends in "/";
+ *   query: the raw text after "?" (printable ASCII only). A bad target gets a 4xx status and a reason.
+ */
+export function parseTarget(target) {
+  if (target.length > MAX_TARGET_CHARS) return bad(414, `request target longer than ${MAX_TARGET_CHARS} characters`);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return bad(400, 'absolute-form request target: this server is not a proxy, ask for a path');
+  if (!target.startsWith('/')) return bad(400, 'request target must be a path starting with /');
+  if (target.startsWith('//')) return bad(400, 'request target starts with //, which names a host, not a path');
+  if (/[^\x21-\x7e]/.test(target)) return bad(400, 'request target has characters that must be percent-encoded');
+  const q = target.search(/[?#]/);
+  const rawPath = q < 0 ? target : target.slice(0, q);
+  const query = q >= 0 && target[q] === '?' ? target.slice(q + 1).replace(/#.*/, '') : '';
+  const segments = [];
+  for (const raw of rawPath.split('/')) {
+    const s = decodeSegment(raw);
+    if (s === null) return bad(400, `bad path segment "${raw}": malformed percent-encoding, or an encoded separator or control character`);
+    if (s === '' || s === '.') continue;
+    if (s !== '..') segments.push(s);
+    else if (segments.pop() === undefined) return bad(400, 'the path climbs above the site root with ..');
+  }
+  return { segments, folder: rawPath.endsWith('/'), query };
+}
+
+/** The URL path of a folder: "/" + every segment encoded + "/". Never starts with "//". */
+export function folderLocation(segments) {
+  return '/' + segments.map((s) => encodeURIComponent(s) + '/').join('');
 }
 
 function etagOf(st) {
@@ -135,65 +171,93 @@ export async function startServer({ root, port = 0, host = '127.0.0.1', isolatio
     baseHeaders['Cross-Origin-Embedder-Policy'] = 'require-corp';
   }
 
-  // Resolves a URL path to a file inside root, or null (→ 404). Never throws on bad input.
-  async function resolveFile(urlPath) {
-    let rel;
+  // The real path of p when it exists and lies inside root (after resolving every symlink), else null.
+  async function realInside(p) {
+    let real;
     try {
-      rel = decodeURIComponent(urlPath);
+      real = await fsp.realpath(p);
     } catch {
       return null;
     }
-    if (rel.includes('\0') || rel.includes('\\')) return null;
-    const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
-    if (parts.some((p) => p === '..' || p.startsWith('.'))) return null;
-    let file = path.join(rootReal, ...parts);
-    let st;
+    const rel = path.relative(rootReal, real);
+    const outside = rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel);
+    return outside ? null : real;
+  }
+
+  // Resolves parsed path segments to the real path of a regular file inside root, a folder redirect,
+  // or null (→ 404). Dot-files are never served.
+  async function resolveFile({ segments, folder }) {
+    if (segments.some((s) => s.startsWith('.'))) return null;
+    let real = await realInside(path.join(rootReal, ...segments));
+    if (!real) return null;
+    const st = await fsp.stat(real).catch(() => null);
+    if (st && st.isDirectory()) {
+      if (!folder) return { redirect: folderLocation(segments) };
+      real = await realInside(path.join(real, 'index.html'));
+      if (!real) return null;
+    } else if (folder) return null;  // "file.txt/" names a folder that is not there
+    return { real };
+  }
+
+  // Opens the checked real path itself, so the file read is the file checked: O_NOFOLLOW refuses a
+  // symlink swapped in since, O_NONBLOCK keeps a FIFO from blocking the open. null unless a regular file.
+  async function openFile(real) {
+    let fh;
     try {
-      st = await fsp.stat(file);
-      if (st.isDirectory()) {
-        if (!urlPath.endsWith('/')) return { redirect: urlPath + '/' };
-        file = path.join(file, 'index.html');
-        st = await fsp.stat(file);
-      }
-      if (!st.isFile()) return null;
-      const real = await fsp.realpath(file);
-      if (real !== rootReal && !real.startsWith(rootReal + path.sep)) return null;  // a symlink out of root
+      fh = await fsp.open(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      const st = await fh.stat();
+      if (st.isFile()) return { fh, st };
     } catch {
-      return null;
+      // missing, unreadable or replaced by a symlink: 404
     }
-    return { file, st };
+    await fh?.close();
+    return null;
   }
 
   function send(res, status, headers, body) {
     res.writeHead(status, { ...baseHeaders, ...headers });
     res.end(body);
   }
+  const sendText = (res, status, text, headers = {}) =>
+    send(res, status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, text + '\n');
 
   async function handle(req, res) {
-    const url = new URL(req.url, 'http://localhost');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(res, 405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }, 'method not allowed\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    const target = parseTarget(req.url);
+    if (target.status) return sendText(res, target.status, `bad request: ${target.message}`);
+    const found = await resolveFile(target);
+    if (found?.redirect) return send(res, 301, { Location: found.redirect + (target.query ? `?${target.query}` : '') }, '');
+    const opened = found ? await openFile(found.real) : null;
+    if (!opened) return sendText(res, 404, `not found: ${folderLocation(target.segments).slice(0, -1) || '/'}`);
+    let handedOver = false;
+    try {
+      handedOver = sendFile(req, res, { ...opened, real: found.real });
+    } finally {
+      if (!handedOver) await opened.fh.close();
     }
-    const found = await resolveFile(url.pathname);
-    if (!found) return send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, `not found: ${url.pathname}\n`);
-    if (found.redirect) return send(res, 301, { Location: found.redirect + url.search }, '');
-    const { file, st } = found;
+  }
+
+  // Answers with the open file (304, 416, 200 or 206). true when a stream now owns the handle.
+  function sendFile(req, res, { fh, st, real }) {
     const etag = etagOf(st);
     const headers = {
-      'Content-Type': mimeType(file),
+      'Content-Type': mimeType(real),
       'Accept-Ranges': 'bytes',
       ETag: etag,
       'Last-Modified': st.mtime.toUTCString(),
     };
-    if (notModified(req, etag, st.mtime)) return send(res, 304, { ETag: etag, 'Last-Modified': headers['Last-Modified'] });
-
+    if (notModified(req, etag, st.mtime)) {
+      send(res, 304, { ETag: etag, 'Last-Modified': headers['Last-Modified'] });
+      return false;
+    }
     let start = 0, end = st.size - 1, status = 200;
     const ifRange = req.headers['if-range'];
     const rangeHeader = req.headers.range;
     if (rangeHeader && (!ifRange || ifRange === etag || ifRange === headers['Last-Modified'])) {
       const r = parseRange(rangeHeader, st.size);
       if (r === 'unsatisfiable') {
-        return send(res, 416, { 'Content-Range': `bytes */${st.size}`, 'Content-Type': 'text/plain; charset=utf-8' }, 'range not satisfiable\n');
+        sendText(res, 416, 'range not satisfiable', { 'Content-Range': `bytes */${st.size}` });
+        return false;
       }
       if (r) {
         ({ start, end } = r);
@@ -203,10 +267,14 @@ export async function startServer({ root, port = 0, host = '127.0.0.1', isolatio
     }
     headers['Content-Length'] = String(st.size === 0 ? 0 : end - start + 1);
     res.writeHead(status, { ...baseHeaders, ...headers });
-    if (req.method === 'HEAD' || st.size === 0) return res.end();
-    const stream = fs.createReadStream(file, { start, end });
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    if (req.method === 'HEAD' || st.size === 0) {
+      res.end();
+      return false;
+    }
+    // pipeline, not pipe: when the client goes away mid-download, the file stream is destroyed and
+    // its handle closed (pipe would leave it paused and open).
+    pipeline(fh.createReadStream({ start, end }), res, () => {});
+    return true;
   }
 
   const server = http.createServer((req, res) => {
