@@ -12,6 +12,7 @@
 // (for A/B playback); the only network traffic is GETs of this site's own static files.
 import * as ort from './ort/ort.wasm.min.mjs';
 import { installOrtBridge, configureModels, DEFAULT_SLOTS } from './ort_bridge.mjs';
+import { registerServiceWorker as registerWorker } from './sw_client.mjs';
 
 const params = new URLSearchParams(location.search);
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;  // 1 GiB: the WASM heap holds the file while it is decoded
@@ -281,18 +282,17 @@ window.addEventListener('keydown', (e) => {  // Ctrl+O: the picker needs a user 
 // ---- service worker (offline after the first visit) ---------------------------------------------
 let swText = '';
 function registerServiceWorker() {
-  if (!('serviceWorker' in navigator) || params.has('nosw')) return;
-  navigator.serviceWorker.addEventListener('message', (ev) => {
-    const m = ev.data || {};
+  if (params.has('nosw')) return;
+  registerWorker({ onMessage: (m) => {  // and reloads the page when a new site version takes over
     if (m.type === 'sw-precached') api.offlineReady = true;
+    if (m.type === 'sw-preview-mismatch') console.warn('cuefinder: offline cache:', m.message);
     if (m.type === 'sw-error') console.warn('cuefinder: offline cache:', m.message);
     if (m.type === 'sw-progress' && m.total_bytes) {
       const done = m.done_bytes >= m.total_bytes;
       swText = done ? '' : `saving for offline use: ${(m.done_bytes / 1e6).toFixed(1)} / ${(m.total_bytes / 1e6).toFixed(1)} MB`;
       if (Module && !appLoading) withString(swText, (p) => Module._cf_app_set_status(p, m.done_bytes / m.total_bytes));
     }
-  });
-  navigator.serviceWorker.register('sw.js').catch((e) => console.warn('cuefinder: no offline cache:', e.message));
+  } });
 }
 let appLoading = true;
 

@@ -12,14 +12,18 @@
 //               {type:'sw-error', version, message}                            (install failed)
 //             to every window client, controlled or not. A failed install leaves the previous
 //             version in charge (or none): the site still works online.
-//   activate  deletes the caches of other versions, drops cached previews the new catalog no longer
-//             names, claims the open pages and posts {type:'sw-activated', version}.
+//   activate  deletes the caches of other versions, drops stored previews the new manifest no longer
+//             names or lists with another sha256, claims the open pages and posts
+//             {type:'sw-activated', version}. Pages that an older worker controlled reload then
+//             (web/sw_client.mjs), so no page mixes files of two site versions.
 //   fetch     (GET, same origin, inside the scope)
 //             - precached paths: from the cache ('/' and folders map to index.html; the query string
 //               is ignored); a cache miss falls back to the network.
 //             - catalog previews (group "previews"): from the previews cache; on a miss the whole file
-//               is fetched once, stored in "cuefinder-previews" and served (so a preview played once
-//               plays offline later). Preview names are content hashes, so a stored one never goes stale.
+//               is fetched once and served; it is stored in "cuefinder-previews" (so a preview played
+//               once plays offline later) only when its size and sha256 match site-manifest.json. On a
+//               mismatch the page still gets the network's bytes, nothing is stored, and pages get
+//               {type:'sw-preview-mismatch', version, path, message} (see fetchPreview for why).
 //             - navigations that are not precached: network, and the cached index.html when offline.
 //             - everything else: network.
 //             Range requests on cached or previewed files are answered from the stored full response:
@@ -28,8 +32,11 @@
 //             cross-origin isolated when it is loaded from the cache.
 //   messages  page → {type:'sw-status'}  ⇒  reply {type:'sw-status', version, precached:true|false}
 //
-// Classic script, no imports: it must run from any static host without a bundler.
+// A classic script (module service workers are not in every browser): it must run from any static
+// host without a bundler. byte_range.js (also used by tools/web/serve.mjs) sits next to it.
 'use strict';
+
+importScripts('byte_range.js');
 
 // tools/web/assemble.mjs rewrites this line with the site version so that every new site changes the
 // bytes of sw.js, which is what makes browsers install the new worker.
@@ -64,7 +71,7 @@ function broadcast(msg) {
 // A worker can be stopped and restarted at any time, so the active version is stored in META_CACHE at
 // activation and read back lazily; the in-memory copy is only a shortcut.
 
-let state = null;  // {version, cacheName, precached:Set<rel>, previews:Set<rel>}
+let state = null;  // {version, cacheName, precached:Set<rel>, previews:Set<rel>, files:Map<rel, {bytes, sha256}>}
 
 function stateFromManifest(manifest) {
   const precached = new Set(['site-manifest.json']);
@@ -74,6 +81,7 @@ function stateFromManifest(manifest) {
     cacheName: SITE_CACHE_PREFIX + manifest.version,
     precached,
     previews: new Set(manifest.groups?.[PREVIEW_GROUP] || []),
+    files: new Map((manifest.files || []).map((f) => [f.path, f])),
   };
 }
 
@@ -207,6 +215,17 @@ self.addEventListener('install', (event) => {
 
 // [SECTION] activate: switch versions, clean up
 
+/** Keeps the stored previews that `next` names with the sha256 they were checked against. */
+async function prunePreviews(previous, next) {
+  const previews = await caches.open(PREVIEW_CACHE);
+  const keep = new Set();
+  for (const rel of next.previews) {
+    const was = previous?.files.get(rel)?.sha256;
+    if (!previous || was === next.files.get(rel)?.sha256) keep.add(urlOf(rel));
+  }
+  for (const req of await previews.keys()) if (!keep.has(req.url)) await previews.delete(req);
+}
+
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     let next = installed;
@@ -221,15 +240,14 @@ self.addEventListener('activate', (event) => {
       }
     }
     if (next) {
+      const previous = await loadState().catch(() => null);  // still the old version's state
       const meta = await caches.open(META_CACHE);
       await meta.put(metaKey('active'), new Response(JSON.stringify({ version: next.version }), { headers: { 'Content-Type': 'application/json' } }));
       state = next;
       for (const n of await caches.keys()) {
         if (n.startsWith(SITE_CACHE_PREFIX) && n !== next.cacheName) await caches.delete(n);
       }
-      const previews = await caches.open(PREVIEW_CACHE);
-      const keep = new Set([...next.previews].map(urlOf));
-      for (const req of await previews.keys()) if (!keep.has(req.url)) await previews.delete(req);
+      await prunePreviews(previous, next);
     }
     await self.clients.claim();
     await broadcast({ type: 'sw-activated', version: next ? next.version : SITE_VERSION });
@@ -238,31 +256,12 @@ self.addEventListener('activate', (event) => {
 
 // [SECTION] fetch
 
-/** Parses "bytes=a-b" against size: null (serve everything), 'unsatisfiable' or {start, end} inclusive. */
-function parseRange(header, size) {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(String(header).trim());
-  if (!m || (m[1] === '' && m[2] === '')) return null;
-  let start, end;
-  if (m[1] === '') {
-    const n = Number(m[2]);
-    if (n === 0) return 'unsatisfiable';
-    start = Math.max(0, size - n);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-    if (m[2] !== '' && Number(m[2]) < start) return null;
-  }
-  if (start >= size || size === 0) return 'unsatisfiable';
-  return { start, end };
-}
-
 /** Answers a Range request from a stored full response; other requests get the response as is. */
 async function withRange(request, full) {
   const range = request.headers.get('range');
   if (!range || full.status !== 200) return full;
   const blob = await full.blob();
-  const r = parseRange(range, blob.size);
+  const r = self.cuefinderByteRange.parseRange(range, blob.size);
   const headers = new Headers(full.headers);
   if (r === 'unsatisfiable') {
     headers.set('Content-Range', `bytes */${blob.size}`);
@@ -275,6 +274,36 @@ async function withRange(request, full) {
   return new Response(blob.slice(r.start, r.end + 1), { status: 206, statusText: 'Partial Content', headers });
 }
 
+/** Why a downloaded file does not match its site-manifest.json entry, or '' when it does. */
+async function mismatch(rel, blob, expected) {
+  if (!expected) return `${rel} is not listed in site-manifest.json`;
+  if (blob.size !== expected.bytes) return `${rel}: got ${blob.size} bytes, site-manifest.json says ${expected.bytes}`;
+  const sha = await sha256Hex(blob);
+  return sha === expected.sha256 ? '' : `${rel}: sha256 ${sha} does not match site-manifest.json (${expected.sha256})`;
+}
+
+/**
+ * A preview not stored yet: fetched whole (without the page's Range header, so it can be stored and
+ * sliced), stored only when its size and sha256 match the manifest of the version in charge.
+ * A mismatch is answered with the network's bytes all the same (the page plays what it would play
+ * without a service worker: most often the site was redeployed and the server has the next version's
+ * file), but not stored, so the offline copy never holds bytes the manifest does not vouch for. Pages
+ * get {type:'sw-preview-mismatch', path, message}, and the worker checks for a new site version.
+ */
+async function fetchPreview(request, rel, st, cache) {
+  const r = await fetch(urlOf(rel), { cache: 'no-cache' });
+  if (r.status !== 200) return r;
+  const blob = await r.blob();
+  const why = await mismatch(rel, blob, st.files.get(rel));
+  if (why) {
+    broadcast({ type: 'sw-preview-mismatch', version: st.version, path: rel, message: `${why}: played, not stored for offline use` });
+    self.registration.update().catch(() => {});
+  } else {
+    await cache.put(urlOf(rel), storedResponse(blob, r)).catch(() => {});  // storage full: still play it
+  }
+  return withRange(request, storedResponse(blob, r));
+}
+
 async function respond(request, rel) {
   const st = await loadState().catch(() => null);
   if (st && st.precached.has(rel)) {
@@ -285,13 +314,7 @@ async function respond(request, rel) {
     const cache = await caches.open(PREVIEW_CACHE);
     const hit = await cache.match(urlOf(rel));
     if (hit) return withRange(request, hit);
-    // The whole file, without the page's Range header, so it can be stored and sliced.
-    const r = await fetch(urlOf(rel), { cache: 'no-cache' });
-    if (r.status === 200) {
-      await cache.put(urlOf(rel), r.clone()).catch(() => {});  // storage full: still play it
-      return withRange(request, r);
-    }
-    return r;
+    return fetchPreview(request, rel, st, cache);
   }
   if (request.mode === 'navigate') {
     try {

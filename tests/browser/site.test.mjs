@@ -1,6 +1,8 @@
 // The static-site plumbing: tools/web/assemble.mjs (layout + site-manifest.json), tools/web/serve.mjs
-// (headers, ranges, revalidation, traversal), web/sw.js in headless Chromium (precache with progress,
-// offline reload, ranges from the cache, previews cached on first play), and the harness in lib.mjs
+// (headers, ranges, revalidation, malformed request targets, redirects, symlinks, descriptors of aborted
+// downloads), web/sw.js + web/sw_client.mjs in headless Chromium (precache with progress, offline
+// reload, ranges from the cache, previews checked against the manifest and cached on first play, the
+// page reloading once when a new site version takes over), and the harness in lib.mjs
 // (file drop, leak check, screenshots). A small site is assembled from fixtures in a temp folder; one
 // test also runs the real ONNX Runtime Web files the assembler ships, on a real model.
 import test from 'node:test';
@@ -44,7 +46,7 @@ function write(file, data) {
 function makeInputs(tmp, { realOrt = false, realModel = null } = {}) {
   const web = path.join(tmp, 'in/web');
   write(path.join(web, 'index.html'), fs.readFileSync(path.join(root, 'tests/browser/fixtures/sw_page.html')));
-  write(path.join(web, 'sw.js'), fs.readFileSync(path.join(root, 'web/sw.js')));
+  for (const f of ['sw.js', 'sw_client.mjs', 'byte_range.js']) write(path.join(web, f), fs.readFileSync(path.join(root, 'web', f)));
   write(path.join(web, 'style.css'), 'body { font: 16px sans-serif; margin: 2em; }\n#drop { width: 360px; height: 120px; border: 3px dashed #678; display: grid; place-items: center; }\n#drop.over { background: #def; }\n');
   write(path.join(web, 'tests/page.test.mjs'), '// must not ship\n');
   write(path.join(web, 'helper.test.mjs'), '// must not ship\n');
@@ -114,12 +116,12 @@ test('assemble: layout, manifest hashes and groups, tests and unused files left 
 
   const onDisk = listTree(out);
   assert.deepEqual(onDisk, [
-    'catalog/catalog.cfc', 'catalog/catalog.json', 'catalog/previews/p1.opus', 'catalog/previews/p2.ogg',
+    'byte_range.js', 'catalog/catalog.cfc', 'catalog/catalog.json', 'catalog/previews/p1.opus', 'catalog/previews/p2.ogg',
     'cuefinder_app.js', 'cuefinder_app.wasm', 'fonts/DejaVuSans.ttf', 'index.html',
     'licenses/LICENSE', 'licenses/THIRD_PARTY.md', 'licenses/fonts-dejavu-copyright.txt',
     'models/LICENSE-essentia-models.txt', 'models/README.md', 'models/tiny-model/manifest.json', 'models/tiny-model/model.onnx',
     'ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm', 'ort/ort.wasm.min.mjs', 'ort_bridge.mjs',
-    'site-manifest.json', 'style.css', 'sw.js',
+    'site-manifest.json', 'style.css', 'sw.js', 'sw_client.mjs',
   ]);
   // Every listed file exists with the recorded size and hash; every file but the manifest is listed.
   assert.deepEqual(manifest.files.map((f) => f.path), onDisk.filter((p) => p !== 'site-manifest.json'));
@@ -496,7 +498,7 @@ test('browser: isolation, service-worker precache with progress, offline reload,
   const tmp = tempDir('cf-site-');
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const { out, manifest } = await assemble(makeInputs(tmp));
-  let srv = await startServer({ root: out });
+  const srv = await startServer({ root: out });
   const origin = new URL(srv.url).origin;
   const browser = await launchBrowser();
   t.after(async () => {
@@ -592,24 +594,113 @@ test('browser: isolation, service-worker precache with progress, offline reload,
   assert.ok(fs.statSync(file).size > 1000);
   assert.deepEqual(pageErrors, []);
 
-  // Back online with a new site version: the new worker copies unchanged files, replaces the old cache.
-  fs.writeFileSync(path.join(out, 'catalog/catalog.cfc'), bytes(50_000, 9));
+  assertNoLeak(requests, { allowedOrigin: origin });
+});
+
+/** Opens the fixture site in a fresh browser; resolves once its service worker has stored the site and controls the page. */
+async function openControlled(t, out) {
+  const srv = await startServer({ root: out });
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await srv.close();
+  });
+  const opened = await openPage(browser, srv.url);
+  const done = await opened.page.evaluate(() => window.fixture.waitPrecached());
+  assert.equal(done.type, 'sw-precached', JSON.stringify(done));
+  await opened.page.waitForFunction(() => window.fixture.controllerChanges >= 1 && navigator.serviceWorker.controller);
+  return { srv, browser, ...opened };
+}
+
+const previewKeys = (page) => page.evaluate(async () =>
+  (await (await caches.open('cuefinder-previews')).keys()).map((r) => new URL(r.url).pathname).sort());
+
+test('browser: a preview that does not match site-manifest.json is played but not stored', { skip, timeout: 120_000 }, async (t) => {
+  const tmp = tempDir('cf-site-');
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const { out } = await assemble(makeInputs(tmp));
+  // After assembly: p1 keeps its size with one byte changed, p2 loses its tail.
+  const p1File = path.join(out, 'catalog/previews/p1.opus'), p2File = path.join(out, 'catalog/previews/p2.ogg');
+  const p1 = fs.readFileSync(p1File), p2 = fs.readFileSync(p2File);
+  const p1Bad = Buffer.from(p1);
+  p1Bad[1000] ^= 0xff;
+  fs.writeFileSync(p1File, p1Bad);
+  fs.writeFileSync(p2File, p2.subarray(0, 1000));
+  const { srv, page, pageErrors } = await openControlled(t, out);
+
+  const get = (p, range) => page.evaluate(async ({ p, range }) => {
+    const r = await fetch(p, range ? { headers: { Range: range } } : {});
+    return { status: r.status, bytes: Array.from(new Uint8Array(await r.arrayBuffer())) };
+  }, { p, range });
+  let r = await get('catalog/previews/p1.opus');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.bytes, Array.from(p1Bad), 'the page gets what the server sent (as without a service worker)');
+  r = await get('catalog/previews/p2.ogg', 'bytes=10-19');
+  assert.equal(r.status, 206);
+  assert.deepEqual(r.bytes, Array.from(p2.subarray(10, 20)));
+  await page.waitForFunction(() => window.fixture.messages.filter((m) => m.type === 'sw-preview-mismatch').length >= 2);
+  const told = (await page.evaluate(() => window.fixture.messages)).filter((m) => m.type === 'sw-preview-mismatch');
+  assert.match(told.find((m) => m.path === 'catalog/previews/p1.opus').message, /^catalog\/previews\/p1\.opus: sha256 [0-9a-f]{64} does not match site-manifest\.json .*not stored/);
+  assert.match(told.find((m) => m.path === 'catalog/previews/p2.ogg').message, new RegExp(`^catalog/previews/p2\\.ogg: got 1000 bytes, site-manifest\\.json says ${p2.length}`));
+  assert.deepEqual(await previewKeys(page), [], 'nothing the manifest does not vouch for is stored');
+
+  // The right bytes are stored (so the check above is not "never store").
+  fs.writeFileSync(p1File, p1);
+  r = await get('catalog/previews/p1.opus');
+  assert.deepEqual(r.bytes, Array.from(p1));
+  assert.deepEqual(await previewKeys(page), ['/catalog/previews/p1.opus']);
+  await srv.close();  // offline: the stored one plays, the rejected one is not there
+  assert.deepEqual((await get('catalog/previews/p1.opus', 'bytes=0-9')).bytes, Array.from(p1.subarray(0, 10)));
+  assert.equal(await page.evaluate(() => fetch('catalog/previews/p2.ogg').then(() => 'ok', () => 'failed')), 'failed');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('browser: when a new site version takes over, an open page reloads once, from the new version', { skip, timeout: 180_000 }, async (t) => {
+  const tmp = tempDir('cf-site-');
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const { out, manifest } = await assemble(makeInputs(tmp));
+  let { srv, page, requests } = await openControlled(t, out);
+  const origin = new URL(srv.url).origin;
+  // The first worker taking over a page that came from the network does not reload it.
+  assert.deepEqual(await page.evaluate(() => [window.fixture.reloads, sessionStorage.loads]), [0, '1']);
+  // Both previews played (stored); the next version changes p2, so only p1 may stay.
+  for (const p of ['catalog/previews/p1.opus', 'catalog/previews/p2.ogg']) await page.evaluate((p) => fetch(p).then((r) => r.arrayBuffer()), p);
+  assert.deepEqual(await previewKeys(page), ['/catalog/previews/p1.opus', '/catalog/previews/p2.ogg']);
+
+  // Version B on the server: a new catalog.cfc and p2.ogg, everything else unchanged.
   const m2 = JSON.parse(fs.readFileSync(path.join(out, 'site-manifest.json'), 'utf8'));
-  m2.files.find((f) => f.path === 'catalog/catalog.cfc').sha256 = sha256(bytes(50_000, 9));
+  const change = (rel, data) => {
+    fs.writeFileSync(path.join(out, rel), data);
+    Object.assign(m2.files.find((f) => f.path === rel), { bytes: data.length, sha256: sha256(data) });
+  };
+  change('catalog/catalog.cfc', bytes(50_000, 9));
+  change('catalog/previews/p2.ogg', bytes(3000, 11));
   m2.version = 'feedfacefeedface';
   fs.writeFileSync(path.join(out, 'site-manifest.json'), JSON.stringify(m2));
   fs.writeFileSync(path.join(out, 'sw.js'), fs.readFileSync(path.join(out, 'sw.js'), 'utf8').replace(/^const SITE_VERSION = '[^']*';/m, "const SITE_VERSION = 'feedfacefeedface';"));
-  srv = await startServer({ root: out, port: srv.port });
-  const nOnline = requests.length;
-  await page.evaluate(() => { window.fixture.messages.length = 0; });
+  const nBefore = requests.length;
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 });
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((reg) => reg.update()));
-  await page.waitForFunction(() => window.fixture.messages.some((m) => m.type === 'sw-activated' && m.version === 'feedfacefeedface'), null, { timeout: 30_000 });
-  const downloaded = requests.slice(nOnline).filter((q) => q.serviceWorker).map((q) => new URL(q.url).pathname);
+  await reloaded;
+
+  // One reload, and the reloaded page is the new version's, all of it.
+  await page.waitForFunction(() => navigator.serviceWorker.controller);
+  const status = await page.evaluate(() => new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener('message', (e) => { if (e.data.type === 'sw-status') resolve(e.data); });
+    navigator.serviceWorker.controller.postMessage({ type: 'sw-status' });
+  }));
+  assert.deepEqual(status, { type: 'sw-status', version: 'feedfacefeedface', precached: true });
+  const cfc = await page.evaluate(() => fetch('catalog/catalog.cfc').then(async (r) => Array.from(new Uint8Array(await r.arrayBuffer()).subarray(0, 64))));
+  assert.deepEqual(cfc, Array.from(bytes(50_000, 9).subarray(0, 64)));
+  assert.notEqual(manifest.version, 'feedfacefeedface');
+  // Unchanged files were copied from the old cache, not downloaded; the old cache is gone.
+  const downloaded = requests.slice(nBefore).filter((q) => q.serviceWorker).map((q) => new URL(q.url).pathname);
   assert.ok(downloaded.includes('/catalog/catalog.cfc'), downloaded.join(' '));
   assert.ok(!downloaded.includes('/cuefinder_app.wasm'), `unchanged files are not downloaded again: ${downloaded.join(' ')}`);
   const cacheNames = await page.evaluate(() => caches.keys());
   assert.deepEqual(cacheNames.filter((n) => n.startsWith('cuefinder-site-')), ['cuefinder-site-feedfacefeedface']);
-  assert.ok(cacheNames.includes('cuefinder-previews'));
+  assert.deepEqual(await previewKeys(page), ['/catalog/previews/p1.opus'], 'the changed preview was dropped, the unchanged one kept');
+  assert.deepEqual(await page.evaluate(() => [window.fixture.reloads, sessionStorage.loads]), [0, '2'], 'reloaded exactly once');
   assertNoLeak(requests, { allowedOrigin: origin });
 });
 
