@@ -185,6 +185,9 @@ struct SearchHit {
     uint32_t track = 0;  ///< index into Catalog::tracks()
     std::string id;
     float score = 0.0f;  ///< cosine similarity (exact from float32, or from int8 codes without EF32)
+    /// The score calibrated against the catalog, 0..100 (core/match/calibration.h: percent of the
+    /// catalog's nearest-neighbour similarities below it); NaN until a MatchCalibration is applied.
+    float match_percent = kUnknown;
     std::vector<std::string> shared_tags;   ///< why it matched: tags both have (query's order)
     std::vector<std::string> shared_moods;  ///< moods both have ≥ mood_min_prob
 };

@@ -69,14 +69,14 @@ std::string who(const TrackMeta& t) {
 std::vector<ExportRow> export_rows(std::span<const SearchHit> hits) {
     std::vector<ExportRow> rows;
     rows.reserve(hits.size());
-    for (const SearchHit& h : hits) rows.push_back({h.track, h.score, h.shared_tags, h.shared_moods});
+    for (const SearchHit& h : hits) rows.push_back({h.track, h.score, h.shared_tags, h.shared_moods, h.match_percent});
     return rows;
 }
 
 std::string export_csv(const Catalog& catalog, std::span<const ExportRow> rows) {
     std::string out =
-        "rank,id,title,artist,composer,source,license,license_kind,attribution,score,bpm,duration_s,loudness_lufs,"
-        "top_tags,moods,shared,path\r\n";
+        "rank,id,title,artist,composer,source,license,license_kind,attribution,score,match_percent,bpm,duration_s,"
+        "loudness_lufs,top_tags,moods,shared,path\r\n";
     size_t rank = 0;
     for (const ExportRow& r : rows) {
         ++rank;
@@ -86,7 +86,8 @@ std::string export_csv(const Catalog& catalog, std::span<const ExportRow> rows) 
         shared.insert(shared.end(), r.shared_moods.begin(), r.shared_moods.end());
         const std::string fields[] = {
             std::to_string(rank), t.id, t.title, t.artist, t.composer, t.source, t.license, license_kind(t.license),
-            t.attribution, number(r.score, 4), number(t.bpm, 1), number(t.duration_s, 1), number(t.loudness_lufs, 1),
+            t.attribution, number(r.score, 4), number(r.match_percent, 1), number(t.bpm, 1), number(t.duration_s, 1),
+            number(t.loudness_lufs, 1),
             top_tags_text(t, 5), moods_text(t), join(shared, "; "), t.path,
         };
         for (size_t i = 0; i < std::size(fields); ++i) {
@@ -113,7 +114,8 @@ std::string export_json(const Catalog& catalog, std::span<const ExportRow> rows,
                ",\"artist\":" + json_quote(t.artist) + ",\"composer\":" + json_quote(t.composer) +
                ",\"source\":" + json_quote(t.source) + ",\"license\":" + json_quote(t.license) +
                ",\"license_kind\":" + json_quote(license_kind(t.license)) + ",\"attribution\":" + json_quote(t.attribution) +
-               ",\"path\":" + json_quote(t.path) + ",\"score\":" + json_number(r.score, 4) + ",\"bpm\":" + json_number(t.bpm, 1) +
+               ",\"path\":" + json_quote(t.path) + ",\"score\":" + json_number(r.score, 4) +
+               ",\"match_percent\":" + json_number(r.match_percent, 1) + ",\"bpm\":" + json_number(t.bpm, 1) +
                ",\"duration_s\":" + json_number(t.duration_s, 1) + ",\"loudness_lufs\":" + json_number(t.loudness_lufs, 1) +
                ",\"top_tags\":[";
         for (size_t i = 0; i < t.top_tags.size() && i < 5; ++i) out += (i ? "," : "") + json_quote(t.top_tags[i].label);

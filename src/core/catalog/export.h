@@ -20,17 +20,19 @@ struct ExportRow {
     float score = kUnknown;                 ///< similarity, or NaN when the list has none (a selection)
     std::vector<std::string> shared_tags;   ///< why it matched
     std::vector<std::string> shared_moods;
+    float match_percent = kUnknown;         ///< the score calibrated, 0..100 (SearchHit::match_percent), or NaN
 };
 
 /// Rows built from search hits, in rank order.
 std::vector<ExportRow> export_rows(std::span<const SearchHit> hits);
 
 /// CSV with a header row: rank,id,title,artist,composer,source,license,license_kind,attribution,
-/// score,bpm,duration_s,loudness_lufs,top_tags,moods,shared,path. Fields are quoted when needed
+/// score,match_percent,bpm,duration_s,loudness_lufs,top_tags,moods,shared,path. Fields are quoted when needed
 /// (comma, quote, CR/LF) with quotes doubled; lines end with CRLF; unknown numbers are empty.
 std::string export_csv(const Catalog& catalog, std::span<const ExportRow> rows);
 
-/// {"query": ..., "catalog_tracks": N, "results": [{"rank","id","title",...,"score"(or null)}]}.
+/// {"query": ..., "catalog_tracks": N, "results": [{"rank","id","title",...,"score","match_percent"}]}
+/// ("score" raw, "match_percent" calibrated; null when unknown).
 std::string export_json(const Catalog& catalog, std::span<const ExportRow> rows, const std::string& query);
 
 /// Plain-text credits, one block per track in list order: title, artist/composer, source, license,

@@ -305,13 +305,6 @@ float TextMatcher::score_item(const PreparedText& q, std::span<const float> valu
     return 0.5f * (fraction_below(q.sorted_bridge, bridge_score(q, values.data())) + fraction_below(q.sorted_projection, p));
 }
 
-float fraction_below(std::span<const float> s, float x) {
-    if (s.empty()) return 0.5f;
-    const auto lo = std::lower_bound(s.begin(), s.end(), x);
-    const auto hi = std::upper_bound(lo, s.end(), x);
-    return float((double(lo - s.begin()) + 0.5 * double(hi - lo)) / double(s.size()));
-}
-
 float TextMatcher::percentile(const PreparedText& q, float raw_score) { return fraction_below(q.sorted_scores, raw_score); }
 
 std::vector<Contribution> TextMatcher::explain(const PreparedText& q, std::span<const float> values, size_t max_items) const {

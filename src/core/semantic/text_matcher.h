@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/match/calibration.h"
 #include "core/semantic/concepts.h"
 
 namespace cf::semantic {
@@ -131,12 +132,13 @@ private:
     TextMatcherOptions options_;
 };
 
+/// The fraction of `sorted` below `x` (ties count half), 0..1; 0.5 for an empty list. One helper for
+/// every percentile calibration of the core (core/match/calibration.h).
+using cf::match::fraction_below;
+
 /// Combines per-track score lists with weights: each list is z-normalised over its tracks first, so a
 /// weight says how much that input counts ("like this track, but calmer"). Lists of different sizes
 /// or an all-zero weight vector are programmer errors (CF_ASSERT). Weights ≤ 0 skip a list.
-/// The fraction of `sorted` below `x` (ties count half), 0..1; 0.5 for an empty list.
-float fraction_below(std::span<const float> sorted, float x);
-
 std::vector<float> combine_scores(const std::vector<std::span<const float>>& scores, std::span<const float> weights);
 
 /// The best `k` tracks by score among those `passes` accepts (nullptr: all), best first; ties by index.

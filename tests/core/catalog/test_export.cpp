@@ -45,6 +45,18 @@ TEST(Export, JsonKeepsOrderAndNulls) {
     EXPECT_EQ(json.back(), '}');
 }
 
+TEST(Export, MatchPercentBesideTheRawScore) {
+    const cf::Catalog cat = fixture_catalog();
+    std::vector<cf::ExportRow> rows = {{4, 0.97f, {}, {}, 81.3f}, {6, cf::kUnknown, {}, {}}};  // a selection: none
+    const std::string csv = cf::export_csv(cat, rows);
+    EXPECT_NE(csv.find(",score,match_percent,bpm,"), std::string::npos);
+    EXPECT_NE(csv.find(",0.9700,81.3,"), std::string::npos) << csv;
+    const std::string json = cf::export_json(cat, rows, "q");
+    EXPECT_NE(json.find("\"score\":0.9700,\"match_percent\":81.3,"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"score\":null,\"match_percent\":null,"), std::string::npos) << json;
+    EXPECT_EQ(csv.find("nan"), std::string::npos);
+}
+
 TEST(Export, AttributionNamesEveryTrackOnceAndItsLicense) {
     const cf::Catalog cat = fixture_catalog();
     std::vector<cf::ExportRow> rows = {{1, 0.f, {}, {}}, {1, 0.f, {}, {}}, {4, 0.f, {}, {}}};
