@@ -1,9 +1,15 @@
-// The converted ONNX models (models/<name>/model.onnx) against the original TF.js models and the
-// golden outputs, their manifests, and the converter's determinism.
+// The converted ONNX models (models/<name>/model.onnx) against the original TF.js models' outputs
+// and the golden outputs, their manifests, and the converter's determinism.
 //   node --test tests/js/models.test.mjs
+// The TF.js outputs are committed (tests/data/golden/parity/, made by tools/golden/make_parity.mjs
+// with TF.js's wasm backend, the runtime this test compared against when it ran TF.js live), so
+// the parity check runs without the upstream models, which are not in the repository.
 // Tolerances: sigmoid outputs 1e-5 absolute vs TF.js (the conversion goal); 200-d embeddings
 // 1e-4 absolute vs TF.js (values up to ~10 summed from ~1e6 float32 products; TF.js's own cpu and
-// wasm backends already differ by 1.8e-5, see ../shared/golden/README.md); 1e-4 vs golden files.
+// wasm backends already differ by 1.8e-5, see tests/data/golden/README.md); 1e-4 vs the golden
+// files (TF.js cpu backend).
+// The converter's reproducibility needs the upstream models: it runs when CF_UPSTREAM_AUDIO_MODELS
+// names their folder (tools/convert/lib.mjs UPSTREAM_HELP says where to get them), else it is skipped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -15,18 +21,9 @@ import * as L from '../../tools/convert/lib.mjs';
 
 const TOL = { activations: 1e-5, embedding: 1e-4, embedding_linear: 1e-4 };
 const TOL_GOLDEN = 1e-4;
-const haveShared = fs.existsSync(L.GOLDEN) && fs.existsSync(L.upstreamDir('msd-musicnn-1'));
-
-/** Two fixture patches: trwjazw patch 0 (music) and joram's zero-padded last patch. */
-function fixture() {
-  const a = L.goldenPatches('trwjazw', 1);
-  const j = L.goldenPatches('joram');
-  const n = L.PATCH * L.BANDS;
-  const data = new Float32Array(2 * n);
-  data.set(a.data.subarray(0, n), 0);
-  data.set(j.data.subarray((j.n - 1) * n, j.n * n), n);
-  return data;
-}
+const PARITY = path.join(L.GOLDEN, 'parity');
+const upstream = process.env.CF_UPSTREAM_AUDIO_MODELS;
+const haveUpstream = !!upstream && fs.existsSync(path.join(upstream, 'msd-musicnn-1', 'model.json'));
 
 test('manifests describe the files next to them', () => {
   for (const name of L.MODEL_NAMES) {
@@ -46,27 +43,38 @@ test('manifests describe the files next to them', () => {
   }
 });
 
-test('ONNX models match TF.js on golden patches', { skip: !haveShared && 'no ../shared' }, async () => {
-  await L.tfjs('wasm', 1);
+test('the committed TF.js outputs cover every model, clip and output', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(PARITY, 'manifest.json'), 'utf8'));
+  for (const name of L.MODEL_NAMES)
+    for (const clip of Object.keys(L.CLIPS)) {
+      const { n } = L.goldenPatches(clip);
+      for (const k of Object.keys(TOL)) {
+        const file = `${name}.${clip}.${k}.f32`;
+        assert.ok(manifest.files[file], `${file} missing from ${PARITY}/manifest.json`);
+        assert.equal(fs.statSync(path.join(PARITY, file)).size, 4 * n * manifest.files[file][1], file);
+      }
+    }
+});
+
+test('ONNX models match TF.js on every golden patch (committed TF.js outputs)', async () => {
   await L.ort(1);
-  const data = fixture();
   for (const name of L.MODEL_NAMES) {
-    const ref = await L.loadTfjs('wasm', L.upstreamDir(name));
     const sess = await L.ortSession(L.onnxPath(name), { threads: 1 });
     assert.deepEqual(sess.inputNames, ['mel']);
     assert.deepEqual([...sess.outputNames].sort(), ['activations', 'embedding', 'embedding_linear']);
-    const a = await L.runTfjs(ref, data, 2);
-    const b = await L.runOrt(sess, data, 2);
-    for (const k of Object.keys(TOL)) {
-      const d = L.maxAbsDiff(b[k], a[k]);
-      assert.ok(d <= TOL[k], `${name} ${k}: max |Δ| ${d} > ${TOL[k]}`);
+    for (const clip of Object.keys(L.CLIPS)) {
+      const { data, n } = L.goldenPatches(clip);
+      const b = await L.runOrt(sess, data, n);
+      for (const k of Object.keys(TOL)) {
+        const d = L.maxAbsDiff(b[k], L.readF32(path.join(PARITY, `${name}.${clip}.${k}.f32`)));
+        assert.ok(d <= TOL[k], `${name} ${clip} ${k}: max |Δ| ${d} > ${TOL[k]}`);
+      }
     }
-    ref.dispose();
     await sess.release();
   }
 });
 
-test('ONNX outputs match the golden per-patch files', { skip: !haveShared && 'no ../shared' }, async () => {
+test('ONNX outputs match the golden per-patch files', async () => {
   await L.ort(1);
   const golden = {
     'msd-musicnn-1': { activations: ['msd_sigmoid', 50], embedding: ['msd_embedding', 200],
@@ -76,7 +84,7 @@ test('ONNX outputs match the golden per-patch files', { skip: !haveShared && 'no
   };
   for (const [name, files] of Object.entries(golden)) {
     const sess = await L.ortSession(L.onnxPath(name), { threads: 1 });
-    for (const clip of ['trwjazw', 'joram']) {
+    for (const clip of Object.keys(L.CLIPS)) {
       const { data, n } = L.goldenPatches(clip, 3);
       const out = await L.runOrt(sess, data, n);
       for (const [k, [file, width]] of Object.entries(files)) {
@@ -94,13 +102,13 @@ const havePythonOnnx = (() => {
 })();
 
 test('conversion is deterministic and reproduces the committed model',
-  { skip: (!havePythonOnnx && 'no /usr/bin/python3 with onnx') || (!haveShared && 'no ../shared') }, () => {
+  { skip: (!havePythonOnnx && 'no /usr/bin/python3 with onnx') || (!haveUpstream && 'needs CF_UPSTREAM_AUDIO_MODELS (the upstream TF.js models)') }, () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-convert-'));
     try {
       const script = path.join(L.ROOT, 'tools', 'convert', 'convert_models.py');
       const bytes = [];
       for (const sub of ['a', 'b']) {
-        execFileSync(python, [script, '--only', 'msd-musicnn-1', '--out', path.join(tmp, sub)],
+        execFileSync(python, [script, upstream, '--only', 'msd-musicnn-1', '--out', path.join(tmp, sub)],
           { stdio: 'ignore' });
         bytes.push(fs.readFileSync(path.join(tmp, sub, 'msd-musicnn-1', 'model.onnx')));
         bytes.push(fs.readFileSync(path.join(tmp, sub, 'msd-musicnn-1', 'manifest.json')));
@@ -109,7 +117,7 @@ test('conversion is deterministic and reproduces the committed model',
       assert.ok(bytes[1].equals(bytes[3]), 'manifest.json differs between two conversions');
       const committed = fs.readFileSync(L.onnxPath('msd-musicnn-1'));
       assert.ok(bytes[0].equals(committed),
-        'models/msd-musicnn-1/model.onnx is not what the converter produces: run bash tools/convert/convert_models.sh');
+        'models/msd-musicnn-1/model.onnx is not what the converter produces: run bash tools/convert/convert_models.sh UPSTREAM_AUDIO_MODELS');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

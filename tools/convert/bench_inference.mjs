@@ -1,9 +1,13 @@
 // Inference speed of msd-musicnn-1 in Node: onnxruntime-web (wasm, 1 and 2 threads) on the
 // converted model vs @tensorflow/tfjs-backend-wasm (1 thread) on the original TF.js model, on the
-// same golden patches, at batch 1, 4 and 11. Each configuration runs in a child process because
-// both runtimes fix their thread count when their wasm module initialises.
+// same golden patches (joram, tests/data/golden), at batch 1, 4 and 10. Each configuration runs in a
+// child process because both runtimes fix their thread count when their wasm module initialises.
 //
-//   node tools/convert/bench_inference.mjs [--model DIR/model.onnx ...] [--reps N] [--rounds R]
+//   node tools/convert/bench_inference.mjs [--upstream UPSTREAM_AUDIO_MODELS] [--model DIR/model.onnx ...]
+//        [--reps N] [--rounds R]
+//
+// Without --upstream (the TF.js models are not in this repository; tools/convert/lib.mjs
+// UPSTREAM_HELP says where to get them) only ONNX Runtime is measured.
 //
 // Prints ms per 187-frame patch, best and median over the repetitions (on a shared machine the best
 // is the better estimate of what the runtime can do), and GFLOP/s of the best (2.80 GFLOP/patch).
@@ -17,13 +21,13 @@ import * as L from './lib.mjs';
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
 const allOpt = (name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
-const BATCHES = [1, 4, 11];
+const BATCHES = [1, 4, 10];
 let reps = Number(opt('--reps', '3'));
 
 function median(a) { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]); }
 
 async function child(kind, threads, model) {
-  const { data } = L.goldenPatches('trwjazw', 11);
+  const { data } = L.goldenPatches('joram', 10);
   let run;
   if (kind === 'ort') {
     await L.ort(threads);
@@ -31,7 +35,7 @@ async function child(kind, threads, model) {
     run = (x, n) => L.runOrt(sess, x, n);
   } else {
     await L.tfjs('wasm', threads);
-    const ref = await L.loadTfjs('wasm', L.upstreamDir('msd-musicnn-1'));
+    const ref = await L.loadTfjs('wasm', L.upstreamDir('msd-musicnn-1', model));
     run = (x, n) => L.runTfjs(ref, x, n, { activationsOnly: true });
   }
   const out = {};
@@ -58,7 +62,10 @@ if (args[0] === '--child') {
 const models = allOpt('--model');
 if (!models.length) models.push(L.onnxPath('msd-musicnn-1'));
 const self = fileURLToPath(import.meta.url);
-const configs = [['tfjs', 1, '', '@tensorflow/tfjs-backend-wasm 4.22.0, 1 thread (peer)']];
+const upstream = opt('--upstream');
+const configs = [];
+if (upstream) configs.push(['tfjs', 1, L.requireUpstreamDir(upstream, 'bench_inference.mjs --upstream DIR'), '@tensorflow/tfjs-backend-wasm 4.22.0, 1 thread (peer)']);
+else console.error(`no --upstream: TF.js (the peer) is not measured.\n${L.UPSTREAM_HELP}`);
 for (const m of models) {
   const short = m.replace(L.ROOT + '/', '');
   configs.push(['ort', 1, m, `onnxruntime-web 1.30.0 wasm, 1 thread — ${short}`]);

@@ -1,11 +1,13 @@
-// Shared helpers for the model parity check, the inference benchmark and tests/js/models.test.mjs:
-// loading golden patches, running a TF.js graph model (@tensorflow/tfjs, cpu or wasm backend) and
-// its ONNX conversion (onnxruntime-web, wasm backend) on the same input.
+// Shared helpers for the model parity check, the inference benchmark, the golden-data generator
+// (tools/golden/) and tests/js/models.test.mjs: loading golden patches (tests/data/golden), running
+// a TF.js graph model (@tensorflow/tfjs, cpu or wasm backend) and its ONNX conversion
+// (onnxruntime-web, wasm backend) on the same input.
 //
 //   import * as L from './lib.mjs';
-//   const ref = await L.loadTfjs('wasm', L.upstreamDir('msd-musicnn-1'));       // tfjs GraphModel
+//   const upstream = L.requireUpstreamDir(process.argv[2], 'check_parity.mjs');  // TF.js models folder
+//   const ref = await L.loadTfjs('wasm', L.upstreamDir('msd-musicnn-1', upstream)); // tfjs GraphModel
 //   const sess = await L.ortSession(L.onnxPath('msd-musicnn-1'), { threads: 1 });
-//   const { data, n } = L.goldenPatches('trwjazw', 2);                        // [n,187,96]
+//   const { data, n } = L.goldenPatches('joram', 2);                          // [n,187,96]
 //   const a = await L.runTfjs(ref, data, n), b = await L.runOrt(sess, data, n);
 //   L.maxAbsDiff(a.activations, b.activations);
 import { execFileSync } from 'node:child_process';
@@ -15,8 +17,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SHARED = process.env.CF_SHARED_DIR || path.resolve(ROOT, '..', 'shared');
-export const GOLDEN = path.join(SHARED, 'golden');
+export const GOLDEN = path.join(ROOT, 'tests', 'data', 'golden');
+/** The golden clips (tests/data/golden/README.md): id → source file under GOLDEN/source. */
+export const CLIPS = {
+  tumiki: 'return_to_home.ogg',
+  joram: 'joram-moments_of_clarity-08-solipsism-59-88.mp3',
+};
 export const MODELS_DIR = path.join(ROOT, 'models');
 export const PATCH = 187, BANDS = 96;
 export const MODEL_NAMES = ['msd-musicnn-1', 'mtt-musicnn-1', 'danceability-musicnn-msd-2',
@@ -24,8 +30,27 @@ export const MODEL_NAMES = ['msd-musicnn-1', 'mtt-musicnn-1', 'danceability-musi
   'mood_sad-musicnn-msd-2'];
 export const GFLOP_PER_PATCH = 2.80;
 
-export const upstreamDir = (name) => path.join(SHARED, 'models', 'audio', name);
+export const upstreamDir = (name, upstream) => path.join(upstream, name);
 export const onnxPath = (name, dir = MODELS_DIR) => path.join(dir, name, 'model.onnx');
+
+/** Where the upstream models come from; printed when the folder is missing. */
+export const UPSTREAM_HELP = `The upstream Essentia MusiCNN models in TF.js form (one folder per model with model.json,
+its weight shards and labels.json: msd-musicnn-1, mtt-musicnn-1, danceability-musicnn-msd-2,
+mood_{aggressive,happy,relaxed,sad}-musicnn-msd-2) are not part of this repository (licence:
+non-commercial, see models/README.md). Get them from https://essentia.upf.edu/models/ (the
+"-tfjs" downloads), or from MTG/essentia.js examples (msd, moods) and gilpanal/b8b_synapse (mtt);
+their sha256 are in each models/<name>/manifest.json ("upstream_sha256").`;
+
+/**
+ * The upstream TF.js models folder given on the command line: returned when it holds
+ * msd-musicnn-1/model.json, otherwise prints what is missing and where to get it, and exits 2.
+ */
+export function requireUpstreamDir(dir, usage) {
+  if (dir && fs.existsSync(path.join(dir, 'msd-musicnn-1', 'model.json'))) return path.resolve(dir);
+  const why = dir ? `${dir}: no msd-musicnn-1/model.json in it` : 'the upstream models folder is a required argument';
+  process.stderr.write(`usage: ${usage}\n${why}\n\n${UPSTREAM_HELP}\n`);
+  process.exit(2);
+}
 
 export function readF32(file) {
   const b = fs.readFileSync(file);
