@@ -48,6 +48,8 @@ Status App::open_catalog(std::vector<uint8_t> bytes, const std::string& name, co
     auto cat = Catalog::open_buffer(std::move(bytes), name);
     if (!cat) return cat.status();
     catalog_ = std::make_unique<Catalog>(std::move(*cat));
+    match_calibration_.reset();
+    if (auto cal = match::calibrate_catalog(*catalog_)) match_calibration_ = std::move(*cal);  // once per catalog
     catalog_name_ = name;
     catalog_base_url_ = base_url;
     results_.clear();
@@ -305,6 +307,7 @@ void App::run_search() {
             error_ = "search: " + hits.status().message();
             return;
         }
+        if (match_calibration_) match_calibration_->apply(*hits);
         results_ = std::move(*hits);
         results_are_fit_ = false;
         selected_row_ = results_.empty() ? -1 : 0;
@@ -552,11 +555,14 @@ std::string App::state_json() const {
     for (size_t i = 0; i < results_.size(); ++i) {
         const TrackMeta& t = catalog_->tracks()[results_[i].track];
         std::snprintf(buf, sizeof buf, "%.4f", double(results_[i].score));
+        const std::string score = buf;
+        std::snprintf(buf, sizeof buf, "%.1f", double(results_[i].match_percent));
+        const std::string match = std::isnan(results_[i].match_percent) ? "null" : buf;  // raw cosine + calibrated
         std::string why;
         for (const std::string& w : results_[i].shared_tags) why += (why.empty() ? "" : ", ") + w;
         for (const std::string& w : results_[i].shared_moods) why += (why.empty() ? "" : ", ") + w;
         o += std::string(i ? "," : "") + "{\"id\":" + json_quote(t.id) + ",\"path\":" + json_quote(t.path) +
-             ",\"title\":" + json_quote(t.title) + ",\"score\":" + buf + ",\"why\":" + json_quote(why) + "}";
+             ",\"title\":" + json_quote(t.title) + ",\"score\":" + score + ",\"match_percent\":" + match + ",\"why\":" + json_quote(why) + "}";
     }
     o += "],\"selected_row\":" + std::to_string(selected_row_);
     o += semantic_state_json();

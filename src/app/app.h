@@ -26,6 +26,7 @@
 #include "core/catalog/export.h"
 #include "core/image/colour.h"
 #include "core/map/view.h"
+#include "core/match/calibration.h"
 #include "core/semantic/image_query.h"
 #include "core/semantic/semantic_search.h"
 
@@ -205,6 +206,7 @@ private:
     std::vector<AudioModel> models_;
     std::map<std::string, std::string> model_notes_;
     std::unique_ptr<Catalog> catalog_;
+    std::optional<match::MatchCalibration> match_calibration_;  ///< of catalog_ (none: fewer than 2 tracks)
     std::string catalog_name_, catalog_base_url_;
     std::vector<std::string> tag_vocabulary_;
     std::vector<std::string> sources_;          ///< distinct sources, for colours

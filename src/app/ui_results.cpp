@@ -8,6 +8,23 @@
 
 namespace cf::app {
 
+namespace {
+
+// The calibrated match (floored: "80 %" never overstates it), the raw cosine in a tooltip; the cosine
+// alone for a catalog too small to calibrate.
+void draw_match_cell(const SearchHit& hit) {
+    if (std::isnan(hit.match_percent)) {
+        ImGui::Text("%.2f", double(hit.score));
+        return;
+    }
+    ImGui::Text("%.0f%%", std::floor(double(hit.match_percent)));
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("match %.1f%%: closer than the nearest neighbour of %.1f%% of the catalog's tracks\n"
+                          "cosine similarity %.3f", double(hit.match_percent), double(hit.match_percent), double(hit.score));
+}
+
+}  // namespace
+
 void App::draw_results_panel() {
     if (!catalog_) {
         ImGui::TextDisabled("No catalog loaded.");
@@ -62,7 +79,7 @@ void App::draw_results_panel() {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 22);
         ImGui::TableSetupColumn("Title", ImGuiTableColumnFlags_WidthStretch, 2.2f);
-        ImGui::TableSetupColumn(results_are_fit_ ? "Fit" : "Sim", ImGuiTableColumnFlags_WidthFixed, 38);
+        ImGui::TableSetupColumn(results_are_fit_ ? "Fit" : "Match", ImGuiTableColumnFlags_WidthFixed, 42);
         ImGui::TableSetupColumn("BPM", ImGuiTableColumnFlags_WidthFixed, 30);
         ImGui::TableSetupColumn("Len", ImGuiTableColumnFlags_WidthFixed, 36);
         ImGui::TableSetupColumn("Source", ImGuiTableColumnFlags_WidthStretch, 1.0f);
@@ -95,7 +112,7 @@ void App::draw_results_panel() {
             ImGui::TextUnformatted(t.title.empty() ? t.id.c_str() : t.title.c_str());
             ImGui::TableNextColumn();
             if (results_are_fit_) ImGui::Text("%.0f%%", std::floor(100.0 * double(hit.score)));  // never "100 %": better than all but itself
-            else ImGui::Text("%.2f", double(hit.score));
+            else draw_match_cell(hit);
             ImGui::TableNextColumn();
             if (std::isfinite(t.bpm)) ImGui::Text("%.0f", double(t.bpm));
             else ImGui::TextDisabled("-");
@@ -123,8 +140,11 @@ void App::draw_results_panel() {
         if (results_are_fit_)
             ImGui::TextDisabled("%s%sfits better than %.1f%% of the catalog", line.c_str(), line.empty() ? "" : "  |  ",
                                 std::floor(1000.0 * double(hit.score)) / 10.0);
-        else
+        else if (std::isnan(hit.match_percent))
             ImGui::TextDisabled("%s%ssimilarity %.3f", line.c_str(), line.empty() ? "" : "  |  ", double(hit.score));
+        else
+            ImGui::TextDisabled("%s%smatch %.0f%% (cosine %.3f)", line.c_str(), line.empty() ? "" : "  |  ",
+                                std::floor(double(hit.match_percent)), double(hit.score));
         std::string tags;
         for (size_t i = 0; i < t.top_tags.size() && i < 5; ++i) tags += (i ? ", " : "") + t.top_tags[i].label;
         ImGui::TextWrapped("Tags: %s", tags.c_str());

@@ -55,6 +55,11 @@ test('the app: drop, results, play, filter, keyboard, map selection, t-SNE, bad 
     assert.ok(s.results[0].path.endsWith(path.basename(dropped)), `top result ${s.results[0].path}`);
     assert.ok(s.results[0].score > 0.97, `self-similarity ${s.results[0].score}`);
     for (let i = 1; i < s.results.length; i++) assert.ok(s.results[i - 1].score >= s.results[i].score, 'rank order');
+    // The list shows the calibrated match (core/match/calibration.h), the raw cosine stays in "score".
+    for (let i = 0; i < s.results.length; i++) {
+      assert.ok(s.results[i].match_percent >= 0 && s.results[i].match_percent <= 100, `match ${s.results[i].match_percent}`);
+      if (i) assert.ok(s.results[i - 1].match_percent >= s.results[i].match_percent, 'match order');
+    }
     assert.ok(s.query.tags.length > 0 && Number.isFinite(s.query.bpm) && Number.isFinite(s.query.loudness_lufs));
     assert.ok(Array.isArray(s.query.map_xy), 'the dropped file is placed on the map');
     await shot(page, 'app-02-results');
@@ -133,7 +138,7 @@ test('the app: drop, results, play, filter, keyboard, map selection, t-SNE, bad 
     await page.mouse.click(centre(layout.export_csv).x, centre(layout.export_csv).y);
     await waitFor(page, () => window.cuefinder.lastDownload && window.cuefinder.lastDownload.name.endsWith('.csv'), null, 10000);
     const csv = await page.evaluate(() => window.cuefinder.lastDownload.text);
-    assert.match(csv, /^rank,id,title,/);
+    assert.match(csv, /^rank,id,title,.*,score,match_percent,/);
     assert.equal(csv.trim().split('\r\n').length, s.results.length + 1);
 
     // 9. About panel lists the models' license.

@@ -60,6 +60,15 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   assert.ok(r1.results.every((r) => r.id !== id && fs.existsSync(r.path) && typeof r.title === 'string'));
   for (let i = 1; i < r1.results.length; i++) assert.ok(r1.results[i - 1].score >= r1.results[i].score);
   assert.deepEqual(r1.results.map((r) => r.rank), [1, 2, 3]);
+  // "score" stays the raw cosine; "match_percent" is it calibrated on the catalog (0..100, same order).
+  // The best match of a catalog track is its nearest neighbour, one of the calibration's references: > 0.
+  for (const r of r1.results) assert.ok(r.match_percent >= 0 && r.match_percent <= 100 && r.score <= 1.0001, JSON.stringify(r));
+  for (let i = 1; i < r1.results.length; i++) assert.ok(r1.results[i - 1].match_percent >= r1.results[i].match_percent);
+  assert.ok(r1.results[0].match_percent > 0, String(r1.results[0].match_percent));
+  const text = node([path.join(root, 'tools/cli/search.mjs'), out, '--track', id, '-k', '3']);
+  assert.equal(text.status, 0, text.stderr);
+  const line1 = text.stdout.split('\n')[1];
+  assert.match(line1, new RegExp(`^ +1\\. match +${Math.floor(r1.results[0].match_percent)} %  cos ${r1.results[0].score.toFixed(3)}  `), text.stdout);
 
   const byFile = node([path.join(root, 'tools/cli/search.mjs'), out, path.join(fixtures, 'vorbis_q2_44k_stereo_3s.ogg'), '-k', '10', '--json']);
   assert.equal(byFile.status, 0, byFile.stderr);
@@ -68,6 +77,8 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   // The same audio is in the catalog: it comes first, almost identical.
   assert.equal(path.basename(r2.results[0].path), 'vorbis_q2_44k_stereo_3s.ogg');
   assert.ok(r2.results[0].score > 0.999, String(r2.results[0].score));
+  // A dropped file's similarities go through the same calibration.
+  assert.ok(r2.results.every((r) => r.match_percent >= 0 && r.match_percent <= r2.results[0].match_percent));
 
   const missing = node([path.join(root, 'tools/cli/search.mjs'), out, '--track', 'no/such/track']);
   assert.equal(missing.status, 1);

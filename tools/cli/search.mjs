@@ -19,7 +19,9 @@
 //   --method M         bridge, projection or ensemble (default: ensemble, the best on the labelled set)
 //   --weights W        how much each input counts when several are given, e.g. track=1,text=0.5,image=1:
 //                      each input's catalog scores are z-normalised, then weighted and summed
-//   --json             {"query": ..., "results": [{"rank", "id", "path", "title", "score", ...}]}
+//   --json             {"query": ..., "results": [{"rank", "id", "path", "title", "score", "match_percent", ...}]}
+//                      ("score": the raw cosine; "match_percent": 0..100, the percent of the catalog's
+//                      tracks whose nearest neighbour is less similar to them — core/match/calibration.h)
 //                      (with --text/--image: semantic_api.cpp's JSON: "inputs" with the concepts,
 //                      "results" with "score" = percentile among the catalog (0..1), "raw", "why")
 // Filters apply before the top-k: k results come back whenever k tracks pass.
@@ -74,6 +76,8 @@ export function parseArgs(argv) {
 }
 
 const pct = (p) => `${(100 * p).toFixed(1).padStart(5)}%`;
+// Floored, like the app: "match 80 %" is never more than the calibration says.
+const matchText = (p) => (p == null ? 'match   - ' : `match ${String(Math.floor(p)).padStart(3)} %`);
 
 // --text / --image (with or without FILE / --track): the semantic search of the core.
 export async function semanticSearch(o) {
@@ -171,7 +175,7 @@ async function main() {
     console.log(o.track ? `tracks like ${o.track}:` : `tracks like ${o.file} (${res.query.top_tags.join(', ')}):`);
     for (const r of res.results) {
       const why = [...r.shared_tags, ...r.shared_moods].slice(0, 5).join(', ');
-      console.log(`${String(r.rank).padStart(3)}. ${r.score.toFixed(3)}  ${r.title || r.id}${r.artist ? ' — ' + r.artist : ''}  [${r.source}, ${r.license_kind}]` +
+      console.log(`${String(r.rank).padStart(3)}. ${matchText(r.match_percent)}  cos ${r.score.toFixed(3)}  ${r.title || r.id}${r.artist ? ' — ' + r.artist : ''}  [${r.source}, ${r.license_kind}]` +
         `${r.bpm ? `  ${Math.round(r.bpm)} BPM` : ''}${why ? `  (shares: ${why})` : ''}`);
     }
     if (res.results.length === 0) console.log('  (no track passes the filters)');

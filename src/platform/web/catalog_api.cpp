@@ -16,6 +16,7 @@
 #include "core/analysis/analysis_json.h"
 #include "core/catalog/catalog.h"
 #include "core/map/tsne.h"
+#include "core/match/calibration.h"
 #include "platform/web/search_options.h"
 
 namespace {
@@ -23,6 +24,7 @@ namespace {
 struct CatalogState {
     std::unique_ptr<cf::CatalogBuilder> builder;
     std::map<int, std::unique_ptr<cf::Catalog>> open;
+    std::map<int, cf::match::MatchCalibration> calibration;  ///< per open catalog (none: fewer than 2 tracks)
     int next_handle = 1;
     std::string text;
 };
@@ -54,7 +56,8 @@ std::string hits_json(const cf::Catalog& cat, const std::vector<cf::SearchHit>& 
              ",\"title\":" + cf::json_quote(t.title) + ",\"artist\":" + cf::json_quote(t.artist) + ",\"composer\":" + cf::json_quote(t.composer) +
              ",\"source\":" + cf::json_quote(t.source) + ",\"license\":" + cf::json_quote(t.license) +
              ",\"license_kind\":" + cf::json_quote(cf::license_kind(t.license)) + ",\"attribution\":" + cf::json_quote(t.attribution) +
-             ",\"preview\":" + cf::json_quote(t.preview) + ",\"score\":" + num(h.score) + ",\"bpm\":" + num(t.bpm, "%.1f") +
+             ",\"preview\":" + cf::json_quote(t.preview) + ",\"score\":" + num(h.score) +
+             ",\"match_percent\":" + num(h.match_percent, "%.1f") + ",\"bpm\":" + num(t.bpm, "%.1f") +
              ",\"duration_s\":" + num(t.duration_s, "%.2f") + ",\"loudness_lufs\":" + num(t.loudness_lufs, "%.1f") + ",\"top_tags\":[";
         for (size_t j = 0; j < t.top_tags.size(); ++j)
             o += (j ? "," : "") + std::string("[") + cf::json_quote(t.top_tags[j].label) + "," + num(t.top_tags[j].prob, "%.3f") + "]";
@@ -67,6 +70,15 @@ std::string hits_json(const cf::Catalog& cat, const std::vector<cf::SearchHit>& 
         o += "]}";
     }
     return o + "]}";
+}
+
+// Keeps an opened catalog and its match calibration (computed once here, from its own embeddings).
+int add_open(cf::Catalog catalog) {
+    CatalogState& s = cat_state();
+    const int h = s.next_handle++;
+    if (auto cal = cf::match::calibrate_catalog(catalog)) s.calibration.emplace(h, std::move(*cal));
+    s.open[h] = std::make_unique<cf::Catalog>(std::move(catalog));
+    return h;
 }
 
 }  // namespace
@@ -187,23 +199,27 @@ EMSCRIPTEN_KEEPALIVE int cf_tsne_2d(const float* data, int n_points, int dim, do
 EMSCRIPTEN_KEEPALIVE int cf_catalog_open(const char* path) {
     auto c = cf::Catalog::open(path);
     if (!c) return set_text(c.status().message()), -1;
-    CatalogState& s = cat_state();
-    const int h = s.next_handle++;
-    s.open[h] = std::make_unique<cf::Catalog>(std::move(*c));
-    return h;
+    return add_open(std::move(*c));
 }
 
 /// Opens catalog.cfc bytes (copied). Returns a handle > 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_catalog_open_buffer(const uint8_t* bytes, double n_bytes, const char* name) {
     auto c = cf::Catalog::open_memory(std::span<const uint8_t>(bytes, size_t(n_bytes)), name);
     if (!c) return set_text(c.status().message()), -1;
-    CatalogState& s = cat_state();
-    const int h = s.next_handle++;
-    s.open[h] = std::make_unique<cf::Catalog>(std::move(*c));
-    return h;
+    return add_open(std::move(*c));
 }
 
-EMSCRIPTEN_KEEPALIVE void cf_catalog_close(int handle) { cat_state().open.erase(handle); }
+EMSCRIPTEN_KEEPALIVE void cf_catalog_close(int handle) {
+    cat_state().open.erase(handle);
+    cat_state().calibration.erase(handle);
+}
+
+/// The match percent (0..100, core/match/calibration.h) of a similarity on this catalog's scale, or -1
+/// when the catalog has no calibration (fewer than 2 tracks) or no such handle.
+EMSCRIPTEN_KEEPALIVE double cf_catalog_match_percent(int handle, double similarity) {
+    auto it = cat_state().calibration.find(handle);
+    return it == cat_state().calibration.end() ? -1.0 : double(it->second.percent(float(similarity)));
+}
 
 EMSCRIPTEN_KEEPALIVE int cf_catalog_size(int handle) {
     auto it = cat_state().open.find(handle);
@@ -216,7 +232,8 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_dim(int handle) {
 }
 
 /// Search by embedding (dim floats) or, when track_id is non-empty, by a catalog track. Returns
-/// {"results": [...]} in rank order, or {"error": ...}.
+/// {"results": [...]} in rank order ("score": the raw cosine, "match_percent": calibrated 0..100 or
+/// null), or {"error": ...}.
 EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id, const char* options) {
     auto it = cat_state().open.find(handle);
     if (it == cat_state().open.end()) return set_text("{\"error\":\"no such catalog handle\"}");
@@ -227,6 +244,7 @@ EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* quer
                                                       ? cat.search_track(track_id, *o)
                                                       : cat.search(std::span<const float>(query, size_t(dim)), *o);
     if (!hits) return set_text("{\"error\":" + cf::json_quote(hits.status().message()) + "}");
+    if (auto cal = cat_state().calibration.find(handle); cal != cat_state().calibration.end()) cal->second.apply(*hits);
     return set_text(hits_json(cat, *hits));
 }
 
