@@ -34,7 +34,7 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   const cat = JSON.parse(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8'));
   assert.equal(cat.tracks.length, good.length);
   for (const t of cat.tracks) {
-    assert.ok(fs.existsSync(t.path), t.path);
+    assert.ok(!path.isAbsolute(t.path) && fs.existsSync(path.join(music, t.path)), t.path);  // relative to SOURCE
     if (t.preview) assert.ok(fs.statSync(path.join(out, 'previews', t.preview)).size > 1000);
   }
   assert.ok(fs.existsSync(path.join(out, 'catalog.cfc')));
@@ -57,7 +57,7 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   assert.equal(byTrack.status, 0, byTrack.stderr);
   const r1 = JSON.parse(byTrack.stdout);
   assert.equal(r1.results.length, 3);
-  assert.ok(r1.results.every((r) => r.id !== id && fs.existsSync(r.path) && typeof r.title === 'string'));
+  assert.ok(r1.results.every((r) => r.id !== id && fs.existsSync(path.join(music, r.path)) && typeof r.title === 'string'));
   for (let i = 1; i < r1.results.length; i++) assert.ok(r1.results[i - 1].score >= r1.results[i].score);
   assert.deepEqual(r1.results.map((r) => r.rank), [1, 2, 3]);
   // "score" stays the raw cosine; "match_percent" is it calibrated on the catalog (0..100, same order).

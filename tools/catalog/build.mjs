@@ -2,6 +2,7 @@
 // ./cuefinder catalog build SOURCE -o OUT — analyse every track and write a catalog.
 //
 //   node tools/catalog/build.mjs SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--quiet]
+//                                [--track-timeout S]
 //
 // SOURCE: a folder (searched recursively for .wav .mp3 .flac .ogg .oga .opus), a manifest JSON
 // ({"tracks": [{"path", "id"?, "title"?, "artist"?, "composer"?, "genre"?, "source"?, "license"?,
@@ -13,8 +14,12 @@
 //     over the track (docs/benchmarks/windows.md: cosine 0.994 to the full-track embedding), mtt on 4
 //     of them, each mood model on 2. Progress and an ETA on stderr.
 //  2. keeps each analysis in OUT/.work/analysis/ keyed by path, size, mtime and profile: an
-//     interrupted build resumes where it stopped, a rebuild analyses only new or changed files.
-//  3. reports files it could not analyse (stderr and OUT/build_report.json) and goes on.
+//     interrupted build (even by SIGKILL) resumes where it stopped, a rebuild analyses only new or
+//     changed files. Every file is written under a temporary name and renamed; a cache entry that does
+//     not parse is discarded (naming it) and its track analysed again.
+//  3. reports files it could not analyse (stderr and OUT/build_report.json) and goes on: undecodable
+//     files, non-regular files (a FIFO, a device: refused by the core), and tracks that give no
+//     result within --track-timeout seconds (default 600; their worker is killed and replaced).
 //  4. cuts (in the worker, right after the analysis) a 30 s preview around the track's representative
 //     segment (the analysed patch whose embedding is closest to the track's mean), mono 48 kHz,
 //     loudness-normalised to −16 LUFS with a −1 dBFS peak ceiling, 0.5 s fades, Opus 48 kb/s
@@ -22,7 +27,8 @@
 //  5. lays out the map with t-SNE in the core and writes OUT/catalog.cfc + OUT/catalog.json
 //     (src/core/catalog/catalog.h), with every track's full tag probabilities (all MSD and MTT labels,
 //     in the models' manifest order, named "msd:<label>" / "mtt:<label>") in the TAGP section.
-//     A cached analysis without all of them is analysed again.
+//     A cached analysis without all of them is analysed again. Track paths are stored relative to
+//     SOURCE (the folder, or the manifest's folder), so a published catalog names no private folder.
 import { fork, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -71,9 +77,12 @@ function listFolder(dir, out = []) {
 export function readSource(source) {
   if (!fs.existsSync(source)) throw new Error(`${source}: not found`);
   const st = fs.statSync(source);
+  // Track paths are resolved against the folder (or the manifest's folder) once, and stored relative to
+  // it: a published catalog names no private folder of the builder.
+  const base = path.resolve(st.isDirectory() ? source : path.dirname(source));
   let tracks;
   if (st.isDirectory()) {
-    tracks = listFolder(source).map((p) => ({ path: p, id: path.relative(source, p).replace(AUDIO, '') }));
+    tracks = listFolder(base).map((p) => ({ path: path.relative(base, p), id: portable(path.relative(base, p)).replace(AUDIO, '') }));
   } else if (/\.json$/i.test(source)) {
     const m = JSON.parse(fs.readFileSync(source, 'utf8'));
     if (!Array.isArray(m.tracks)) throw new Error(`${source}: expected {"tracks": [...]}`);
@@ -81,7 +90,6 @@ export function readSource(source) {
   } else if (/\.csv$/i.test(source)) {
     tracks = parseCsv(fs.readFileSync(source, 'utf8'));
   } else throw new Error(`${source}: not a folder, .json or .csv manifest`);
-  const base = st.isDirectory() ? source : path.dirname(source);
   const seen = new Set();
   return tracks.map((t, i) => {
     if (!t.path) throw new Error(`${source}: track ${i + 1} has no path`);
@@ -89,9 +97,12 @@ export function readSource(source) {
     let id = t.id || path.basename(p).replace(AUDIO, '');
     while (seen.has(id)) id += '_';
     seen.add(id);
-    return { ...t, path: p, id };
+    return { ...t, path: p, rel: portable(path.relative(base, p)), id };
   });
 }
+
+/// A relative path with '/' separators on every platform (catalog.json is read by the page too).
+const portable = (p) => p.split(path.sep).join('/');
 
 // The tag sets stored per track in TAGP, in this order, each in its model manifest's label order.
 export const TAG_SETS = ['msd', 'mtt'];
@@ -124,6 +135,40 @@ const cacheKey = (t) => {
   return crypto.createHash('sha1').update(`${t.path}\0${st.size}\0${st.mtimeMs}\0${PROFILE_KEY}`).digest('hex');
 };
 
+// ---- files that survive a killed build ------------------------------------------------------------
+// Cache entries, previews and catalog.json are written under a temporary name and renamed, so a build
+// killed at any moment leaves either the old file, the new one or a *.tmp-<pid> leftover (removed by
+// the next build), never half a file under the real name.
+const tmpName = (file) => `${file}.tmp-${process.pid}`;
+const TMP = /\.tmp-\d+(\.wav|\.opus)?$/;
+
+function writeAtomic(file, data) {
+  const tmp = tmpName(file);
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+function removeLeftovers(dir) {
+  for (const f of fs.readdirSync(dir)) if (TMP.test(f)) fs.rmSync(path.join(dir, f), { force: true });
+}
+
+/// A cached analysis as { r } or, when it cannot be used (a truncated or edited file), { problem }.
+function cacheProblem(text) {
+  let r;
+  try {
+    r = JSON.parse(text);
+  } catch (e) {
+    return { problem: `not valid JSON (${e.message})` };
+  }
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return { problem: 'not an analysis object' };
+  if (typeof r.error === 'string') return { r };
+  const e = r.embedding;
+  if (!e || !Array.isArray(e.values) || e.values.length === 0 || e.values.length !== e.dim || !e.values.every(Number.isFinite))
+    return { problem: 'no usable embedding' };
+  if (!Number.isFinite(r.duration_s) || !r.tags || !r.moods) return { problem: 'no duration, tags or moods' };
+  return { r };
+}
+
 // ---- worker: one analyzer, one ORT thread -------------------------------------------------------
 async function worker() {
   const { createAnalyzer, parseArgs } = await import(path.join(root, 'tools/cli/analyze.mjs'));
@@ -131,8 +176,12 @@ async function worker() {
     '--max-full-s', String(PROFILE.maxFullS), '--max-patches', Object.entries(PROFILE.maxPatches).map(([k, v]) => `${k}=${v}`).join(','),
     '--patch-embeddings', '--no-taggram', '--quiet'];
   const analyzer = await createAnalyzer(parseArgs(args));
+  process.on('disconnect', () => process.exit(0));  // the build was killed: stop too
+  // Test hook: a track with this file name blocks the worker as a read that never returns would.
+  const hangOn = process.env.CF_CATALOG_TEST_HANG_ON;
   process.on('message', async (msg) => {
     if (msg.quit) process.exit(0);
+    if (hangOn && path.basename(msg.path) === hangOn) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
     let r;
     try {
       r = await analyzer.analyze(msg.path);
@@ -204,11 +253,15 @@ function writePreview(core, track, r, seg, file) {
   wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(PREVIEW_RATE, 24); wav.writeUInt32LE(PREVIEW_RATE * 2, 28);
   wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write('data', 36); wav.writeUInt32LE(n * 2, 40);
   for (let i = 0; i < n; i++) wav.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x[i] * 32767))), 44 + i * 2);
-  const tmp = file + '.wav';
-  fs.writeFileSync(tmp, wav);
-  const enc = spawnSync('opusenc', ['--quiet', '--bitrate', '48', '--title', track.title || track.id, tmp, file]);
-  fs.rmSync(tmp, { force: true });
-  if (enc.status !== 0) throw new Error(`opusenc failed: ${enc.stderr}`);
+  const wavTmp = tmpName(file) + '.wav', opusTmp = tmpName(file) + '.opus';
+  fs.writeFileSync(wavTmp, wav);
+  const enc = spawnSync('opusenc', ['--quiet', '--bitrate', '48', '--title', track.title || track.id, wavTmp, opusTmp]);
+  fs.rmSync(wavTmp, { force: true });
+  if (enc.status !== 0) {
+    fs.rmSync(opusTmp, { force: true });
+    throw new Error(`opusenc failed: ${enc.stderr}`);
+  }
+  fs.renameSync(opusTmp, file);
 }
 
 function str(core, s) {
@@ -230,7 +283,7 @@ function metaRecord(t, r, seg, preview, sets) {
   kv('id', t.id); kv('title', t.title); kv('artist', t.artist); kv('composer', t.composer); kv('genre', t.genre);
   kv('source', t.source); kv('license', t.license || tag.license || tag.copyright);
   kv('attribution', t.attribution || [t.title, t.artist || t.composer, t.source, t.license || tag.license].filter(Boolean).join(' — '));
-  kv('path', t.path); kv('preview', preview); kv('duration_s', r.duration_s); kv('bpm', r.bpm || null);
+  kv('path', t.rel); kv('preview', preview); kv('duration_s', r.duration_s); kv('bpm', r.bpm || null);
   kv('bpm_confidence', r.bpm ? r.bpm_confidence : null); kv('loudness_lufs', r.loudness_lufs);
   kv('segment_start_s', seg.start_s); kv('segment_duration_s', seg.duration_s);
   const tags = Object.entries(r.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10);
@@ -248,20 +301,92 @@ function fmtTime(s) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+// ---- the worker pool ------------------------------------------------------------------------------
+/// Analyses `todo` in up to o.jobs workers into o.results / o.failed, caching each result in o.work.
+/// A worker that crashes, or gives no result for one track within o.trackTimeoutS (a read that never
+/// returns, a decoder that loops), is killed: only this process can, since a call that never returns
+/// blocks the worker's own event loop. The track is reported and skipped (not cached, so the next
+/// build tries it again) and a fresh worker takes the rest.
+async function analyseAll(todo, o) {
+  const t0 = Date.now();
+  let done = 0, next = 0;
+  const tty = process.stderr.isTTY;
+  const progress = (t) => {
+    const el = (Date.now() - t0) / 1000, eta = done ? (el / done) * (todo.length - done) : NaN;
+    const line = `[${String(done).padStart(String(todo.length).length)}/${todo.length}] ${((100 * done) / todo.length).toFixed(1)}% elapsed ${fmtTime(el)} ETA ${fmtTime(eta)}  ${t ? t.id : ''}`;
+    if (tty) o.say(`\r\x1b[K${line.slice(0, process.stderr.columns - 1 || 120)}`);
+    else if (done % 10 === 0 || done === todo.length) o.say(line + '\n');
+  };
+  const finish = (t, error) => {
+    if (error) {
+      o.failed.push({ id: t.id, path: t.path, error });
+      if (tty) o.say('\r\x1b[K');
+      o.say(`  cannot analyse ${t.path}: ${error}\n`);
+    }
+    done++;
+    progress(t);
+  };
+  await new Promise((resolve) => {
+    let alive = 0;
+    const startWorker = () => {
+      const w = fork(fileURLToPath(import.meta.url), ['--worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      alive++;
+      let timer = null;
+      const feed = () => {
+        if (next >= todo.length) { w.send({ quit: true }); return; }
+        const t = todo[next++];
+        w.current = t;
+        timer = setTimeout(() => { w.timedOut = true; w.kill('SIGKILL'); }, Math.min(o.trackTimeoutS * 1000, 2 ** 31 - 1));
+        w.send({ path: t.path, key: t.key, previews: o.previewDir, track: { id: t.id, title: t.title } });
+      };
+      w.on('message', (m) => {
+        if (m.ready) return feed();
+        clearTimeout(timer);
+        const t = w.current;
+        w.current = null;
+        writeAtomic(path.join(o.work, m.key + '.json'), JSON.stringify(m.result));
+        if (!m.result.error) o.results.set(t.id, m.result);
+        finish(t, m.result.error);
+        feed();
+      });
+      w.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        const t = w.current;
+        if (t) {
+          finish(t, w.timedOut ? `no result within ${o.trackTimeoutS} s (--track-timeout): skipped; the next build tries it again`
+            : `worker crashed (${signal || `exit ${code}`})`);
+          if (next < todo.length) startWorker();
+        }
+        if (--alive === 0) resolve();
+      });
+    };
+    for (let i = 0; i < Math.min(o.jobs, todo.length); i++) startWorker();
+  });
+  // Workers that died before their first track (they said why on stderr) leave tracks unanalysed.
+  for (const t of todo.slice(next)) finish(t, 'not analysed: no worker could start');
+  if (tty) o.say('\n');
+  o.say(`analysed ${todo.length} tracks in ${fmtTime((Date.now() - t0) / 1000)}\n`);
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   let source = null, out = null, jobs = Math.max(1, Math.min(os.cpus().length, 4)), name = null, previews = true, quiet = false;
+  let trackTimeoutS = 600;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-o' || a === '--out') out = argv[++i];
     else if (a === '--jobs') jobs = Math.max(1, parseInt(argv[++i], 10) || 1);
     else if (a === '--name') name = argv[++i];
     else if (a === '--no-previews') previews = false;
+    else if (a === '--track-timeout') {
+      trackTimeoutS = Number(argv[++i]);
+      if (!(trackTimeoutS > 0)) { console.error(`catalog build: --track-timeout: expected seconds > 0, got ${argv[i] ?? 'nothing'}`); process.exit(2); }
+    }
     else if (a === '--quiet') quiet = true;
     else if (a.startsWith('-')) { console.error(`catalog build: unknown option ${a}`); process.exit(2); } else source = a;
   }
   if (!source || !out) {
-    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews]');
+    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--track-timeout S]');
     process.exit(2);
   }
   let tracks;
@@ -279,8 +404,10 @@ async function main() {
     console.error(`catalog build: ${e.message}`);
     process.exit(1);
   }
+  const say = (s) => { if (!quiet) process.stderr.write(s); };
   const work = path.join(out, '.work', 'analysis');
   fs.mkdirSync(work, { recursive: true });
+  removeLeftovers(work);
   const results = new Map(), failed = [];
   const todo = [];
   let nStale = 0;
@@ -289,70 +416,30 @@ async function main() {
     try { key = cacheKey(t); } catch (e) { failed.push({ id: t.id, path: t.path, error: `${t.path}: ${e.code === 'ENOENT' ? 'not found' : e.message}` }); continue; }
     t.key = key;
     const f = path.join(work, key + '.json');
-    if (fs.existsSync(f)) {
-      const r = JSON.parse(fs.readFileSync(f, 'utf8'));
-      if (r.error) failed.push({ id: t.id, path: t.path, error: r.error });
-      else if (!tagProbs(r, sets)) { todo.push(t); nStale++; }  // cached before full tags were kept
-      else results.set(t.id, r);
-    } else todo.push(t);
+    if (!fs.existsSync(f)) { todo.push(t); continue; }
+    const { r, problem } = cacheProblem(fs.readFileSync(f, 'utf8'));
+    if (problem) {
+      // A cache entry from before writes were atomic, or damaged on disk: analyse the track again.
+      say(`catalog build: discarding the cached analysis ${f} of ${t.rel}: ${problem}; analysing it again\n`);
+      fs.rmSync(f, { force: true });
+      todo.push(t);
+    } else if (r.error) failed.push({ id: t.id, path: t.path, error: r.error });
+    else if (!tagProbs(r, sets)) { todo.push(t); nStale++; }  // cached before full tags were kept
+    else results.set(t.id, r);
   }
-  const say = (s) => { if (!quiet) process.stderr.write(s); };
   if (previews && spawnSync('opusenc', ['--version']).status !== 0) {
     say('previews: opusenc not found (Debian opus-tools), skipping them\n');
     previews = false;
   }
   const previewDir = previews ? path.resolve(out, 'previews') : null;
-  if (previewDir) fs.mkdirSync(previewDir, { recursive: true });
+  if (previewDir) {
+    fs.mkdirSync(previewDir, { recursive: true });
+    removeLeftovers(previewDir);
+  }
   say(`catalog build: ${tracks.length} tracks, ${tracks.length - todo.length - failed.length} already analysed, ${todo.length} to analyse${nStale ? ` (${nStale} cached without all tag probabilities)` : ''} with ${Math.min(jobs, todo.length)} worker(s)\n`);
 
   // 1-3. analysis in workers
-  if (todo.length) {
-    const t0 = Date.now();
-    let done = 0, next = 0;
-    const tty = process.stderr.isTTY;
-    const progress = (t) => {
-      const el = (Date.now() - t0) / 1000, eta = done ? (el / done) * (todo.length - done) : NaN;
-      const line = `[${String(done).padStart(String(todo.length).length)}/${todo.length}] ${((100 * done) / todo.length).toFixed(1)}% elapsed ${fmtTime(el)} ETA ${fmtTime(eta)}  ${t ? t.id : ''}`;
-      if (tty) say(`\r\x1b[K${line.slice(0, process.stderr.columns - 1 || 120)}`);
-      else if (done % 10 === 0 || done === todo.length) say(line + '\n');
-    };
-    await new Promise((resolve) => {
-      let alive = 0;
-      const startWorker = () => {
-        const w = fork(fileURLToPath(import.meta.url), ['--worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-        alive++;
-        const feed = () => {
-          if (next >= todo.length) { w.send({ quit: true }); return; }
-          const t = todo[next++];
-          w.current = t;
-          w.send({ path: t.path, key: t.key, previews: previewDir, track: { id: t.id, title: t.title } });
-        };
-        w.on('message', (m) => {
-          if (m.ready) return feed();
-          const t = w.current;
-          fs.writeFileSync(path.join(work, m.key + '.json'), JSON.stringify(m.result));
-          if (m.result.error) {
-            failed.push({ id: t.id, path: t.path, error: m.result.error });
-            if (tty) say('\r\x1b[K');
-            say(`  cannot analyse ${t.path}: ${m.result.error}\n`);
-          } else results.set(t.id, m.result);
-          done++;
-          progress(t);
-          feed();
-        });
-        w.on('exit', (code) => {
-          if (w.current && !results.has(w.current.id) && !failed.some((f) => f.id === w.current.id) && code !== 0) {
-            failed.push({ id: w.current.id, path: w.current.path, error: `worker crashed (exit ${code})` });
-            done++;
-          }
-          if (--alive === 0) resolve();
-        });
-      };
-      for (let i = 0; i < Math.min(jobs, todo.length); i++) startWorker();
-    });
-    if (tty) say('\n');
-    say(`analysed ${todo.length} tracks in ${fmtTime((Date.now() - t0) / 1000)}\n`);
-  }
+  if (todo.length) await analyseAll(todo, { jobs, work, previewDir, trackTimeoutS, results, failed, say });
 
   // 4-5. previews, map, catalog
   const require = createRequire(import.meta.url);
@@ -432,7 +519,7 @@ async function main() {
   fs.writeFileSync(path.join(out, 'build_report.json'), JSON.stringify(report, null, 1));
   // The page shows the catalog's name: add it to catalog.json (the core writes the rest).
   const infoFile = path.join(out, 'catalog.json');
-  fs.writeFileSync(infoFile, JSON.stringify({ name: report.name, ...JSON.parse(fs.readFileSync(infoFile, 'utf8')) }));
+  writeAtomic(infoFile, JSON.stringify({ name: report.name, ...JSON.parse(fs.readFileSync(infoFile, 'utf8')) }));
   say(`catalog: ${path.resolve(out)} (${report.n_tracks} tracks, ${nPreviews} previews${failed.length ? `, ${failed.length} could not be analysed: see build_report.json` : ''})\n`);
   process.exit(0);
 }

@@ -237,6 +237,13 @@ export async function assemble(o = {}) {
     fail(`--catalog: ${path.join(catalog, 'catalog.json')} is not valid JSON: ${e.message}`);
   }
   if (!Array.isArray(catalogJson.tracks)) fail(`--catalog: ${path.join(catalog, 'catalog.json')} has no "tracks" array`);
+  // A published site names no private folder of the builder; catalogs built before track paths were
+  // stored relative to SOURCE hold absolute ones (in catalog.cfc too, so they cannot be edited here).
+  const absolute = catalogJson.tracks.find((t) => t && typeof t.path === 'string' && (path.isAbsolute(t.path) || /^[A-Za-z]:[\\/]/.test(t.path)));
+  if (absolute) {
+    fail(`--catalog: track ${absolute.id} has an absolute path (${absolute.path}), which the site would publish: ` +
+      'rebuild the catalog with `./cuefinder catalog build` (its cached analyses are reused)');
+  }
   const previews = new Set();
   for (const t of catalogJson.tracks) {
     if (!t || !t.preview) continue;
