@@ -9,9 +9,9 @@
 
 namespace cf::test {
 
-inline std::string shared_dir() { return CF_SHARED_DIR; }
-inline std::string golden_dir() { return std::string(CF_SHARED_DIR) + "/golden"; }
 inline std::string test_data_dir() { return CF_TEST_DATA_DIR; }
+/// The golden reference data (tests/data/golden/README.md: essentia.js + TF.js outputs).
+inline std::string golden_dir() { return test_data_dir() + "/golden"; }
 
 /// Reads a whole file; empty vector if it cannot be read.
 inline std::vector<uint8_t> read_bytes(const std::string& path) {

@@ -1,5 +1,5 @@
 // The core must stay headless and portable: no platform, UI or JS code under src/core
-// (see ../shared/STYLE.md "One headless core"). Cheap to check, so it is a test.
+// (the project's style guide, "One headless core"). Cheap to check, so it is a test.
 #include <gtest/gtest.h>
 
 #include <filesystem>

@@ -6,7 +6,7 @@ namespace cf::detail {
 
 // ref: essentia.js 0.1.3 MelBands(inputSize=257, numberBands=96, sampleRate=16000,
 //      lowFrequencyBound=0, highFrequencyBound=8000, warpingFormula='slaneyMel', normalize='unit_tri')
-//      edge frequencies, read from ../shared/golden/essentiajs_mel_edges_hz.f32. They are the
+//      edge frequencies, read from tests/data/golden/essentiajs_mel_edges_hz.f32. They are the
 //      Slaney mel scale sampled in 97 equal steps of mel(8000)/97 accumulated in float32; recomputing
 //      them gives these values except for 1-ulp differences at ~5 edges that depend on the libm's
 //      log/exp (worth ~3e-5 in the log-mel output), so the exact values are kept as data.

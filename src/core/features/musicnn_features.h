@@ -7,7 +7,7 @@
 //   auto patches = cf::make_patches(mel.data(), features.n_frames());  // [n_patches × 187 × 96]
 //
 // ref: Essentia 2.1-beta6 TensorflowInputMusiCNN + essentia.js 0.1.3 EssentiaTFInputExtractor
-//      ('musicnn').computeFrameWise(signal, 256); recipe in ../shared/golden/RECIPE.md:
+//      ('musicnn').computeFrameWise(signal, 256); recipe in tests/data/golden/RECIPE.md:
 //   - 16 kHz mono; FrameCutter(512, hop 256): frame k covers samples [256k − 256, 256k + 256),
 //     zeros outside the signal, the last frame is the first whose centre is at or past the end
 //     (ceil(N/256) + 1 frames);

@@ -1,4 +1,4 @@
-// musicnn mel features vs essentia.js golden data (../shared/golden, see its README.md / RECIPE.md).
+// musicnn mel features vs essentia.js golden data (tests/data/golden, see its README.md / RECIPE.md).
 #include "core/features/musicnn_features.h"
 
 #include <gtest/gtest.h>
@@ -134,7 +134,7 @@ TEST_P(GoldenClip, MelFramesMatchEssentiaJs) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, GoldenClip, ::testing::Values("trwjazw", "joram"));
+INSTANTIATE_TEST_SUITE_P(Golden, GoldenClip, ::testing::Values("tumiki", "joram"));
 
 class EdgeCase : public ::testing::TestWithParam<std::string> {};
 
@@ -229,7 +229,7 @@ TEST(Patches, HopAndLastPatchModes) {
 }
 
 TEST(Patches, Hop93MatchesEssentiaCppStarts) {
-    // The golden manifest lists Essentia C++'s patch starts for trwjazw (1873 frames): 19 patches.
+    // Essentia C++'s patch starts for a 30 s clip of 1873 frames (recorded with the first golden set): 19 patches.
     std::vector<float> frames(1873 * 96, 0.0f);
     cf::Patches p = cf::make_patches(frames.data(), 1873, {93, cf::LastPatch::discard});
     EXPECT_EQ(p.n_patches, 19u);
