@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // End-to-end analysis benchmark: the peer pipeline vs ./cuefinder analyze, in one run.
 //
-//   node tools/bench/analyze.mjs [--reps N] [--out docs/benchmarks/analyze.md]
+//   node tools/bench/analyze.mjs --upstream UPSTREAM_AUDIO_MODELS [--reps N] [--out docs/benchmarks/analyze.md]
+//
+// UPSTREAM_AUDIO_MODELS: the upstream TF.js models the peer runs (not in this repository;
+// tools/convert/lib.mjs UPSTREAM_HELP says where to get them). Without it the benchmark is skipped
+// with that message (exit status 0, so `./cuefinder bench` goes on).
 //
 // Peer (what a web page does today): essentia.js 0.1.3 musicnn features
 // (EssentiaTFInputExtractor.computeFrameWise(signal, 256)) on the golden 16 kHz signal, then
@@ -30,8 +34,9 @@ const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
 const reps = Number(opt('--reps', '3'));
 const out = opt('--out', path.join(root, 'docs/benchmarks/analyze.md'));
-const ID = 'trwjazw';
-const MP3 = path.join(L.GOLDEN, 'source', 'TRWJAZW128F42760DD_test.mp3');
+const ID = 'joram';
+const MP3 = path.join(L.GOLDEN, 'source', L.CLIPS[ID]);
+const upstream = opt('--upstream');
 const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]); };
 
 async function peerChild() {
@@ -40,7 +45,7 @@ async function peerChild() {
   const extractor = new es.EssentiaModel.EssentiaTFInputExtractor(es.EssentiaWASM, 'musicnn', false);
   const signal = L.readF32(path.join(L.GOLDEN, `${ID}.signal.f32`));
   await L.tfjs('wasm', 1);
-  const model = await L.loadTfjs('wasm', L.upstreamDir('msd-musicnn-1'));
+  const model = await L.loadTfjs('wasm', L.upstreamDir('msd-musicnn-1', upstream));
   const feat = [], inf = [];
   let nPatches = 0;
   for (let r = 0; r <= reps; r++) {
@@ -85,7 +90,7 @@ function oursChild(threads, only, input = MP3) {
 }
 
 function child(kind) {
-  return JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, '--reps', String(reps)],
+  return JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, '--reps', String(reps), '--upstream', upstream],
     { encoding: 'utf8', maxBuffer: 1 << 26 }));
 }
 
@@ -94,6 +99,11 @@ if (args[0] === '--child') {
   process.exit(0);
 }
 
+if (!upstream) {
+  console.error(`analysis benchmark skipped: no --upstream UPSTREAM_AUDIO_MODELS.\n${L.UPSTREAM_HELP}`);
+  process.exit(0);
+}
+L.requireUpstreamDir(upstream, 'node tools/bench/analyze.mjs --upstream UPSTREAM_AUDIO_MODELS [--reps N] [--out FILE]');
 console.error('peer: essentia.js + tfjs-wasm (1 thread) ...');
 const peer = child('peer');
 const wav = signalWav();

@@ -17,9 +17,8 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const repeat = Number(opt('--repeat', '5'));
 const outFile = path.resolve(root, opt('--out', 'docs/benchmarks/features.md'));
-const shared = process.env.CF_SHARED_DIR || path.join(root, '..', 'shared');
-const ids = ['trwjazw', 'joram'];
-const signals = ids.map((id) => path.join(shared, 'golden', `${id}.signal.f32`));
+const ids = ['tumiki', 'joram'];
+const signals = ids.map((id) => path.join(root, 'tests', 'data', 'golden', `${id}.signal.f32`));
 
 const readF32 = (f) => { const b = fs.readFileSync(f); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); };
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };

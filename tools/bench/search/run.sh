@@ -14,7 +14,7 @@
 # CF_BENCH_OUT=DIR changes the output folder; CF_BENCH_NO_BUILD=1 reuses the binaries there.
 #
 # Needs: g++, libfaiss-dev, libhnswlib-dev, libblas-dev/liblapack-dev (FAISS), emscripten, node.
-# Seeds default to the musicnn embeddings in ../shared/golden (*msd_embedding*.f32 without "prerelu").
+# Seeds default to the musicnn embeddings in tests/data/golden (*msd_embedding*.f32 without "prerelu").
 set -euo pipefail
 # The body is one function, read whole before it runs: editing this file during a long run (bash
 # otherwise reads scripts as it goes) cannot break the run.
@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -z "$emb" ]; then
-  emb="$(ls ../shared/golden/*msd_embedding*.f32 | grep -v prerelu | paste -sd, -)"
+  emb="$(ls tests/data/golden/*msd_embedding*.f32 | grep -v prerelu | paste -sd, -)"
   data="${data:-mix3}"
 fi
 data="${data:-real}"

@@ -3,7 +3,7 @@
 
   gen_data.py mixture OUT.f32 [--n 400] [--dim 200] [--seed 1]
       ReLU features of a latent mixture, shaped like musicnn msd 200-d track embeddings (the golden
-      clips in ../shared/golden: mean ~1, std ~1.3, ~43 % zeros, tracks ~20 apart): 16 "styles" of
+      clips in tests/data/golden: mean ~1, std ~1.3, ~43 % zeros, tracks ~20 apart): 16 "styles" of
       unequal size in a 16-d latent space, tracks spread around their style, a fixed random
       200 x 16 read-out, then ReLU. Low intrinsic dimension with overlapping clusters, like real ones.
   gen_data.py jitter IN.f32 OUT.f32 --dim D --n N [--seed 2]
