@@ -46,13 +46,17 @@ inline constexpr uint32_t kContainerVersion = 1;
 inline constexpr size_t kContainerHeaderBytes = 32;
 inline constexpr size_t kContainerEntryBytes = 32;
 inline constexpr size_t kContainerAlignBytes = 64;
+/// Most sections a container may have. A catalog has 7 today; the cap keeps a forged table (e.g.
+/// 131 072 empty sections in 4 MB) from costing the reader more than a glance.
+inline constexpr uint32_t kContainerMaxSections = 1024;
 
 // [SECTION] CRC-32: cf::crc32 from core/common/crc32.h (included above).
 
 // [SECTION] Writer -------------------------------------------------------------------------------
 class ContainerWriter {
 public:
-    /// Adds a section; `tag` must be exactly 4 characters and not used before (CF_ASSERT).
+    /// Adds a section; `tag` must be exactly 4 characters and not used before, and there may be at
+    /// most kContainerMaxSections (CF_ASSERT).
     void add_section(std::string_view tag, std::vector<uint8_t> payload);
     /// The complete file bytes. Deterministic: same sections in the same order → same bytes.
     std::vector<uint8_t> finish() const;
@@ -72,7 +76,8 @@ class ContainerReader {
 public:
     /// Validates header, table, bounds and every section's checksum of `bytes` (borrowed: keep it
     /// alive while the reader and its spans are used). `name` is used in messages (a path or URL).
-    /// Errors: empty, truncated, unsupported_format (bad magic, newer version), corrupt.
+    /// Errors: empty, truncated, unsupported_format (bad magic, newer version), corrupt (also more
+    /// than kContainerMaxSections sections, or a tag used twice).
     static Result<ContainerReader> parse(std::span<const uint8_t> bytes, const std::string& name);
 
     uint32_t version() const { return version_; }

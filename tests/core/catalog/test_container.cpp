@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <functional>
+
 #include "core/catalog/container.h"
 
 namespace {
@@ -112,6 +115,56 @@ TEST(Container, HugeSectionCountDoesNotAllocate) {
     auto r = cf::ContainerReader::parse(file, "h.cfc");
     ASSERT_FALSE(r);
     EXPECT_NE(r.status().message().find("does not fit"), std::string::npos);
+}
+
+// A container of `n_sections` empty sections, all at the first aligned offset after the table, with a
+// valid table checksum; tag_of(i) names entry i. Built by hand: the writer refuses what this forges.
+std::vector<uint8_t> forged_container(uint32_t n_sections, const std::function<uint32_t(uint32_t)>& tag_of) {
+    const size_t table_end = cf::kContainerHeaderBytes + size_t(n_sections) * cf::kContainerEntryBytes;
+    const uint64_t offset = (table_end + 63) / 64 * 64, file_size = offset;
+    std::vector<uint8_t> file(file_size, 0);
+    std::memcpy(file.data(), "CFCT", 4);
+    std::memcpy(file.data() + 4, &cf::kContainerVersion, 4);
+    std::memcpy(file.data() + 8, &n_sections, 4);
+    std::memcpy(file.data() + 16, &file_size, 8);
+    for (uint32_t i = 0; i < n_sections; ++i) {
+        uint8_t* e = file.data() + cf::kContainerHeaderBytes + size_t(i) * cf::kContainerEntryBytes;
+        const uint32_t tag = tag_of(i);
+        std::memcpy(e, &tag, 4);  // crc32 of an empty payload is 0, already there
+        std::memcpy(e + 8, &offset, 8);
+    }
+    const uint32_t crc = cf::crc32(file.data(), table_end);
+    std::memcpy(file.data() + 12, &crc, 4);
+    return file;
+}
+
+uint32_t distinct_tag(uint32_t i) { return 0x41414141u + (i % 26) + (i / 26 % 26 << 8) + (i / 676 % 26 << 16); }
+
+TEST(Container, SectionCountIsCapped) {
+    // 131 072 empty sections in 4 MB: refused by count (the old pairwise duplicate scan took 11 s).
+    auto many = cf::ContainerReader::parse(forged_container(131072, distinct_tag), "many.cfc");
+    ASSERT_FALSE(many);
+    EXPECT_EQ(many.status().code(), cf::ErrorCode::corrupt);
+    EXPECT_EQ(many.status().message(), "many.cfc: 131072 sections, more than the 1024 a catalog file may have");
+    auto over = cf::ContainerReader::parse(forged_container(cf::kContainerMaxSections + 1, distinct_tag), "over.cfc");
+    ASSERT_FALSE(over);
+    EXPECT_NE(over.status().message().find("1025 sections, more than the 1024"), std::string::npos) << over.status().message();
+    auto at_cap = cf::ContainerReader::parse(forged_container(cf::kContainerMaxSections, distinct_tag), "cap.cfc");
+    ASSERT_TRUE(at_cap) << at_cap.status().message();
+    EXPECT_EQ(at_cap->tags().size(), size_t(cf::kContainerMaxSections));
+}
+
+TEST(Container, RepeatedTagIsFoundAnywhereInTheTable) {
+    // Entry 1000 repeats entry 3's tag, far apart (and entry 1010 repeats it again): the first repeat is named.
+    auto tag_of = [](uint32_t i) { return i == 1000 || i == 1010 ? distinct_tag(3) : i == 1005 ? distinct_tag(7) : distinct_tag(i); };
+    auto r = cf::ContainerReader::parse(forged_container(cf::kContainerMaxSections, tag_of), "dup.cfc");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.status().code(), cf::ErrorCode::corrupt);
+    const uint32_t t = distinct_tag(3);
+    EXPECT_EQ(r.status().message(), "dup.cfc: section " + std::string(reinterpret_cast<const char*>(&t), 4) + " appears twice");
+    auto adjacent = cf::ContainerReader::parse(forged_container(2, [](uint32_t) { return distinct_tag(0); }), "two.cfc");
+    ASSERT_FALSE(adjacent);
+    EXPECT_EQ(adjacent.status().message(), "two.cfc: section AAAA appears twice");
 }
 
 TEST(Container, PayloadReaderChecksCounts) {
