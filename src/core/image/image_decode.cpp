@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <tuple>
 #include <utility>
 
 #include "stb_image.h"  // declarations only; the implementation is in stb_image_impl.cpp
@@ -36,6 +37,10 @@ uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) <
 uint32_t be16(const uint8_t* p) { return uint32_t(p[0]) << 8 | p[1]; }
 uint32_t le32(const uint8_t* p) { return uint32_t(p[3]) << 24 | uint32_t(p[2]) << 16 | uint32_t(p[1]) << 8 | p[0]; }
 uint32_t le16(const uint8_t* p) { return uint32_t(p[1]) << 8 | p[0]; }
+
+// True if `need` bytes start at `at` inside `size` bytes. Never `at + need > size`: with a 32-bit
+// size_t (wasm32) that wraps for an `at` or `need` read from the file near 2^32.
+bool fits(size_t at, size_t need, size_t size) { return at <= size && size - at >= need; }
 
 std::string first_bytes(std::span<const uint8_t> bytes) {
     std::string hex, text;
@@ -59,17 +64,65 @@ std::string at_byte(size_t pos) { return " at byte " + std::to_string(pos); }
 // [SECTION] structure checks
 // ============================================================================================
 
+// The Huffman tables a JPEG has defined so far: [class: 0 DC, 1 AC][id 0..3].
+struct JpegHuffmanTables {
+    bool defined[2][4] = {};
+};
+
+// JPEG DHT segment (after its length field): tables of a class/id byte, 16 code counts and the symbols.
+// More than 256 codes in one table makes stb_image (Debian's 2022-09 snapshot) write past its
+// 257-entry size array (found by tools/fuzz/fuzz_image; upstream 2.28 added the same check).
+Status check_jpeg_huffman_tables(std::span<const uint8_t> seg, size_t seg_pos, JpegHuffmanTables& tables, const std::string& name) {
+    for (size_t pos = 0; pos < seg.size();) {
+        if (!fits(pos, 17, seg.size()))
+            return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "Huffman table header cut by its segment end" + at_byte(seg_pos + pos));
+        size_t n_codes = 0;
+        for (size_t i = 1; i <= 16; ++i) n_codes += seg[pos + i];
+        if (n_codes > 256)
+            return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "Huffman table of " + std::to_string(n_codes) + " codes (at most 256)" + at_byte(seg_pos + pos));
+        if (!fits(pos + 17, n_codes, seg.size()))
+            return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "Huffman table runs past its segment" + at_byte(seg_pos + pos));
+        const int table_class = seg[pos] >> 4, id = seg[pos] & 15;
+        if (table_class <= 1 && id <= 3) tables.defined[table_class][id] = true;  // stb_image refuses others
+        pos += 17 + n_codes;
+    }
+    return Status::ok();
+}
+
+// JPEG SOS segment (after its length field): every Huffman table the scan decodes with must have been
+// defined before it. stb_image (Debian's 2022-09 snapshot) does not zero its tables and decoded with
+// whatever memory held, reading far out of bounds (found by tools/fuzz/fuzz_image). Progressive scans
+// use only the DC tables (first DC scans) or only the AC tables (AC scans).
+Status check_jpeg_scan_tables(std::span<const uint8_t> seg, size_t seg_pos, const JpegHuffmanTables& tables, bool progressive,
+                              const std::string& name) {
+    const size_t n_components = seg.empty() ? 0 : seg[0];
+    if (n_components == 0 || seg.size() != 1 + 2 * n_components + 3) return Status::ok();  // stb_image refuses these itself
+    const uint8_t spectral_start = seg[1 + 2 * n_components], approx_high = seg[3 + 2 * n_components] >> 4;
+    const bool uses_dc = !progressive || (spectral_start == 0 && approx_high == 0);
+    const bool uses_ac = !progressive || spectral_start > 0;
+    for (size_t i = 0; i < n_components; ++i) {
+        const int dc = seg[2 + 2 * i] >> 4, ac = seg[2 + 2 * i] & 15;
+        if (dc > 3 || ac > 3) continue;  // stb_image refuses these itself
+        for (const auto& [used, table_class, id] : {std::tuple{uses_dc, 0, dc}, std::tuple{uses_ac, 1, ac}})
+            if (used && !tables.defined[table_class][id])
+                return error(ErrorCode::corrupt, name, ImageFormat::jpeg, std::string("the scan") + at_byte(seg_pos) + " uses Huffman table " +
+                                                                              (table_class ? "AC " : "DC ") + std::to_string(id) + ", which the file does not define before it");
+    }
+    return Status::ok();
+}
+
 // JPEG: marker segments up to each scan, then the entropy-coded data up to the next marker (inside it
 // 0xFF is followed only by 0x00 stuffing, RSTn or fill 0xFF), until the end-of-image marker.
 Status check_jpeg(std::span<const uint8_t> b, const std::string& name) {
     const size_t n = b.size();
     size_t pos = 2;  // after SOI
-    bool seen_frame = false;
+    bool seen_frame = false, progressive = false;
+    JpegHuffmanTables tables;
     for (;;) {
-        if (pos + 2 > n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " before the end-of-image marker");
+        if (!fits(pos, 2, n)) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " before the end-of-image marker");
         if (b[pos] != 0xFF) return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "marker expected" + at_byte(pos));
         while (pos + 1 < n && b[pos + 1] == 0xFF) ++pos;  // fill bytes
-        if (pos + 2 > n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends inside a marker" + at_byte(n));
+        if (!fits(pos, 2, n)) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends inside a marker" + at_byte(n));
         const uint8_t marker = b[pos + 1];
         pos += 2;
         if (marker == 0xD9) {
@@ -77,17 +130,21 @@ Status check_jpeg(std::span<const uint8_t> b, const std::string& name) {
             return Status::ok();
         }
         if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) continue;  // no length field
-        if (pos + 2 > n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends inside a marker segment" + at_byte(n));
+        if (!fits(pos, 2, n)) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends inside a marker segment" + at_byte(n));
         const size_t length = be16(&b[pos]);
         if (length < 2) return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "marker segment of length " + std::to_string(length) + at_byte(pos));
-        if (pos + length > n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " inside a marker segment of " + std::to_string(length) + " bytes");
+        if (!fits(pos, length, n)) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " inside a marker segment of " + std::to_string(length) + " bytes");
+        const std::span<const uint8_t> segment = b.subspan(pos + 2, length - 2);
+        if (marker == 0xC4) CF_RETURN_IF_ERROR(check_jpeg_huffman_tables(segment, pos + 2, tables, name));
         pos += length;
         if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) seen_frame = true;
+        if (marker == 0xC2) progressive = true;
         if (marker != 0xDA) continue;
         if (!seen_frame) return error(ErrorCode::corrupt, name, ImageFormat::jpeg, "scan before the frame header" + at_byte(pos));
+        CF_RETURN_IF_ERROR(check_jpeg_scan_tables(segment, pos - length + 2, tables, progressive, name));
         // Entropy-coded data of this scan.
         for (;;) {
-            if (pos + 1 >= n) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " inside the compressed data, before the end-of-image marker");
+            if (!fits(pos, 2, n)) return error(ErrorCode::truncated, name, ImageFormat::jpeg, "the file ends" + at_byte(n) + " inside the compressed data, before the end-of-image marker");
             if (b[pos] != 0xFF) { ++pos; continue; }
             const uint8_t next = b[pos + 1];
             if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) { pos += 2; continue; }
@@ -102,7 +159,7 @@ Status check_png(std::span<const uint8_t> b, const std::string& name) {
     const size_t n = b.size();
     size_t pos = 8;
     for (bool first = true;; first = false) {
-        if (pos + 8 > n) return error(ErrorCode::truncated, name, ImageFormat::png, "the file ends" + at_byte(n) + " before the IEND chunk");
+        if (!fits(pos, 8, n)) return error(ErrorCode::truncated, name, ImageFormat::png, "the file ends" + at_byte(n) + " before the IEND chunk");
         const uint32_t length = be32(&b[pos]);
         char type[5] = {char(b[pos + 4]), char(b[pos + 5]), char(b[pos + 6]), char(b[pos + 7]), 0};
         for (int i = 0; i < 4; ++i)
@@ -110,7 +167,7 @@ Status check_png(std::span<const uint8_t> b, const std::string& name) {
                 return error(ErrorCode::corrupt, name, ImageFormat::png, "invalid chunk type" + at_byte(pos + 4));
         if (length > 0x7FFFFFFFu) return error(ErrorCode::corrupt, name, ImageFormat::png, "chunk length out of range" + at_byte(pos));
         if (first && std::strcmp(type, "IHDR") != 0) return error(ErrorCode::corrupt, name, ImageFormat::png, "first chunk is not IHDR");
-        if (uint64_t(pos) + 12 + length > n)
+        if (!fits(pos, 12 + size_t(length), n))
             return error(ErrorCode::truncated, name, ImageFormat::png, std::string("the file ends") + at_byte(n) + " inside the " + type + " chunk");
         const uint32_t crc = crc32(&b[pos + 4], size_t(length) + 4);
         if (crc != be32(&b[pos + 8 + length]))
@@ -132,7 +189,7 @@ Status check_gif(std::span<const uint8_t> b, const std::string& name) {
             if (pos >= n) return false;
             const size_t size = b[pos++];
             if (size == 0) return true;
-            if (pos + size > n) return false;
+            if (!fits(pos, size, n)) return false;
             pos += size;
         }
     };
@@ -143,11 +200,11 @@ Status check_gif(std::span<const uint8_t> b, const std::string& name) {
             pos += 2;
             if (!skip_sub_blocks()) return cut("inside an extension block");
         } else if (block == 0x2C) {
-            if (pos + 10 > n) return cut("inside the first image's descriptor");
+            if (!fits(pos, 10, n)) return cut("inside the first image's descriptor");
             const uint8_t packed = b[pos + 9];
             pos += 10;
             if (packed & 0x80) pos += 3u << ((packed & 7) + 1);
-            if (pos + 1 > n) return cut("inside the first image's colour table");
+            if (!fits(pos, 1, n)) return cut("inside the first image's colour table");
             ++pos;  // LZW minimum code size
             if (!skip_sub_blocks()) return cut("inside the first image's data");
             return Status::ok();
@@ -220,13 +277,13 @@ Status read_dimensions(std::span<const uint8_t> b, ImageFormat format, const std
             size_t pos = 2;
             for (;;) {
                 while (pos < n && b[pos] == 0xFF && pos + 1 < n && b[pos + 1] == 0xFF) ++pos;
-                if (pos + 4 > n) return cut();
+                if (!fits(pos, 4, n)) return cut();
                 if (b[pos] != 0xFF) return error(ErrorCode::corrupt, name, format, "marker expected" + at_byte(pos));
                 const uint8_t marker = b[pos + 1];
                 if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) { pos += 2; continue; }
                 if (marker == 0xD9 || marker == 0xDA) return error(ErrorCode::corrupt, name, format, "no frame header before the image data");
                 if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-                    if (pos + 9 > n) return cut();
+                    if (!fits(pos, 9, n)) return cut();
                     *height = be16(&b[pos + 5]);
                     *width = be16(&b[pos + 7]);
                     return Status::ok();
@@ -267,6 +324,8 @@ void composite_rgba(const uint8_t* rgba, size_t n_pixels, Image& out) {
 // [SECTION] decoders
 // ============================================================================================
 // EXIF orientation: APP1 "Exif\0\0", a TIFF header (II*\0 or MM\0*), IFD0's entry 0x0112 (SHORT).
+// Offsets come from the file as u32: every check is `at <= size && size - at >= need` rather than
+// `at + need > size`, which wraps when size_t is 32 bits (wasm32) and an offset is near 2^32.
 int exif_orientation_of(std::span<const uint8_t> t) {
     if (t.size() < 8) return 1;
     const bool le = t[0] == 'I' && t[1] == 'I';
@@ -275,11 +334,12 @@ int exif_orientation_of(std::span<const uint8_t> t) {
     auto u32 = [&](size_t at) { return le ? le32(t.data() + at) : be32(t.data() + at); };
     if (u16(2) != 42) return 1;
     const size_t ifd = u32(4);
-    if (ifd + 2 > t.size()) return 1;
-    const size_t n = u16(ifd);
-    for (size_t i = 0; i < n; ++i) {
-        const size_t e = ifd + 2 + 12 * i;
-        if (e + 12 > t.size()) return 1;
+    if (!fits(ifd, 2, t.size())) return 1;
+    const size_t n_entries = u16(ifd);
+    const size_t first = ifd + 2;  // <= t.size() by the check above
+    if (n_entries > (t.size() - first) / 12) return 1;  // the table runs past the block
+    for (size_t i = 0; i < n_entries; ++i) {
+        const size_t e = first + 12 * i;
         if (u16(e) != 0x0112) continue;
         if (u16(e + 2) != 3 || u32(e + 4) != 1) return 1;  // SHORT, count 1
         const int v = int(u16(e + 8));
@@ -293,11 +353,11 @@ int exif_orientation_of(std::span<const uint8_t> t) {
 int jpeg_exif_orientation(std::span<const uint8_t> b) {
     size_t pos = 2;  // after SOI
     if (b.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) return 1;
-    while (pos + 4 <= b.size() && b[pos] == 0xFF) {
+    while (fits(pos, 4, b.size()) && b[pos] == 0xFF) {
         const uint8_t marker = b[pos + 1];
         if (marker == 0xDA || marker == 0xD9) break;  // the first scan (or the end): no EXIF after it
         const size_t length = be16(b.data() + pos + 2);
-        if (length < 2 || pos + 2 + length > b.size()) break;
+        if (length < 2 || !fits(pos + 2, length, b.size())) break;
         const uint8_t* seg = b.data() + pos + 4;
         const size_t seg_n = length - 2;
         if (marker == 0xE1 && seg_n >= 6 && std::memcmp(seg, "Exif\0\0", 6) == 0) return exif_orientation_of({seg + 6, seg_n - 6});

@@ -349,6 +349,43 @@ TEST(ImageExif, OrientationIsReadFromBothByteOrders) {
     EXPECT_EQ(jpeg_exif_orientation(with_exif(jpeg, bad)), 1);
 }
 
+// A TIFF block whose bytes 11–12 hold an entry count of 1 and bytes 13–24 an orientation entry (6),
+// with IFD0 at `ifd`. At 11 it is a well-formed block. At 0xFFFFFFFF, `ifd + 2 > size` wraps to
+// `1 > size` with a 32-bit size_t (wasm32): the old reader took the byte before the block and 'I'/'M'
+// as the count, found entry 1 at byte 13 and said 6. A correct reader says 1 (upright) everywhere;
+// the WebAssembly run of this suite is the one that catches the wrap.
+std::vector<uint8_t> exif_app1_ifd_at(uint32_t ifd, bool little_endian) {
+    std::vector<uint8_t> tiff = little_endian ? std::vector<uint8_t>{'I', 'I', 42, 0} : std::vector<uint8_t>{'M', 'M', 0, 42};
+    const auto put32 = [&](uint32_t v) {
+        for (int k = 0; k < 4; ++k) tiff.push_back(uint8_t(little_endian ? v >> (8 * k) : v >> (24 - 8 * k)));
+    };
+    put32(ifd);
+    tiff.insert(tiff.end(), {0, 0, 0});
+    tiff.insert(tiff.end(), little_endian ? std::initializer_list<uint8_t>{1, 0} : std::initializer_list<uint8_t>{0, 1});
+    tiff.insert(tiff.end(), little_endian ? std::initializer_list<uint8_t>{0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0}
+                                          : std::initializer_list<uint8_t>{0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0});
+    std::vector<uint8_t> seg = {0xFF, 0xE1, 0, uint8_t(2 + 6 + tiff.size()), 'E', 'x', 'i', 'f', 0, 0};
+    seg.insert(seg.end(), tiff.begin(), tiff.end());
+    return seg;
+}
+
+TEST(ImageExif, OffsetsNear4GiBDoNotWrap) {
+    const std::vector<uint8_t> jpeg = fixture("pattern.jpg");
+    for (bool le : {true, false}) {
+        SCOPED_TRACE(le ? "II" : "MM");
+        ASSERT_EQ(jpeg_exif_orientation(with_exif(jpeg, exif_app1_ifd_at(11, le))), 6) << "the block is well formed";
+        const std::vector<uint8_t> b = with_exif(jpeg, exif_app1_ifd_at(0xFFFFFFFFu, le));
+        EXPECT_EQ(jpeg_exif_orientation(b), 1);
+        auto img = decode_image(b, "wrap.jpg");
+        ASSERT_TRUE(img.is_ok()) << img.status().message();
+        EXPECT_EQ(img->exif_orientation, 1);
+        EXPECT_EQ(img->width_px, 16) << "not turned";
+        // Every offset in the last 64 below 2^32: never read out of bounds (ASan natively), always upright.
+        for (uint32_t back = 0; back < 64; ++back)
+            EXPECT_EQ(jpeg_exif_orientation(with_exif(jpeg, exif_app1_ifd_at(0xFFFFFFFFu - back, le))), 1) << "IFD0 at 2^32-1-" << back;
+    }
+}
+
 TEST(ImageExif, EveryOrientationTurnsThePictureUpright) {
     const Image img = small(3, 2);  // value 10·y + x
     auto at = [](const Image& i, int x, int y) { return int(i.pixel(x, y)[0]); };
