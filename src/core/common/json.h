@@ -7,6 +7,9 @@
 namespace cf {
 
 /// Appends `text` as a JSON string literal (quotes included, control characters escaped) to `out`.
+/// The result is always valid JSON text: bytes of `text` that are not valid UTF-8 (a Latin-1 file
+/// name, a cut sequence) become U+FFFD, one per maximal invalid subpart, as JS's TextDecoder would
+/// read them; valid UTF-8 is kept as it is.
 void append_json_string(std::string& out, std::string_view text);
 
 /// `text` as a JSON string literal.
