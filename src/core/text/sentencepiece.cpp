@@ -75,6 +75,11 @@ Result<SentencePieceTokenizer> SentencePieceTokenizer::from_vocab_text(std::stri
         return Status(ErrorCode::empty, "vocab has " + std::to_string(tok.pieces_.size()) +
                       " pieces, no more than the " + std::to_string(options.n_reserved_ids) + " reserved ids");
     }
+    // encode() steps back over an unknown character by the unknown piece's length (the reference's
+    // quirk): an empty one would never step (found by tools/fuzz/fuzz_tokenizer: a hang).
+    if (tok.utf16_lengths_[kUnknownId] == 0) {
+        return Status(ErrorCode::corrupt, "vocab " + line_label(0) + ": the unknown piece (id 0) is empty");
+    }
     // Trie over code points; a later duplicate piece overwrites the earlier one's score and id
     // (the reference inserts in id order into the same node).
     tok.nodes_.push_back({});
@@ -172,6 +177,7 @@ Result<std::vector<int32_t>> SentencePieceTokenizer::encode(std::string_view utf
 
     std::vector<int32_t> reversed;
     for (long at = long(n); at > 0; at -= utf16_lengths_[size_t(word[size_t(at)])]) {
+        CF_ASSERT(utf16_lengths_[size_t(word[size_t(at)])] > 0);  // from_vocab_text refuses an empty unknown piece
         reversed.push_back(word[size_t(at)]);
     }
     bool previous_unknown = false;

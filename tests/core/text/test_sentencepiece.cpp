@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -212,7 +213,33 @@ TEST(SentencePieceTokenizer, RejectsBadInputWithMessages) {
     ASSERT_FALSE(bad_score.is_ok());
     EXPECT_NE(bad_score.status().message().find("line 2"), std::string::npos);
     EXPECT_EQ(SentencePieceTokenizer::from_vocab_text("a\t0\n").status().code(), cf::ErrorCode::empty);
+    // An empty unknown piece made encode() loop forever on any unknown character (fuzz_tokenizer).
+    auto empty_unknown = SentencePieceTokenizer::from_vocab_text("\t0\n<s>\t0\n</s>\t0\nx1\t0\nx2\t0\nx3\t0\na\t-1\n");
+    ASSERT_FALSE(empty_unknown.is_ok());
+    EXPECT_EQ(empty_unknown.status().code(), cf::ErrorCode::corrupt);
+    EXPECT_EQ(empty_unknown.status().message(), "vocab line 1: the unknown piece (id 0) is empty");
     EXPECT_EQ(SentencePieceTokenizer::load("/nonexistent/vocab.txt").status().code(), cf::ErrorCode::not_found);
+}
+
+// Inputs that once broke tools/fuzz/fuzz_tokenizer (tests/data/fuzz_regressions/fuzz_tokenizer-*), through
+// the target's calls: an odd last byte means the rest is a vocab file, an even one that it is text.
+TEST(SentencePieceTokenizer, FuzzRegressionsEndWithAResultOrAnError) {
+    size_t n_files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(cf::test::test_data_dir() + "/fuzz_regressions")) {
+        if (entry.path().filename().string().rfind("fuzz_tokenizer-", 0) != 0) continue;
+        SCOPED_TRACE(entry.path().filename().string());
+        ++n_files;
+        const std::vector<uint8_t> bytes = cf::test::read_bytes(entry.path().string());
+        ASSERT_FALSE(bytes.empty());
+        const std::string body(bytes.begin(), bytes.end() - 1);
+        if (bytes.back() & 1) {
+            auto tok = SentencePieceTokenizer::from_vocab_text(body);
+            if (tok) (void)tok->encode("calm piano for a rainy evening \xE2\x98\x83");  // ends with an unknown character
+        } else if (const SentencePieceTokenizer* tok = use_lite()) {
+            (void)tok->encode(body);
+        }
+    }
+    EXPECT_GE(n_files, 1u) << "tests/data/fuzz_regressions/ lost its tokenizer inputs";
 }
 
 TEST(SparseTokenBatch, LayoutClippingAndOutputRows) {
