@@ -80,21 +80,26 @@ export function readManifests(dir, slots) {
   return manifests;
 }
 
-// The ONNX file of models/<name>: the manifest's default variant (mobilenet-v2: model_wq.onnx), else
-// its "file", else model.onnx. manifest: the parsed manifest.json, read here when not given.
-export function modelFile(dir, name, manifest) {
+// What the bridge loads for models/<name>: the bytes of its ONNX file (the manifest's default variant,
+// else its "file", else model.onnx), the path shown in errors and the sha256 the manifest records for
+// it (the bridge checks it). bridgeLib: ort_bridge.mjs; manifest: the parsed manifest.json, read here
+// when not given (the text and image models).
+function modelToLoad(bridgeLib, dir, name, manifest) {
+  const manifestFile = path.join(dir, name, 'manifest.json');
   let m = manifest;
-  const file = path.join(dir, name, 'manifest.json');
-  if (!m && fs.existsSync(file)) m = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const variant = m && m.default_variant && m.variants && m.variants[m.default_variant];
-  return path.join(dir, name, (variant && variant.file) || (m && m.file) || 'model.onnx');
+  if (!m && fs.existsSync(manifestFile)) m = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  if (!m) throw new Error(`model ${name}: ${manifestFile} not found (a model is loaded only with its manifest's sha256)`);
+  const onnx = bridgeLib.modelFileName(m);
+  const file = path.join(dir, name, onnx);
+  return { bytes: new Uint8Array(fs.readFileSync(file)), path: file, sha256: bridgeLib.manifestSha256(m, onnx) };
 }
 
 // Loads the core and ONNX Runtime Web once; returns an analyze(file) function. Any model under
 // opts.models can run through the bridge (the text and image models too, loaded on first use);
 // opts.only = [] loads no audio slot (text/picture search without analysis).
 export async function createAnalyzer(opts) {
-  const { installOrtBridge, configureModels, DEFAULT_SLOTS } = await import(path.join(root, 'src/platform/web/ort_bridge.mjs'));
+  const bridgeLib = await import(path.join(root, 'src/platform/web/ort_bridge.mjs'));
+  const { installOrtBridge, configureModels, DEFAULT_SLOTS } = bridgeLib;
   const ort = await import('onnxruntime-web');
   const threads = opts.threads > 0 ? opts.threads : 2;
   ort.env.wasm.numThreads = threads;
@@ -111,7 +116,7 @@ export async function createAnalyzer(opts) {
   }
   const manifests = readManifests(opts.models, slots);
   const bridge = installOrtBridge(core, ort, {
-    loadModel: async (name) => new Uint8Array(fs.readFileSync(modelFile(opts.models, name, manifests[name]))),
+    loadModel: async (name) => modelToLoad(bridgeLib, opts.models, name, manifests[name]),
   });
   if (opts.maxPatches) {
     const unknown = Object.keys(opts.maxPatches).filter((k) => !DEFAULT_SLOTS.some((s) => s.key === k));

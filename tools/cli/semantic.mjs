@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkModelBytes, manifestSha256 } from '../../src/platform/web/ort_bridge.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -41,7 +42,14 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
     if (typeof core[fn] !== 'function') throw new Error(`this cuefinder_node build has no text search (${fn}): rebuild it`);
   const str = (s) => { const n = core.lengthBytesUTF8(s) + 1; const p = core._malloc(n); core.stringToUTF8(s, p, n); return p; };
   const withStr = (s, f) => { const p = str(s); try { return f(p); } finally { core._free(p); } };
-  const vocab = fs.readFileSync(need(path.join(models, 'use-lite/vocab.txt')), 'utf8');
+  // A model's vocabulary and labels are checked against its manifest like its weights.
+  const checkedText = (name, file) => {
+    const f = need(path.join(models, name, file));
+    const manifest = readJson(need(path.join(models, name, 'manifest.json')));
+    const loaded = { bytes: new Uint8Array(fs.readFileSync(f)), path: f, sha256: manifestSha256(manifest, file) };
+    return Buffer.from(checkModelBytes(core, name, loaded)).toString('utf8');
+  };
+  const vocab = checkedText('use-lite', 'vocab.txt');
   const h = withStr(vocab, (p) => core._cf_sem_new(p));
   if (h < 0) throw new Error(core.UTF8ToString(core._cf_sem_last_error()));
   const msd = readJson(need(path.join(models, 'msd-musicnn-1/manifest.json'))).labels;
@@ -50,7 +58,7 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
   core._cf_sem_set_concepts(h, mp, tp);
   core._free(mp); core._free(tp);
   const labelsFile = path.join(models, 'mobilenet-v2/labels.txt');
-  if (fs.existsSync(labelsFile)) withStr(fs.readFileSync(labelsFile, 'utf8'), (p) => core._cf_sem_set_image_labels(h, p));
+  if (fs.existsSync(labelsFile)) withStr(checkedText('mobilenet-v2', 'labels.txt'), (p) => core._cf_sem_set_image_labels(h, p));
   const concepts = JSON.parse(core.UTF8ToString(core._cf_sem_concepts_json(h)));
 
   const tick = () => new Promise((r) => setImmediate(r));

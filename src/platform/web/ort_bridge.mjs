@@ -3,12 +3,19 @@
 //   import * as ort from 'onnxruntime-web';
 //   import { installOrtBridge } from './ort_bridge.mjs';
 //   const core = await createCuefinder();
-//   installOrtBridge(core, ort, { loadModel: async (name) => bytesOf(`models/${name}/model.onnx`) });
+//   installOrtBridge(core, ort, { loadModel: async (name) => {
+//     const file = modelFileName(manifests[name]);
+//     return { bytes: bytesOf(`models/${name}/${file}`), path: `models/${name}/${file}`,
+//              sha256: manifestSha256(manifests[name], file) };
+//   } });
 //
 // The core calls Module.cfOrtRunFeeds(model, {input: {type, data, dims}}, outputNames) (src/platform/web/
 // ort_embedder.cpp) and gets a Promise of {name: {data, dims}}. Each model's session is created once,
 // on first use, and reused; runs on one session are queued (ORT sessions do not run concurrently).
 // Nothing leaves the device: the model bytes come from loadModel (a static file), the audio stays here.
+// Every model is checked against the sha256 its manifest records before ONNX Runtime (or a runner)
+// sees it: the core hashes and judges (checkModelBytes); a mismatch rejects with an Error named
+// 'ModelIntegrityError' whose message names the file. A loadModel without a digest loads nothing.
 
 // runners: {modelName: {load(bytes) → Promise, run(feeds, outputs) → Promise<{output: {data, dims}}>}} runs
 // those models elsewhere (the app's text worker, web/text_worker.js); the others run in `ort` here.
@@ -16,13 +23,17 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
   if (typeof loadModel !== 'function') throw new Error('installOrtBridge: loadModel(name) is required');
   const sessions = new Map();  // name -> Promise<InferenceSession>
   const queues = new Map();    // name -> Promise (the last queued run)
-  const stats = { runs: 0, patches: 0, run_ms: 0, create_ms: 0 };
+  const stats = { runs: 0, patches: 0, run_ms: 0, create_ms: 0, check_ms: 0, checked_bytes: 0 };
 
   function session(name) {
     if (!sessions.has(name)) {
       const created = (async () => {
         const t0 = performance.now();
-        const bytes = await loadModel(name);
+        const loaded = await loadModel(name);
+        const t1 = performance.now();
+        const bytes = checkModelBytes(Module, name, loaded);
+        stats.check_ms += performance.now() - t1;
+        stats.checked_bytes += bytes.length;
         if (runners[name]) {  // loaded where it runs
           await runners[name].load(bytes);
           stats.create_ms += performance.now() - t0;
@@ -87,6 +98,71 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
     return out;
   }, outputs, feeds[''] ? feeds[''].dims[0] || 0 : 0);
   return { stats, session };
+}
+
+// The ONNX file of a model folder: its manifest's default variant (mobilenet-v2: model_wq.onnx), else
+// its "file", else model.onnx.
+export function modelFileName(manifest) {
+  const variant = manifest && manifest.default_variant && manifest.variants && manifest.variants[manifest.default_variant];
+  return (variant && variant.file) || (manifest && manifest.file) || 'model.onnx';
+}
+
+// The sha256 a manifest records for one of its files, '' when none: "sha256" next to "file" (the
+// audio models), per variant (mobilenet-v2), per file name (use-lite), or the labels' own.
+export function manifestSha256(manifest, file) {
+  if (!manifest) return '';
+  const digest = manifest.sha256;
+  if (typeof digest === 'string') return manifest.file === file ? digest : '';
+  if (digest && typeof digest[file] === 'string') return digest[file];
+  const variant = Object.values(manifest.variants || {}).find((v) => v && v.file === file);
+  if (variant && typeof variant.sha256 === 'string') return variant.sha256;
+  const labels = manifest.labels;
+  if (labels && labels.file === file && typeof labels.sha256 === 'string') return labels.sha256;
+  return '';
+}
+
+// loaded = {bytes, path, sha256} (loadModel's answer): returns the bytes when their sha256 is the
+// expected one, else throws an Error (name 'ModelIntegrityError') naming the file. The core hashes
+// (cf::Sha256, in 1 MiB chunks through one heap buffer) and words the verdict (cf::check_model_sha256).
+const HASH_CHUNK_BYTES = 1 << 20;
+export function checkModelBytes(Module, name, loaded) {
+  const { bytes, path = `models/${name}`, sha256 = '' } = loaded || {};
+  if (!(bytes instanceof Uint8Array)) {
+    throw new Error(`model ${name}: loadModel must return {bytes: Uint8Array, path, sha256} (the manifest's digest)`);
+  }
+  const buf = Module._malloc(Math.min(HASH_CHUNK_BYTES, bytes.length) || 1);
+  let rc;
+  try {
+    Module._cf_sha256_begin();
+    for (let at = 0; at < bytes.length; at += HASH_CHUNK_BYTES) {
+      const chunk = bytes.subarray(at, at + HASH_CHUNK_BYTES);
+      Module.HEAPU8.set(chunk, buf);
+      Module._cf_sha256_update(buf, chunk.length);
+    }
+    rc = withStrings(Module, [path, sha256], ([p, s]) => Module._cf_model_check(p, s));
+  } finally {
+    Module._free(buf);
+  }
+  if (rc !== 0) {
+    const e = new Error(Module.UTF8ToString(Module._cf_model_check_text()));
+    e.name = 'ModelIntegrityError';
+    throw e;
+  }
+  return bytes;
+}
+
+function withStrings(Module, strings, fn) {
+  const ptrs = strings.map((s) => {
+    const len = Module.lengthBytesUTF8(s) + 1;
+    const p = Module._malloc(len);
+    Module.stringToUTF8(s, p, len);
+    return p;
+  });
+  try {
+    return fn(ptrs);
+  } finally {
+    ptrs.forEach((p) => Module._free(p));
+  }
 }
 
 // The analysis slots: which model fills which role. Labels and the positive class come from each
