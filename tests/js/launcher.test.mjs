@@ -1,0 +1,167 @@
+// The `./cuefinder` launcher as a user runs it (run by ./cuefinder test: node --test tests/js/):
+//  - from another folder, with paths relative to that folder (analyze FILE, catalog build SOURCE -o OUT);
+//  - stdout carries only the result (builds, setup and apt's output go to stderr);
+//  - a missing or bad option value is a usage error naming the option (exit status 2), before any build;
+//  - the demo sources step from an empty package cache (a small package list; needs Debian's archive)
+//    writes its manifest where the launcher reads it, and nothing apt prints reaches stdout;
+//  - two launchers never build in one build dir at once (build/<preset>.lock).
+// The tests that analyse need the WASM module (./cuefinder build wasm-release cuefinder_node): they are
+// skipped without it, as the other Node tests are; the launcher's own build step is then a no-op.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const launcher = path.join(root, 'cuefinder');
+const fixtures = path.join(root, 'tests/data/audio');
+const moduleFile = path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+const built = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models/msd-musicnn-1/manifest.json'));
+const needsBuild = { skip: built ? false : `needs ${moduleFile} (./cuefinder build wasm-release cuefinder_node)` };
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-launcher-'));
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function folder(name) {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+// Runs the launcher with `args` in `cwd` (never the repository).
+function launch(args, { cwd, env = {} }) {
+  return spawnSync('bash', [launcher, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
+}
+
+test('a missing or bad option value is a usage error naming the option, for every launcher option', () => {
+  const cwd = folder('usage');
+  const cases = [
+    [['demo', '--port'], /--port needs a value/],
+    [['demo', '--port', 'x'], /--port needs a whole number/],
+    [['demo', '--port', '70000'], /--port: 70000 is not a port number/],
+    [['demo', '--bogus'], /unknown option --bogus/],
+    [['catalog', 'demo', '--jobs'], /--jobs needs a value/],
+    [['catalog', 'build', 'music', '-o'], /-o needs a value/],
+    [['catalog', 'build', 'music', '--out'], /--out needs a value/],
+    [['catalog', 'build', 'music', '-o', 'out', '--name'], /--name needs a value/],
+    [['catalog', 'build', 'music', '-o', 'out', '--jobs'], /--jobs needs a value/],
+    [['catalog', 'build', 'music', '--jobs', 'two', '-o', 'out'], /--jobs needs a whole number/],
+    [['catalog', 'nothing'], /catalog: expected 'catalog build/],
+    [['bench', '--repeat'], /--repeat needs a value/],
+    [['fuzz', 'ten'], /SECONDS needs a whole number/],
+    [['test', '--all'], /unknown option --all/],
+    [['site', 'out'], /site: expected OUT and CATALOG/],
+    [['build'], /build: expected a preset/],
+  ];
+  for (const [args, message] of cases) {
+    const r = launch(args, { cwd });
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.doesNotMatch(r.stderr, /unbound variable/, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+  }
+  assert.deepEqual(fs.readdirSync(cwd), [], 'a usage error writes nothing');
+});
+
+test('the tools behind analyze, search and tag name a missing option value too', needsBuild, () => {
+  const cwd = folder('usage-tools');
+  for (const [args, message] of [
+    [['analyze', 'song.ogg', '--windows'], /--windows needs a value/],
+    [['search', 'catalog', '--track'], /--track needs a value/],
+    [['tag', 'song.ogg', '--labels'], /--labels needs a value/],
+  ]) {
+    const r = launch(args, { cwd });
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+  }
+});
+
+test('demo sources from an empty package cache: the manifest is where the launcher reads it, stdout stays clean', () => {
+  // Straight from the script: stdout is the manifest path and nothing else (apt's Get: lines go to stderr).
+  const direct = folder('sources-direct');
+  const r = spawnSync('bash', [path.join(root, 'tools/catalog/demo_sources.sh'), '--cache', path.join(direct, 'cache'),
+    '--out', 'out', '--only', 'a7xpg-data'], { cwd: direct, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /Get:1 .*a7xpg-data/, 'the package was downloaded (empty cache)');
+  assert.equal(r.stdout, `${path.join(direct, 'out', 'manifest.json')}\n`);
+  checkManifest(path.join(direct, 'out'));
+
+  // Through the launcher, another empty cache, the package list from the environment: nothing on stdout.
+  const cache = folder('sources-launcher');
+  const l = launch(['catalog', 'demo', '--sources-only'], { cwd: folder('elsewhere'), env: { CF_CACHE_DIR: cache, CF_DEMO_PACKAGES: 'a7xpg-data' } });
+  assert.equal(l.status, 0, l.stderr);
+  assert.match(l.stderr, /Get:1 .*a7xpg-data/);
+  assert.equal(l.stdout, '');
+  checkManifest(path.join(cache, 'demo'));
+  assert.ok(fs.readdirSync(path.join(cache, 'demo/debs')).some((f) => /^a7xpg-data_.*\.deb$/.test(f)));
+});
+
+function checkManifest(dir) {
+  const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  assert.equal(m.name, 'cuefinder demo catalog');
+  assert.ok(m.tracks.length >= 1, 'a7xpg-data has tracks longer than 30 s');
+  for (const t of m.tracks) {
+    assert.equal(t.source, 'a7xpg-data');
+    assert.ok(t.path.startsWith(path.join(dir, 'music', 'a7xpg-data') + path.sep), t.path);
+    assert.ok(fs.statSync(t.path).size > 0, t.path);
+    assert.equal(t.license, 'BSD-2-Clause');
+    assert.ok(t.duration_s > 30 && t.attribution.includes('Kenta Cho'), JSON.stringify(t));
+  }
+}
+
+test('analyze FILE relative to the caller\'s folder; stdout is the JSON only', needsBuild, () => {
+  const cwd = folder('analyze');
+  fs.copyFileSync(path.join(fixtures, 'vorbis_q2_44k_stereo_3s.ogg'), path.join(cwd, 'song.ogg'));
+  const r = launch(['analyze', 'song.ogg', '--json'], { cwd });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, r.stdout);
+  const a = JSON.parse(lines[0]);
+  assert.equal(a.file, 'song.ogg');
+  assert.equal(a.error, undefined);
+  assert.equal(a.embedding.dim, 200);
+});
+
+test('catalog build SOURCE -o OUT with relative paths, from another folder', needsBuild, () => {
+  const cwd = folder('catalog');
+  fs.mkdirSync(path.join(cwd, 'music/sub'), { recursive: true });
+  fs.copyFileSync(path.join(fixtures, 'vorbis_q2_44k_stereo_3s.ogg'), path.join(cwd, 'music/a.ogg'));
+  fs.copyFileSync(path.join(fixtures, 'flac_s16_44k_stereo.flac'), path.join(cwd, 'music/sub/b.flac'));
+  fs.copyFileSync(path.join(fixtures, 'mp3_cbr128_44k_stereo.mp3'), path.join(cwd, 'music/c.mp3'));
+  const r = launch(['catalog', 'build', 'music', '-o', 'out', '--jobs', '1', '--no-previews'], { cwd });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  const report = JSON.parse(fs.readFileSync(path.join(cwd, 'out/build_report.json'), 'utf8'));
+  assert.deepEqual(report.failed, [], r.stderr);
+  const cat = JSON.parse(fs.readFileSync(path.join(cwd, 'out/catalog.json'), 'utf8'));
+  assert.deepEqual(cat.tracks.map((t) => t.id).sort(), ['a', 'c', 'sub/b']);
+  // relative to SOURCE or absolute: either way the file is found from the caller's folder
+  for (const t of cat.tracks) assert.ok(fs.existsSync(path.resolve(cwd, 'music', t.path)), t.path);
+  assert.ok(fs.existsSync(path.join(cwd, 'out/catalog.cfc')));
+});
+
+test('a second launcher waits for build/<preset>.lock instead of building in the same dir', needsBuild, async () => {
+  const lockFile = path.join(root, 'build/wasm-release.lock');
+  const holder = spawn('flock', [lockFile, '-c', 'echo locked; read _'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise((resolve) => holder.stdout.once('data', resolve));
+  const cwd = folder('lock');
+  fs.copyFileSync(path.join(fixtures, 'vorbis_q2_44k_stereo_3s.ogg'), path.join(cwd, 'song.ogg'));
+  const child = spawn('bash', [launcher, 'analyze', 'song.ogg', '--json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '', exited = false;
+  child.stdout.on('data', (d) => { stdout += d; });
+  const exit = new Promise((resolve) => child.on('exit', (code) => { exited = true; resolve(code); }));
+  await new Promise((resolve) => {
+    child.stderr.on('data', (d) => { stderr += d; if (/waiting: another cuefinder/.test(stderr)) resolve(); });
+    exit.then(resolve);
+  });
+  assert.match(stderr, /waiting: another cuefinder is using build\/wasm-release/);
+  assert.equal(exited, false, 'blocked while the lock is held');
+  assert.equal(stdout, '', 'nothing analysed yet');
+  holder.stdin.end('\n');
+  assert.equal(await exit, 0, stderr);
+  assert.equal(JSON.parse(stdout).file, 'song.ogg');
+});
