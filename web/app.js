@@ -11,7 +11,7 @@
 // Nothing the user drops leaves the device: the file's bytes go into the WASM heap and an object URL
 // (for A/B playback); the only network traffic is GETs of this site's own static files.
 import * as ort from './ort/ort.wasm.min.mjs';
-import { installOrtBridge, configureModels, DEFAULT_SLOTS } from './ort_bridge.mjs';
+import { installOrtBridge, configureModels, DEFAULT_SLOTS, modelFileName, manifestSha256, checkModelBytes } from './ort_bridge.mjs';
 import { registerServiceWorker as registerWorker } from './sw_client.mjs';
 
 const params = new URLSearchParams(location.search);
@@ -337,10 +337,14 @@ async function main() {
   }
   const modelBytes = new Map();
   const modelLoads = new Map();
+  // The bridge checks each model against its manifest's sha256 (in the core) before ORT sees it.
   const loadModel = (name) => {
     if (!modelLoads.has(name)) {
-      const file = (manifests[name] && manifests[name].file) || 'model.onnx';
-      modelLoads.set(name, fetchBytes(`models/${name}/${file}`).then((b) => { modelBytes.set(name, b.length); return b; }));
+      const file = modelFileName(manifests[name]), url = `models/${name}/${file}`;
+      modelLoads.set(name, fetchBytes(url).then((b) => {
+        modelBytes.set(name, b.length);
+        return { bytes: b, path: url, sha256: manifestSha256(manifests[name], file) };
+      }));
       modelLoads.get(name).catch(() => modelLoads.delete(name));
     }
     return modelLoads.get(name);
@@ -368,7 +372,10 @@ async function main() {
   setLoading('', 0);
   // Words and pictures: the sentence encoder's vocabulary and the image model's class names (small);
   // their weights load when first used. A site without them still searches by audio.
-  loadWordModels(manifests).catch((e) => console.warn('cuefinder: text search unavailable:', e.message));
+  loadWordModels(manifests).catch((e) => {
+    console.warn('cuefinder: text search unavailable:', e.message);
+    if (e.name === 'ModelIntegrityError') withString(e.message, (p) => Module._cf_app_set_error(p));
+  });
   if (swText) withString(swText, (p) => Module._cf_app_set_status(p, 0));
   if (params.has('points')) api.setDisplayPoints(parseInt(params.get('points'), 10));
   await nextFrame();
@@ -380,7 +387,8 @@ async function main() {
   let done = 0;
   const names = [...DEFAULT_SLOTS.map((s) => s.name), ...WORD_MODELS.filter((n) => manifests[n])];
   for (const n of names) {
-    bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; }).catch(() => {});
+    bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; })
+      .catch((e) => { if (e.name === 'ModelIntegrityError') withString(e.message, (p) => Module._cf_app_set_error(p)); });
   }
 }
 
@@ -429,9 +437,12 @@ async function loadWordModels(manifests) {
     const note = `${m.license?.name || m.license || 'see its manifest'}; ${m.source?.url || m.source || ''}`;
     withString(name, (np) => withString(note, (tp) => Module._cf_app_model_note(np, tp)));
   }
-  const labels = new TextDecoder().decode(await fetchBytes('models/mobilenet-v2/labels.txt'));
+  // The vocabulary and labels are checked against their manifests like the weights.
+  const checked = async (name, file) => checkModelBytes(Module, name,
+    { bytes: await fetchBytes(`models/${name}/${file}`), path: `models/${name}/${file}`, sha256: manifestSha256(manifests[name], file) });
+  const labels = new TextDecoder().decode(await checked('mobilenet-v2', 'labels.txt'));
   withString(labels, (p) => Module._cf_app_set_image_labels(p));
-  const vocab = await fetchBytes('models/use-lite/vocab.txt');
+  const vocab = await checked('use-lite', 'vocab.txt');
   const rc = withBytes(vocab, (p) => Module._cf_app_set_text_model(p, vocab.length));
   if (rc !== 0) throw new Error(Module.UTF8ToString(Module._cf_app_last_text()));
   api.timings.word_models_ms = performance.now() - t0;
