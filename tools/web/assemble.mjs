@@ -242,7 +242,8 @@ export async function assemble(o = {}) {
   const absolute = catalogJson.tracks.find((t) => t && typeof t.path === 'string' && (path.isAbsolute(t.path) || /^[A-Za-z]:[\\/]/.test(t.path)));
   if (absolute) {
     fail(`--catalog: track ${absolute.id} has an absolute path (${absolute.path}), which the site would publish: ` +
-      'rebuild the catalog with `./cuefinder catalog build` (its cached analyses are reused)');
+      'rebuild the catalog (`./cuefinder catalog build SOURCE -o OUT`, or `./cuefinder catalog demo` for the demo; ' +
+      'its cached analyses are reused)');
   }
   const previews = new Set();
   for (const t of catalogJson.tracks) {
