@@ -1,11 +1,15 @@
 // ./cuefinder analyze end to end: the WASM core in Node + ONNX Runtime Web on the converted models,
-// against the golden TF.js outputs (../shared/golden, made by essentia.js + tfjs msd-musicnn-1).
+// against the golden TF.js outputs (tests/data/golden, made by essentia.js + tfjs msd-musicnn-1).
 //
 // Tolerances:
 //  - from the golden 16 kHz signals: per-patch msd outputs within 1e-4 of tfjs (our features match
 //    essentia.js to ~1e-5, which moves sigmoids by ~1e-6 and the embedding by ~2e-5; ORT vs tfjs adds ~1e-5).
-//  - from the golden MP3s: track means within 0.02 and the same top-5. Our decoder + libsamplerate
-//    (best) differ from ffmpeg + soxr: per patch up to ~0.035 on the 22.05 kHz clip, means 0.011.
+//  - from the golden clips (an MP3 and an Ogg Vorbis file): track means within 0.02, the same top
+//    tag, and the same top-5 up to that tolerance (a tag in one top-5 but not the other is within
+//    2 × 0.02 of the other's 5th). Our decoders + libsamplerate (best) differ from ffmpeg + soxr:
+//    per patch up to ~0.035 on a resampled clip (the first golden set's 22.05 kHz MP3), means 0.011
+//    there and 0.015 on tumiki (44.1 kHz Vorbis, much energy near 8 kHz), whose 5th and 6th tags
+//    are 0.014 apart — so an exact top-5 would test the resampler, not the analysis.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -15,7 +19,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const golden = path.resolve(root, '../shared/golden');
+const golden = path.join(root, 'tests/data/golden');
+const clips = { tumiki: 'return_to_home.ogg', joram: 'joram-moments_of_clarity-08-solipsism-59-88.mp3' };
 const cli = path.join(root, 'tools/cli/analyze.mjs');
 const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
 
@@ -46,7 +51,7 @@ const opts = { skip: ready ? false : `needs ${moduleFile} and models/ (./cuefind
 test('from the golden 16 kHz signals, per-patch msd outputs match tfjs within 1e-4', opts, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-analyze-'));
   const files = [];
-  for (const id of ['trwjazw', 'joram']) {
+  for (const id of Object.keys(clips)) {
     const file = path.join(dir, `${id}.wav`);
     fs.writeFileSync(file, floatWav(f32(path.join(golden, `${id}.signal.f32`)), 16000));
     files.push(file);
@@ -54,7 +59,7 @@ test('from the golden 16 kHz signals, per-patch msd outputs match tfjs within 1e
   const { status, results, stderr } = analyze(['--full', '--only', 'msd', '--precise', '--patch-embeddings', '--no-curves', ...files]);
   assert.equal(status, 0, stderr);
   assert.equal(results.length, 2);
-  for (const [i, id] of ['trwjazw', 'joram'].entries()) {
+  for (const [i, id] of Object.keys(clips).entries()) {
     const r = results[i];
     const sig = f32(path.join(golden, `${id}.msd_sigmoid.f32`));
     const emb = f32(path.join(golden, `${id}.msd_embedding.f32`));
@@ -70,12 +75,23 @@ test('from the golden 16 kHz signals, per-patch msd outputs match tfjs within 1e
   }
 });
 
-test('from the golden MP3s: msd means within 0.02 of tfjs, same top-5; all documented keys', opts, () => {
-  const mp3s = { trwjazw: 'TRWJAZW128F42760DD_test.mp3', joram: 'joram-moments_of_clarity-08-solipsism-59-88.mp3' };
+/** Top-5 tags of `ours` and `golden` ({tag: mean}) agree up to 2 × tol around each one's 5th. */
+function assertTop5Agree(ours, golden, tol, id) {
+  const top = (m) => Object.entries(m).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([t]) => t);
+  const [a, b] = [top(ours), top(golden)];
+  assert.equal(a[0], b[0], `${id}: top tag`);
+  for (const [list, other, otherTop] of [[a, golden, b], [b, ours, a]]) {
+    const fifth = other[otherTop[4]];
+    for (const t of list)
+      if (!otherTop.includes(t)) assert.ok(other[t] >= fifth - 2 * tol, `${id}: ${t} in one top-5, far below the other's (${other[t]} vs 5th ${fifth})`);
+  }
+}
+
+test('from the golden clips: msd means within 0.02 of tfjs, same top-5 (to that tolerance); all documented keys', opts, () => {
   const labels = JSON.parse(fs.readFileSync(path.join(golden, 'msd_tags.json'), 'utf8'));
-  const { status, results, stderr } = analyze(Object.values(mp3s).map((f) => path.join(golden, 'source', f)));
+  const { status, results, stderr } = analyze(Object.values(clips).map((f) => path.join(golden, 'source', f)));
   assert.equal(status, 0, stderr);
-  for (const [i, id] of Object.keys(mp3s).entries()) {
+  for (const [i, id] of Object.keys(clips).entries()) {
     const r = results[i];
     for (const key of ['file', 'duration_s', 'tags', 'moods', 'embedding', 'bpm', 'bpm_confidence', 'beats_s', 'loudness_lufs', 'taggram'])
       assert.ok(key in r, `${id}: missing ${key}`);
@@ -88,8 +104,7 @@ test('from the golden MP3s: msd means within 0.02 of tfjs, same top-5; all docum
     let maxd = 0;
     labels.forEach((l, j) => { maxd = Math.max(maxd, Math.abs(r.tags.msd[l] - mean[j])); });
     assert.ok(maxd <= 0.02, `${id}: max |mean d| ${maxd}`);
-    const top5 = (pairs) => pairs.sort((a, b) => b[1] - a[1]).slice(0, 5).map((p) => p[0]).sort();
-    assert.deepEqual(top5(Object.entries(r.tags.msd)), top5(labels.map((l, j) => [l, mean[j]])), `${id}: top-5`);
+    assertTop5Agree(r.tags.msd, Object.fromEntries(labels.map((l, j) => [l, mean[j]])), 0.02, id);
     for (const v of Object.values(r.moods)) assert.ok(v >= 0 && v <= 1);
     assert.ok(Number.isFinite(r.loudness_lufs) && r.loudness_lufs < 0 && r.loudness_lufs > -40, `loudness ${r.loudness_lufs}`);
   }
