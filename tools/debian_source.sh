@@ -18,12 +18,15 @@
 #      runs with --no-check: its own check would also want the maintainer's signature
 #      (debian-keyring, not installed) and every listed file, and the mirror lacks two of them:
 #      - an upstream signature (*.asc, mpg123's) is optional: checked when present;
-#      - a missing Debian tarball (libebur128's debian.tar.xz): the checked upstream tarball is
-#        unpacked without Debian's changes, and stderr says so.
+#      - a missing Debian tarball is refused (it may carry Debian's patches, security fixes among
+#        them), except for the .dsc files listed in CF_DEBIAN_UPSTREAM_ONLY (default: libebur128's,
+#        whose debian.tar.xz the mirror lacks): their checked upstream tarball is unpacked without
+#        Debian's changes, and stderr says so.
 #      A missing upstream tarball, a size or sha256 mismatch, or a .dsc without Checksums-Sha256
 #      stops with an error naming the file.
 # apt's and dpkg-source's own output goes to LOG (default: stderr); notes and errors to stderr.
-# Environment: CF_DEBIAN_PINS (default: tools/debian_sources.sha256 next to this script).
+# Environment: CF_DEBIAN_PINS (default: tools/debian_sources.sha256 next to this script),
+# CF_DEBIAN_UPSTREAM_ONLY (space-separated .dsc names; see above).
 set -euo pipefail
 shopt -s inherit_errexit   # a die inside $(...) stops the script too
 
@@ -32,6 +35,7 @@ note() { echo "debian_source: $*" >&2; }
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PINS="${CF_DEBIAN_PINS:-$HERE/debian_sources.sha256}"
+UPSTREAM_ONLY=" ${CF_DEBIAN_UPSTREAM_ONLY-libebur128_1.2.6-1.dsc} "
 
 # The body of a .dsc without its OpenPGP armour (clearsigned or not).
 dsc_body() { # dsc
@@ -116,6 +120,8 @@ cmd_unpack() { # dsc dest [log]
     (cd "$(dirname "$dsc")" && dpkg-source -x --no-check "$dsc" "$work/src") >>"$log" 2>&1 \
       || { rm -rf "$work"; die "dpkg-source could not unpack $(basename "$dsc") (log: $log)"; }
   else
+    [[ "$UPSTREAM_ONLY" == *" $(basename "$dsc") "* ]] || { rm -rf "$work"; die "$(basename "$dsc"): Debian's tarball is" \
+      "not available, and $upstream alone would lack Debian's patches (add the .dsc to CF_DEBIAN_UPSTREAM_ONLY to accept that)"; }
     note "$(basename "$dsc"): Debian's tarball is not available; unpacking the checked $upstream without Debian's changes"
     mkdir -p "$work/src"
     tar -xf "$(dirname "$dsc")/$upstream" -C "$work/src" --strip-components=1 \

@@ -1,7 +1,7 @@
 // tools/debian_source.sh, the one way the WASM dependency scripts unpack Debian sources: it checks
 // every file a .dsc lists (size + sha256) and the .dsc's own pin before dpkg-source reads anything.
 // Offline: a small fake source package (upstream + Debian tarball + .dsc) made in a temp dir.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -14,6 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const SCRIPT = path.join(root, 'tools/debian_source.sh');
 const haveDpkgSource = spawnSync('sh', ['-c', 'command -v dpkg-source'], { encoding: 'utf8' }).status === 0;
 
+const made = [];  // temp dirs, removed after the tests
+after(() => { for (const d of made) fs.rmSync(d, { recursive: true, force: true }); });
+
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function tar(dir, out, top) {
@@ -25,6 +28,7 @@ function tar(dir, out, top) {
 // the .dsc listing both. extraFiles: lines added under "Files:" only.
 function makePackage({ withChecksums = true, extraFiles = '' } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-debsrc-'));
+  made.push(dir);
   fs.mkdirSync(path.join(dir, 'src/fakepkg-1.0'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'src/fakepkg-1.0/hello.c'), 'int main(void) { return 0; }\n');
   fs.mkdirSync(path.join(dir, 'deb/debian/source'), { recursive: true });
@@ -45,8 +49,8 @@ function makePackage({ withChecksums = true, extraFiles = '' } = {}) {
   return { dir, orig, deb, dsc, pins, out: path.join(dir, 'out') };
 }
 
-function run(pkg, args, pins = pkg.pins) {
-  return spawnSync('bash', [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, CF_DEBIAN_PINS: pins } });
+function run(pkg, args, pins = pkg.pins, env = {}) {
+  return spawnSync('bash', [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, CF_DEBIAN_PINS: pins, ...env } });
 }
 
 function flipByte(file, at) {
@@ -90,15 +94,20 @@ test('a tarball of the wrong size is refused', () => {
   assert.match(r.stderr, /fakepkg_1\.0-1\.debian\.tar\.gz: \d+ bytes, but fakepkg_1\.0-1\.dsc lists \d+/);
 });
 
-test('without its Debian tarball, the checked upstream tarball is unpacked and stderr says so; a tampered one is not', () => {
+test('without its Debian tarball a package is refused, unless allowed: then its checked upstream tarball is unpacked and stderr says so; a tampered one is not', () => {
   const p = makePackage();
   fs.rmSync(p.deb);
-  const r = run(p, ['unpack', p.dsc, p.out]);
+  const refused = run(p, ['unpack', p.dsc, p.out]);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /fakepkg_1\.0-1\.dsc: Debian's tarball is not available, and fakepkg_1\.0\.orig\.tar\.gz alone would lack Debian's patches/);
+  assert.ok(!fs.existsSync(p.out));
+  const allow = { CF_DEBIAN_UPSTREAM_ONLY: 'other_1-1.dsc fakepkg_1.0-1.dsc' };
+  const r = run(p, ['unpack', p.dsc, p.out], p.pins, allow);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /without Debian's changes/);
   assert.ok(fs.existsSync(path.join(p.out, 'hello.c')));
   flipByte(p.orig, 100);
-  const bad = run(p, ['unpack', p.dsc, path.join(p.dir, 'out2')]);
+  const bad = run(p, ['unpack', p.dsc, path.join(p.dir, 'out2')], p.pins, allow);
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /orig\.tar\.gz: sha256 .* does not match/);
   assert.ok(!fs.existsSync(path.join(p.dir, 'out2')));

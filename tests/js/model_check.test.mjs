@@ -4,7 +4,7 @@
 // file; the same copy intact analyses; a manifest without a digest loads nothing; a flipped byte in
 // the sentence encoder's vocabulary stops text search naming vocab.txt. (The page: tests/browser/
 // model_check.test.mjs.)
-import test from 'node:test';
+import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,9 +18,13 @@ const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-rel
 const ready = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models/msd-musicnn-1/model.onnx'));
 const opts = { skip: ready ? false : `needs ${moduleFile} and models/ (./cuefinder build wasm-release cuefinder_node)` };
 
+const made = [];  // temp dirs, removed after the tests
+after(() => { for (const d of made) fs.rmSync(d, { recursive: true, force: true }); });
+const tempDir = (prefix) => { const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); made.push(d); return d; };
+
 // models/ as symlinks (cheap), except the files named in `copies`, which are real copies to modify.
 function modelsCopy(copies) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-models-'));
+  const dir = tempDir('cf-models-');
   for (const name of fs.readdirSync(path.join(root, 'models'))) {
     const from = path.join(root, 'models', name);
     if (!fs.statSync(from).isDirectory()) continue;
@@ -48,7 +52,7 @@ function toneWav() {
   b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(rate, 24); b.writeUInt32LE(2 * rate, 28);
   b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34); b.write('data', 36); b.writeUInt32LE(2 * n, 40);
   for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + 2 * i);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cf-tone-')), 'tone.wav');
+  const file = path.join(tempDir('cf-tone-'), 'tone.wav');
   fs.writeFileSync(file, b);
   return file;
 }
