@@ -62,22 +62,40 @@ test('relative SOURCE and OUT from another folder: tracks found, paths stored re
   for (const h of hits) assert.ok(!path.isAbsolute(h.path) && fs.existsSync(path.join(music, h.path)), h.path);
 });
 
-/// Starts a build in its own process group and SIGKILLs the group once `n` tracks are cached.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const groupAlive = (pgid) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/// Starts a build (in its own process group) and SIGKILLs the build process alone once `n` tracks are
+/// cached; returns how it ended and whether its worker outlived it.
 async function killedBuild(out, n) {
   const child = spawn(process.execPath, [build, music, '-o', out, '--jobs', '1', '--name', 'fixture', '--quiet'],
     { env: env(), stdio: 'ignore', detached: true });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   let finished = null;
   exited.then((e) => { finished = e; });
-  while (!finished && cacheEntries(out).length < n) await new Promise((r) => setTimeout(r, 20));
-  if (!finished) process.kill(-child.pid, 'SIGKILL');
-  return exited;
+  while (!finished && cacheEntries(out).length < n) await sleep(20);
+  if (!finished) process.kill(child.pid, 'SIGKILL');
+  const end = await exited;
+  // The worker notices that the build is gone and stops (the bound only keeps a broken one from
+  // hanging the test); whatever is left is killed so that nothing writes into OUT behind the resume.
+  for (let i = 0; i < 600 && groupAlive(child.pid); i++) await sleep(100);
+  const orphans = groupAlive(child.pid);
+  if (orphans) process.kill(-child.pid, 'SIGKILL');
+  return { ...end, orphans };
 }
 
 test('a build killed with SIGKILL, then a truncated cache entry: resuming gives the same catalog', opts, async () => {
   const out = path.join(tmp, 'b', 'catalog');
   const killed = await killedBuild(out, 2);
   assert.equal(killed.signal, 'SIGKILL', 'the build finished before it could be killed');
+  assert.equal(killed.orphans, false, 'a worker kept running after the build was killed');
   assert.ok(!fs.existsSync(path.join(out, 'catalog.json')), 'killed before the catalog was written');
   const cached = cacheEntries(out);
   assert.ok(cached.length >= 2 && cached.length < CLIPS.length, `${cached.length} cached`);

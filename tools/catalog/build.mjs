@@ -171,12 +171,12 @@ function cacheProblem(text) {
 
 // ---- worker: one analyzer, one ORT thread -------------------------------------------------------
 async function worker() {
+  process.on('disconnect', () => process.exit(0));  // the build was killed: stop too (even while loading)
   const { createAnalyzer, parseArgs } = await import(path.join(root, 'tools/cli/analyze.mjs'));
   const args = ['--threads', '1', '--windows', String(PROFILE.windows), '--window-patches', String(PROFILE.windowPatches),
     '--max-full-s', String(PROFILE.maxFullS), '--max-patches', Object.entries(PROFILE.maxPatches).map(([k, v]) => `${k}=${v}`).join(','),
     '--patch-embeddings', '--no-taggram', '--quiet'];
   const analyzer = await createAnalyzer(parseArgs(args));
-  process.on('disconnect', () => process.exit(0));  // the build was killed: stop too
   // Test hook: a track with this file name blocks the worker as a read that never returns would.
   const hangOn = process.env.CF_CATALOG_TEST_HANG_ON;
   process.on('message', async (msg) => {
