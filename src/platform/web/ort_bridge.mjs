@@ -1,7 +1,7 @@
 // ONNX Runtime Web bridge for the cuefinder WASM core (Node and browsers).
 //
 //   import * as ort from 'onnxruntime-web';
-//   import { installOrtBridge } from './ort_bridge.mjs';
+//   import { installOrtBridge, modelFileName, manifestSha256 } from './ort_bridge.mjs';
 //   const core = await createCuefinder();
 //   installOrtBridge(core, ort, { loadModel: async (name) => {
 //     const file = modelFileName(manifests[name]);
