@@ -3,7 +3,7 @@
 // window.cuefinder for scripts and tests:
 //
 //   await window.cuefinder.ready;                 // catalog loaded, app interactive
-//   window.cuefinder.state()                      // {ready, catalog:{name,tracks}, busy, query, results:[{id,path,title,score}], ...}
+//   window.cuefinder.state()                      // {ready, catalog:{name,tracks}, busy, query, results:[{id,path,title,score,match_percent}], ...}
 //   await window.cuefinder.analyzeFile(file)      // exactly what a drop does; resolves when the results are shown
 //   window.cuefinder.layout()                     // CSS-pixel rectangles of named widgets (for tests that click)
 //   window.cuefinder.frameStats()                 // frame-time statistics since the last resetFrameStats()
