@@ -123,6 +123,8 @@ test('search --image, and a file + text + picture combined with weights', { skip
   for (const x of k.results) {
     assert.equal(x.inputs.length, 3);
     for (const p of x.inputs) assert.ok(p.percentile >= 0 && p.percentile <= 1);
+    // The track's cosine also reads as the catalog's calibrated match (core/match/calibration.h).
+    for (const p of x.inputs) assert.equal(p.kind === 'track', p.match_percent >= 0 && p.match_percent <= 100, JSON.stringify(p));
   }
   // The same recording is in the catalog: with the track weighted alone it ranks first.
   const t = run('search.mjs', [cat, realTrack, '--text', 'calm', '--weights', 'track=1,text=0', '-k', '1', '--json']);

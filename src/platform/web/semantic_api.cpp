@@ -20,7 +20,8 @@
 //   text<TAB>T          a text input (repeatable: `tag` sends one per label; each is its own input)
 //   image<TAB>PATH      a picture input (JPEG, PNG, GIF, BMP, WebP): "sees" (its ImageNet classes
 //                       through the text bridge) and "feels" (colour → moods), z-combined 1:1
-//   track<TAB>1         the float track embedding passed to cf_sem_search is an input (cosine)
+//   track<TAB>1         the float track embedding passed to cf_sem_search is an input (cosine; with a
+//                       catalog attached its "raw" also comes as "match_percent", core/match/calibration.h)
 //   method<TAB>M        bridge | projection | ensemble (default ensemble)
 //   weight_text<TAB>W, weight_image<TAB>W, weight_track<TAB>W   (default 1 each)
 //   scores<TAB>1        every input's raw catalog scores in the JSON ("scores": N floats)
@@ -49,6 +50,7 @@
 #include "core/image/colour.h"
 #include "core/image/image.h"
 #include "core/image/image_ops.h"
+#include "core/match/calibration.h"
 #include "core/semantic/concepts.h"
 #include "core/semantic/image_query.h"
 #include "core/semantic/semantic_search.h"
@@ -70,6 +72,7 @@ struct Session {
     std::vector<sem::Concept> concepts;
     std::vector<std::string> image_labels;
     std::optional<cf::Catalog> catalog;  ///< when attached to a catalog (not raw arrays)
+    std::optional<cf::match::MatchCalibration> match;  ///< the catalog's cosine → match percent (track inputs)
     std::vector<float> audio;            ///< N × dim unit embeddings (track inputs)
     /// Per concept: the attached data has some value for it. An item's value for a concept the
     /// catalog does not know (a catalog without per-tag probabilities has no MTT tags) is dropped,
@@ -148,7 +151,18 @@ struct Input {
     std::vector<float> item_raw;        ///< per item
     std::vector<std::string> item_why;
     std::string json_extra;             ///< kind-specific JSON members (concepts, classes, feel)
+    const cf::match::MatchCalibration* match = nullptr;  ///< track: the catalog's match calibration
 };
+
+// A track input's cosine also as the catalog's calibrated match percent (core/match/calibration.h).
+std::string match_json(const Input& in, float raw) {
+    if (!in.match) return "";
+    const float p = in.match->percent(raw);
+    if (!std::isfinite(p)) return "";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, ",\"match_percent\":%.1f", double(p));
+    return buf;
+}
 
 Input make_input(std::string kind, std::string text, float weight) {
     Input in;
@@ -311,6 +325,7 @@ void finish(Session& s, Job& j) {
     // A track: cosine of the unit embeddings.
     if (j.use_track) {
         Input in = make_input("track", "", j.w_track);
+        if (s.match) in.match = &*s.match;
         in.scores.resize(n);
         for (size_t t = 0; t < n; ++t) {
             double d = 0;
@@ -360,7 +375,7 @@ void finish(Session& s, Job& j) {
              (in.kind == "text" ? ",\"text\":" + cf::json_quote(in.text) : in.kind == "image" ? ",\"path\":" + cf::json_quote(in.text) : "") +
              in.json_extra + ",\"items\":[";
         for (size_t it = 0; it < j.n_items; ++it)
-            o += (it ? "," : "") + std::string("{\"raw\":") + num(in.item_raw[it]) +
+            o += (it ? "," : "") + std::string("{\"raw\":") + num(in.item_raw[it]) + match_json(in, in.item_raw[it]) +
                  ",\"percentile\":" + num(sem::fraction_below(in.sorted, in.item_raw[it]), "%.4f") + ",\"why\":" + cf::json_quote(in.item_why[it]) + "}";
         o += "]";
         if (j.top > 0) {
@@ -368,7 +383,7 @@ void finish(Session& s, Job& j) {
             const std::vector<uint32_t> t = sem::top_tracks(in.scores, j.top, passes);
             for (size_t r = 0; r < t.size(); ++r)
                 o += (r ? "," : "") + std::string("{\"rank\":") + std::to_string(r + 1) + "," + track_json(s, t[r]) +
-                     ",\"raw\":" + num(in.scores[t[r]]) + ",\"percentile\":" + num(sem::fraction_below(in.sorted, in.scores[t[r]]), "%.4f") +
+                     ",\"raw\":" + num(in.scores[t[r]]) + match_json(in, in.scores[t[r]]) + ",\"percentile\":" + num(sem::fraction_below(in.sorted, in.scores[t[r]]), "%.4f") +
                      ",\"why\":" + cf::json_quote(input_why(s, j, in, text_of[i], t[r])) + "}";
             o += "]";
         }
@@ -389,7 +404,7 @@ void finish(Session& s, Job& j) {
             } else if (!w.empty()) {
                 why += (why.empty() ? "" : "; ") + w;
             }
-            parts += (i ? "," : "") + std::string("{\"kind\":") + cf::json_quote(inputs[i].kind) + ",\"raw\":" + num(inputs[i].scores[t]) +
+            parts += (i ? "," : "") + std::string("{\"kind\":") + cf::json_quote(inputs[i].kind) + ",\"raw\":" + num(inputs[i].scores[t]) + match_json(inputs[i], inputs[i].scores[t]) +
                      ",\"percentile\":" + num(sem::fraction_below(inputs[i].sorted, inputs[i].scores[t]), "%.4f") +
                      ",\"why\":" + cf::json_quote(w) + "}";
         }
@@ -546,6 +561,8 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_attach_catalog(int h, const char* path) {
     auto cat = cf::Catalog::open(path ? path : "");
     if (!cat) return fail(*s, cat.status().message()), -1;
     s->catalog.emplace(std::move(*cat));
+    s->match.reset();
+    if (auto cal = cf::match::calibrate_catalog(*s->catalog)) s->match.emplace(std::move(*cal));
     s->n_tracks = s->catalog->size();
     s->dim = s->catalog->dim();
     s->audio.clear();
@@ -575,6 +592,7 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_attach_values(int h, const float* values, int n,
     if (n <= 0) return fail(*s, "no tracks"), -1;
     const size_t c = s->concepts.size();
     s->catalog.reset();
+    s->match.reset();
     s->n_tracks = size_t(n);
     s->dim = dim > 0 ? size_t(dim) : 0;
     std::vector<float> v(values, values + size_t(n) * c);
