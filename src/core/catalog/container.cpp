@@ -1,5 +1,7 @@
 #include "core/catalog/container.h"
 
+#include "core/io/byte_source.h"
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -191,18 +193,7 @@ std::vector<std::string> ContainerReader::tags() const {
     return out;
 }
 
-Result<std::vector<uint8_t>> read_file_bytes(const std::string& path) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return Status(ErrorCode::not_found, path + ": no such file");
-    if (!S_ISREG(st.st_mode)) return Status(ErrorCode::io, path + ": not a regular file");
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return Status(ErrorCode::io, path + ": cannot open: " + std::strerror(errno));
-    std::vector<uint8_t> bytes(size_t(st.st_size));
-    const size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), f);
-    std::fclose(f);
-    if (got != bytes.size()) return Status(ErrorCode::io, path + ": read failed");
-    return bytes;
-}
+Result<std::vector<uint8_t>> read_file_bytes(const std::string& path) { return read_whole_file(path); }
 
 // ---- PayloadReader -------------------------------------------------------------------------------
 bool PayloadReader::raw(void* dst, size_t n) {

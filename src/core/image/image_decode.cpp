@@ -12,6 +12,7 @@
 #include "core/image/image_ops.h"
 
 #include "core/common/crc32.h"
+#include "core/io/byte_source.h"
 
 #include <array>
 #include <cerrno>
@@ -71,7 +72,7 @@ struct JpegHuffmanTables {
 
 // JPEG DHT segment (after its length field): tables of a class/id byte, 16 code counts and the symbols.
 // More than 256 codes in one table makes stb_image (Debian's 2022-09 snapshot) write past its
-// 257-entry size array (found by tools/fuzz/fuzz_image; upstream 2.28 added the same check).
+// 257-entry size array (found by tools/fuzz/fuzz_image; newer upstream stb_image has the same check).
 Status check_jpeg_huffman_tables(std::span<const uint8_t> seg, size_t seg_pos, JpegHuffmanTables& tables, const std::string& name) {
     for (size_t pos = 0; pos < seg.size();) {
         if (!fits(pos, 17, seg.size()))
@@ -495,23 +496,12 @@ Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& na
 }
 
 Result<Image> decode_image_file(const std::string& path, const ImageLimits& limits) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) {
-        const int err = errno;
-        return Status(err == ENOENT ? ErrorCode::not_found : ErrorCode::io, path + ": cannot open: " + std::strerror(err));
-    }
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(f, std::fclose);
-    std::vector<uint8_t> bytes;
-    uint8_t buf[1 << 16];
-    for (;;) {
-        const size_t n = std::fread(buf, 1, sizeof buf, f);
-        if (n == 0) break;
-        if (bytes.size() + n > limits.max_bytes)
-            return Status(ErrorCode::too_large, path + ": more than the image limit of " + std::to_string(limits.max_bytes) + " bytes");
-        bytes.insert(bytes.end(), buf, buf + n);
-    }
-    if (std::ferror(f)) return Status(ErrorCode::io, path + ": read error");
-    return decode_image(bytes, path, limits);
+    // Through the byte source: a FIFO or device is refused instead of blocking the read.
+    auto bytes = read_whole_file(path, static_cast<int64_t>(limits.max_bytes));
+    if (!bytes && bytes.status().code() == ErrorCode::too_large)
+        return Status(ErrorCode::too_large, path + ": more than the image limit of " + std::to_string(limits.max_bytes) + " bytes");
+    if (!bytes) return bytes.status();
+    return decode_image(*bytes, path, limits);
 }
 
 }  // namespace cf

@@ -118,6 +118,24 @@ Result<std::unique_ptr<ByteSource>> open_file_source(const std::string& path) {
     return std::unique_ptr<ByteSource>(new FileByteSource(file, static_cast<int64_t>(st.st_size), path));
 }
 
+Result<std::vector<uint8_t>> read_whole_file(const std::string& path, int64_t max_bytes) {
+    auto source = open_file_source(path);
+    if (!source) return source.status();
+    const int64_t size = (*source)->size();
+    if (size > max_bytes)
+        return Status(ErrorCode::too_large, path + ": " + std::to_string(size) + " bytes, more than the limit of " +
+                                                std::to_string(max_bytes));
+    std::vector<uint8_t> bytes(static_cast<size_t>(size));
+    size_t filled = 0;
+    while (filled < bytes.size()) {
+        auto n = (*source)->read(bytes.data() + filled, bytes.size() - filled);
+        if (!n) return n.status();
+        if (*n == 0) return Status(ErrorCode::io, path + ": the file shrank while it was read");
+        filled += *n;
+    }
+    return bytes;
+}
+
 std::unique_ptr<ByteSource> make_memory_source(const void* data, size_t n_bytes, std::string name) {
     return std::make_unique<MemoryByteSource>(static_cast<const uint8_t*>(data), n_bytes, std::move(name));
 }

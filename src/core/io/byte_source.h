@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <climits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ public:
 /// io error naming what it is (a FIFO would otherwise block the open until a writer appears).
 /// Errors: not_found, io (not a regular file, no permission).
 Result<std::unique_ptr<ByteSource>> open_file_source(const std::string& path);
+
+/// Reads a whole regular file through open_file_source (so a FIFO or device is refused the same way).
+/// Errors: those of open_file_source; too_large when the file has more than `max_bytes`; io on a failed read.
+Result<std::vector<uint8_t>> read_whole_file(const std::string& path, int64_t max_bytes = INT64_MAX);
 
 /// Wraps `n_bytes` at `data` without copying; the caller keeps the bytes alive while the source lives.
 std::unique_ptr<ByteSource> make_memory_source(const void* data, size_t n_bytes, std::string name);

@@ -2,6 +2,7 @@
 #include "core/text/sentencepiece.h"
 
 #include "core/text/nfkc.h"
+#include "core/io/byte_source.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -104,15 +105,11 @@ Result<SentencePieceTokenizer> SentencePieceTokenizer::from_vocab_text(std::stri
 
 Result<SentencePieceTokenizer> SentencePieceTokenizer::load(const std::string& vocab_path,
                                                             const TokenizerOptions& options) {
-    std::FILE* f = std::fopen(vocab_path.c_str(), "rb");
-    if (!f) return Status(ErrorCode::not_found, "cannot open vocab '" + vocab_path + "'");
-    std::string text;
-    char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    const bool failed = std::ferror(f) != 0;
-    std::fclose(f);
-    if (failed) return Status(ErrorCode::io, "cannot read vocab '" + vocab_path + "'");
+    // Through the byte source: a FIFO or device is refused instead of blocking; 64 MB is far above
+    // any SentencePiece vocabulary (use-lite's is 0.2 MB).
+    auto bytes = read_whole_file(vocab_path, int64_t(64) << 20);
+    if (!bytes) return Status(bytes.status().code(), "vocab: " + bytes.status().message());
+    const std::string text(bytes->begin(), bytes->end());
     auto tok = from_vocab_text(text, options);
     if (!tok) return Status(tok.status().code(), "'" + vocab_path + "': " + tok.status().message());
     return tok;

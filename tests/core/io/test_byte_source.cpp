@@ -91,5 +91,38 @@ TEST(ByteSource, FifoIsRefusedWithoutBlocking) {
     EXPECT_EQ(source.status().message(), fifo + ": is a FIFO (named pipe), not a regular file");
 }
 
+TEST(ReadWholeFile, ReturnsEveryByteAndHonoursTheLimit) {
+    const std::string file = test::test_data_dir() + "/audio/wav_s16_8k_stereo.wav";
+    const std::vector<uint8_t> expected = test::read_bytes(file);
+    ASSERT_FALSE(expected.empty());
+    auto bytes = read_whole_file(file);
+    ASSERT_TRUE(bytes) << bytes.status().message();
+    EXPECT_EQ(*bytes, expected);
+    auto limited = read_whole_file(file, static_cast<int64_t>(expected.size()) - 1);
+    ASSERT_FALSE(limited);
+    EXPECT_EQ(limited.status().code(), ErrorCode::too_large);
+    EXPECT_NE(limited.status().message().find(file), std::string::npos);
+    EXPECT_TRUE(read_whole_file(file, static_cast<int64_t>(expected.size())));
+}
+
+TEST(ReadWholeFile, RefusesWhatOpenFileSourceRefuses) {
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    auto directory = read_whole_file(dir.path());
+    ASSERT_FALSE(directory);
+    EXPECT_EQ(directory.status().message(), dir.path() + ": is a directory, not a regular file");
+    EXPECT_EQ(read_whole_file(dir.path() + "/missing.png").status().code(), ErrorCode::not_found);
+    const std::string fifo = dir.file("vocab.txt");
+    struct stat st {};
+    if (::mkfifo(fifo.c_str(), 0600) != 0 || ::stat(fifo.c_str(), &st) != 0 || !S_ISFIFO(st.st_mode))
+        GTEST_SKIP() << "this platform cannot make a FIFO";
+    int writer = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);  // an open that slips through returns, not blocks
+    ASSERT_GE(writer, 0);
+    auto piped = read_whole_file(fifo);
+    ::close(writer);
+    ASSERT_FALSE(piped);
+    EXPECT_EQ(piped.status().message(), fifo + ": is a FIFO (named pipe), not a regular file");
+}
+
 }  // namespace
 }  // namespace cf
