@@ -63,5 +63,6 @@ test('a tampered model: the page names the file, and a dropped track is not anal
   } finally {
     await browser.close();
     await server.close();
+    fs.rmSync(site, { recursive: true, force: true });
   }
 });
