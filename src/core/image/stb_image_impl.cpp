@@ -11,9 +11,9 @@
 #define STBI_NO_LINEAR
 #define STBI_NO_HDR
 #define STBI_NO_SIMD
-// Zeroed allocations: stb_image 2.28 memsets its JPEG decoder state; Debian's 2022-09 snapshot does
-// not, so a file that uses a Huffman table it never defined decoded with leftover heap bytes (found by
-// tools/fuzz/fuzz_image; image_decode.cpp's structure check now refuses such files first).
+// Zeroed allocations: newer upstream stb_image memsets its JPEG decoder state; Debian's 2022-09
+// snapshot does not, so a file that uses a Huffman table it never defined decoded with leftover heap
+// bytes (found by tools/fuzz/fuzz_image; image_decode.cpp's structure check now refuses such files).
 #define STBI_MALLOC(bytes) calloc(1, bytes)
 #define STBI_REALLOC(p, bytes) realloc(p, bytes)
 #define STBI_FREE(p) free(p)
