@@ -16,8 +16,7 @@ import { skipUnlessChromium, launchBrowser, openPage, assertNoLeak, shot, dropFi
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const appDir = process.env.CF_APP_DIR || path.join(root, 'build/wasm-release/src/app');
 const nodeModule = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
-const shared = path.resolve(root, '../shared');
-const dropped = path.join(shared, 'golden/source/joram-moments_of_clarity-08-solipsism-59-88.mp3');
+const dropped = path.join(root, 'tests/data/golden/source/joram-moments_of_clarity-08-solipsism-59-88.mp3');
 
 function skipReason() {
   const c = skipUnlessChromium();

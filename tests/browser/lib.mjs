@@ -373,19 +373,22 @@ export function tempDir(prefix = 'cf-browser-') {
 }
 
 /**
- * The browser tests' catalog: short clips from tests/data/audio and the golden MP3s, built by the
- * catalog CLI with the given WASM module (its analyses are cached: a rebuild only re-writes).
- * Returns the catalog folder.
+ * The browser tests' catalog: short clips from tests/data/audio and the golden clips
+ * (tests/data/golden/source), built by the catalog CLI with the given WASM module (its analyses are
+ * cached: a rebuild only re-writes). Returns the catalog folder.
  */
 export function fixtureCatalog(nodeModule) {
-  const shared = path.resolve(repoRoot, '../shared');
+  const golden = path.join(repoRoot, 'tests/data/golden/source');
   const out = path.join(repoRoot, 'build/test-fixtures/browser-catalog');
   const music = path.join(out, 'music');
-  fs.mkdirSync(music, { recursive: true });
   const clips = ['vorbis_q2_44k_stereo_3s.ogg', 'flac_s16_44k_stereo.flac', 'mp3_cbr128_44k_stereo.mp3', 'opus_64k_48k_stereo.opus',
     'wav_s16_44k_stereo.wav', 'tags_flac.flac', 'tags_vorbis.ogg', 'flac_s24_48k_stereo.flac'];
-  for (const c of clips) fs.copyFileSync(path.join(repoRoot, 'tests/data/audio', c), path.join(music, c));
-  for (const f of fs.readdirSync(path.join(shared, 'golden/source'))) fs.copyFileSync(path.join(shared, 'golden/source', f), path.join(music, f));
+  const sources = [...clips.map((c) => path.join(repoRoot, 'tests/data/audio', c)), ...fs.readdirSync(golden).filter((f) => /\.(mp3|ogg)$/.test(f)).map((f) => path.join(golden, f))];
+  // Files of an older fixture (other clips) leave the music folder, so the catalog holds exactly these.
+  const names = new Set(sources.map((f) => path.basename(f)));
+  if (fs.existsSync(music)) for (const f of fs.readdirSync(music)) if (!names.has(f)) fs.rmSync(path.join(music, f), { recursive: true });
+  fs.mkdirSync(music, { recursive: true });
+  for (const f of sources) fs.copyFileSync(f, path.join(music, path.basename(f)));
   const catalog = path.join(out, 'catalog');
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'tools/catalog/build.mjs'), music, '-o', catalog, '--jobs', '2', '--name', 'browser test fixture', '--quiet'],
     { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
