@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/catalog/catalog.h"
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unordered_set>
 
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 #include "core/common/json.h"
 #include "core/index/kernels.h"
 #include "core/map/pca.h"

@@ -22,7 +22,7 @@
 //   }
 //
 // Files of a catalog directory (all static, servable by any web server):
-//   catalog.cfc   the binary container (core/catalog/container.h) with the sections
+//   catalog.cfc   the binary container (core/io/container.h) with the sections
 //                 INFO (counts, dim, embedding name), META (per-track metadata), EF32 (unit-norm
 //                 float32 embeddings, optional), SQ8P + SQ8C (per-dimension int8 codes, always),
 //                 MAP2 (2-D map coordinates), IVFC/IVFL/PQCB/PQCD (IVF-PQ index, large catalogs only),

@@ -21,7 +21,7 @@
 #include <span>
 #include <vector>
 
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 #include "core/common/status.h"
 #include "core/index/quantizers.h"
 

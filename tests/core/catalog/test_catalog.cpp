@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "core/catalog/catalog.h"
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 #include "core/catalog/fixture_gen.h"
 
 namespace {

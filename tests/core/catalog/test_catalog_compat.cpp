@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "core/catalog/catalog.h"
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 #include "core/catalog/fixture_gen.h"
 #include "test_util.h"
 

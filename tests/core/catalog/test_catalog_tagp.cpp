@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/catalog/catalog.h"
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 #include "core/catalog/fixture_gen.h"
 
 namespace {

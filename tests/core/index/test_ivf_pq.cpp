@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/catalog/fixture_gen.h"
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 #include "core/index/ivf_pq.h"
 #include "core/index/kernels.h"
 

@@ -38,7 +38,7 @@
 #include <string>
 #include <vector>
 
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 #include "core/index/ivf_pq.h"
 #include "core/index/kernels.h"
 #include "core/index/quantizers.h"

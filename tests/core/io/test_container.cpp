@@ -3,7 +3,7 @@
 #include <cstring>
 #include <functional>
 
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "core/catalog/container.h"
+#include "core/io/container.h"
 
 #include "core/io/byte_source.h"
 

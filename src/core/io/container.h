@@ -1,5 +1,6 @@
 // cuefinder core — the binary container every catalog file uses: magic, version, a section table
-// with fourcc tags and a CRC-32 per section, little-endian, 64-byte aligned payloads.
+// with fourcc tags and a CRC-32 per section, little-endian, 64-byte aligned payloads. It is an io/
+// format (it knows bytes and sections, not tracks), so both catalog/ and index/ build on it.
 //
 //   cf::ContainerWriter w;
 //   w.add_section("INFO", info_bytes);
