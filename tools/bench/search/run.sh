@@ -11,9 +11,10 @@
 # With --embeddings the rows are taken as real tracks (--data real: the tracks themselves plus
 # jittered copies, --holdout tracks held out as queries, see bench_search.cpp); the golden default
 # uses --data mix3 (convex mixes of 3 rows), as its 60 rows are patches of only two clips.
-# CF_BENCH_OUT=DIR changes the output folder; CF_BENCH_NO_BUILD=1 reuses the binaries there.
+# CF_BENCH_OUT=DIR changes the output folder; CF_BENCH_NO_BUILD=1 reuses the binaries already built
+# (build/native-release and build/wasm-release, target bench_search).
 #
-# Needs: g++, libfaiss-dev, libhnswlib-dev, libblas-dev/liblapack-dev (FAISS), emscripten, node.
+# Needs: the project's build (./cuefinder build), libfaiss-dev, libhnswlib-dev, libblas-dev/liblapack-dev (FAISS), emscripten, node.
 # Seeds default to the musicnn embeddings in tests/data/golden (*msd_embedding*.f32 without "prerelu").
 set -euo pipefail
 # The body is one function, read whole before it runs: editing this file during a long run (bash
@@ -52,25 +53,25 @@ fi
 data="${data:-real}"
 out="${CF_BENCH_OUT:-build/bench-search}"
 mkdir -p "$out"
-core="src/core/common/status.cpp src/core/catalog/container.cpp src/core/index/quantizers.cpp src/core/index/ivf_pq.cpp"
-flags="-std=c++20 -O3 -DNDEBUG -ffp-contract=off -DCF_SIMD=1 -Isrc"
+bin_native=build/native-release/tools/bench/search/bench_search
+bin_wasm=build/wasm-release/tools/bench/search/bench_search.js
 
+# The bench links the core library (tools/bench/search/CMakeLists.txt), built by the launcher in the
+# presets' own build dirs (their flags: -O3, CF_SIMD, SIMD128 in WASM), each under its build lock.
 if [ "${CF_BENCH_NO_BUILD:-0}" != 1 ]; then
-echo "building native bench_search" >&2
-g++ $flags -march=x86-64 -fopenmp -DCF_BENCH_FAISS -DCF_BENCH_HNSW tools/bench/search/bench_search.cpp $core \
-    -lfaiss -lblas -llapack -o "$out/bench_search"
-echo "building wasm bench_search" >&2
-NODE_PATH=/usr/share/nodejs em++ $flags -msimd128 tools/bench/search/bench_search.cpp $core \
-    --pre-js=src/platform/web/node_fetch_fix.js -sENVIRONMENT=node -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sEXIT_RUNTIME=1 \
-    -o "$out/bench_search.js"
+echo "building native and wasm bench_search" >&2
+./cuefinder build native-release bench_search >&2
+./cuefinder build wasm-release bench_search >&2
 fi
+grep -q CF_BENCH_FAISS build/native-release/compile_commands.json ||
+  echo "warning: FAISS not found when build/native-release was configured: the native pass runs without it" >&2
 
 echo "## native ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-nice -n 10 "$out/bench_search" native --sizes "$sizes" --seeds "$emb" --dim "$dim" --queries "$queries" --out "$out" \
+nice -n 10 "$bin_native" native --sizes "$sizes" --seeds "$emb" --dim "$dim" --queries "$queries" --out "$out" \
     --data "$data" ${extra[@]+"${extra[@]}"}
 echo
 echo "## wasm (node $(node --version), emscripten $(NODE_PATH=/usr/share/nodejs em++ --version | head -1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -1), one thread, SIMD128)"
-nice -n 10 node "$out/bench_search.js" wasm --sizes "$sizes" --dim "$dim" --out "$out" ${extra[@]+"${extra[@]}"}
+nice -n 10 node "$bin_wasm" wasm --sizes "$sizes" --dim "$dim" --out "$out" ${extra[@]+"${extra[@]}"}
 }
 main "$@"
 exit
