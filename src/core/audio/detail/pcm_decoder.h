@@ -3,7 +3,8 @@
 // AudioReader (audio_reader.cpp) sniffs the codec, opens the matching PcmDecoder, then averages its
 // interleaved frames to mono and resamples them. Each codec lives in its own .cpp:
 //   wav_decoder.cpp (own RIFF/RF64 parser), mp3_decoder.cpp (libmpg123), flac_decoder.cpp (libFLAC),
-//   vorbis_decoder.cpp (libvorbisfile), opus_decoder.cpp (libopusfile).
+//   vorbis_decoder.cpp (libvorbisfile), opus_decoder.cpp (libopusfile), both over OggDecoder
+//   (ogg_decoder.h: the page checks, open/read/seek and messages they share).
 // Decoders read only through the ByteSource (never the whole input at once) and hold at most one
 // codec frame of samples.
 #pragma once
