@@ -1,0 +1,118 @@
+#include "core/analysis/profiles.h"
+
+#include <cstdio>
+
+#include "core/common/json.h"
+
+namespace cf {
+
+namespace {
+
+// Always-windowed profiles: a track of any length costs the same (full_track_max_s = 0).
+AnalysisProfile windowed(std::string name, int n_windows, ModelPatchCaps caps) {
+    AnalysisProfile p;
+    p.name = std::move(name);
+    p.options.full_track_max_s = 0.0;
+    p.options.n_windows = n_windows;
+    p.options.window_patches = 1;
+    p.max_patches = caps;
+    return p;
+}
+
+std::vector<AnalysisProfile> make_profiles() {
+    std::vector<AnalysisProfile> all;
+    all.push_back(windowed("catalog", 8, {0, 4, 2}));  // windows.md: 8 × 1 reaches cosine 0.994
+    all.push_back(windowed("query", 16, {0, 8, 4}));   // 16 × 1: 0.998, and 16 taggram columns
+    AnalysisProfile detailed;                          // AnalysisOptions' own defaults
+    detailed.name = "detailed";
+    detailed.max_patches = {0, 8, 8};
+    all.push_back(detailed);
+    for (const AnalysisProfile& p : all) {
+        const Status st = validate(p);
+        if (!st) std::fprintf(stderr, "cuefinder: built-in %s\n", st.message().c_str());
+        CF_ASSERT(st.is_ok());
+    }
+    return all;
+}
+
+const std::vector<AnalysisProfile>& profiles() {
+    static const std::vector<AnalysisProfile> all = make_profiles();
+    return all;
+}
+
+Status check_cap(const AnalysisProfile& p, const char* field, int value) {
+    if (value >= 0 && value <= 100000) return Status::ok();
+    return Status(ErrorCode::invalid_argument, "analysis profile '" + p.name + "': max_patches." + field +
+                                                   " must be in [0, 100000] (got " + std::to_string(value) + ")");
+}
+
+const char* resample_name(ResampleQuality q) {
+    switch (q) {
+        case ResampleQuality::fast: return "fast";
+        case ResampleQuality::medium: return "medium";
+        case ResampleQuality::best: return "best";
+    }
+    return "best";
+}
+
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+}  // namespace
+
+const std::vector<std::string>& analysis_profile_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> n;
+        for (const AnalysisProfile& p : profiles()) n.push_back(p.name);
+        return n;
+    }();
+    return names;
+}
+
+Result<AnalysisProfile> analysis_profile(std::string_view name) {
+    for (const AnalysisProfile& p : profiles())
+        if (p.name == name) return p;
+    std::string known;
+    for (const std::string& n : analysis_profile_names()) known += (known.empty() ? "" : ", ") + n;
+    return Status(ErrorCode::invalid_argument,
+                  "unknown analysis profile " + json_quote(name) + " (known: " + known + ")");
+}
+
+Status validate(const AnalysisProfile& p) {
+    if (p.name.empty()) return Status(ErrorCode::invalid_argument, "analysis profile: the name is empty");
+    if (Status st = validate(p.options); !st) return st.with_context("analysis profile '" + p.name + "'");
+    CF_RETURN_IF_ERROR(check_cap(p, "embedding", p.max_patches.embedding_model));
+    CF_RETURN_IF_ERROR(check_cap(p, "tags", p.max_patches.tag_models));
+    return check_cap(p, "mood", p.max_patches.mood_models);
+}
+
+std::vector<AudioModel> with_profile_caps(const AnalysisProfile& p, std::vector<AudioModel> models) {
+    for (AudioModel& m : models) {
+        if (m.has_embedding) m.max_patches = p.max_patches.embedding_model;
+        else m.max_patches = m.role == ModelRole::mood ? p.max_patches.mood_models : p.max_patches.tag_models;
+    }
+    return models;
+}
+
+std::string analysis_profile_json(const AnalysisProfile& p) {
+    const AnalysisOptions& o = p.options;
+    auto flag = [](bool b) { return b ? "true" : "false"; };
+    std::string s = "{\"name\":" + json_quote(p.name);
+    s += ",\"full_track_max_s\":" + number(o.full_track_max_s);
+    s += ",\"n_windows\":" + std::to_string(o.n_windows);
+    s += ",\"window_patches\":" + std::to_string(o.window_patches);
+    s += ",\"max_batch_patches\":" + std::to_string(o.max_batch_patches);
+    s += std::string(",\"tempo\":") + flag(o.tempo) + ",\"loudness\":" + flag(o.loudness);
+    s += ",\"waveform_points\":" + std::to_string(o.waveform_points);
+    s += std::string(",\"weight_by_real_frames\":") + flag(o.weight_by_real_frames);
+    s += std::string(",\"resample_quality\":\"") + resample_name(o.decode.resample_quality) + "\"";
+    s += ",\"max_patches\":{\"embedding\":" + std::to_string(p.max_patches.embedding_model);
+    s += ",\"tags\":" + std::to_string(p.max_patches.tag_models);
+    s += ",\"mood\":" + std::to_string(p.max_patches.mood_models) + "}}";
+    return s;
+}
+
+}  // namespace cf

@@ -1,0 +1,63 @@
+// cuefinder core — named analysis profiles: what the catalog build, the app's query and
+// `./cuefinder analyze` analyse, defined once here. The front ends ask for a profile by name (the app
+// in C++, the Node tools through cf_analysis_profile() in src/platform/web/analysis_api.cpp).
+//
+//   auto profile = cf::analysis_profile("catalog");        // Result<AnalysisProfile>
+//   if (!profile) { report(profile.status().message()); return; }   // "unknown analysis profile ..."
+//   std::vector<cf::AudioModel> models = cf::with_profile_caps(*profile, models_from_manifests);
+//   cf::TrackAnalyzer analyzer(models, &embedder, profile->options);
+//   std::string json = cf::analysis_profile_json(*profile);  // what JS sees
+//
+// The profiles (docs/benchmarks/windows.md measures the window choices):
+//   catalog   building a catalog (many tracks under a time budget): 8 one-patch windows spread over
+//             the track, whatever its length; mtt on 4 of them, each mood model on 2 (22 model runs).
+//   query     a file dropped into the app: 16 one-patch windows (a 16-column taggram, cosine ~0.998 to
+//             the full-track embedding) at a bounded cost; mtt on 8, each mood model on 4.
+//   (A track shorter than the windows together is analysed completely, see track_analyzer.h.)
+//   detailed  `./cuefinder analyze` (and search/tag's FILE): AnalysisOptions' defaults — tracks up to
+//             6 minutes analysed completely, longer ones through 16 windows; mtt and moods on 8.
+// Every profile: libsamplerate `best`, tempo and loudness on, msd (the embedding model) on every
+// analysed patch.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/analysis/track_analyzer.h"
+#include "core/common/status.h"
+
+namespace cf {
+
+/// How many patches each kind of model sees at most (AudioModel::max_patches; 0 = every analysed patch).
+struct ModelPatchCaps {
+    int embedding_model = 0;  ///< the model that gives the embedding (has_embedding: msd), and the taggram
+    int tag_models = 8;       ///< the other tag models (mtt)
+    int mood_models = 8;      ///< each mood / danceability model
+};
+
+struct AnalysisProfile {
+    std::string name;            ///< "catalog", "query", "detailed"
+    AnalysisOptions options;     ///< windows, resampler, tempo, loudness, ...
+    ModelPatchCaps max_patches;  ///< per kind of model
+};
+
+/// The names of the built-in profiles, in a fixed order.
+const std::vector<std::string>& analysis_profile_names();
+
+/// The built-in profile `name`; an unknown name is an invalid_argument error that lists the known ones.
+Result<AnalysisProfile> analysis_profile(std::string_view name);
+
+/// Checks the options (validate(AnalysisOptions)) and the caps; the message names the profile, the
+/// field and the value. The built-in profiles are checked once, when first looked up.
+Status validate(const AnalysisProfile& profile);
+
+/// `models` with each one's max_patches set from the profile's caps (by has_embedding, then role).
+std::vector<AudioModel> with_profile_caps(const AnalysisProfile& profile, std::vector<AudioModel> models);
+
+/// The profile as one JSON object: {"name", "full_track_max_s", "n_windows", "window_patches",
+/// "max_batch_patches", "tempo", "loudness", "waveform_points", "weight_by_real_frames",
+/// "resample_quality" ("fast" | "medium" | "best"), "max_patches": {"embedding", "tags", "mood"}}.
+std::string analysis_profile_json(const AnalysisProfile& profile);
+
+}  // namespace cf
