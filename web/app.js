@@ -326,10 +326,9 @@ async function main() {
     if (!res.ok) throw new Error(`models/${s.name}/manifest.json: HTTP ${res.status}`);
     manifests[s.name] = await res.json();
   }));
-  // The query's analysis: msd on every analysed patch (embedding + taggram), mtt on 8 and each mood
-  // model on 4 spread patches (the catalog's tracks used 4 and 2: docs/benchmarks/windows.md).
-  const slots = DEFAULT_SLOTS.map((s) => ({ ...s, max_patches: s.key === 'msd' ? 0 : s.key === 'mtt' ? 8 : 4 }));
-  configureModels(Module, slots, manifests);
+  // The app's core analyses a dropped file with the "query" profile (src/core/analysis/profiles.h),
+  // which also sets how many patches each slot's model sees.
+  configureModels(Module, DEFAULT_SLOTS, manifests);
   for (const s of DEFAULT_SLOTS) {
     const m = manifests[s.name];
     const note = `${m.license?.name || m.license || 'see models/README.md'}; ${m.source?.url || m.source || ''}`;

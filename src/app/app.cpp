@@ -7,6 +7,7 @@
 #include <set>
 
 #include "app/map_renderer.h"
+#include "core/analysis/profiles.h"
 #include "core/common/json.h"
 #include "core/common/random.h"
 #include "core/image/image.h"
@@ -17,21 +18,11 @@ namespace cf::app {
 
 namespace {
 
-AnalysisOptions query_analysis_options() {
-    // The catalog's profile (tools/catalog/build.mjs PROFILE: spread one-patch windows) with twice the
-    // windows, so the taggram has 16 columns; the embedding then sits within cosine ~0.998 of the
-    // full-track mean (docs/benchmarks/windows.md) at a bounded cost whatever the length.
-    AnalysisOptions o;
-    o.full_track_max_s = 0.0;
-    o.n_windows = 16;
-    o.window_patches = 1;
-    return o;
-}
-
-std::vector<AudioModel> with_caps(std::vector<AudioModel> models) {
-    for (AudioModel& m : models)
-        if (!m.has_embedding && m.max_patches == 0) m.max_patches = m.role == ModelRole::mood ? 4 : 8;
-    return models;
+// A dropped file is analysed with the core's "query" profile (core/analysis/profiles.h): 16 spread
+// one-patch windows, mtt on 8 of them, each mood model on 4.
+const AnalysisProfile& query_profile() {
+    static const AnalysisProfile profile = *analysis_profile("query");
+    return profile;
 }
 
 }  // namespace
@@ -40,7 +31,7 @@ App::App(Host& host, Embedder* embedder) : host_(host), embedder_(embedder) {}
 App::~App() = default;
 
 void App::set_models(std::vector<AudioModel> models) {
-    models_ = with_caps(std::move(models));
+    models_ = with_profile_caps(query_profile(), std::move(models));
     analyzer_.reset();
 }
 
@@ -121,7 +112,7 @@ int App::analyze(const std::string& name, std::vector<uint8_t> bytes) {
         analyze_image(request, name, std::move(bytes));
         return request;
     }
-    analyzer_ = std::make_unique<TrackAnalyzer>(models_, embedder_, query_analysis_options());
+    analyzer_ = std::make_unique<TrackAnalyzer>(models_, embedder_, query_profile().options);
     analysis_request_ = request;
     preliminary_shown_ = false;
     first_results_s_ = 0.0;

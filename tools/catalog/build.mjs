@@ -10,10 +10,11 @@
 // same columns (path required).
 // What it does:
 //  1. analyses every track in `jobs` worker processes (default: one per core), each running the WASM
-//     core with ONNX Runtime Web on one thread, with the catalog profile: 8 one-patch windows spread
-//     over the track (docs/benchmarks/windows.md: cosine 0.994 to the full-track embedding), mtt on 4
-//     of them, each mood model on 2. Progress and an ETA on stderr.
-//  2. keeps each analysis in OUT/.work/analysis/ keyed by path, size, mtime and profile: an
+//     core with ONNX Runtime Web on one thread, with the core's "catalog" profile
+//     (src/core/analysis/profiles.h): 8 one-patch windows spread over the track
+//     (docs/benchmarks/windows.md: cosine 0.994 to the full-track embedding), mtt on 4 of them, each
+//     mood model on 2. Progress and an ETA on stderr.
+//  2. keeps each analysis in OUT/.work/analysis/ keyed by path, size, mtime and the profile: an
 //     interrupted build (even by SIGKILL) resumes where it stopped, a rebuild analyses only new or
 //     changed files. Every file is written under a temporary name and renamed; a cache entry that does
 //     not parse is discarded (naming it) and its track analysed again.
@@ -36,12 +37,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { analysisProfile } from '../../src/platform/web/ort_bridge.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const AUDIO = /\.(wav|mp3|flac|ogg|oga|opus)$/i;
-export const PROFILE = { windows: 8, windowPatches: 1, maxFullS: 0, maxPatches: { mtt: 4, happy: 2, sad: 2, relaxed: 2, aggressive: 2, danceable: 2 } };
-const PROFILE_KEY = 'v1:' + JSON.stringify(PROFILE);
+const PROFILE = 'catalog';
+// The profile's part of every cache key: the core's JSON of it. Entries cached before the profile moved
+// into the core were keyed by V1_KEY (the same analysis); they stay valid while the core's profile is
+// still V1_PROFILE, and any change to the profile changes every key.
+const V1_PROFILE = '{"name":"catalog","full_track_max_s":0,"n_windows":8,"window_patches":1,"max_batch_patches":16,' +
+  '"tempo":true,"loudness":true,"waveform_points":1200,"weight_by_real_frames":false,"resample_quality":"best",' +
+  '"max_patches":{"embedding":0,"tags":4,"mood":2}}';
+const V1_KEY = 'v1:{"windows":8,"windowPatches":1,"maxFullS":0,"maxPatches":{"mtt":4,"happy":2,"sad":2,"relaxed":2,"aggressive":2,"danceable":2}}';
+export const profileKey = (profileJson) => (profileJson === V1_PROFILE ? V1_KEY : `v2:${profileJson}`);
 const PREVIEW_S = 30, PREVIEW_RATE = 48000, PREVIEW_LUFS = -16;
 
 function parseCsv(text) {
@@ -130,9 +139,9 @@ function tagProbs(r, sets) {
   return out;
 }
 
-const cacheKey = (t) => {
+const cacheKey = (t, profileKeyText) => {
   const st = fs.statSync(t.path);
-  return crypto.createHash('sha1').update(`${t.path}\0${st.size}\0${st.mtimeMs}\0${PROFILE_KEY}`).digest('hex');
+  return crypto.createHash('sha1').update(`${t.path}\0${st.size}\0${st.mtimeMs}\0${profileKeyText}`).digest('hex');
 };
 
 // ---- files that survive a killed build ------------------------------------------------------------
@@ -173,9 +182,7 @@ function cacheProblem(text) {
 async function worker() {
   process.on('disconnect', () => process.exit(0));  // the build was killed: stop too (even while loading)
   const { createAnalyzer, parseArgs } = await import(path.join(root, 'tools/cli/analyze.mjs'));
-  const args = ['--threads', '1', '--windows', String(PROFILE.windows), '--window-patches', String(PROFILE.windowPatches),
-    '--max-full-s', String(PROFILE.maxFullS), '--max-patches', Object.entries(PROFILE.maxPatches).map(([k, v]) => `${k}=${v}`).join(','),
-    '--patch-embeddings', '--no-taggram', '--quiet'];
+  const args = ['--profile', PROFILE, '--threads', '1', '--patch-embeddings', '--no-taggram', '--quiet'];
   const analyzer = await createAnalyzer(parseArgs(args));
   // Test hook: a track with this file name blocks the worker as a read that never returns would.
   const hangOn = process.env.CF_CATALOG_TEST_HANG_ON;
@@ -405,6 +412,11 @@ async function main() {
     process.exit(1);
   }
   const say = (s) => { if (!quiet) process.stderr.write(s); };
+  const require = createRequire(import.meta.url);
+  const modulePath = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+  const core = await require(modulePath)();
+  const profile = analysisProfile(core, PROFILE);
+  const profileKeyText = profileKey(JSON.stringify(profile));
   const work = path.join(out, '.work', 'analysis');
   fs.mkdirSync(work, { recursive: true });
   removeLeftovers(work);
@@ -413,7 +425,7 @@ async function main() {
   let nStale = 0;
   for (const t of tracks) {
     let key;
-    try { key = cacheKey(t); } catch (e) { failed.push({ id: t.id, path: t.path, error: `${t.path}: ${e.code === 'ENOENT' ? 'not found' : e.message}` }); continue; }
+    try { key = cacheKey(t, profileKeyText); } catch (e) { failed.push({ id: t.id, path: t.path, error: `${t.path}: ${e.code === 'ENOENT' ? 'not found' : e.message}` }); continue; }
     t.key = key;
     const f = path.join(work, key + '.json');
     if (!fs.existsSync(f)) { todo.push(t); continue; }
@@ -442,9 +454,6 @@ async function main() {
   if (todo.length) await analyseAll(todo, { jobs, work, previewDir, trackTimeoutS, results, failed, say });
 
   // 4-5. previews, map, catalog
-  const require = createRequire(import.meta.url);
-  const modulePath = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
-  const core = await require(modulePath)();
   const ok = tracks.filter((t) => results.has(t.id));
   if (ok.length === 0) { console.error('catalog build: no track could be analysed'); process.exit(1); }
   const dim = results.get(ok[0].id).embedding.dim;
@@ -515,7 +524,7 @@ async function main() {
     process.exit(1);
   }
   const report = { name: name || path.basename(path.resolve(out)), n_tracks: ok.length - failed.filter((f) => results.has(f.id)).length,
-    n_failed: failed.length, failed, n_previews: nPreviews, profile: PROFILE, built: new Date().toISOString() };
+    n_failed: failed.length, failed, n_previews: nPreviews, profile, built: new Date().toISOString() };
   fs.writeFileSync(path.join(out, 'build_report.json'), JSON.stringify(report, null, 1));
   // The page shows the catalog's name: add it to catalog.json (the core writes the rest).
   const infoFile = path.join(out, 'catalog.json');

@@ -2,15 +2,18 @@
 // ./cuefinder analyze FILE... [--json] — the WASM core in Node, models in ONNX Runtime Web.
 //
 //   --json              one JSON object per file, one per line (analysis_json.h documents the keys)
+//   --profile NAME      the core's analysis profile (src/core/analysis/profiles.h): detailed (default),
+//                       catalog or query; the options below change single values of it
 //   --full              analyse every track completely (no windows for long tracks)
-//   --windows N         long tracks: N windows (default 16, docs/benchmarks/windows.md)
-//   --window-patches W  patches (of ~3 s) per window (default 1)
-//   --max-full-s S      tracks up to S seconds are analysed completely (default 360)
-//   --resample Q        resampler quality: fast, medium (default, as Essentia's MonoLoader), best
+//   --windows N         long tracks: N windows (detailed: 16, docs/benchmarks/windows.md)
+//   --window-patches W  patches (of ~3 s) per window (detailed: 1)
+//   --max-full-s S      tracks up to S seconds are analysed completely (detailed: 360)
+//   --resample Q        resampler quality: fast, medium (Essentia's MonoLoader), best (every profile's)
 //   --threads N         ONNX Runtime threads (default: 2 when threads are available, else 1)
 //   --no-taggram --no-curves --patch-embeddings --precise   trim or extend the JSON (--precise: the
 //                       taggram with float precision, for parity tests)
-//   --max-patches KEY=N,...  a model sees at most N patches, spread over the track (0 = all)
+//   --max-patches KEY=N,...  a model sees at most N patches, spread over the track (0 = all; detailed:
+//                       msd all, the others 8)
 //   --mood-patches N    the same for the five mood/danceability models
 //   --only KEY,...      run only these model slots (msd, mtt, happy, sad, relaxed, aggressive, danceable)
 //   --models DIR        model folder (default: models/ of this checkout)
@@ -27,7 +30,7 @@ const root = path.resolve(here, '../..');
 
 export function parseArgs(argv) {
   const o = { files: [], json: false, full: false, windows: -1, maxFullS: -1, threads: 0, taggram: true, curves: true,
-    patchEmbeddings: false, models: path.join(root, 'models'), module: process.env.CF_NODE_MODULE ||
+    patchEmbeddings: false, profile: 'detailed', models: path.join(root, 'models'), module: process.env.CF_NODE_MODULE ||
       path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js'), quiet: false, batch: -1, precise: false, only: null, windowPatches: -1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -50,6 +53,7 @@ export function parseArgs(argv) {
     else if (a === '--quiet') o.quiet = true;
     else if (a === '--precise') o.precise = true;
     else if (a === '--resample') o.resample = value();
+    else if (a === '--profile') o.profile = value();
     else if (a === '--max-patches') {
       o.maxPatches = o.maxPatches || {};
       for (const kv of value().split(',')) {
@@ -99,7 +103,7 @@ function modelToLoad(bridgeLib, dir, name, manifest) {
 // opts.only = [] loads no audio slot (text/picture search without analysis).
 export async function createAnalyzer(opts) {
   const bridgeLib = await import(path.join(root, 'src/platform/web/ort_bridge.mjs'));
-  const { installOrtBridge, configureModels, DEFAULT_SLOTS } = bridgeLib;
+  const { installOrtBridge, configureModels, DEFAULT_SLOTS, analysisProfile, profileSlots } = bridgeLib;
   const ort = await import('onnxruntime-web');
   const threads = opts.threads > 0 ? opts.threads : 2;
   ort.env.wasm.numThreads = threads;
@@ -108,11 +112,17 @@ export async function createAnalyzer(opts) {
   const require = createRequire(import.meta.url);
   const createCuefinder = require(path.resolve(opts.module));
   const core = await createCuefinder();
-  let slots = DEFAULT_SLOTS;
+  let profile;
+  try {
+    profile = analysisProfile(core, opts.profile ?? 'detailed', { use: true });
+  } catch (e) {
+    throw Object.assign(new Error(`--profile: ${e.message}`), { usage: true });
+  }
+  let slots = profileSlots(DEFAULT_SLOTS, profile);
   if (opts.only) {
     const unknown = opts.only.filter((k) => !DEFAULT_SLOTS.some((s) => s.key === k));
     if (unknown.length) throw new Error(`--only: unknown slot(s) ${unknown.join(', ')} (known: ${DEFAULT_SLOTS.map((s) => s.key).join(', ')})`);
-    slots = DEFAULT_SLOTS.filter((s) => opts.only.includes(s.key));
+    slots = slots.filter((s) => opts.only.includes(s.key));
   }
   const manifests = readManifests(opts.models, slots);
   const bridge = installOrtBridge(core, ort, {
@@ -149,7 +159,7 @@ export async function createAnalyzer(opts) {
     }
     return JSON.parse(core.UTF8ToString(core._cf_analysis_json(opts.taggram ? 1 : 0, opts.patchEmbeddings ? 1 : 0, opts.curves ? 1 : 0, opts.precise ? 1 : 0)));
   }
-  return { analyze, core, ort, bridge, manifests };
+  return { analyze, core, ort, bridge, manifests, profile };
 }
 
 function top(obj, n) {
@@ -187,7 +197,7 @@ async function main() {
     analyzer = await createAnalyzer(opts);
   } catch (e) {
     console.error(`cuefinder analyze: ${e.message}`);
-    process.exit(1);
+    process.exit(e.usage ? 2 : 1);
   }
   const tty = process.stderr.isTTY && !opts.quiet;
   let failed = 0;

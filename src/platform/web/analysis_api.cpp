@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/analysis/analysis_json.h"
+#include "core/analysis/profiles.h"
 #include "core/analysis/track_analyzer.h"
 #include "platform/embedder.h"
 #include "platform/web/model_slots.h"
@@ -80,6 +81,20 @@ EMSCRIPTEN_KEEPALIVE int cf_options_set(double full_track_max_s, int n_windows, 
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cf_last_text() { return state().text.c_str(); }
+
+/// The analysis profile `name` (core/analysis/profiles.h: "catalog", "query", "detailed") as JSON in
+/// cf_last_text(); returns 0, or -1 with the message (an unknown name lists the known ones). With
+/// use != 0 it also becomes the analysis options (the slots' caps are the caller's: max_patches).
+EMSCRIPTEN_KEEPALIVE int cf_analysis_profile(const char* name, int use) {
+    auto profile = cf::analysis_profile(name ? name : "");
+    if (!profile) return state().text = profile.status().message(), -1;
+    if (use != 0) {
+        state().options = profile->options;
+        state().analyzer.reset();
+    }
+    state().text = cf::analysis_profile_json(*profile);
+    return 0;
+}
 
 /// Starts analysing a file (Node: a real path through NODERAWFS). Returns the state (see cf_analysis_step).
 EMSCRIPTEN_KEEPALIVE int cf_analysis_start(const char* path) {

@@ -166,19 +166,35 @@ function withStrings(Module, strings, fn) {
 }
 
 // The analysis slots: which model fills which role. Labels and the positive class come from each
-// model's manifest (models/<name>/manifest.json), so a deployment can swap a model for its own.
-// max_patches: msd sees every analysed patch (the taggram, the embedding); the other models (each a
-// full network) see 8 patches spread over them: track means then move by ~0.0035
-// (docs/benchmarks/windows.md).
+// model's manifest (models/<name>/manifest.json), so a deployment can swap a model for its own. How many
+// patches each one sees (max_patches) is the analysis profile's (src/core/analysis/profiles.h;
+// profileSlots below, or the app's core itself).
 export const DEFAULT_SLOTS = [
   { name: 'msd-musicnn-1', key: 'msd', role: 'tags', embedding: true },
-  { name: 'mtt-musicnn-1', key: 'mtt', role: 'tags', max_patches: 8 },
-  { name: 'mood_happy-musicnn-msd-2', key: 'happy', role: 'mood', max_patches: 8 },
-  { name: 'mood_sad-musicnn-msd-2', key: 'sad', role: 'mood', max_patches: 8 },
-  { name: 'mood_relaxed-musicnn-msd-2', key: 'relaxed', role: 'mood', max_patches: 8 },
-  { name: 'mood_aggressive-musicnn-msd-2', key: 'aggressive', role: 'mood', max_patches: 8 },
-  { name: 'danceability-musicnn-msd-2', key: 'danceable', role: 'mood', max_patches: 8 },
+  { name: 'mtt-musicnn-1', key: 'mtt', role: 'tags' },
+  { name: 'mood_happy-musicnn-msd-2', key: 'happy', role: 'mood' },
+  { name: 'mood_sad-musicnn-msd-2', key: 'sad', role: 'mood' },
+  { name: 'mood_relaxed-musicnn-msd-2', key: 'relaxed', role: 'mood' },
+  { name: 'mood_aggressive-musicnn-msd-2', key: 'aggressive', role: 'mood' },
+  { name: 'danceability-musicnn-msd-2', key: 'danceable', role: 'mood' },
 ];
+
+// The core's analysis profile `name` ("catalog", "query", "detailed"; the Node module's
+// cf_analysis_profile) as an object (profiles.h lists the fields); use: also make it the analysis
+// options. An unknown name throws an Error whose message lists the known ones.
+export function analysisProfile(Module, name, { use = false } = {}) {
+  const rc = withStrings(Module, [String(name)], ([p]) => Module._cf_analysis_profile(p, use ? 1 : 0));
+  const text = Module.UTF8ToString(Module._cf_last_text());
+  if (rc !== 0) throw new Error(text);
+  return JSON.parse(text);
+}
+
+// The slots with each one's max_patches from the profile's caps, by kind of model (the rule of the
+// core's with_profile_caps): the embedding model, the other tag models, the mood models.
+export function profileSlots(slots, profile) {
+  const caps = profile.max_patches;
+  return slots.map((s) => ({ ...s, max_patches: s.embedding ? caps.embedding : s.role === 'mood' ? caps.mood : caps.tags }));
+}
 
 // Registers the slots with the core. manifests: {name: manifest object}.
 export function configureModels(Module, slots, manifests) {
