@@ -3,32 +3,20 @@
 // src/core/semantic), the WASM core in Node with the models in ONNX Runtime Web.
 //
 // A small catalog is built once (cached) from a few clips of tests/data/audio and the golden clips
-// into build/test-fixtures/semantic-catalog. Skipped when the WASM module (with the text search
-// entry points), the models or the clips are missing.
+// into build/test-fixtures/semantic-catalog (fixture_catalog.mjs, shared with cli_snapshot.test.mjs).
+// Skipped when the WASM module (with the text search entry points), the models or the clips are missing.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fixtureCatalog as catalog, fixtureSkipReason, nodeModule as moduleFile, root } from './fixture_catalog.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const moduleFile = path.resolve(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js'));
-const golden = path.join(root, 'tests/data/golden/source');
 const audio = path.join(root, 'tests/data/audio');
 const realTrack = path.join(audio, 'flac_s16_44k_stereo.flac');
 
-function skipReason() {
-  if (!fs.existsSync(moduleFile)) return `needs ${moduleFile} (./cuefinder build wasm-release cuefinder_node)`;
-  if (!fs.readFileSync(moduleFile, 'utf8').includes('cf_sem_new')) return `${moduleFile} has no text search (rebuild cuefinder_node)`;
-  for (const f of ['models/use-lite/model.onnx', 'models/use-lite/vocab.txt', 'models/mobilenet-v2/model_wq.onnx', 'models/mobilenet-v2/labels.txt',
-    'models/msd-musicnn-1/model.onnx'])
-    if (!fs.existsSync(path.join(root, f))) return `needs ${f}`;
-  if (!fs.existsSync(golden)) return `needs ${golden}`;
-  return false;
-}
-const skip = skipReason();
+const skip = fixtureSkipReason();
 if (skip) console.log(`semantic CLI tests skipped: ${skip}`);
 
 const env = { ...process.env, CF_NODE_MODULE: moduleFile };
@@ -36,28 +24,6 @@ const env = { ...process.env, CF_NODE_MODULE: moduleFile };
 function run(script, args) {
   const r = spawnSync(process.execPath, [path.join(root, 'tools/cli', script), ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-let catalogDir = null;
-function catalog() {
-  if (catalogDir) return catalogDir;
-  const out = path.join(root, 'build/test-fixtures/semantic-catalog');
-  const dir = path.join(out, 'catalog');
-  const music = path.join(out, 'music');
-  const sources = [...['flac_s16_44k_stereo.flac', 'mp3_cbr128_44k_stereo.mp3', 'opus_64k_48k_stereo.opus', 'vorbis_q2_44k_stereo_3s.ogg', 'wav_s16_44k_stereo.wav']
-    .map((c) => path.join(audio, c)), ...fs.readdirSync(golden).filter((f) => /\.(mp3|ogg)$/.test(f)).map((f) => path.join(golden, f))];
-  const names = sources.map((f) => path.basename(f)).sort();
-  // A cached fixture made from other clips is rebuilt, so the tests never run on stale files.
-  if (fs.existsSync(music) && fs.readdirSync(music).sort().join('\n') !== names.join('\n')) fs.rmSync(out, { recursive: true, force: true });
-  if (!fs.existsSync(path.join(dir, 'catalog.cfc'))) {
-    fs.mkdirSync(music, { recursive: true });
-    for (const f of sources) fs.copyFileSync(f, path.join(music, path.basename(f)));
-    const r = spawnSync(process.execPath, [path.join(root, 'tools/catalog/build.mjs'), music, '-o', dir, '--jobs', '2', '--name', 'semantic test fixture', '--quiet'],
-      { encoding: 'utf8', env });
-    assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
-  }
-  catalogDir = dir;
-  return dir;
 }
 
 test('search --text: ranked results, calibrated scores, explanations, --json shape', { skip, timeout: 900000 }, () => {
