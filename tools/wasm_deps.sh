@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds cuefinder's third-party C libraries as static WebAssembly libraries from the Debian
 # *source* packages (the same versions as the native -dev packages), into a cache outside the
-# build tree. Recipes and emscripten 3.1.6 quirks: /work/shared/TOOLCHAIN.md, "Audio libraries for
+# build tree. Recipes and emscripten 3.1.6 quirks: docs/toolchain.md, "Audio libraries for
 # WASM from Debian source". The result is what cmake/CuefinderDeps.cmake expects.
 #
 #   tools/wasm_deps.sh [st|mt] [--check] [--force]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the browser app's UI libraries from the Debian *source* packages, into a cache outside the
 # build tree (the same versions as Debian's native libsdl2-dev / libimgui-dev):
-#   - SDL2 2.26 as a static WebAssembly library, by the "fast route" of /work/shared/TOOLCHAIN.md
+#   - SDL2 2.26 as a static WebAssembly library, by the "fast route" of docs/toolchain.md
 #     ("SDL2 for WASM from Debian source"): SDL's fixed source list for the emscripten backend is
 #     compiled against its own include/SDL_config_emscripten.h, without SDL's CMake configure
 #     (which runs ~318 try-links: 5-10 minutes). Video (WebGL via EGL), events, timers, joystick,
