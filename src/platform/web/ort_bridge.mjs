@@ -198,21 +198,14 @@ export function profileSlots(slots, profile) {
 
 // Registers the slots with the core. manifests: {name: manifest object}.
 export function configureModels(Module, slots, manifests) {
-  const str = (s) => {
-    const len = Module.lengthBytesUTF8(s) + 1;
-    const p = Module._malloc(len);
-    Module.stringToUTF8(s, p, len);
-    return p;
-  };
   Module._cf_models_clear();
   for (const slot of slots) {
     const m = manifests[slot.name];
     if (!m) throw new Error(`model ${slot.name}: no manifest`);
     const labels = m.labels || [];
     const positive = slot.role === 'mood' ? (m.positive_index ?? 0) : 0;
-    const ptrs = [str(slot.name), str(slot.key), str(labels.join('\n'))];
-    Module._cf_model_add(ptrs[0], ptrs[1], slot.role === 'mood' ? 1 : 0, ptrs[2], positive, slot.embedding ? 1 : 0,
-      slot.max_patches || 0);
-    ptrs.forEach((p) => Module._free(p));
+    withStrings(Module, [slot.name, slot.key, labels.join('\n')], ([name, key, text]) =>
+      Module._cf_model_add(name, key, slot.role === 'mood' ? 1 : 0, text, positive, slot.embedding ? 1 : 0,
+        slot.max_patches || 0));
   }
 }
