@@ -2,6 +2,7 @@
 // invalid bytes passed through: tests/data/fuzz_regressions/fuzz_json-invalid-utf8-passed-through).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -68,6 +69,32 @@ TEST(Json, FuzzRegressionsGiveValidJson) {
         EXPECT_TRUE(json_clean(json)) << json;
     }
     EXPECT_GE(n_files, 1u) << "tests/data/fuzz_regressions/ lost its JSON inputs";
+}
+
+}  // namespace
+
+namespace {
+
+TEST(JsonWriter, PlacesCommasAndKeys) {
+    cf::JsonWriter w;
+    w.begin_object().key("id").value("a\"b").key("n").value(size_t(3)).key("neg").value(-2).key("ok").value(true);
+    w.key("tags").begin_array();
+    for (int i = 0; i < 2; ++i) w.begin_array().value("t" + std::to_string(i)).number(0.5 + i, "%.3f").end_array();
+    w.end_array().key("empty").begin_object().end_object().key("none").begin_array().end_array().end_object();
+    EXPECT_EQ(w.str(), R"({"id":"a\"b","n":3,"neg":-2,"ok":true,"tags":[["t0",0.500],["t1",1.500]],"empty":{},"none":[]})");
+}
+
+TEST(JsonWriter, NonFiniteNumbersAreNull) {
+    const float v[] = {1.0f, std::nanf(""), INFINITY, 0.25f};
+    cf::JsonWriter w;
+    w.begin_array().number(std::nan("")).numbers(v, 4, "%.2f").null().raw(R"({"x":1})").end_array();
+    EXPECT_EQ(w.take(), R"([null,[1.00,null,null,0.25],null,{"x":1}])");
+}
+
+TEST(JsonWriter, TopLevelScalarAndDefaultFormat) {
+    cf::JsonWriter w;
+    w.number(1.0 / 3.0);
+    EXPECT_EQ(w.str(), "0.333333");
 }
 
 }  // namespace
