@@ -479,7 +479,7 @@ async function main() {
   const rcLabels = core._cf_catalog_builder_set_tag_labels(labelsp);
   core._free(labelsp);
   if (rcLabels !== 0) {
-    console.error(`catalog build: tag labels: ${core.UTF8ToString(core._cf_catalog_last_text())}`);
+    console.error(`catalog build: tag labels: ${core.UTF8ToString(core._cf_catalog_build_last_text())}`);
     process.exit(1);
   }
   const embPtr = core._malloc(dim * 4);
@@ -504,7 +504,7 @@ async function main() {
     const m = str(core, metaRecord(t, r, seg, preview, sets));
     const rc = core._cf_catalog_builder_add(m, embPtr);
     core._free(m);
-    if (rc !== 0) failed.push({ id: t.id, path: t.path, error: core.UTF8ToString(core._cf_catalog_last_text()) });
+    if (rc !== 0) failed.push({ id: t.id, path: t.path, error: core.UTF8ToString(core._cf_catalog_build_last_text()) });
   }
   // Map: t-SNE on the unit-norm embeddings (perplexity clamped for small catalogs by the core).
   if (n >= 4) {
@@ -514,13 +514,13 @@ async function main() {
     if (core._cf_tsne_2d(dataPtr, n, dim, 30, 1000, 1, xyPtr) === 0) {
       core._cf_catalog_builder_set_map(xyPtr, n, 1);
       say(`map: t-SNE of ${n} tracks in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    } else say(`map: t-SNE failed (${core.UTF8ToString(core._cf_catalog_last_text())}); PCA instead\n`);
+    } else say(`map: t-SNE failed (${core.UTF8ToString(core._cf_catalog_build_last_text())}); PCA instead\n`);
     core._free(dataPtr);
     core._free(xyPtr);
   }
   const outp = str(core, path.resolve(out));
   if (core._cf_catalog_builder_write(outp) !== 0) {
-    console.error(`catalog build: ${core.UTF8ToString(core._cf_catalog_last_text())}`);
+    console.error(`catalog build: ${core.UTF8ToString(core._cf_catalog_build_last_text())}`);
     process.exit(1);
   }
   const report = { name: name || path.basename(path.resolve(out)), n_tracks: ok.length - failed.filter((f) => results.has(f.id)).length,
