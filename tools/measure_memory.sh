@@ -34,8 +34,8 @@ run() {  # run <label> <command...>: prints "label max_rss_mb json"
   rm -f "$tlog"
   echo "$label $rss $json"
 }
-native=$(run native "$ROOT/build/native-release/tools/cli/cuefinder-core")
-wasm=$(NODE_PATH=/usr/share/nodejs run wasm node "$ROOT/build/wasm-release/tools/cli/cuefinder-core.js")
+native=$(run native "$ROOT/build/native-release/src/cli/cuefinder-core")
+wasm=$(NODE_PATH=/usr/share/nodejs run wasm node "$ROOT/build/wasm-release/src/cli/cuefinder-core.js")
 
 fail=0
 table=""

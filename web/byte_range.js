@@ -1,7 +1,7 @@
 // Single byte ranges (RFC 9110 §14.1.2), shared by the static server and the service worker.
 //
 //   service worker (classic script):  importScripts('byte_range.js');  cuefinderByteRange.parseRange(h, size)
-//   Node (tools/web/serve.mjs):       import byteRange from '../../web/byte_range.js';  byteRange.parseRange(h, size)
+//   Node (src/site/serve.mjs):       import byteRange from '../../web/byte_range.js';  byteRange.parseRange(h, size)
 //
 // A plain script without import/export, because a classic service worker can only load scripts
 // (module service workers are not in every browser) and Node must load the same file. Under

@@ -2,7 +2,7 @@
 //
 // [SECTION] contract
 //   Register from the page:  navigator.serviceWorker.register('sw.js')   (scope = the site folder)
-//   The site folder holds site-manifest.json (written by tools/web/assemble.mjs):
+//   The site folder holds site-manifest.json (written by src/site/assemble.mjs):
 //     {version, built, files:[{path, bytes, sha256}], groups:{app, models, catalog, previews}}
 //   install   fetches site-manifest.json, downloads groups app + models + catalog into the cache
 //             "cuefinder-site-<version>" (files whose sha256 did not change are copied from the
@@ -33,12 +33,12 @@
 //   messages  page → {type:'sw-status'}  ⇒  reply {type:'sw-status', version, precached:true|false}
 //
 // A classic script (module service workers are not in every browser): it must run from any static
-// host without a bundler. byte_range.js (also used by tools/web/serve.mjs) sits next to it.
+// host without a bundler. byte_range.js (also used by src/site/serve.mjs) sits next to it.
 'use strict';
 
 importScripts('byte_range.js');
 
-// tools/web/assemble.mjs rewrites this line with the site version so that every new site changes the
+// src/site/assemble.mjs rewrites this line with the site version so that every new site changes the
 // bytes of sw.js, which is what makes browsers install the new worker.
 const SITE_VERSION = 'dev';
 

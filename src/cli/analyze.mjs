@@ -31,7 +31,7 @@ const root = path.resolve(here, '../..');
 export function parseArgs(argv) {
   const o = { files: [], json: false, full: false, windows: -1, maxFullS: -1, threads: 0, taggram: true, curves: true,
     patchEmbeddings: false, profile: 'detailed', models: path.join(root, 'models'), module: process.env.CF_NODE_MODULE ||
-      path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js'), quiet: false, batch: -1, precise: false, only: null, windowPatches: -1 };
+      path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js'), quiet: false, batch: -1, precise: false, only: null, windowPatches: -1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {

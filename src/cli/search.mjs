@@ -146,7 +146,7 @@ async function main() {
     core = an.core;
   } else {
     const require = createRequire(import.meta.url);
-    core = await require(path.resolve(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js')))();
+    core = await require(path.resolve(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js')))();
   }
   const str = (s) => { const n = core.lengthBytesUTF8(s) + 1; const p = core._malloc(n); core.stringToUTF8(s, p, n); return p; };
   const cp = str(o.catalog);

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkModelBytes, manifestSha256 } from '../../src/platform/web/ort_bridge.mjs';
+import { checkModelBytes, manifestSha256 } from '../platform/web/ort_bridge.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

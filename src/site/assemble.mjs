@@ -1,8 +1,8 @@
 // Assembles the deployable static site: one folder that any static host can serve.
 //
-//   node tools/web/assemble.mjs --out build/site --app DIR [--worker DIR] --catalog CATALOG_DIR [--models models]
+//   node src/site/assemble.mjs --out build/site --app DIR [--worker DIR] --catalog CATALOG_DIR [--models models]
 //
-//   import { assemble } from './tools/web/assemble.mjs';
+//   import { assemble } from './src/site/assemble.mjs';
 //   const { out, manifest } = await assemble({ out: 'build/site', app: 'build/wasm-release/src/app',
 //                                             catalog: '~/.cache/cuefinder/demo/catalog' });
 //
@@ -325,7 +325,7 @@ export async function assemble(o = {}) {
 }
 
 function usage() {
-  return 'usage: node tools/web/assemble.mjs --out build/site --app DIR [--worker DIR] --catalog CATALOG_DIR [--models models] [--web web]';
+  return 'usage: node src/site/assemble.mjs --out build/site --app DIR [--worker DIR] --catalog CATALOG_DIR [--models models] [--web web]';
 }
 
 async function main(argv) {

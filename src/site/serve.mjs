@@ -1,9 +1,9 @@
-// A small static file server for the cuefinder site (the output of tools/web/assemble.mjs).
+// A small static file server for the cuefinder site (the output of src/site/assemble.mjs).
 //
-//   node tools/web/serve.mjs DIR [--port 8080] [--host 127.0.0.1] [--no-isolation] [--verbose | --quiet]
+//   node src/site/serve.mjs DIR [--port 8080] [--host 127.0.0.1] [--no-isolation] [--verbose | --quiet]
 //   (the CLI logs failed requests (4xx/5xx) by default, every request with --verbose, none with --quiet)
 //
-//   import { startServer } from './tools/web/serve.mjs';
+//   import { startServer } from './src/site/serve.mjs';
 //   const srv = await startServer({ root: 'build/site', port: 0 });   // port 0: any free port
 //   console.log(srv.url);                                              // http://127.0.0.1:40123/
 //   await srv.close();
@@ -323,7 +323,7 @@ export async function startServer({ root, port = 0, host = '127.0.0.1', isolatio
 }
 
 function usage() {
-  return 'usage: node tools/web/serve.mjs DIR [--port 8080] [--host 127.0.0.1] [--no-isolation] [--verbose | --quiet]';
+  return 'usage: node src/site/serve.mjs DIR [--port 8080] [--host 127.0.0.1] [--no-isolation] [--verbose | --quiet]';
 }
 
 async function main(argv) {

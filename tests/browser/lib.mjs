@@ -390,7 +390,7 @@ export function fixtureCatalog(nodeModule) {
   fs.mkdirSync(music, { recursive: true });
   for (const f of sources) fs.copyFileSync(f, path.join(music, path.basename(f)));
   const catalog = path.join(out, 'catalog');
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'tools/catalog/build.mjs'), music, '-o', catalog, '--jobs', '2', '--name', 'browser test fixture', '--quiet'],
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'src/cli/catalog/build.mjs'), music, '-o', catalog, '--jobs', '2', '--name', 'browser test fixture', '--quiet'],
     { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
   assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
   return catalog;

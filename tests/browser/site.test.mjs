@@ -1,4 +1,4 @@
-// The static-site plumbing: tools/web/assemble.mjs (layout + site-manifest.json), tools/web/serve.mjs
+// The static-site plumbing: src/site/assemble.mjs (layout + site-manifest.json), src/site/serve.mjs
 // (headers, ranges, revalidation, malformed request targets, redirects, symlinks, descriptors of aborted
 // downloads), web/sw.js + web/sw_client.mjs in headless Chromium (precache with progress, offline
 // reload, ranges from the cache, previews checked against the manifest and cached on first play, the
@@ -13,8 +13,8 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { assemble, ORT_FILES } from '../../tools/web/assemble.mjs';
-import { startServer, parseRange } from '../../tools/web/serve.mjs';
+import { assemble, ORT_FILES } from '../../src/site/assemble.mjs';
+import { startServer, parseRange } from '../../src/site/serve.mjs';
 import { skipUnlessChromium, launchBrowser, openPage, assertNoLeak, shot, dropFile, tempDir, findWindow, buildWindowIndex } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -395,9 +395,9 @@ function openDescriptors(pid, file) {
   return n;
 }
 
-/** Starts `node tools/web/serve.mjs root --port 0` and resolves with {child, port} once it listens. */
+/** Starts `node src/site/serve.mjs root --port 0` and resolves with {child, port} once it listens. */
 function spawnServer(rootDir) {
-  const child = spawn(process.execPath, [path.join(root, 'tools/web/serve.mjs'), rootDir, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'src/site/serve.mjs'), rootDir, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (b) => {

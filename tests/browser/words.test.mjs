@@ -11,13 +11,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assemble } from '../../tools/web/assemble.mjs';
-import { startServer } from '../../tools/web/serve.mjs';
+import { assemble } from '../../src/site/assemble.mjs';
+import { startServer } from '../../src/site/serve.mjs';
 import { skipUnlessChromium, launchBrowser, openPage, assertNoLeak, shot, dropFile, tempDir, fixtureCatalog, encodePng } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const appDir = process.env.CF_APP_DIR || path.join(root, 'build/wasm-release/src/app');
-const nodeModule = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+const nodeModule = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
 const photo = path.join(root, 'tests/data/image_model/coffee.rgb224.bin');
 
 function skipReason() {

@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const golden = path.join(root, 'tests/data/golden');
 const clips = { tumiki: 'return_to_home.ogg', joram: 'joram-moments_of_clarity-08-solipsism-59-88.mp3' };
-const cli = path.join(root, 'tools/cli/analyze.mjs');
-const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+const cli = path.join(root, 'src/cli/analyze.mjs');
+const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
 
 function f32(file) {
   const b = fs.readFileSync(file);

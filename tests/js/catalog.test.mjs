@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
 const ready = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models/msd-musicnn-1/manifest.json'));
 const opts = { skip: ready ? false : `needs ${moduleFile} (./cuefinder build wasm-release cuefinder_node)` };
 const node = (args) => spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CF_NODE_MODULE: moduleFile } });
@@ -25,7 +25,7 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   fs.copyFileSync(path.join(fixtures, 'bad_truncated_30pct_flac_s16_44k_stereo.flac'), path.join(music, 'broken.flac'));
   const out = path.join(tmp, 'catalog');
 
-  const first = node([path.join(root, 'tools/catalog/build.mjs'), music, '-o', out, '--jobs', '2']);
+  const first = node([path.join(root, 'src/cli/catalog/build.mjs'), music, '-o', out, '--jobs', '2']);
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stderr, /cannot analyse .*broken\.flac/);
   const report = JSON.parse(fs.readFileSync(path.join(out, 'build_report.json'), 'utf8'));
@@ -47,13 +47,13 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
 
   // A second build analyses nothing again and writes the same catalog.
   const before = fs.readFileSync(path.join(out, 'catalog.cfc'));
-  const second = node([path.join(root, 'tools/catalog/build.mjs'), music, '-o', out]);
+  const second = node([path.join(root, 'src/cli/catalog/build.mjs'), music, '-o', out]);
   assert.equal(second.status, 0, second.stderr);
   assert.match(second.stderr, /6 already analysed, 0 to analyse/);
   assert.ok(before.equals(fs.readFileSync(path.join(out, 'catalog.cfc'))), 'rebuild is byte-identical');
 
   const id = cat.tracks[0].id;
-  const byTrack = node([path.join(root, 'tools/cli/search.mjs'), out, '--track', id, '-k', '3', '--json']);
+  const byTrack = node([path.join(root, 'src/cli/search.mjs'), out, '--track', id, '-k', '3', '--json']);
   assert.equal(byTrack.status, 0, byTrack.stderr);
   const r1 = JSON.parse(byTrack.stdout);
   assert.equal(r1.results.length, 3);
@@ -65,12 +65,12 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   for (const r of r1.results) assert.ok(r.match_percent >= 0 && r.match_percent <= 100 && r.score <= 1.0001, JSON.stringify(r));
   for (let i = 1; i < r1.results.length; i++) assert.ok(r1.results[i - 1].match_percent >= r1.results[i].match_percent);
   assert.ok(r1.results[0].match_percent > 0, String(r1.results[0].match_percent));
-  const text = node([path.join(root, 'tools/cli/search.mjs'), out, '--track', id, '-k', '3']);
+  const text = node([path.join(root, 'src/cli/search.mjs'), out, '--track', id, '-k', '3']);
   assert.equal(text.status, 0, text.stderr);
   const line1 = text.stdout.split('\n')[1];
   assert.match(line1, new RegExp(`^ +1\\. match +${Math.floor(r1.results[0].match_percent)} %  cos ${r1.results[0].score.toFixed(3)}  `), text.stdout);
 
-  const byFile = node([path.join(root, 'tools/cli/search.mjs'), out, path.join(fixtures, 'vorbis_q2_44k_stereo_3s.ogg'), '-k', '10', '--json']);
+  const byFile = node([path.join(root, 'src/cli/search.mjs'), out, path.join(fixtures, 'vorbis_q2_44k_stereo_3s.ogg'), '-k', '10', '--json']);
   assert.equal(byFile.status, 0, byFile.stderr);
   const r2 = JSON.parse(byFile.stdout);
   assert.equal(r2.results.length, good.length);
@@ -80,7 +80,7 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   // A dropped file's similarities go through the same calibration.
   assert.ok(r2.results.every((r) => r.match_percent >= 0 && r.match_percent <= r2.results[0].match_percent));
 
-  const missing = node([path.join(root, 'tools/cli/search.mjs'), out, '--track', 'no/such/track']);
+  const missing = node([path.join(root, 'src/cli/search.mjs'), out, '--track', 'no/such/track']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no track with id "no\/such\/track"/);
 });

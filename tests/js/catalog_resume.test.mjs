@@ -15,8 +15,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const build = path.join(root, 'tools/catalog/build.mjs');
-const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+const build = path.join(root, 'src/cli/catalog/build.mjs');
+const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
 const ready = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models/msd-musicnn-1/manifest.json'));
 const opts = { skip: ready ? false : `needs ${moduleFile} (./cuefinder build wasm-release cuefinder_node)` };
 const env = (extra = {}) => ({ ...process.env, CF_NODE_MODULE: moduleFile, ...extra });
@@ -55,7 +55,7 @@ test('relative SOURCE and OUT from another folder: tracks found, paths stored re
     for (const secret of [tmp, fs.realpathSync(tmp), os.homedir()]) assert.equal(bytes.indexOf(secret), -1, `${f} contains ${secret}`);
   }
   // The CLI reads the catalog from a relative path and reports the stored relative paths.
-  const s = node([path.join(root, 'tools/cli/search.mjs'), path.join('a', 'catalog'), '--track', cat.tracks[0].id, '-k', '2', '--json'], { cwd: tmp });
+  const s = node([path.join(root, 'src/cli/search.mjs'), path.join('a', 'catalog'), '--track', cat.tracks[0].id, '-k', '2', '--json'], { cwd: tmp });
   assert.equal(s.status, 0, s.stderr);
   const hits = JSON.parse(s.stdout).results;
   assert.equal(hits.length, 2);
@@ -140,7 +140,7 @@ test('a FIFO is refused and a hung track skipped after --track-timeout; the buil
 });
 
 test('the site assembled from such a catalog publishes no private folder; an absolute-path catalog is refused', opts, async () => {
-  const { assemble, ORT_FILES } = await import(path.join(root, 'tools/web/assemble.mjs'));
+  const { assemble, ORT_FILES } = await import(path.join(root, 'src/site/assemble.mjs'));
   const catalog = path.join(tmp, 'a', 'catalog');
   assert.ok(fs.existsSync(path.join(catalog, 'catalog.json')), 'needs the first test\'s catalog');
   const inputs = path.join(tmp, 'site-inputs');

@@ -1,4 +1,4 @@
-// Tests for tools/catalog/demo_lib.mjs (run by ./cuefinder test: node --test tests/js/)
+// Tests for src/cli/catalog/demo_lib.mjs (run by ./cuefinder test: node --test tests/js/)
 // The Ogg and MIDI inputs are built byte by byte here, so the tests need no audio tools.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 
-import { creditFromCopyright, dep5Matches, licenseFor, licenseKind, pickTags, readMidiTempos, readOgg, sniffLicense } from '../../tools/catalog/demo_lib.mjs';
+import { creditFromCopyright, dep5Matches, licenseFor, licenseKind, pickTags, readMidiTempos, readOgg, sniffLicense } from '../../src/cli/catalog/demo_lib.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-demo-lib-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));

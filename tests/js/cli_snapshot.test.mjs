@@ -6,11 +6,11 @@
 // `search` on the fixture catalog (fixture_catalog.mjs) by --track, by FILE, by --text, by --image and
 // mixed, as JSON and as text, and `tag --json`. Any changed byte fails, except in VARYING_FIELDS below,
 // the only normalisation: analysis and search timings, and preview file names (a hash of the absolute path and
-// mtime of the clip the catalog was built from, tools/catalog/build.mjs cacheKey).
+// mtime of the clip the catalog was built from, src/cli/catalog/build.mjs cacheKey).
 //
 // Determinism (measured before the snapshots were made): each command run 3 times gave identical output
 // apart from those fields; `analyze --threads 1` gives the same bytes as the default, so no thread
-// count is pinned. The tools run as `node tools/cli/<tool>.mjs` from the repository root, exactly what
+// count is pinned. The tools run as `node src/cli/<tool>.mjs` from the repository root, exactly what
 // `./cuefinder analyze|search|tag` runs after its build check: the launcher itself is covered by
 // launcher.test.mjs, and its per-call setup + build check would run again for each of the ten commands
 // (and wait on build/wasm-release.lock while anyone builds). The fixture catalog is cached in
@@ -70,7 +70,7 @@ async function inSlot(fn) {
 /** Runs one case; resolves (never rejects) with its exit status, normalised stdout and stderr. */
 function runCase([tool, args], catalog) {
   const argv = args.map((a) => (a === CATALOG ? catalog : a));
-  const child = spawn(process.execPath, [path.join(root, 'tools/cli', tool), ...argv],
+  const child = spawn(process.execPath, [path.join(root, 'src/cli', tool), ...argv],
     { cwd: root, env: { ...process.env, CF_NODE_MODULE: nodeModule } });
   const out = [], err = [];
   child.stdout.on('data', (d) => out.push(d));

@@ -19,7 +19,7 @@ import { frameCutterInfo } from '../../tools/golden/peer.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const golden = path.join(root, 'tests/data/golden');
-const coreJs = path.join(process.env.CF_WASM_BUILD_DIR || path.join(root, 'build/wasm-release'), 'tools/cli/cuefinder-core.js');
+const coreJs = path.join(process.env.CF_WASM_BUILD_DIR || path.join(root, 'build/wasm-release'), 'src/cli/cuefinder-core.js');
 const CLIPS = ['tumiki', 'joram'];
 const TOLERANCE = 1e-4;
 const skip = fs.existsSync(coreJs) ? false : `needs ${coreJs} (./cuefinder build wasm-release cuefinder-core)`;

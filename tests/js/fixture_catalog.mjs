@@ -1,6 +1,6 @@
 // The fixture catalog the CLI tests search (semantic.test.mjs, cli_snapshot.test.mjs): five short clips
 // of tests/data/audio and the golden clips of tests/data/golden/source, built once by
-// tools/catalog/build.mjs into build/test-fixtures/semantic-catalog/{music,catalog} and reused.
+// src/cli/catalog/build.mjs into build/test-fixtures/semantic-catalog/{music,catalog} and reused.
 //
 //   import { fixtureCatalog, fixtureSkipReason, nodeModule } from './fixture_catalog.mjs';
 //   const skip = fixtureSkipReason();          // false, or why the fixture cannot be built here
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The cuefinder_node.js build the CLI tools run (CF_NODE_MODULE, else the wasm-release build). */
-export const nodeModule = path.resolve(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js'));
+export const nodeModule = path.resolve(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js'));
 
 const golden = path.join(root, 'tests/data/golden/source');
 const audio = path.join(root, 'tests/data/audio');
@@ -44,7 +44,7 @@ function build(files, into) {
   const music = path.join(into, 'music');
   fs.mkdirSync(music, { recursive: true });
   for (const f of files) fs.copyFileSync(f, path.join(music, path.basename(f)));
-  const r = spawnSync(process.execPath, [path.join(root, 'tools/catalog/build.mjs'), music, '-o', path.join(into, 'catalog'), '--jobs', '2',
+  const r = spawnSync(process.execPath, [path.join(root, 'src/cli/catalog/build.mjs'), music, '-o', path.join(into, 'catalog'), '--jobs', '2',
     '--name', 'semantic test fixture', '--quiet'], { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
   assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
 }

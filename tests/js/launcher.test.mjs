@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const launcher = path.join(root, 'cuefinder');
 const fixtures = path.join(root, 'tests/data/audio');
-const moduleFile = path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+const moduleFile = path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
 const built = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models/msd-musicnn-1/manifest.json'));
 const needsBuild = { skip: built ? false : `needs ${moduleFile} (./cuefinder build wasm-release cuefinder_node)` };
 
@@ -83,7 +83,7 @@ test('the tools behind analyze, search and tag name a missing option value too',
 test('demo sources from an empty package cache: the manifest is where the launcher reads it, stdout stays clean', () => {
   // Straight from the script: stdout is the manifest path and nothing else (apt's Get: lines go to stderr).
   const direct = folder('sources-direct');
-  const r = spawnSync('bash', [path.join(root, 'tools/catalog/demo_sources.sh'), '--cache', path.join(direct, 'cache'),
+  const r = spawnSync('bash', [path.join(root, 'src/cli/catalog/demo_sources.sh'), '--cache', path.join(direct, 'cache'),
     '--out', 'out', '--only', 'a7xpg-data'], { cwd: direct, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /Get:1 .*a7xpg-data/, 'the package was downloaded (empty cache)');

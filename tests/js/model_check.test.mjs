@@ -13,8 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'tools/cli/analyze.mjs');
-const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+const cli = path.join(root, 'src/cli/analyze.mjs');
+const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
 const ready = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models/msd-musicnn-1/model.onnx'));
 const opts = { skip: ready ? false : `needs ${moduleFile} and models/ (./cuefinder build wasm-release cuefinder_node)` };
 
@@ -94,7 +94,7 @@ test('analyze: a manifest that records no sha256 loads nothing', opts, () => {
 
 test('text search: a flipped byte in the sentence encoder\'s vocabulary is refused naming vocab.txt', opts, async () => {
   const { createAnalyzer, parseArgs } = await import(cli);
-  const { openSemantic } = await import(path.join(root, 'tools/cli/semantic.mjs'));
+  const { openSemantic } = await import(path.join(root, 'src/cli/semantic.mjs'));
   const models = modelsCopy(['use-lite/vocab.txt']);
   const an = await createAnalyzer({ ...parseArgs(['--no-taggram', '--no-curves']), module: moduleFile, models, only: [] });
   flipByte(path.join(models, 'use-lite/vocab.txt'), 5000);

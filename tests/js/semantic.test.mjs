@@ -1,5 +1,5 @@
 // Text and picture → music from the command line, end to end: `./cuefinder search --text/--image`
-// and `./cuefinder tag` (tools/cli/{search,tag,semantic}.mjs → src/platform/web/semantic_api.cpp →
+// and `./cuefinder tag` (src/cli/{search,tag,semantic}.mjs → src/platform/web/semantic_api.cpp →
 // src/core/semantic), the WASM core in Node with the models in ONNX Runtime Web.
 //
 // A small catalog is built once (cached) from a few clips of tests/data/audio and the golden clips
@@ -22,7 +22,7 @@ if (skip) console.log(`semantic CLI tests skipped: ${skip}`);
 const env = { ...process.env, CF_NODE_MODULE: moduleFile };
 
 function run(script, args) {
-  const r = spawnSync(process.execPath, [path.join(root, 'tools/cli', script), ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [path.join(root, 'src/cli', script), ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { startClassicWorker } from '../../tools/web/classic_worker.mjs';
+import { startClassicWorker } from '../../src/site/classic_worker.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // The cuefinder_worker target (src/app/CMakeLists.txt); CF_WORKER_JS overrides.
-const candidates = ['build/wasm-release/src/app/cuefinder_worker.js', 'build/wasm-release/tools/cli/cuefinder_worker.js'].map((f) => path.join(root, f));
+const candidates = ['build/wasm-release/src/app/cuefinder_worker.js', 'build/wasm-release/src/cli/cuefinder_worker.js'].map((f) => path.join(root, f));
 const moduleFile = path.resolve(process.env.CF_WORKER_JS || candidates.find((f) => fs.existsSync(f)) || candidates[0]);
 const workerScript = path.join(root, 'web/tsne_worker.js');
 const ready = fs.existsSync(moduleFile);

@@ -78,7 +78,7 @@ function signalWav() {
 }
 
 function oursChild(threads, only, input = MP3) {
-  const cli = path.join(root, 'tools/cli/analyze.mjs');
+  const cli = path.join(root, 'src/cli/analyze.mjs');
   const files = Array(reps + 1).fill(input);
   const a = ['--json', '--full', '--threads', String(threads), '--no-taggram', '--no-curves', '--quiet'];
   if (only) a.push('--only', only);

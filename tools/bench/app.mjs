@@ -164,7 +164,7 @@ try {
 Command: \`node tools/bench/app.mjs\` (site: \`./cuefinder site build/site ~/.cache/cuefinder/demo/catalog\`).
 Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: 2-core Debian bookworm VM (${cpu}), load average ${load} at the end;
 ${chromium}, headless, WebGL2 through SwiftShader (**software** rendering on the CPU: a real GPU draws the map far faster), page served by
-\`tools/web/serve.mjs\` on 127.0.0.1 with COOP/COEP (ONNX Runtime Web on ${os.cpus().length} threads). Viewport 1366×800, device pixel ratio 1.
+\`src/site/serve.mjs\` on 127.0.0.1 with COOP/COEP (ONNX Runtime Web on ${os.cpus().length} threads). Viewport 1366×800, device pixel ratio 1.
 The catalog: ${catalogInfo.n_tracks} tracks (${(fs.statSync(path.join(site, 'catalog/catalog.cfc')).size / 1e6).toFixed(1)} MB catalog.cfc); models 22.4 MB (7 ONNX files).
 
 ## Load and drop

@@ -3,7 +3,7 @@
 // ort_bridge.mjs checkModelBytes: the core's cf::Sha256 in WASM), side by side with node:crypto
 // (OpenSSL, SHA-NI where the CPU has it) on the same bytes, in one run.
 //
-//   node tools/bench/model_check.mjs [--reps N] [--module build/wasm-release/tools/cli/cuefinder_node.js]
+//   node tools/bench/model_check.mjs [--reps N] [--module build/wasm-release/src/cli/cuefinder_node.js]
 //
 // Per model file: the median over N reps (default 5) of each, after one warm-up pass (WASM tier-up).
 import crypto from 'node:crypto';
@@ -18,7 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const args = process.argv.slice(2);
 const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback; };
 const reps = Math.max(1, parseInt(opt('--reps', '5'), 10));
-const moduleFile = path.resolve(opt('--module', process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js')));
+const moduleFile = path.resolve(opt('--module', process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js')));
 if (!fs.existsSync(moduleFile)) throw new Error(`${moduleFile} not found (./cuefinder build wasm-release cuefinder_node)`);
 const core = await createRequire(import.meta.url)(moduleFile)();
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // ./cuefinder catalog build SOURCE -o OUT — analyse every track and write a catalog.
 //
-//   node tools/catalog/build.mjs SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--quiet]
+//   node src/cli/catalog/build.mjs SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--quiet]
 //                                [--track-timeout S]
 //
 // SOURCE: a folder (searched recursively for .wav .mp3 .flac .ogg .oga .opus), a manifest JSON
 // ({"tracks": [{"path", "id"?, "title"?, "artist"?, "composer"?, "genre"?, "source"?, "license"?,
-// "attribution"?}]}, e.g. tools/catalog/demo_sources.sh's) or a CSV with a header row naming the
+// "attribution"?}]}, e.g. src/cli/catalog/demo_sources.sh's) or a CSV with a header row naming the
 // same columns (path required).
 // What it does:
 //  1. analyses every track in `jobs` worker processes (default: one per core), each running the WASM
@@ -37,10 +37,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { analysisProfile } from '../../src/platform/web/ort_bridge.mjs';
+import { analysisProfile } from '../../platform/web/ort_bridge.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
+const root = path.resolve(here, '../../..');
 const AUDIO = /\.(wav|mp3|flac|ogg|oga|opus)$/i;
 const PROFILE = 'catalog';
 // The profile's part of every cache key: the core's JSON of it. Entries cached before the profile moved
@@ -181,7 +181,7 @@ function cacheProblem(text) {
 // ---- worker: one analyzer, one ORT thread -------------------------------------------------------
 async function worker() {
   process.on('disconnect', () => process.exit(0));  // the build was killed: stop too (even while loading)
-  const { createAnalyzer, parseArgs } = await import(path.join(root, 'tools/cli/analyze.mjs'));
+  const { createAnalyzer, parseArgs } = await import(path.join(root, 'src/cli/analyze.mjs'));
   const args = ['--profile', PROFILE, '--threads', '1', '--patch-embeddings', '--no-taggram', '--quiet'];
   const analyzer = await createAnalyzer(parseArgs(args));
   // Test hook: a track with this file name blocks the worker as a read that never returns would.
@@ -413,7 +413,7 @@ async function main() {
   }
   const say = (s) => { if (!quiet) process.stderr.write(s); };
   const require = createRequire(import.meta.url);
-  const modulePath = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/tools/cli/cuefinder_node.js');
+  const modulePath = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
   const core = await require(modulePath)();
   const profile = analysisProfile(core, PROFILE);
   const profileKeyText = profileKey(JSON.stringify(profile));

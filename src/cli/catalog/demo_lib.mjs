@@ -1,5 +1,5 @@
-// cuefinder — readers and license rules behind tools/catalog/demo_sources.mjs (no I/O besides reading
-// the file a reader is given; tested by tools/catalog/demo_lib.test.mjs).
+// cuefinder — readers and license rules behind src/cli/catalog/demo_sources.mjs (no I/O besides reading
+// the file a reader is given; tested by src/cli/catalog/demo_lib.test.mjs).
 //
 //   import { readOgg, readMidiTempos, licenseFor, licenseKind } from './demo_lib.mjs';
 //   readOgg('x.opus')            → { codec: 'opus', rate: 48000, channels, preskip, tags: {title: [..]}, duration_s, eos }

@@ -1,6 +1,6 @@
 // cuefinder — fetch, unpack and describe the music of the default demo catalog (called by demo_sources.sh).
 //
-//   node tools/catalog/demo_sources.mjs [--out DIR] [--cache DIR] [--jobs N] [--only PKG,PKG] [--quiet]
+//   node src/cli/catalog/demo_sources.mjs [--out DIR] [--cache DIR] [--jobs N] [--only PKG,PKG] [--quiet]
 //
 //   --only PKG,PKG   only these packages (default: $CF_DEMO_PACKAGES when set, else all of the table);
 //                    a small list makes a small manifest, e.g. for tests

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # cuefinder — fetch, unpack and describe the music of the default demo catalog.
 #
-#   bash tools/catalog/demo_sources.sh              # → $CF_CACHE_DIR/demo/{debs,music,meta,manifest.json}
-#   bash tools/catalog/demo_sources.sh --out DIR    # music + manifest under DIR (debs stay in the cache)
-#   bash tools/catalog/demo_sources.sh --jobs 1     # module renders in parallel (default 2)
-#   bash tools/catalog/demo_sources.sh --only a7xpg-data   # a few packages (or CF_DEMO_PACKAGES=a,b)
+#   bash src/cli/catalog/demo_sources.sh              # → $CF_CACHE_DIR/demo/{debs,music,meta,manifest.json}
+#   bash src/cli/catalog/demo_sources.sh --out DIR    # music + manifest under DIR (debs stay in the cache)
+#   bash src/cli/catalog/demo_sources.sh --jobs 1     # module renders in parallel (default 2)
+#   bash src/cli/catalog/demo_sources.sh --only a7xpg-data   # a few packages (or CF_DEMO_PACKAGES=a,b)
 #
 # Downloads the Debian game-data packages listed in docs/catalog-sources.md with `apt-get download`,
 # unpacks only their music, renders tracker modules to Ogg Vorbis, and writes OUT/manifest.json with

@@ -4,7 +4,7 @@
   export_demo.py OUT.f32 [--analysis DIR] [--dim 200]
 
 DIR defaults to ~/.cache/cuefinder/demo/catalog/.work/analysis (one JSON per track, written by
-`./cuefinder demo` / tools/catalog/build.mjs); each file's embedding.values (musicnn msd, 200-d, the
+`./cuefinder demo` / src/cli/catalog/build.mjs); each file's embedding.values (musicnn msd, 200-d, the
 track mean) becomes one row, in file-name order. Rows with a missing, wrong-sized or non-finite
 embedding are skipped and counted. Also writes OUT.ids.txt (the file names, one per row).
 """

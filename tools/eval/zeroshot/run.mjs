@@ -9,7 +9,7 @@
 //                  analysis.jsonl)
 //   --catalog DIR  the catalog the timings are measured on (default: the demo catalog)
 //   --repeat N     queries timed per method (default 50)
-//   CF_NODE_MODULE the cuefinder_node.js build (default build/wasm-release/tools/cli/cuefinder_node.js)
+//   CF_NODE_MODULE the cuefinder_node.js build (default build/wasm-release/src/cli/cuefinder_node.js)
 //
 // The set is attached as the "catalog" (transductive, as in the product: concept statistics and the
 // projection come from the clips' predicted tags/moods/embeddings, never from the labels); every
@@ -300,7 +300,7 @@ async function main() {
   }
   const bE = best('ensemble');
   L.push(`| ensemble, the ${rare.length} labels with ≤ 20 positives | ${thresholds[bRare].toFixed(3)} | ${f3(f1Rare[bRare])} | ${f3(f1Rare[thresholds.indexOf(0.8)])} | ${f3(f1Rare[thresholds.indexOf(0.9)])} | ${f3(f1Rare[thresholds.indexOf(0.95)])} |`);
-  L.push('', `\`tag\` uses the ensemble's threshold: **${bE.th.toFixed(3)}** (FIT_THRESHOLD in tools/cli/semantic.mjs; \`--threshold\``,
+  L.push('', `\`tag\` uses the ensemble's threshold: **${bE.th.toFixed(3)}** (FIT_THRESHOLD in src/cli/semantic.mjs; \`--threshold\``,
     'overrides it). The F1 curve is flat around it (see the columns), and the mean F1 is low because a percentile threshold flags a',
     'fixed share of the catalog: most labels here have 9 positives among ~270 clips (3 %), so at 0.825 most flagged clips are false',
     'positives, while the frequent labels (drums, fast, slow: 25–40 % positives) pull the global optimum down; the rare labels alone',
