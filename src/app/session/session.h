@@ -1,0 +1,179 @@
+// cuefinder app session — the app's state and logic without ImGui or emscripten: the catalog, the
+// analysis of a dropped file, the query, filters and results, playback (A/B), and the parts that have
+// files of their own: the map (map_model.h), words/picture/labels (words_model.h), the mixed query
+// (mixed_search.h). The screens (src/app/ui_*.cpp) read it and call its methods; tests drive it with
+// a fake Host and a fake Embedder (tests/app/).
+//
+//   cf::app::Session s(host, embedder);
+//   s.set_models(models);                                 // the analysis slots
+//   s.open_catalog(bytes, "demo", "catalog/");            // catalog.cfc bytes; previews under base_url
+//   s.query_track(3);                                     // results(): similar tracks, the track left out
+//   int id = s.analyze("song.mp3", bytes);                // then pump(budget_s) / step() until done
+//   s.filters().bpm = true;  s.run_search();              // filters narrow the results
+//
+// [SECTION] Catalog and models  [SECTION] Analysis  [SECTION] Query and results  [SECTION] Playback
+// [SECTION] Map  [SECTION] Messages and state
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/host.h"
+#include "app/session/map_model.h"
+#include "app/session/query.h"
+#include "app/session/results.h"
+#include "app/session/words_model.h"
+#include "core/analysis/track_analyzer.h"
+#include "core/catalog/catalog.h"
+#include "core/catalog/export.h"
+#include "core/match/calibration.h"
+
+namespace cf::app {
+
+enum class Playing { none, track, query };
+
+class Session {
+public:
+    Session(Host& host, Embedder* embedder);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // [SECTION] Catalog and models ---------------------------------------------------------------
+    /// The analysis slots; the core's "query" profile caps are applied.
+    void set_models(std::vector<AudioModel> models);
+    const std::vector<AudioModel>& models() const { return models_; }
+    /// Model licence lines for the about panel (name → "license; source").
+    void set_model_notes(std::map<std::string, std::string> notes) { model_notes_ = std::move(notes); }
+    const std::map<std::string, std::string>& model_notes() const { return model_notes_; }
+    /// Opens catalog.cfc bytes. `base_url` prefixes preview file names ("catalog/"). Resets the query,
+    /// results, selection, words and map.
+    Status open_catalog(std::vector<uint8_t> bytes, const std::string& name, const std::string& base_url);
+    const Catalog* catalog() const { return catalog_.get(); }
+    const std::string& catalog_name() const { return catalog_name_; }
+    /// The sentence encoder's vocabulary: text search, zero-shot tags and pictures once a catalog is open.
+    Status set_text_model(const std::string& vocab_text);
+
+    // [SECTION] Analysis -------------------------------------------------------------------------
+    /// Starts analysing a dropped or picked file (audio or a picture). Returns a request id (> 0) that
+    /// Host::analysis_finished reports on. A file that fails leaves the query and results as they were
+    /// and sets error() naming the file.
+    int analyze(const std::string& name, std::vector<uint8_t> bytes);
+    /// Up to `budget_s` of analysis work; true while there is more decoding/feature work to do.
+    bool pump(double budget_s);
+    /// One frame's slice of analysis work (results appear as soon as the embedding model answered).
+    void step(double budget_s);
+    bool analysing() const { return analysis_request_ != 0 && analyzer_ != nullptr; }
+    const std::string& analysis_name() const { return analysis_name_; }
+    const char* analysis_stage() const { return analysing() ? analyzer_->stage() : "idle"; }
+    double analysis_progress() const { return analysing() ? analyzer_->progress() : 0.0; }
+    void cancel_analysis() { if (analyzer_) analyzer_->cancel(); }
+
+    // [SECTION] Query and results ----------------------------------------------------------------
+    const Query& query() const { return query_; }
+    /// Uses catalog track `track` as the query ("find similar").
+    void query_track(uint32_t track);
+    const Results& results() const { return results_; }
+    /// Selects a row (-1: none), clamped to the list.
+    void select_row(int row);
+    Filters& filters() { return filters_; }
+    const Filters& filters() const { return filters_; }
+    /// Searches again with the current query, words, picture and filters.
+    void run_search();
+    /// What the matches are for: "song.mp3 + \"calm\" + sea.jpg" (parts with a weight above 0).
+    std::string results_title() const;
+
+    // [SECTION] Playback -------------------------------------------------------------------------
+    Playing playing_what() const { return playing_what_; }
+    uint32_t playing_track() const { return playing_track_; }
+    bool ab_on_query() const { return ab_on_query_; }
+    void play_track(uint32_t track);
+    void play_result(size_t row);
+    /// Plays the dropped file from `start_s`.
+    void play_query_at(double start_s);
+    /// A/B: the selected result's preview ↔ the dropped file at its representative segment.
+    void toggle_ab();
+    /// Space: pause, resume, or play the selected row.
+    void toggle_pause();
+    /// Notices a playback that failed to start (the error shows, nothing plays).
+    void check_playback();
+    /// Offers a list as a download: format "csv", "json" or "credits".
+    void export_list(const std::vector<ExportRow>& rows, const std::string& what, const std::string& format);
+
+    // [SECTION] Map ------------------------------------------------------------------------------
+    MapModel& map() { return map_; }
+    const MapModel& map() const { return map_; }
+    void show_layout(MapLayout layout);   ///< catalog / PCA / the browser t-SNE (when it has run)
+    void start_tsne();
+    void stop_tsne();
+    void on_tsne_progress(const float* xy, size_t n_points, int iteration, int total, bool done);
+    void on_tsne_error(const std::string& message);
+    /// The map's data for this frame (positions and colours); true if they changed.
+    bool update_map();
+    /// The chosen zero-shot label's per-track fit when the map is coloured by one, else empty.
+    std::span<const float> colour_label_percentile() const;
+
+    WordsModel& words() { return words_; }
+    const WordsModel& words() const { return words_; }
+
+    // [SECTION] Messages and state ---------------------------------------------------------------
+    const std::string& error() const { return error_; }
+    void set_error(const std::string& message) { error_ = message; }
+    void set_loading(const std::string& text, double fraction) { loading_text_ = text, loading_fraction_ = fraction; }
+    const std::string& loading_text() const { return loading_text_; }
+    double loading_fraction() const { return loading_fraction_; }
+    void set_status(const std::string& text, double fraction) { status_text_ = text, status_fraction_ = fraction; }
+    const std::string& status_text() const { return status_text_; }
+    double status_fraction() const { return status_fraction_; }
+    Host& host() { return host_; }
+
+    /// window.cuefinder.state(): catalog, work in progress, query, results, words, selection, map.
+    /// `view_fields` (",\"key\":value" pairs of the screens) are appended before the closing brace.
+    std::string state_json(const std::string& view_fields = "") const;
+
+private:
+    void step_analysis(double budget_s);
+    void show_first_results();
+    void finish_analysis();
+    void analysis_failed();
+    void words_parts_changed();
+    void words_labels_scored();
+    void compute_pca();
+    std::string query_json() const;
+    std::string results_json() const;
+    std::string map_json() const;
+
+    Host& host_;
+    Embedder* embedder_;
+    std::vector<AudioModel> models_;
+    std::map<std::string, std::string> model_notes_;
+    std::unique_ptr<Catalog> catalog_;
+    std::optional<match::MatchCalibration> match_calibration_;  ///< of catalog_ (none: fewer than 2 tracks)
+    std::string catalog_name_, catalog_base_url_;
+
+    std::unique_ptr<TrackAnalyzer> analyzer_;
+    int analysis_request_ = 0, next_request_ = 1;
+    std::string analysis_name_;
+    double analysis_started_s_ = 0.0;
+    bool preliminary_shown_ = false;
+    double first_results_s_ = 0.0;
+
+    std::string error_, loading_text_, status_text_;
+    double loading_fraction_ = 0.0, status_fraction_ = 0.0;
+
+    Query query_;
+    Results results_;
+    Filters filters_;
+
+    Playing playing_what_ = Playing::none;
+    uint32_t playing_track_ = 0;
+    bool ab_on_query_ = false;
+
+    MapModel map_;
+    WordsModel words_;
+};
+
+}  // namespace cf::app
