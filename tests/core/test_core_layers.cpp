@@ -22,7 +22,7 @@ const std::map<std::string, int> kLayers = {
     {"common", 0},   {"io", 0},                                                          //
     {"dsp", 1},      {"audio", 1},    {"text", 1},    {"image", 1}, {"model", 1},        //
     {"features", 2}, {"rhythm", 2},   {"loudness", 2}, {"index", 2}, {"map", 2},         //
-    {"analysis", 3}, {"catalog", 3},  {"match", 3},   {"semantic", 3},
+    {"analysis", 3}, {"catalog", 3},  {"match", 3},   {"semantic", 3}, {"query", 3},
 };
 
 Graph read_core_includes(const std::filesystem::path& core) {

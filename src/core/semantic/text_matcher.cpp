@@ -15,7 +15,7 @@ bool all_finite(std::span<const float> v) {
     return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
 }
 
-void mean_sd(const std::vector<float>& v, float* mean, float* sd) {
+void mean_sd(std::span<const float> v, float* mean, float* sd) {
     double s = 0, s2 = 0;
     for (float x : v) s += x;
     const double m = v.empty() ? 0.0 : s / double(v.size());
@@ -343,6 +343,12 @@ std::string TextMatcher::explain_text(const PreparedText& q, std::span<const flo
     return out;
 }
 
+ZScale z_scale(std::span<const float> scores) {
+    ZScale z;
+    mean_sd(scores, &z.mean, &z.sd);
+    return z;
+}
+
 std::vector<float> combine_scores(const std::vector<std::span<const float>>& scores, std::span<const float> weights) {
     CF_ASSERT(scores.size() == weights.size() && !scores.empty());
     const size_t n = scores[0].size();
@@ -352,10 +358,8 @@ std::vector<float> combine_scores(const std::vector<std::span<const float>>& sco
         CF_ASSERT(scores[i].size() == n);
         if (!(weights[i] > 0)) continue;
         any = true;
-        std::vector<float> v(scores[i].begin(), scores[i].end());
-        float m = 0, sd = 1;
-        mean_sd(v, &m, &sd);
-        for (size_t t = 0; t < n; ++t) out[t] += weights[i] * (v[t] - m) / sd;
+        const ZScale z = z_scale(scores[i]);
+        for (size_t t = 0; t < n; ++t) out[t] += weights[i] * (scores[i][t] - z.mean) / z.sd;
     }
     CF_ASSERT(any);
     return out;

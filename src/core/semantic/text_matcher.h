@@ -136,6 +136,14 @@ private:
 /// every percentile calibration of the core (core/match/calibration.h).
 using cf::match::fraction_below;
 
+/// How combine_scores() z-normalises a list: its mean and (population) standard deviation, sd 1 for a
+/// constant or one-element list. z() puts a score from outside the list (a dropped file's) on its scale.
+struct ZScale {
+    float mean = 0, sd = 1;
+    float z(float x) const { return (x - mean) / sd; }
+};
+ZScale z_scale(std::span<const float> scores);
+
 /// Combines per-track score lists with weights: each list is z-normalised over its tracks first, so a
 /// weight says how much that input counts ("like this track, but calmer"). Lists of different sizes
 /// or an all-zero weight vector are programmer errors (CF_ASSERT). Weights ≤ 0 skip a list.
