@@ -126,7 +126,7 @@ test('a bad file gets an error naming it and exit status 1; the other files are 
 // cf_analysis_profile, slot caps by kind of model, and --profile on the command line.
 test('analysis profiles: the core\'s JSON by name, caps per slot, --profile, an unknown name is a usage error', opts, async () => {
   const { createRequire } = await import('node:module');
-  const { analysisProfile, profileSlots, DEFAULT_SLOTS } = await import(path.join(root, 'src/platform/web/ort_bridge.mjs'));
+  const { analysisProfile, profileSlots, DEFAULT_SLOTS } = await import(path.join(root, 'web/ort_bridge.mjs'));
   const core = await createRequire(import.meta.url)(moduleFile)();
   const catalog = analysisProfile(core, 'catalog');
   assert.deepEqual([catalog.name, catalog.full_track_max_s, catalog.n_windows, catalog.window_patches, catalog.resample_quality],
@@ -135,7 +135,9 @@ test('analysis profiles: the core\'s JSON by name, caps per slot, --profile, an 
   const caps = Object.fromEntries(profileSlots(DEFAULT_SLOTS, analysisProfile(core, 'query')).map((s) => [s.key, s.max_patches]));
   assert.deepEqual(caps, { msd: 0, mtt: 8, happy: 4, sad: 4, relaxed: 4, aggressive: 4, danceable: 4 });
   assert.equal(analysisProfile(core, 'detailed').full_track_max_s, 360);
-  assert.throws(() => analysisProfile(core, 'Quick'), { message: 'unknown analysis profile "Quick" (known: catalog, query, detailed)' });
+  assert.throws(() => analysisProfile(core, 'Quick'), { message: 'unknown analysis profile "Quick" (known: catalog, query, detailed, quick)' });
+  const quick = analysisProfile(core, 'quick');
+  assert.deepEqual([quick.n_windows, quick.tempo, quick.loudness, quick.max_patches], [4, false, false, { embedding: 0, tags: 1, mood: 1 }]);
 
   const clip = path.join(golden, 'source', clips.joram);  // 29 s: complete by default, 8 windows in the catalog profile
   const byDefault = analyze(['--only', 'msd', '--no-taggram', '--no-curves', clip]);
@@ -144,7 +146,10 @@ test('analysis profiles: the core\'s JSON by name, caps per slot, --profile, an 
   assert.equal(asCatalog.status, 0, asCatalog.stderr);
   assert.equal(byDefault.results[0].complete, true);
   assert.deepEqual([asCatalog.results[0].complete, asCatalog.results[0].windows.length], [false, 8]);
+  const asQuick = analyze(['--profile', 'quick', '--only', 'msd', '--no-taggram', '--no-curves', clip]);
+  assert.equal(asQuick.status, 0, asQuick.stderr);
+  assert.deepEqual([asQuick.results[0].windows.length, asQuick.results[0].bpm, asQuick.results[0].loudness_lufs], [4, 0, null]);  // bpm 0: no tempo
   const bad = analyze(['--profile', 'nope', clip]);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--profile: unknown analysis profile "nope" \(known: catalog, query, detailed\)/);
+  assert.match(bad.stderr, /--profile: unknown analysis profile "nope" \(known: catalog, query, detailed, quick\)/);
 });

@@ -82,7 +82,7 @@ EMSCRIPTEN_KEEPALIVE int cf_options_set(double full_track_max_s, int n_windows, 
 
 EMSCRIPTEN_KEEPALIVE const char* cf_last_text() { return state().text.c_str(); }
 
-/// The analysis profile `name` (core/analysis/profiles.h: "catalog", "query", "detailed") as JSON in
+/// The analysis profile `name` (core/analysis/profiles.h: "catalog", "query", "detailed", "quick") as JSON in
 /// cf_last_text(); returns 0, or -1 with the message (an unknown name lists the known ones). With
 /// use != 0 it also becomes the analysis options (the slots' caps are the caller's: max_patches).
 EMSCRIPTEN_KEEPALIVE int cf_analysis_profile(const char* name, int use) {

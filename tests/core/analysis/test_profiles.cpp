@@ -25,7 +25,7 @@ std::vector<cf::AudioModel> slots() {
 }
 
 TEST(AnalysisProfiles, NamesAreFixedAndEachValidates) {
-    EXPECT_EQ(cf::analysis_profile_names(), (std::vector<std::string>{"catalog", "query", "detailed"}));
+    EXPECT_EQ(cf::analysis_profile_names(), (std::vector<std::string>{"catalog", "query", "detailed", "quick"}));
     for (const std::string& n : cf::analysis_profile_names()) {
         cf::AnalysisProfile p = get(n.c_str());
         EXPECT_EQ(p.name, n);
@@ -66,13 +66,29 @@ TEST(AnalysisProfiles, DetailedIsTheOptionsDefaults) {
     EXPECT_EQ(p.max_patches.mood_models, 8);
 }
 
+TEST(AnalysisProfiles, QuickIsFourWindowsWithoutTempoOrLoudness) {
+    cf::AnalysisProfile p = get("quick");
+    EXPECT_EQ(p.options.full_track_max_s, 0.0);
+    EXPECT_EQ(p.options.n_windows, 4);
+    EXPECT_EQ(p.options.window_patches, 1);
+    EXPECT_FALSE(p.options.tempo);
+    EXPECT_FALSE(p.options.loudness);
+    EXPECT_EQ(p.max_patches.embedding_model, 0);
+    EXPECT_EQ(p.max_patches.tag_models, 1);
+    EXPECT_EQ(p.max_patches.mood_models, 1);
+    for (const char* other : {"catalog", "query", "detailed"}) {
+        EXPECT_TRUE(get(other).options.tempo) << other;
+        EXPECT_TRUE(get(other).options.loudness) << other;
+    }
+}
+
 TEST(AnalysisProfiles, UnknownNameListsTheKnownOnes) {
-    for (const char* bad : {"", "Catalog", "quick", "catalog "}) {
+    for (const char* bad : {"", "Catalog", "Quick", "catalog "}) {
         auto p = cf::analysis_profile(bad);
         ASSERT_FALSE(p.is_ok()) << bad;
         EXPECT_EQ(p.status().code(), cf::ErrorCode::invalid_argument);
         EXPECT_EQ(p.status().message(),
-                  "unknown analysis profile \"" + std::string(bad) + "\" (known: catalog, query, detailed)");
+                  "unknown analysis profile \"" + std::string(bad) + "\" (known: catalog, query, detailed, quick)");
     }
 }
 
