@@ -13,6 +13,7 @@
 import * as ort from './ort/ort.wasm.min.mjs';
 import { installOrtBridge, configureModels, DEFAULT_SLOTS, modelFileName, manifestSha256, checkModelBytes } from './ort_bridge.mjs';
 import { registerServiceWorker as registerWorker } from './sw_client.mjs';
+import { coreClient } from './core_client.mjs';
 
 const params = new URLSearchParams(location.search);
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;  // 1 GiB: the WASM heap holds the file while it is decoded
@@ -54,6 +55,7 @@ async function fetchBytes(url, onProgress) {
 
 // ---- the app module -----------------------------------------------------------------------------
 let Module = null;
+let core = null;              // coreClient(Module): strings, bytes and floats in, C strings out
 const pending = new Map();     // analysis request id -> {resolve, reject, url, name}
 let queryUrl = null;           // object URL of the current query file (A/B playback)
 const player = new Audio();
@@ -65,19 +67,8 @@ player.addEventListener('error', () => {
 });
 player.addEventListener('playing', () => { playbackError = ''; });
 
-function withString(s, fn) {
-  const len = Module.lengthBytesUTF8(s) + 1;
-  const p = Module._malloc(len);
-  Module.stringToUTF8(s, p, len);
-  try { return fn(p); } finally { Module._free(p); }
-}
-function withBytes(bytes, fn) {
-  const p = Module._malloc(Math.max(1, bytes.length));
-  Module.HEAPU8.set(bytes, p);
-  try { return fn(p); } finally { Module._free(p); }
-}
 function setLoading(text, fraction) {
-  if (Module) withString(text, (p) => Module._cf_app_set_loading(p, fraction));
+  if (core) core.call('cf_app_set_loading', text, fraction);
 }
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 
@@ -118,7 +109,7 @@ const host = {
     if (!tsneWorker) {
       tsneWorker = new Worker('tsne_worker.js');
       tsneWorker.onmessage = onTsneMessage;
-      tsneWorker.onerror = (e) => withString(`worker: ${e.message || 'failed to start'}`, (p) => Module._cf_app_tsne_error(p));
+      tsneWorker.onerror = (e) => core.call('cf_app_tsne_error', `worker: ${e.message || 'failed to start'}`);
     }
     tsneRun += 1;
     tsneWorker.postMessage({ type: 'start', id: tsneRun, data, n, dim, perplexity, seed, iters: 1000, init: 'pca' }, [data.buffer]);
@@ -146,13 +137,10 @@ function onTsneMessage(ev) {
   if (m.id !== tsneRun) return;
   if (m.type === 'progress' || m.type === 'done') {
     const xy = m.coords;
-    const p = Module._malloc(xy.length * 4);
-    Module.HEAPF32.set(xy, p >> 2);
-    Module._cf_app_tsne_progress(p, xy.length / 2, m.iter ?? m.total ?? 0, m.total ?? 1000, m.type === 'done' ? 1 : 0);
-    Module._free(p);
+    core.call('cf_app_tsne_progress', xy, xy.length / 2, m.iter ?? m.total ?? 0, m.total ?? 1000, m.type === 'done');
     if (m.type === 'done') api.lastTsne = { ms: m.ms, n: xy.length / 2 };
   } else if (m.type === 'error') {
-    withString(m.message, (p) => Module._cf_app_tsne_error(p));
+    core.call('cf_app_tsne_error', String(m.message));
   }
 }
 
@@ -185,22 +173,22 @@ const api = {
   ready: new Promise((res, rej) => { readyResolve = res; readyReject = rej; }),
   state() {
     if (!Module) return { ready: false, busy: true, stage: 'loading', catalog: null, query: null, results: [] };
-    return JSON.parse(Module.UTF8ToString(Module._cf_app_state()));
+    return core.json('cf_app_state');
   },
-  layout() { return Module ? JSON.parse(Module.UTF8ToString(Module._cf_app_layout())) : {}; },
+  layout() { return core ? core.json('cf_app_layout') : {}; },
   async analyzeFile(file) {
     await api.ready;
     if (!(file instanceof Blob)) throw new Error('analyzeFile: expected a File or Blob');
     const name = file.name || 'dropped file';
     if (file.size > MAX_FILE_BYTES) {
       const msg = `${name}: the file is too large (${(file.size / 1e9).toFixed(1)} GB; the limit is 1 GB)`;
-      withString(msg, (p) => Module._cf_app_set_error(p));
+      core.call('cf_app_set_error', msg);
       throw new Error(msg);
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
     const url = URL.createObjectURL(file);
     return new Promise((resolve, reject) => {
-      const id = withString(name, (np) => withBytes(bytes, (bp) => Module._cf_app_analyze(np, bp, bytes.length)));
+      const id = core.call('cf_app_analyze', name, bytes, bytes.length);
       pending.set(id, { resolve, reject, url, name });
       startPump();
       // The core may have answered synchronously (e.g. an empty file) before pending was set.
@@ -224,13 +212,13 @@ const api = {
   /** Text search as if typed into the box; resolves with the state once results for `text` are shown. */
   async searchText(text, timeoutMs = 120000) {
     await api.ready;
-    withString(String(text), (p) => Module._cf_app_set_text_query(p));
+    core.call('cf_app_set_text_query', String(text));
     return waitState((s) => s.semantic && s.semantic.text && s.semantic.text.query === String(text), timeoutMs, 'text results');
   },
   /** Zero-shot tags as if typed into the tagging panel; resolves when every label is scored. */
   async tagLabels(text, timeoutMs = 120000) {
     await api.ready;
-    withString(String(text), (p) => Module._cf_app_set_tag_labels(p));
+    core.call('cf_app_set_tag_labels', String(text));
     const n = String(text).split(',').filter((x) => x.trim()).length;
     return waitState((s) => s.semantic && s.semantic.labels.length === n, timeoutMs, 'label scores');
   },
@@ -290,7 +278,7 @@ function registerServiceWorker() {
     if (m.type === 'sw-progress' && m.total_bytes) {
       const done = m.done_bytes >= m.total_bytes;
       swText = done ? '' : `saving for offline use: ${(m.done_bytes / 1e6).toFixed(1)} / ${(m.total_bytes / 1e6).toFixed(1)} MB`;
-      if (Module && !appLoading) withString(swText, (p) => Module._cf_app_set_status(p, m.done_bytes / m.total_bytes));
+      if (core && !appLoading) core.call('cf_app_set_status', swText, m.done_bytes / m.total_bytes);
     }
   } });
 }
@@ -315,6 +303,7 @@ async function main() {
     print: (s) => console.log(s),
     printErr: (s) => console.warn(s),
   });
+  core = coreClient(Module);
   api.timings.module_ms = performance.now() - t0;
   loadingBox.hidden = true;
   setLoading('Downloading the catalog…', 0);
@@ -332,7 +321,7 @@ async function main() {
   for (const s of DEFAULT_SLOTS) {
     const m = manifests[s.name];
     const note = `${m.license?.name || m.license || 'see models/README.md'}; ${m.source?.url || m.source || ''}`;
-    withString(s.name, (np) => withString(note, (tp) => Module._cf_app_model_note(np, tp)));
+    core.call('cf_app_model_note', s.name, note);
   }
   const modelBytes = new Map();
   const modelLoads = new Map();
@@ -351,18 +340,17 @@ async function main() {
   const bridge = installOrtBridge(Module, ort, { loadModel, runners: textRunners() });
   api.ortStats = bridge.stats;
 
-  fetchBytes('fonts/DejaVuSans.ttf').then((b) => withBytes(b, (p) => Module._cf_app_set_font(p, b.length))).catch(() => {});
+  fetchBytes('fonts/DejaVuSans.ttf').then((b) => core.call('cf_app_set_font', b, b.length)).catch(() => {});
 
   const catalogName = params.get('catalog_name') || 'catalog';
   let info = {};
   try { info = await (await fetch('catalog/catalog.json')).json(); } catch (e) { /* the name is optional */ }
   const cfc = await fetchBytes('catalog/catalog.cfc', (got, total) =>
     setLoading(`Downloading the catalog… ${(got / 1e6).toFixed(1)}${total ? ' / ' + (total / 1e6).toFixed(1) : ''} MB`, total ? got / total : 0.5));
-  const rc = withString(info.name || catalogName, (np) => withString('catalog/', (bp) =>
-    withBytes(cfc, (p) => Module._cf_app_open_catalog(np, bp, p, cfc.length))));
+  const rc = core.call('cf_app_open_catalog', info.name || catalogName, 'catalog/', cfc, cfc.length);
   if (rc !== 0) {
-    const msg = `The catalog could not be opened: ${Module.UTF8ToString(Module._cf_app_last_text())}`;
-    withString(msg, (p) => Module._cf_app_set_error(p));
+    const msg = `The catalog could not be opened: ${core.text('cf_app_last_text')}`;
+    core.call('cf_app_set_error', msg);
     setLoading('', 0);
     readyReject(new Error(msg));
     return;
@@ -373,9 +361,9 @@ async function main() {
   // their weights load when first used. A site without them still searches by audio.
   loadWordModels(manifests).catch((e) => {
     console.warn('cuefinder: text search unavailable:', e.message);
-    if (e.name === 'ModelIntegrityError') withString(e.message, (p) => Module._cf_app_set_error(p));
+    if (e.name === 'ModelIntegrityError') core.call('cf_app_set_error', e.message);
   });
-  if (swText) withString(swText, (p) => Module._cf_app_set_status(p, 0));
+  if (swText) core.call('cf_app_set_status', swText, 0);
   if (params.has('points')) api.setDisplayPoints(parseInt(params.get('points'), 10));
   await nextFrame();
   api.timings.interactive_ms = performance.now() - t0;
@@ -387,7 +375,7 @@ async function main() {
   const names = [...DEFAULT_SLOTS.map((s) => s.name), ...WORD_MODELS.filter((n) => manifests[n])];
   for (const n of names) {
     bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; })
-      .catch((e) => { if (e.name === 'ModelIntegrityError') withString(e.message, (p) => Module._cf_app_set_error(p)); });
+      .catch((e) => { if (e.name === 'ModelIntegrityError') core.call('cf_app_set_error', e.message); });
   }
 }
 
@@ -434,16 +422,15 @@ async function loadWordModels(manifests) {
     const m = await res.json();
     manifests[name] = m;
     const note = `${m.license?.name || m.license || 'see its manifest'}; ${m.source?.url || m.source || ''}`;
-    withString(name, (np) => withString(note, (tp) => Module._cf_app_model_note(np, tp)));
+    core.call('cf_app_model_note', name, note);
   }
   // The vocabulary and labels are checked against their manifests like the weights.
   const checked = async (name, file) => checkModelBytes(Module, name,
     { bytes: await fetchBytes(`models/${name}/${file}`), path: `models/${name}/${file}`, sha256: manifestSha256(manifests[name], file) });
   const labels = new TextDecoder().decode(await checked('mobilenet-v2', 'labels.txt'));
-  withString(labels, (p) => Module._cf_app_set_image_labels(p));
+  core.call('cf_app_set_image_labels', labels);
   const vocab = await checked('use-lite', 'vocab.txt');
-  const rc = withBytes(vocab, (p) => Module._cf_app_set_text_model(p, vocab.length));
-  if (rc !== 0) throw new Error(Module.UTF8ToString(Module._cf_app_last_text()));
+  core.checked('cf_app_last_text')('cf_app_set_text_model', vocab, vocab.length);
   api.timings.word_models_ms = performance.now() - t0;
 }
 

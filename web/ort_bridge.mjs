@@ -17,6 +17,8 @@
 // sees it: the core hashes and judges (checkModelBytes); a mismatch rejects with an Error named
 // 'ModelIntegrityError' whose message names the file. A loadModel without a digest loads nothing.
 
+import { coreClient } from './core_client.mjs';
+
 // runners: {modelName: {load(bytes) → Promise, run(feeds, outputs) → Promise<{output: {data, dims}}>}} runs
 // those models elsewhere (the app's text worker, web/text_worker.js); the others run in `ort` here.
 export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, onSession = null, runners = {} } = {}) {
@@ -130,39 +132,22 @@ export function checkModelBytes(Module, name, loaded) {
   if (!(bytes instanceof Uint8Array)) {
     throw new Error(`model ${name}: loadModel must return {bytes: Uint8Array, path, sha256} (the manifest's digest)`);
   }
-  const buf = Module._malloc(Math.min(HASH_CHUNK_BYTES, bytes.length) || 1);
-  let rc;
-  try {
-    Module._cf_sha256_begin();
+  const core = coreClient(Module);
+  const rc = core.withBytes(new Uint8Array(Math.min(HASH_CHUNK_BYTES, bytes.length)), (buf) => {
+    core.call('cf_sha256_begin');
     for (let at = 0; at < bytes.length; at += HASH_CHUNK_BYTES) {
       const chunk = bytes.subarray(at, at + HASH_CHUNK_BYTES);
       Module.HEAPU8.set(chunk, buf);
-      Module._cf_sha256_update(buf, chunk.length);
+      core.call('cf_sha256_update', buf, chunk.length);
     }
-    rc = withStrings(Module, [path, sha256], ([p, s]) => Module._cf_model_check(p, s));
-  } finally {
-    Module._free(buf);
-  }
+    return core.call('cf_model_check', path, sha256);
+  });
   if (rc !== 0) {
-    const e = new Error(Module.UTF8ToString(Module._cf_model_check_text()));
+    const e = new Error(core.text('cf_model_check_text'));
     e.name = 'ModelIntegrityError';
     throw e;
   }
   return bytes;
-}
-
-function withStrings(Module, strings, fn) {
-  const ptrs = strings.map((s) => {
-    const len = Module.lengthBytesUTF8(s) + 1;
-    const p = Module._malloc(len);
-    Module.stringToUTF8(s, p, len);
-    return p;
-  });
-  try {
-    return fn(ptrs);
-  } finally {
-    ptrs.forEach((p) => Module._free(p));
-  }
 }
 
 // The analysis slots: which model fills which role. Labels and the positive class come from each
@@ -183,10 +168,9 @@ export const DEFAULT_SLOTS = [
 // cf_analysis_profile) as an object (profiles.h lists the fields); use: also make it the analysis
 // options. An unknown name throws an Error whose message lists the known ones.
 export function analysisProfile(Module, name, { use = false } = {}) {
-  const rc = withStrings(Module, [String(name)], ([p]) => Module._cf_analysis_profile(p, use ? 1 : 0));
-  const text = Module.UTF8ToString(Module._cf_last_text());
-  if (rc !== 0) throw new Error(text);
-  return JSON.parse(text);
+  const core = coreClient(Module);
+  core.checked('cf_last_text')('cf_analysis_profile', String(name), use);
+  return core.json('cf_last_text');
 }
 
 // The slots with each one's max_patches from the profile's caps, by kind of model (the rule of the
@@ -198,14 +182,14 @@ export function profileSlots(slots, profile) {
 
 // Registers the slots with the core. manifests: {name: manifest object}.
 export function configureModels(Module, slots, manifests) {
-  Module._cf_models_clear();
+  const core = coreClient(Module);
+  core.call('cf_models_clear');
   for (const slot of slots) {
     const m = manifests[slot.name];
     if (!m) throw new Error(`model ${slot.name}: no manifest`);
     const labels = m.labels || [];
     const positive = slot.role === 'mood' ? (m.positive_index ?? 0) : 0;
-    withStrings(Module, [slot.name, slot.key, labels.join('\n')], ([name, key, text]) =>
-      Module._cf_model_add(name, key, slot.role === 'mood' ? 1 : 0, text, positive, slot.embedding ? 1 : 0,
-        slot.max_patches || 0));
+    core.call('cf_model_add', slot.name, slot.key, slot.role === 'mood', labels.join('\n'), positive, !!slot.embedding,
+      slot.max_patches || 0);
   }
 }

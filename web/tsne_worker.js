@@ -35,6 +35,7 @@ var TARGET_CHUNK_MS = 50;   // work between two progress messages: ~20 layouts a
 var KL_EVERY_MS = 1000;     // KL costs about one iteration: report it about once a second
 var MAX_CHUNK_ITERS = 500;
 
+importScripts('core_client.js');  // cuefinderCoreClient: copies in and out of the heap, C strings
 var cfLoadError = null;
 try {
   importScripts(CF_CORE_URL);
@@ -44,6 +45,7 @@ try {
 
 var cfModulePromise = null;
 var cfModule = null;
+var cfCore = null;  // cuefinderCoreClient.coreClient(cfModule)
 
 function cfLoadCore() {
   if (cfModulePromise) return cfModulePromise;
@@ -55,20 +57,16 @@ function cfLoadCore() {
     var base = CF_CORE_URL.slice(0, slash + 1);
     options.locateFile = function (path) { return base + path; };
   }
-  cfModulePromise = createCuefinderWorker(options).then(function (m) { cfModule = m; return m; });
+  cfModulePromise = createCuefinderWorker(options).then(function (m) {
+    cfModule = m;
+    cfCore = cuefinderCoreClient.coreClient(m);
+    return m;
+  });
   return cfModulePromise;
 }
 
 function now() {
   return (typeof performance !== 'undefined' && performance.now) ? performance.now() : Date.now();
-}
-
-function errorText(m) {
-  var p = m._cf_tsne_error();
-  var heap = m.HEAPU8;
-  var end = p;
-  while (heap[end] !== 0) ++end;
-  return new TextDecoder('utf-8').decode(heap.subarray(p, end));
 }
 
 function post(msg, transfer) {
@@ -104,16 +102,8 @@ function asFloat32(values) {
   return null;
 }
 
-// Copies `values` into a fresh heap block; returns its pointer (the caller frees it).
-function toHeap(m, values) {
-  var ptr = m._malloc(values.length * 4);
-  if (!ptr) throw new Error('out of memory copying ' + values.length + ' floats into the WASM heap');
-  m.HEAPF32.set(values, ptr >> 2);
-  return ptr;
-}
-
-function readCoords(m, ptr, n) {
-  return m.HEAPF32.slice(ptr >> 2, (ptr >> 2) + 2 * n);  // a copy: the heap may grow later
+function readCoords(ptr, n) {
+  return cfCore.floats(ptr, 2 * n);  // a copy: the heap may grow later
 }
 
 // Checks the message's sizes; returns an error text or null.
@@ -158,23 +148,16 @@ function startRun(msg) {
     if (problem) { endRun(run); fail(run.id, problem); return; }
 
     var t0 = now();
-    var dataPtr = toHeap(m, data.subarray(0, msg.n * msg.dim));
-    var xyPtr = initXy ? toHeap(m, initXy.subarray(0, 2 * msg.n)) : 0;
-    var handle;
-    try {
-      handle = m._cf_tsne_begin(dataPtr, msg.n, msg.dim, perplexity, iters, (msg.seed | 0), initCode, xyPtr);
-    } finally {
-      m._free(dataPtr);
-      if (xyPtr) m._free(xyPtr);
-    }
-    if (!handle) { endRun(run); fail(run.id, errorText(m)); return; }
+    var handle = cfCore.call('cf_tsne_begin', data.subarray(0, msg.n * msg.dim), msg.n, msg.dim, perplexity, iters,
+      (msg.seed | 0), initCode, initXy ? initXy.subarray(0, 2 * msg.n) : null);
+    if (!handle) { endRun(run); fail(run.id, cfCore.text('cf_tsne_error')); return; }
     if (run.cancelled) { m._cf_tsne_end(handle); return; }  // cannot happen (begin blocks), kept for safety
     run.handle = handle;
     run.t0 = t0;
     run.initMs = now() - t0;
     run.total = m._cf_tsne_total_iters(handle);
     run.lastKl = now();
-    var coords = readCoords(m, m._cf_tsne_coords(handle), run.n);
+    var coords = readCoords(m._cf_tsne_coords(handle), run.n);
     post({type: 'progress', kind: 'tsne', id: run.id, iter: 0, total: run.total, coords: coords}, [coords.buffer]);
     cfYield(function () { step(run); });
   }).catch(function (err) {
@@ -203,7 +186,7 @@ function step(run) {
       msg.kl = m._cf_tsne_kl(run.handle);
       run.lastKl = now();
     }
-    var coords = readCoords(m, m._cf_tsne_coords(run.handle), run.n);
+    var coords = readCoords(m._cf_tsne_coords(run.handle), run.n);
     msg.coords = coords;
     if (done) {
       msg.ms = now() - run.t0;
@@ -225,17 +208,12 @@ function runPca(msg) {
     var problem = checkInput(msg, data);
     if (problem) { fail(msg.id, problem.replace(/^t-SNE/, 'PCA')); return; }
     var t0 = now();
-    var dataPtr = toHeap(m, data.subarray(0, msg.n * msg.dim));
-    var outPtr = m._malloc(8 * msg.n);
-    try {
-      if (!outPtr) throw new Error('PCA: out of memory');
-      if (m._cf_pca_2d(dataPtr, msg.n, msg.dim, outPtr) !== 0) { fail(msg.id, errorText(m)); return; }
-      var coords = readCoords(m, outPtr, msg.n);
-      post({type: 'done', kind: 'pca', id: msg.id, coords: coords, ms: now() - t0}, [coords.buffer]);
-    } finally {
-      m._free(dataPtr);
-      if (outPtr) m._free(outPtr);
-    }
+    var coords = cfCore.withFloats(2 * msg.n, function (outPtr) {
+      var rc = cfCore.call('cf_pca_2d', data.subarray(0, msg.n * msg.dim), msg.n, msg.dim, outPtr);
+      return rc === 0 ? readCoords(outPtr, msg.n) : null;
+    });
+    if (!coords) { fail(msg.id, cfCore.text('cf_tsne_error')); return; }
+    post({type: 'done', kind: 'pca', id: msg.id, coords: coords, ms: now() - t0}, [coords.buffer]);
   }).catch(function (err) { fail(msg.id, err); });
 }
 

@@ -22,8 +22,8 @@
 // status 1; the other files are still analysed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { loadNodeCore } from '../../web/core_client.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -102,16 +102,14 @@ function modelToLoad(bridgeLib, dir, name, manifest) {
 // opts.models can run through the bridge (the text and image models too, loaded on first use);
 // opts.only = [] loads no audio slot (text/picture search without analysis).
 export async function createAnalyzer(opts) {
-  const bridgeLib = await import(path.join(root, 'src/platform/web/ort_bridge.mjs'));
+  const bridgeLib = await import(path.join(root, 'web/ort_bridge.mjs'));
   const { installOrtBridge, configureModels, DEFAULT_SLOTS, analysisProfile, profileSlots } = bridgeLib;
   const ort = await import('onnxruntime-web');
   const threads = opts.threads > 0 ? opts.threads : 2;
   ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';
-  if (!fs.existsSync(opts.module)) throw new Error(`${opts.module} not found (build it: ./cuefinder build wasm-release cuefinder_node)`);
-  const require = createRequire(import.meta.url);
-  const createCuefinder = require(path.resolve(opts.module));
-  const core = await createCuefinder();
+  const c = await loadNodeCore(opts.module);
+  const core = c.Module;
   let profile;
   try {
     profile = analysisProfile(core, opts.profile ?? 'detailed', { use: true });
@@ -137,27 +135,18 @@ export async function createAnalyzer(opts) {
   const quality = { fast: 0, medium: 1, best: 2 }[opts.resample ?? ''] ?? -1;
   if (opts.resample && quality < 0) throw new Error(`--resample: fast, medium or best (got ${opts.resample})`);
   if (opts.full || opts.windows >= 0 || opts.maxFullS >= 0 || opts.batch > 0 || quality >= 0 || opts.windowPatches >= 0) {
-    const rc = core._cf_options_set(opts.full ? 1e9 : opts.maxFullS, opts.windows, opts.windowPatches, opts.batch, -1, -1, quality);
-    if (rc !== 0) throw new Error(core.UTF8ToString(core._cf_last_text()));
+    c.checked('cf_last_text')('cf_options_set', opts.full ? 1e9 : opts.maxFullS, opts.windows, opts.windowPatches, opts.batch, -1, -1, quality);
   }
-  const str = (s) => {
-    const len = core.lengthBytesUTF8(s) + 1;
-    const p = core._malloc(len);
-    core.stringToUTF8(s, p, len);
-    return p;
-  };
   async function analyze(file, onProgress) {
-    const p = str(file);
-    let st = core._cf_analysis_start(p);
-    core._free(p);
+    let st = c.call('cf_analysis_start', file);
     while (st === 1 || st === 2) {
       if (st === 1) st = core._cf_analysis_step(25);
-      if (onProgress) onProgress(core._cf_analysis_progress(), core.UTF8ToString(core._cf_analysis_stage()));
+      if (onProgress) onProgress(core._cf_analysis_progress(), c.text('cf_analysis_stage'));
       // Let the event loop deliver ONNX Runtime's results.
       await new Promise((r) => setTimeout(r, st === 2 ? 3 : 0));
       if (st === 2) st = core._cf_analysis_step(0);
     }
-    return JSON.parse(core.UTF8ToString(core._cf_analysis_json(opts.taggram ? 1 : 0, opts.patchEmbeddings ? 1 : 0, opts.curves ? 1 : 0, opts.precise ? 1 : 0)));
+    return c.json('cf_analysis_json', !!opts.taggram, !!opts.patchEmbeddings, !!opts.curves, !!opts.precise);
   }
   return { analyze, core, ort, bridge, manifests, profile };
 }

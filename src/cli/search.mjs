@@ -26,13 +26,11 @@
 //                      "results" with "score" = percentile among the catalog (0..1), "raw", "why")
 // Filters apply before the top-k: k results come back whenever k tracks pass.
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import { createAnalyzer, parseArgs as parseAnalyzeArgs } from './analyze.mjs';
 import { METHODS, openSemantic, unitEmbedding } from './semantic.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { coreClient, loadNodeCore } from '../../web/core_client.mjs';
 
 function range(s, what) {
   const m = /^\s*([0-9.]*)\s*:\s*([0-9.]*)\s*$/.exec(s || '');
@@ -145,27 +143,22 @@ async function main() {
     if (analysis.error) { console.error(`cuefinder search: ${analysis.error}`); process.exit(1); }
     core = an.core;
   } else {
-    const require = createRequire(import.meta.url);
-    core = await require(path.resolve(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js')))();
+    core = (await loadNodeCore()).Module;
   }
-  const str = (s) => { const n = core.lengthBytesUTF8(s) + 1; const p = core._malloc(n); core.stringToUTF8(s, p, n); return p; };
-  const cp = str(o.catalog);
-  const h = core._cf_catalog_open(cp);
-  core._free(cp);
-  if (h < 0) { console.error(`cuefinder search: ${core.UTF8ToString(core._cf_catalog_last_text())}`); process.exit(1); }
+  const c = coreClient(core);
+  const h = c.call('cf_catalog_open', o.catalog);
+  if (h < 0) { console.error(`cuefinder search: ${c.text('cf_catalog_last_text')}`); process.exit(1); }
   const opts = [['k', o.k], ...o.options];
-  let qp = 0, dim = 0;
+  let query = null, dim = 0;
   if (analysis) {
     dim = analysis.embedding.dim;
     if (dim !== core._cf_catalog_dim(h)) { console.error(`cuefinder search: the catalog's embeddings are ${core._cf_catalog_dim(h)}-d, the query's ${dim}-d`); process.exit(1); }
-    qp = core._malloc(dim * 4);
-    core.HEAPF32.set(Float32Array.from(analysis.embedding.values), qp >> 2);
+    query = Float32Array.from(analysis.embedding.values);
     for (const [l, p] of Object.entries(analysis.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10)) opts.push(['query_tag', l, p]);
     for (const [m, p] of Object.entries(analysis.moods)) opts.push(['query_mood', m, p]);
   }
-  const op = str(opts.map((f) => f.map((x) => String(x).replace(/[\t\n]/g, ' ')).join('\t')).join('\n'));
-  const tp = str(o.track || '');
-  const res = JSON.parse(core.UTF8ToString(core._cf_catalog_search(h, qp, dim, tp, op)));
+  const optionText = opts.map((f) => f.map((x) => String(x).replace(/[\t\n]/g, ' ')).join('\t')).join('\n');
+  const res = c.json('cf_catalog_search', h, query, dim, o.track || '', optionText);
   if (res.error) { console.error(`cuefinder search: ${res.error}`); process.exit(1); }
   res.query = o.track ? { track: o.track } : { file: o.file, bpm: analysis.bpm, moods: analysis.moods,
     top_tags: Object.entries(analysis.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([l]) => l) };

@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkModelBytes, manifestSha256 } from '../platform/web/ort_bridge.mjs';
+import { checkModelBytes, manifestSha256 } from '../../web/ort_bridge.mjs';
+import { coreClient } from '../../web/core_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -40,8 +41,7 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
   };
   for (const fn of ['_cf_sem_new', '_cf_sem_search'])
     if (typeof core[fn] !== 'function') throw new Error(`this cuefinder_node build has no text search (${fn}): rebuild it`);
-  const str = (s) => { const n = core.lengthBytesUTF8(s) + 1; const p = core._malloc(n); core.stringToUTF8(s, p, n); return p; };
-  const withStr = (s, f) => { const p = str(s); try { return f(p); } finally { core._free(p); } };
+  const c = coreClient(core);
   // A model's vocabulary and labels are checked against its manifest like its weights.
   const checkedText = (name, file) => {
     const f = need(path.join(models, name, file));
@@ -50,31 +50,24 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
     return Buffer.from(checkModelBytes(core, name, loaded)).toString('utf8');
   };
   const vocab = checkedText('use-lite', 'vocab.txt');
-  const h = withStr(vocab, (p) => core._cf_sem_new(p));
-  if (h < 0) throw new Error(core.UTF8ToString(core._cf_sem_last_error()));
+  const h = c.checked('cf_sem_last_error', (r) => r < 0)('cf_sem_new', vocab);
   const msd = readJson(need(path.join(models, 'msd-musicnn-1/manifest.json'))).labels;
   const mtt = readJson(need(path.join(models, 'mtt-musicnn-1/manifest.json'))).labels;
-  const mp = str(msd.join('\n')), tp = str(mtt.join('\n'));
-  core._cf_sem_set_concepts(h, mp, tp);
-  core._free(mp); core._free(tp);
+  c.call('cf_sem_set_concepts', h, msd.join('\n'), mtt.join('\n'));
   const labelsFile = path.join(models, 'mobilenet-v2/labels.txt');
-  if (fs.existsSync(labelsFile)) withStr(checkedText('mobilenet-v2', 'labels.txt'), (p) => core._cf_sem_set_image_labels(h, p));
-  const concepts = JSON.parse(core.UTF8ToString(core._cf_sem_concepts_json(h)));
+  if (fs.existsSync(labelsFile)) c.call('cf_sem_set_image_labels', h, checkedText('mobilenet-v2', 'labels.txt'));
+  const concepts = c.json('cf_sem_concepts_json', h);
 
   const tick = () => new Promise((r) => setImmediate(r));
   async function wait() {
     let st;
     while ((st = core._cf_sem_status(h)) === 1) await tick();
-    if (st !== 0) throw new Error(core.UTF8ToString(core._cf_sem_error(h)));
+    if (st !== 0) c.fail(() => c.text('cf_sem_error', h));
   }
-  const started = (rc) => { if (rc !== 0) throw new Error(core.UTF8ToString(core._cf_sem_error(h))); };
-  const floats = (arr) => {
-    if (!arr || arr.length === 0) return 0;
-    const p = core._malloc(arr.length * 4);
-    core.HEAPF32.set(arr instanceof Float32Array ? arr : Float32Array.from(arr), p >> 2);
-    return p;
-  };
-  const info = () => JSON.parse(core.UTF8ToString(core._cf_sem_info(h)));
+  const start = c.checked(() => c.text('cf_sem_error', h));  // calls an export that starts a job
+  // Floats for the core (copied in by the call); null (a null pointer) when there are none.
+  const floats = (arr) => (!arr || arr.length === 0 ? null : arr instanceof Float32Array ? arr : Float32Array.from(arr));
+  const info = () => c.json('cf_sem_info', h);
 
   // An analysis (analyze.mjs JSON) → its concept values, in the handle's concept order (NaN: unknown).
   function itemValues(analysis) {
@@ -88,14 +81,13 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
   return {
     core, handle: h, concepts, info, itemValues,
     async attachCatalog(dir) {
-      started(withStr(dir, (p) => core._cf_sem_attach_catalog(h, p)));
+      start('cf_sem_attach_catalog', h, dir);
       await wait();
       return info();
     },
     // values: n × C (concept order), audio: n × dim unit rows.
     async attachValues(values, n, audio, dim) {
-      const vp = floats(values), ap = floats(audio);
-      try { started(core._cf_sem_attach_values(h, vp, n, ap, dim)); } finally { core._free(vp); if (ap) core._free(ap); }
+      start('cf_sem_attach_values', h, floats(values), n, floats(audio), dim);
       await wait();
       return info();
     },
@@ -117,19 +109,15 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
       const text = spec.map((f) => f.map(clean).join('\t')).join('\n');
       const items = q.items || [];
       const d = info().dim;
-      const tp = q.track ? floats(q.track) : 0;
-      const vp = items.length ? floats(items.flatMap((it) => Array.from(it.values))) : 0;
-      const ap = items.length && items.every((it) => it.embedding && it.embedding.length === d)
-        ? floats(items.flatMap((it) => Array.from(it.embedding))) : 0;
-      try {
-        started(withStr(text, (p) => core._cf_sem_search(h, p, tp, q.track ? q.track.length : 0, items.length, vp, ap)));
-      } finally {
-        for (const p of [tp, vp, ap]) if (p) core._free(p);
-      }
+      const track = q.track ? floats(q.track) : null;
+      const values = items.length ? floats(items.flatMap((it) => Array.from(it.values))) : null;
+      const audio = items.length && items.every((it) => it.embedding && it.embedding.length === d)
+        ? floats(items.flatMap((it) => Array.from(it.embedding))) : null;
+      start('cf_sem_search', h, text, track, q.track ? q.track.length : 0, items.length, values, audio);
       await wait();
-      return JSON.parse(core.UTF8ToString(core._cf_sem_result(h)));
+      return c.json('cf_sem_result', h);
     },
-    close() { core._cf_sem_free(h); },
+    close() { c.call('cf_sem_free', h); },
   };
 }
 

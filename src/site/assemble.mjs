@@ -7,8 +7,9 @@
 //                                             catalog: '~/.cache/cuefinder/demo/catalog' });
 //
 // Layout written (every file a real copy: static hosts do not follow symlinks):
-//   index.html, app.js, ...       every file of web/ except tests (web/sw.js gets the site version)
-//   ort_bridge.mjs                src/platform/web/ort_bridge.mjs (app.js imports it), unless web/ has one
+//   index.html, app.js, ...       every file of web/ except tests (web/sw.js gets the site version):
+//                                 the page's own modules (ort_bridge.mjs, core_client.*) are in web/, so
+//                                 web/ and the site have the same layout (Node imports them from web/)
 //   fonts/DejaVuSans.ttf          Debian's fonts-dejavu-core font when installed (app.js loads it if
 //                                 present), its copyright as licenses/fonts-dejavu-copyright.txt
 //   cuefinder_app.{js,wasm}       from --app (plus cuefinder_app.worker.js / .data when present)
@@ -22,7 +23,7 @@
 //   models/<name>/{model.onnx,manifest.json}, models/README.md, models/LICENSE-essentia-models.txt
 //   catalog/{catalog.cfc,catalog.json}, catalog/previews/<file> for each preview named in catalog.json
 //   licenses/{LICENSE,THIRD_PARTY.md}
-//   (the font and the bridge can be turned off with font: false / bridge: false, or pointed elsewhere)
+//   (the font can be turned off with font: false, or pointed elsewhere)
 //   site-manifest.json            {version, built, files:[{path,bytes,sha256}], groups:{app,models,catalog,previews}}
 //
 // `version` is the first 16 hex digits of the sha256 over "path sha256\n" of every file except
@@ -120,7 +121,6 @@ async function sha256File(p) {
  * @param {string} [o.web='<repo>/web']                     page files (index.html required)
  * @param {string} [o.ortDist='<repo>/node_modules/onnxruntime-web/dist']
  * @param {string} [o.licenseDir='<repo>']                  holds LICENSE and THIRD_PARTY.md
- * @param {string|false} [o.bridge='<repo>/src/platform/web/ort_bridge.mjs']  copied to ort_bridge.mjs
  * @param {string|false} [o.font=DEBIAN_FONT]  copied to fonts/DejaVuSans.ttf when the file exists
  * @param {string} [o.fontLicense=DEBIAN_FONT_LICENSE]  copied to licenses/fonts-dejavu-copyright.txt
  * @param {(line:string)=>void} [o.log]
@@ -153,11 +153,6 @@ export async function assemble(o = {}) {
   }
 
   const fromWeb = new Set(plan.map((p) => p.dest));
-  const bridge = o.bridge === false ? null : path.resolve(expandHome(o.bridge || path.join(repoRoot, 'src/platform/web/ort_bridge.mjs')));
-  if (bridge && !fromWeb.has('ort_bridge.mjs')) {
-    await requireFile(bridge, 'the ONNX Runtime bridge (app.js imports ./ort_bridge.mjs)');
-    add(bridge, 'ort_bridge.mjs', 'app');
-  }
   const font = o.font === false ? null : path.resolve(expandHome(o.font || DEBIAN_FONT));
   if (font && !fromWeb.has('fonts/DejaVuSans.ttf')) {
     if (await isFile(font)) {

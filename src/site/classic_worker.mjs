@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads';
 const SHIM = `
 const { parentPort, workerData } = require('node:worker_threads');
 const vm = require('node:vm'), fs = require('node:fs'), path = require('node:path');
+delete globalThis.module;   // as in a browser worker: scripts see no CommonJS (core_client.js then
+delete globalThis.exports;  // defines its global, as it does in the browser)
 globalThis.self = globalThis;
 globalThis.require = require;
 globalThis.CUEFINDER_WORKER_JS = workerData.moduleFile;

@@ -1,5 +1,5 @@
 // The page checks every model against its manifest's sha256 before ONNX Runtime loads it (web/app.js →
-// src/platform/web/ort_bridge.mjs checkModelBytes → the core's cf::Sha256 in the app's WASM module).
+// web/ort_bridge.mjs checkModelBytes → the core's cf::Sha256 in the app's WASM module).
 // A site whose msd-musicnn-1 model has one byte flipped: the page shows an error naming the file as
 // soon as the background model load meets it, and a dropped track's analysis fails with the same
 // file named — nothing is analysed with the tampered model. Screenshot: build/browser-shots/

@@ -86,13 +86,11 @@ function makeInputs(tmp, { realOrt = false, realModel = null } = {}) {
   const licenseDir = path.join(tmp, 'in/lic');
   write(path.join(licenseDir, 'LICENSE'), 'MIT\n');
   write(path.join(licenseDir, 'THIRD_PARTY.md'), '# third party\n');
-  const bridge = path.join(tmp, 'in/ort_bridge.mjs');
-  write(bridge, 'export const fake = 1;\n');
   const font = path.join(tmp, 'in/font.ttf');
   write(font, bytes(2000, 10));
   const fontLicense = path.join(tmp, 'in/font-copyright');
   write(fontLicense, 'Bitstream Vera\n');
-  return { out: path.join(tmp, 'site'), web, app, ortDist, models, catalog, licenseDir, bridge, font, fontLicense };
+  return { out: path.join(tmp, 'site'), web, app, ortDist, models, catalog, licenseDir, font, fontLicense };
 }
 
 function listTree(dir, rel = '') {
@@ -120,7 +118,7 @@ test('assemble: layout, manifest hashes and groups, tests and unused files left 
     'cuefinder_app.js', 'cuefinder_app.wasm', 'fonts/DejaVuSans.ttf', 'index.html',
     'licenses/LICENSE', 'licenses/THIRD_PARTY.md', 'licenses/fonts-dejavu-copyright.txt',
     'models/LICENSE-essentia-models.txt', 'models/README.md', 'models/tiny-model/manifest.json', 'models/tiny-model/model.onnx',
-    'ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm', 'ort/ort.wasm.min.mjs', 'ort_bridge.mjs',
+    'ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm', 'ort/ort.wasm.min.mjs',
     'site-manifest.json', 'style.css', 'sw.js', 'sw_client.mjs',
   ]);
   // Every listed file exists with the recorded size and hash; every file but the manifest is listed.
@@ -151,6 +149,25 @@ test('assemble: layout, manifest hashes and groups, tests and unused files left 
   assert.notEqual(changed.manifest.version, manifest.version);
 });
 
+// The page's sources in web/ have the site's layout: what a page file loads by a relative name is a
+// file of web/ too, except what the assembler adds (ONNX Runtime under ort/, the core's builds).
+test('web/: every file a page script imports or starts is in web/ (dev layout = site layout)', () => {
+  const web = path.join(root, 'web');
+  const assembled = (spec) => spec.startsWith('./ort/') || /^(\.\/)?cuefinder_(app|worker)\.js$/.test(spec);
+  const loads = /\bimport\s*(?:[\w*{}\s,]+from\s*)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]|importScripts\(\s*['"]([^'"]+)['"]|new Worker\(\s*['"]([^'"]+)['"]|<script[^>]*\ssrc="([^"]+)"/g;
+  let checked = 0;
+  for (const f of fs.readdirSync(web).filter((n) => /\.(m?js|html)$/.test(n))) {
+    const text = fs.readFileSync(path.join(web, f), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+    for (const m of text.matchAll(loads)) {
+      const spec = m.slice(1).find(Boolean);
+      if (/^[a-z]+:|^\//.test(spec) || assembled(spec)) continue;
+      assert.ok(fs.existsSync(path.join(web, spec)), `web/${f} loads ${spec}, which is not in web/`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 6, `only ${checked} relative loads found: is the pattern still right?`);
+});
+
 test('assemble: a missing or bad input fails with a message naming it', async (t) => {
   const tmp = tempDir('cf-assemble-');
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -160,10 +177,9 @@ test('assemble: a missing or bad input fails with a message naming it', async (t
     return true;
   });
   await expectFail({ ...opts, app: undefined }, /--app is required/);
-  await expectFail({ ...opts, bridge: path.join(tmp, 'nope.mjs') }, /ort_bridge\.mjs\): missing .*nope\.mjs/);
   await expectFail({ ...opts, font: path.join(tmp, 'nope.ttf') }, /font: missing .*nope\.ttf/);
-  const noExtras = await assemble({ ...opts, bridge: false, font: false });
-  assert.ok(!noExtras.manifest.files.some((f) => f.path === 'ort_bridge.mjs' || f.path.startsWith('fonts/')));
+  const noFont = await assemble({ ...opts, font: false });
+  assert.ok(!noFont.manifest.files.some((f) => f.path.startsWith('fonts/')));
   await expectFail({ ...opts, catalog: path.join(tmp, 'nope') }, /--catalog: .*nope is not a folder \(it does not exist\)/);
   fs.renameSync(path.join(opts.app, 'cuefinder_app.wasm'), path.join(opts.app, 'x.wasm'));
   await expectFail(opts, /--app: missing .*cuefinder_app\.wasm/);

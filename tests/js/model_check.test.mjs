@@ -107,7 +107,7 @@ test('text search: a flipped byte in the sentence encoder\'s vocabulary is refus
 
 // The pure part of the policy: which digest a manifest records for a file (three manifest shapes).
 test('manifestSha256 finds the digest in every manifest shape of models/', async () => {
-  const { manifestSha256, modelFileName } = await import(path.join(root, 'src/platform/web/ort_bridge.mjs'));
+  const { manifestSha256, modelFileName } = await import(path.join(root, 'web/ort_bridge.mjs'));
   for (const name of fs.readdirSync(path.join(root, 'models'))) {
     const mf = path.join(root, 'models', name, 'manifest.json');
     if (!fs.existsSync(mf)) continue;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { checkModelBytes, manifestSha256, modelFileName } from '../../src/platform/web/ort_bridge.mjs';
+import { checkModelBytes, manifestSha256, modelFileName } from '../../web/ort_bridge.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);

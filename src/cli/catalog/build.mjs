@@ -37,7 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { analysisProfile } from '../../platform/web/ort_bridge.mjs';
+import { analysisProfile } from '../../../web/ort_bridge.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');

@@ -1,5 +1,5 @@
 // C entry points that check a model file against its manifest's sha256 before ONNX Runtime loads it
-// (src/platform/web/ort_bridge.mjs, checkModelBytes; linked into cuefinder_node and cuefinder_app).
+// (web/ort_bridge.mjs, checkModelBytes; linked into cuefinder_node and cuefinder_app).
 // The hashing (cf::Sha256) and the verdict with its message (cf::check_model_sha256) are the core's.
 //
 //   _cf_sha256_begin();

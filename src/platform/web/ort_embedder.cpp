@@ -1,4 +1,4 @@
-// The Embedder for Node and browsers: ONNX Runtime Web, owned by JavaScript (ort_bridge.js).
+// The Embedder for Node and browsers: ONNX Runtime Web, owned by JavaScript (web/ort_bridge.mjs).
 //
 // C++ → JS: cf_js_ort_feed() copies each input out of the WASM heap (a slice, so memory growth cannot
 // invalidate it) and cf_js_ort_run_feeds() calls Module.cfOrtRunFeeds(model, feeds, outputNames) → Promise. ORT runs in its
@@ -128,7 +128,7 @@ public:
             Pending p = std::move(pending()[id]);
             pending().erase(id);
             p.done(Status(ErrorCode::unsupported_format,
-                          "model " + request.model + ": no ONNX Runtime bridge installed (Module.cfOrtRunFeeds is not set; see src/platform/web/ort_bridge.mjs)"));
+                          "model " + request.model + ": no ONNX Runtime bridge installed (Module.cfOrtRunFeeds is not set; see web/ort_bridge.mjs)"));
         }
     }
 };
