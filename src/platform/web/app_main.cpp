@@ -183,12 +183,12 @@ EMSCRIPTEN_KEEPALIVE void cf_models_clear() { rt().models.clear(); }
 EMSCRIPTEN_KEEPALIVE void cf_model_add(const char* name, const char* key, int role, const char* labels, int positive_index,
                                        int has_embedding, int max_patches) {
     rt().models.push_back(cf::platform::audio_model_from_c(name, key, role, labels, positive_index, has_embedding, max_patches));
-    if (rt().app) rt().app->set_models(rt().models);
+    if (rt().app) rt().app->session().set_models(rt().models);
 }
 
 EMSCRIPTEN_KEEPALIVE void cf_app_model_note(const char* name, const char* note) {
     rt().model_notes[name] = note;
-    if (rt().app) rt().app->set_model_notes(rt().model_notes);
+    if (rt().app) rt().app->session().set_model_notes(rt().model_notes);
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cf_app_last_text() { return rt().text.c_str(); }
@@ -196,7 +196,7 @@ EMSCRIPTEN_KEEPALIVE const char* cf_app_last_text() { return rt().text.c_str(); 
 /// The sentence encoder's vocabulary text (models/use-lite/vocab.txt): enables text search, zero-shot
 /// tags and pictures. Returns 0, or -1 with the message in cf_app_last_text().
 EMSCRIPTEN_KEEPALIVE int cf_app_set_text_model(const char* vocab_text, double n_bytes) {
-    cf::Status st = rt().app->set_text_model(std::string(vocab_text, size_t(n_bytes)));
+    cf::Status st = rt().app->session().set_text_model(std::string(vocab_text, size_t(n_bytes)));
     if (!st) {
         rt().text = st.message();
         return -1;
@@ -205,16 +205,16 @@ EMSCRIPTEN_KEEPALIVE int cf_app_set_text_model(const char* vocab_text, double n_
 }
 
 /// The image model's class lines (models/mobilenet-v2/labels.txt).
-EMSCRIPTEN_KEEPALIVE void cf_app_set_image_labels(const char* labels_text) { rt().app->set_image_labels(labels_text); }
+EMSCRIPTEN_KEEPALIVE void cf_app_set_image_labels(const char* labels_text) { rt().app->session().words().set_image_labels(labels_text); }
 
 /// The same as typing into the text box / the tagging panel (window.cuefinder.searchText / tagLabels).
-EMSCRIPTEN_KEEPALIVE void cf_app_set_text_query(const char* text) { rt().app->set_text_query(text); }
-EMSCRIPTEN_KEEPALIVE void cf_app_set_tag_labels(const char* text) { rt().app->set_tag_labels(text); }
+EMSCRIPTEN_KEEPALIVE void cf_app_set_text_query(const char* text) { rt().app->session().words().set_text_query(text); }
+EMSCRIPTEN_KEEPALIVE void cf_app_set_tag_labels(const char* text) { rt().app->session().words().set_tag_labels(text); }
 
 /// Opens catalog.cfc bytes (copied). Returns 0, or -1 with the message in cf_app_last_text().
 EMSCRIPTEN_KEEPALIVE int cf_app_open_catalog(const char* name, const char* base_url, const uint8_t* bytes, double n_bytes) {
     std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
-    cf::Status st = rt().app->open_catalog(std::move(copy), name, base_url);
+    cf::Status st = rt().app->session().open_catalog(std::move(copy), name, base_url);
     if (!st) {
         rt().text = st.message();
         return -1;
@@ -225,7 +225,7 @@ EMSCRIPTEN_KEEPALIVE int cf_app_open_catalog(const char* name, const char* base_
 /// Analyses a dropped file's bytes (copied); returns the request id reported by analysisFinished.
 EMSCRIPTEN_KEEPALIVE int cf_app_analyze(const char* name, const uint8_t* bytes, double n_bytes) {
     std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
-    return rt().app->analyze(name, std::move(copy));
+    return rt().app->session().analyze(name, std::move(copy));
 }
 
 /// CPU time of the last frame in ms (the browser's rendering of the submitted GL calls not included).
@@ -234,7 +234,7 @@ EMSCRIPTEN_KEEPALIVE double cf_app_last_frame_ms() { return rt().last_frame_ms; 
 EMSCRIPTEN_KEEPALIVE double cf_app_last_ui_ms() { return rt().last_ui_ms; }
 
 /// Analysis work between frames: returns 1 while more decoding/feature work is waiting.
-EMSCRIPTEN_KEEPALIVE int cf_app_pump(double budget_ms) { return rt().app && rt().app->pump(budget_ms / 1000.0) ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int cf_app_pump(double budget_ms) { return rt().app && rt().app->session().pump(budget_ms / 1000.0) ? 1 : 0; }
 
 EMSCRIPTEN_KEEPALIVE const char* cf_app_state() {
     rt().text = rt().app ? rt().app->state_json() : "{\"ready\":false}";
@@ -247,18 +247,18 @@ EMSCRIPTEN_KEEPALIVE const char* cf_app_layout() {
 }
 
 EMSCRIPTEN_KEEPALIVE void cf_app_tsne_progress(const float* xy, int n, int iteration, int total, int done) {
-    rt().app->on_tsne_progress(xy, size_t(n), iteration, total, done != 0);
+    rt().app->session().on_tsne_progress(xy, size_t(n), iteration, total, done != 0);
 }
 
-EMSCRIPTEN_KEEPALIVE void cf_app_tsne_error(const char* message) { rt().app->on_tsne_error(message); }
+EMSCRIPTEN_KEEPALIVE void cf_app_tsne_error(const char* message) { rt().app->session().on_tsne_error(message); }
 
-EMSCRIPTEN_KEEPALIVE void cf_app_set_loading(const char* text, double fraction) { rt().app->set_loading(text, fraction); }
+EMSCRIPTEN_KEEPALIVE void cf_app_set_loading(const char* text, double fraction) { rt().app->session().set_loading(text, fraction); }
 
-EMSCRIPTEN_KEEPALIVE void cf_app_set_error(const char* text) { rt().app->set_error(text); }
+EMSCRIPTEN_KEEPALIVE void cf_app_set_error(const char* text) { rt().app->session().set_error(text); }
 
-EMSCRIPTEN_KEEPALIVE void cf_app_set_status(const char* text, double fraction) { rt().app->set_status(text, fraction); }
+EMSCRIPTEN_KEEPALIVE void cf_app_set_status(const char* text, double fraction) { rt().app->session().set_status(text, fraction); }
 
-EMSCRIPTEN_KEEPALIVE void cf_app_display_points(int n) { rt().app->set_display_points(size_t(n > 0 ? n : 0)); }
+EMSCRIPTEN_KEEPALIVE void cf_app_display_points(int n) { rt().app->session().map().set_display_points(size_t(n > 0 ? n : 0)); }
 
 /// A TTF font (copied) to replace ImGui's built-in one from the next frame on.
 EMSCRIPTEN_KEEPALIVE void cf_app_set_font(const uint8_t* bytes, double n_bytes) {
@@ -305,8 +305,8 @@ int main() {
     ImGui_ImplSDL2_InitForOpenGL(r.window, r.gl);
     ImGui_ImplOpenGL3_Init("#version 300 es");
     r.app = std::make_unique<cf::app::App>(r.host, r.embedder.get());
-    r.app->set_models(r.models);
-    r.app->set_model_notes(r.model_notes);
+    r.app->session().set_models(r.models);
+    r.app->session().set_model_notes(r.model_notes);
     EM_ASM({ if (Module.cfHost && Module.cfHost.started) Module.cfHost.started(); });
     emscripten_set_main_loop(main_loop, 0, false);
     return 0;
