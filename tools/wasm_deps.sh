@@ -113,37 +113,13 @@ if [ -n "$INTERNAL_PKG" ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# Debian source versions (the highest one apt knows; falls back to already downloaded .dsc files)
-declare -A VER=()
-highest() { # highest Debian version among the arguments
-  local best="" v
-  for v in "$@"; do
-    if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
-  done
-  printf '%s' "$best"
-}
-resolve_versions() {
-  local showsrc pkg vers dsc
-  showsrc="$(apt-cache showsrc --only-source "${PKGS[@]}" 2>/dev/null || true)"
-  for pkg in "${PKGS[@]}"; do
-    # shellcheck disable=SC2207
-    vers=($(awk -v p="$pkg" '/^Package: /{cur=$2} /^Version: /{if (cur==p) print $2}' <<<"$showsrc"))
-    if [ ${#vers[@]} -eq 0 ]; then
-      for dsc in "$SRC/dl/${pkg}_"*.dsc; do
-        [ -f "$dsc" ] || continue
-        dsc="${dsc##*/}"; dsc="${dsc#"${pkg}_"}"; vers+=("${dsc%.dsc}")
-      done
-      [ ${#vers[@]} -gt 0 ] || die "apt knows no source package '$pkg' and none is cached in $SRC/dl:" \
-        "add a deb-src line and run 'apt-get update' (tools/setup.sh does both)"
-      echo "wasm_deps: warning: apt knows no source for $pkg; using the cached ${pkg}_${vers[*]}" >&2
-    fi
-    VER[$pkg]="$(highest "${vers[@]}")"
-  done
-}
+# Debian source versions and fetching: tools/debian_sources_lib.sh (shared with wasm_ui_deps.sh).
+# shellcheck source=debian_sources_lib.sh
+source "$(dirname "$SCRIPT")/debian_sources_lib.sh"
 
 stamp_key() {
   local pkg emver
-  emver="$(dpkg-query -W -f='${Version}' emscripten 2>/dev/null || readlink -f "$(command -v emcc)")"
+  emver="$(emscripten_version)"
   {
     cat "$SCRIPT"
     echo "variant=$VARIANT"
@@ -246,30 +222,7 @@ rm -f "$PREFIX/.stamp"
 
 echo "wasm deps ($VARIANT): building into $PREFIX (logs: $LOGS/$VARIANT-*.log)"
 
-# ---------------------------------------------------------------------------------------------
-# Sources: downloaded into $SRC/dl and unpacked once into $SRC/<pkg>_<version> by
-# tools/debian_source.sh, which checks every file against its .dsc and the .dsc against
-# tools/debian_sources.sha256. A source dir without its .checked mark (unpacked by an older version
-# of this script, without those checks) is unpacked again.
-srcdir_of() { echo "$SRC/${1}_${VER[$1]}"; }
-
-fetch_source() { # pkg
-  local pkg=$1 dir
-  dir="$(srcdir_of "$pkg")"
-  [ -d "$dir" ] && [ -f "$dir.checked" ] && return 0
-  rm -rf "$dir" "$dir.checked"
-  bash "$(dirname "$SCRIPT")/debian_source.sh" get "$pkg" "${VER[$pkg]}" "$SRC/dl" "$dir" "$LOGS/fetch.log" \
-    || die "could not get a checked source of $pkg ${VER[$pkg]} (the error is above; log: $LOGS/fetch.log)"
-  touch "$dir.checked"
-}
-
-(
-  if command -v flock >/dev/null; then flock 9; fi
-  for pkg in "${PKGS[@]}"; do fetch_source "$pkg"; done
-) 9>"$SRC/.lock"
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+fetch_sources
 
 total_start="$(now)"
 for pkg in "${PKGS[@]}"; do
