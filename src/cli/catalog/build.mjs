@@ -22,11 +22,12 @@
 //     files, non-regular files (a FIFO, a device: refused by the core), and tracks that give no
 //     result within --track-timeout seconds (default 600; their worker is killed and replaced).
 //  4. cuts (in the worker, right after the analysis) a 30 s preview around the track's representative
-//     segment (the analysed patch whose embedding is closest to the track's mean), mono 48 kHz,
+//     segment (the core's track summary: centred on the analysed patch most like the track), mono 48 kHz,
 //     loudness-normalised to −16 LUFS with a −1 dBFS peak ceiling, 0.5 s fades, Opus 48 kb/s
 //     (opusenc) → OUT/previews/<cache key>.opus.
 //  5. lays out the map with t-SNE in the core and writes OUT/catalog.cfc + OUT/catalog.json
-//     (src/core/catalog/catalog.h), with every track's full tag probabilities (all MSD and MTT labels,
+//     (src/core/catalog/catalog.h). The core makes each catalog track from its cached analysis JSON and
+//     the track's own fields (src/core/analysis/catalog_entry.h), with every track's full tag probabilities (all MSD and MTT labels,
 //     in the models' manifest order, named "msd:<label>" / "mtt:<label>") in the TAGP section.
 //     A cached analysis without all of them is analysed again. Track paths are stored relative to
 //     SOURCE (the folder, or the manifest's folder), so a published catalog names no private folder.
@@ -198,7 +199,7 @@ async function worker() {
     if (!r.error) {
       delete r.waveform;  // keep the cache small: the app draws its own waveform for dropped files
       // The preview is cut here, in parallel, right after the analysis that chose its segment.
-      r.segment = representative(r);
+      r.segment = segmentOf(analyzer.core, r);
       if (msg.previews) {
         const file = `${msg.key.slice(0, 16)}.opus`;
         try {
@@ -216,24 +217,16 @@ async function worker() {
 }
 
 // ---- preview ------------------------------------------------------------------------------------
-function representative(r) {
-  const e = r.embedding;
-  if (!e || !e.per_patch || !r.windows) return { start_s: 0 };
-  const dim = e.dim, n = e.per_patch.length / dim;
-  const mean = e.values;
-  let best = 0, bestScore = -Infinity;
-  for (let p = 0; p < n; p++) {
-    let ab = 0, aa = 0, bb = 0;
-    for (let j = 0; j < dim; j++) { const a = e.per_patch[p * dim + j], b = mean[j]; ab += a * b; aa += a * a; bb += b * b; }
-    const s = ab / Math.sqrt(aa * bb || 1);
-    if (s > bestScore) { bestScore = s; best = p; }
-  }
-  // With one-patch windows, patch p is window p; the patch is ~3 s, the segment is centred on it.
-  const w = r.windows[Math.min(best, r.windows.length - 1)];
-  const centre = w[0] + Math.min(w[1], 2.992) / 2;
-  const dur = Math.min(PREVIEW_S, r.duration_s);
-  const start = Math.max(0, Math.min(r.duration_s - dur, centre - dur / 2));
-  return { start_s: +start.toFixed(3), duration_s: +dur.toFixed(3) };
+// The representative segment (the core's track summary, src/core/analysis/track_summary.h): the preview
+// is cut from it and the catalog stores it.
+function segmentOf(core, r) {
+  const p = str(core, JSON.stringify(r));
+  const rc = core._cf_catalog_track_summary(p);
+  core._free(p);
+  const text = core.UTF8ToString(core._cf_catalog_build_last_text());
+  if (rc !== 0) throw new Error(text);
+  const s = JSON.parse(text);
+  return { start_s: s.segment_start_s, duration_s: s.segment_duration_s };
 }
 
 function writePreview(core, track, r, seg, file) {
@@ -278,28 +271,13 @@ function str(core, s) {
   return p;
 }
 
-const clean = (v) => String(v ?? '').replace(/[\t\r\n]+/g, ' ').trim();
-
-function metaRecord(t, r, seg, preview, sets) {
-  const lines = [];
-  const kv = (k, v) => { if (v !== undefined && v !== null && v !== '') lines.push(`${k}\t${clean(v)}`); };
-  // The manifest wins; else the file's own tags (Vorbis comments); else the file name.
-  const tag = r.metadata || {};
-  t = { ...t, title: t.title || tag.title || path.basename(t.path).replace(AUDIO, '').replace(/[_-]+/g, ' '),
-    artist: t.artist || tag.artist, composer: t.composer || tag.composer, genre: t.genre || tag.genre };
-  kv('id', t.id); kv('title', t.title); kv('artist', t.artist); kv('composer', t.composer); kv('genre', t.genre);
-  kv('source', t.source); kv('license', t.license || tag.license || tag.copyright);
-  kv('attribution', t.attribution || [t.title, t.artist || t.composer, t.source, t.license || tag.license].filter(Boolean).join(' — '));
-  kv('path', t.rel); kv('preview', preview); kv('duration_s', r.duration_s); kv('bpm', r.bpm || null);
-  kv('bpm_confidence', r.bpm ? r.bpm_confidence : null); kv('loudness_lufs', r.loudness_lufs);
-  kv('segment_start_s', seg.start_s); kv('segment_duration_s', seg.duration_s);
-  const tags = Object.entries(r.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10);
-  for (const [l, p] of tags) lines.push(`tag\t${clean(l)}\t${p}`);
-  for (const [m, p] of Object.entries(r.moods)) lines.push(`mood\t${m}\t${p}`);
-  // All tag probabilities (TAGP); a missing one fails this track in the builder, naming it.
-  const probs = tagProbs(r, sets);
-  lines.push(`tagp\t${probs ? probs.join(',') : 'missing'}`);
-  return lines.join('\n');
+// The track's own fields for the core (src/core/analysis/catalog_entry.h says which wins over the file's
+// tags); the core reads the rest from the analysis.
+function trackFields(t, preview) {
+  const f = { id: String(t.id), path: t.rel, file_name: path.basename(t.path), preview };
+  for (const k of ['title', 'artist', 'composer', 'genre', 'source', 'license', 'attribution'])
+    if (t[k] !== undefined && t[k] !== null && t[k] !== '') f[k] = String(t[k]);
+  return f;
 }
 
 function fmtTime(s) {
@@ -482,28 +460,26 @@ async function main() {
     console.error(`catalog build: tag labels: ${core.UTF8ToString(core._cf_catalog_build_last_text())}`);
     process.exit(1);
   }
-  const embPtr = core._malloc(dim * 4);
   let nPreviews = 0;
-  for (const [i, t] of ok.entries()) {
+  for (const t of ok) {
     const r = results.get(t.id);
-    const seg = r.segment || representative(r);
     let preview = '';
     if (previews) {
       // Made by the worker; an analysis cached without one gets it here.
       const file = r.preview || `${t.key.slice(0, 16)}.opus`;
       const dest = path.join(previewDir, file);
       try {
-        if (!fs.existsSync(dest)) writePreview(core, t, r, seg, dest);
+        if (!fs.existsSync(dest)) writePreview(core, t, r, r.segment || segmentOf(core, r), dest);
         preview = file;
         nPreviews++;
       } catch (e) {
         say(`  no preview for ${t.id}: ${e.message}\n`);
       }
     }
-    core.HEAPF32.set(emb.subarray(i * dim, (i + 1) * dim), embPtr >> 2);
-    const m = str(core, metaRecord(t, r, seg, preview, sets));
-    const rc = core._cf_catalog_builder_add(m, embPtr);
-    core._free(m);
+    const a = str(core, JSON.stringify(r)), f = str(core, JSON.stringify(trackFields(t, preview)));
+    const rc = core._cf_catalog_builder_add_analysis(a, f);
+    core._free(a);
+    core._free(f);
     if (rc !== 0) failed.push({ id: t.id, path: t.path, error: core.UTF8ToString(core._cf_catalog_build_last_text()) });
   }
   // Map: t-SNE on the unit-norm embeddings (perplexity clamped for small catalogs by the core).

@@ -65,18 +65,29 @@ std::vector<TagScore> top_tags(const std::vector<std::string>& labels, std::span
 }
 
 Segment representative_segment(std::span<const float> patch_embeddings, std::span<const float> mean_embedding,
-                               std::span<const double> patch_start_s, double track_duration_s, double segment_duration_s) {
+                               std::span<const TimeWindow> spans, double track_duration_s, double segment_duration_s) {
     const double track_s = std::isfinite(track_duration_s) ? std::max(0.0, track_duration_s) : 0.0;
     Segment seg;
     seg.duration_s = round_ms(std::min(segment_duration_s, track_s));
     const size_t dim = mean_embedding.size();
-    if (dim == 0 || patch_start_s.empty() || patch_embeddings.size() < patch_start_s.size() * dim) return seg;
-    const size_t best = most_like_mean(patch_embeddings, mean_embedding, patch_start_s.size());
-    const double patch_start = patch_start_s[best];
-    const double centre_s = patch_start + std::clamp(track_s - patch_start, 0.0, patch_duration_s()) / 2.0;
+    if (dim == 0 || spans.empty() || patch_embeddings.size() < spans.size() * dim) return seg;
+    const TimeWindow& best = spans[most_like_mean(patch_embeddings, mean_embedding, spans.size())];
+    const double centre_s = best.start_s + best.duration_s / 2.0;
     const double start_s = std::min(track_s - seg.duration_s, centre_s - seg.duration_s / 2.0);
     seg.start_s = round_ms(std::max(0.0, start_s));
     return seg;
+}
+
+std::vector<TimeWindow> patch_spans(std::span<const TimeWindow> windows, std::span<const double> patch_start_s,
+                                    double track_duration_s) {
+    std::vector<TimeWindow> spans;
+    const bool one_per_window = windows.size() == patch_start_s.size();
+    for (size_t p = 0; p < patch_start_s.size(); ++p) {
+        const double start = one_per_window ? windows[p].start_s : patch_start_s[p];
+        const double length = one_per_window ? std::min(windows[p].duration_s, patch_duration_s()) : patch_duration_s();
+        spans.push_back({start, std::clamp(std::min(length, track_duration_s - start), 0.0, patch_duration_s())});
+    }
+    return spans;
 }
 
 TrackSummary summarize_track(const TrackAnalysis& a, const std::vector<AudioModel>& models, const SummaryOptions& options) {
@@ -91,8 +102,8 @@ TrackSummary summarize_track(const TrackAnalysis& a, const std::vector<AudioMode
         for (size_t k = 0; k < kNumMoods; ++k)
             if (m.key == kMoodNames[k] && mean.size() > size_t(m.positive_index)) s.moods[k] = mean[size_t(m.positive_index)];
     }
-    const std::vector<double> starts = embedding_patch_starts(a);
-    const Segment seg = representative_segment(a.patch_embeddings, a.embedding, starts, a.duration_s, options.segment_duration_s);
+    const std::vector<TimeWindow> spans = patch_spans(a.windows, embedding_patch_starts(a), a.duration_s);
+    const Segment seg = representative_segment(a.patch_embeddings, a.embedding, spans, a.duration_s, options.segment_duration_s);
     s.segment_start_s = seg.start_s;
     s.segment_duration_s = seg.duration_s;
     return s;

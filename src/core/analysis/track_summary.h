@@ -11,7 +11,7 @@
 //
 // The representative segment: the analysed patch whose embedding is most like the track (the highest
 // cosine with the track's mean embedding) and a segment of SummaryOptions::segment_duration_s (or the
-// whole track when shorter) centred on that patch, moved inside the track. Cosine rather than the dot
+// whole track when shorter) centred on the audio of that patch, moved inside the track. Cosine rather than the dot
 // product, because the dot product prefers the patch with the largest embedding (loud, dense passages)
 // over the one that points the same way as the track; centred, so that what is most like the track is
 // what the listener hears in the middle of the clip, not 10 s into it.
@@ -56,11 +56,18 @@ struct Segment {
 };
 
 /// The representative segment (see the top of this file). patch_embeddings: [n × dim] with
-/// n = patch_start_s.size(); mean_embedding: dim values; patch_duration_s: each patch's length (the
-/// last may end at the track's end). No patches or no embedding: the segment starts at 0.
+/// n = patch_spans.size(); mean_embedding: dim values; patch_spans: the track time each row covers
+/// (patch_spans()); the segment is centred on the middle of the chosen span. No patches or no embedding:
+/// the segment starts at 0.
 Segment representative_segment(std::span<const float> patch_embeddings, std::span<const float> mean_embedding,
-                               std::span<const double> patch_start_s, double track_duration_s,
+                               std::span<const TimeWindow> patch_spans, double track_duration_s,
                                double segment_duration_s = 30.0);
+
+/// The track time of each of patch_start_s.size() patches: the analysed windows themselves when each
+/// holds one patch (the windowed profiles: a window is the audio its patch saw), else
+/// patch_duration_s() from each start; both cut at the track's end.
+std::vector<TimeWindow> patch_spans(std::span<const TimeWindow> windows, std::span<const double> patch_start_s,
+                                    double track_duration_s);
 
 /// Seconds of audio in one musicnn patch (187 frames of 256 samples at 16 kHz: 2.992 s).
 double patch_duration_s();

@@ -1,22 +1,23 @@
 // C entry points for building a catalog from JavaScript (the `catalog build` CLI in Node): a builder
-// that takes analysed tracks, a t-SNE layout for the map, and the writer. Records cross the boundary as
-// "key\tvalue" lines (tabs and newlines are not allowed inside values; the JS side replaces them).
+// that takes analysed tracks (the analysis JSON and the track's own fields as JSON; the core makes the
+// catalog track, core/analysis/catalog_entry.h), a t-SNE layout for the map, and the writer.
 // Every call returns 0 or -1; after -1, cf_catalog_build_last_text() holds the message (valid until the
 // next failing call). Opening and searching a catalog: catalog_api.cpp.
 #include <emscripten.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/analysis/catalog_entry.h"
 #include "core/catalog/catalog.h"
+#include "core/common/json.h"
+#include "core/io/json_reader.h"
 #include "core/map/tsne.h"
-#include "platform/web/search_options.h"
 
 namespace {
 
@@ -47,8 +48,8 @@ EMSCRIPTEN_KEEPALIVE void cf_catalog_builder_new(int dim, const char* embedding_
 
 /// The catalog's tag labels for the TAGP section (CatalogBuilder::set_tag_labels): one label per line,
 /// written "<set>:<label>" ("msd:rock\nmsd:pop\n…\nmtt:piano"); empty lines are skipped. Call after
-/// cf_catalog_builder_new and before the first cf_catalog_builder_add; every track then needs a "tagp"
-/// line. Returns 0, or -1 (message in cf_catalog_build_last_text()).
+/// cf_catalog_builder_new and before the first cf_catalog_builder_add_analysis; every track's analysis then
+/// needs a probability for each. Returns 0, or -1 (message in cf_catalog_build_last_text()).
 EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_set_tag_labels(const char* newline_separated) {
     BuildState& s = build_state();
     if (!s.builder) return set_text("no catalog builder (cf_catalog_builder_new first)"), -1;
@@ -64,58 +65,46 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_set_tag_labels(const char* newline_s
     return 0;
 }
 
-/// meta: "key\tvalue" lines (id, title, artist, composer, genre, source, license, attribution, path,
-/// preview, duration_s, bpm, bpm_confidence, loudness_lufs, segment_start_s, segment_duration_s),
-/// "tag\tlabel\tprob" lines (best first), "mood\tname\tvalue" lines and, when the catalog has tag
-/// labels (cf_catalog_builder_set_tag_labels), one "tagp\tp0,p1,…" line: every label's probability
-/// (0..1) in label order, comma-separated. Returns 0, or -1 (message in cf_catalog_build_last_text()).
-EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add(const char* meta, const float* embedding) {
+/// Adds the track of one analysis (core/analysis/catalog_entry.h): analysis_json is the JSON of
+/// cf_analysis_json (with patch embeddings), track_json the track's own fields {"id", "title"?, ...,
+/// "path", "file_name"?, "preview"?}. The catalog's tag labels (cf_catalog_builder_set_tag_labels)
+/// are looked up in the analysis's tags. Returns 0, or -1 (message in cf_catalog_build_last_text()).
+EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add_analysis(const char* analysis_json, const char* track_json) {
     BuildState& s = build_state();
     if (!s.builder) return set_text("no catalog builder (cf_catalog_builder_new first)"), -1;
-    cf::TrackMeta t;
-    std::vector<float> tag_probs;
-    for (const auto& f : cf::web::parse_records(meta)) {
-        const std::string& k = f[0];
-        const std::string v = f.size() > 1 ? f[1] : "";
-        if (k == "id") t.id = v;
-        else if (k == "title") t.title = v;
-        else if (k == "artist") t.artist = v;
-        else if (k == "composer") t.composer = v;
-        else if (k == "genre") t.genre = v;
-        else if (k == "source") t.source = v;
-        else if (k == "license") t.license = v;
-        else if (k == "attribution") t.attribution = v;
-        else if (k == "path") t.path = v;
-        else if (k == "preview") t.preview = v;
-        else if (k == "duration_s") t.duration_s = cf::web::parse_float(v);
-        else if (k == "bpm") t.bpm = cf::web::parse_float(v);
-        else if (k == "bpm_confidence") t.bpm_confidence = cf::web::parse_float(v);
-        else if (k == "loudness_lufs") t.loudness_lufs = cf::web::parse_float(v);
-        else if (k == "segment_start_s") t.segment_start_s = cf::web::parse_float(v);
-        else if (k == "segment_duration_s") t.segment_duration_s = cf::web::parse_float(v);
-        else if (k == "tag" && f.size() >= 3) t.top_tags.push_back({f[1], cf::web::parse_float(f[2])});
-        else if (k == "mood" && f.size() >= 3) {
-            const int m = cf::web::mood_index(f[1]);
-            if (m >= 0) t.moods[size_t(m)] = cf::web::parse_float(f[2]);
-        } else if (k == "tagp") {
-            // An unparsable value becomes NaN, which add_track rejects naming the track and the label.
-            tag_probs.clear();
-            size_t start = 0;
-            while (start <= v.size()) {
-                const size_t comma = v.find(',', start);
-                const size_t end = comma == std::string::npos ? v.size() : comma;
-                const std::string field = v.substr(start, end - start);
-                char* stop = nullptr;
-                const float p = std::strtof(field.c_str(), &stop);
-                tag_probs.push_back(field.empty() || *stop != '\0' ? cf::kUnknown : p);
-                if (comma == std::string::npos) break;
-                start = comma + 1;
-            }
-        }
-    }
-    const cf::Status st =
-        s.builder->add_track(std::move(t), std::span<const float>(embedding, s.builder->dim()), tag_probs);
+    auto track = cf::parse_json(track_json ? track_json : "");
+    if (!track) return set_text("catalog track: " + track.status().message()), -1;
+    auto analysis = cf::parse_json(analysis_json ? analysis_json : "");
+    if (!analysis) return set_text("analysis: " + analysis.status().message()), -1;
+    auto entry = cf::catalog_entry(*analysis, *track, s.builder->tag_labels());
+    if (!entry) return set_text(entry.status().message()), -1;
+    const cf::Status st = s.builder->add_track(std::move(entry->meta), entry->embedding, entry->tag_probs);
     if (!st) return set_text(st.message()), -1;
+    return 0;
+}
+
+/// The summary (core/analysis/track_summary.h) of an analysis given as cf_analysis_json's JSON, as JSON in
+/// cf_catalog_build_last_text(): {"top_tags": {"<model key>": [[label, p], ...]}, "moods": {"<mood>": p
+/// or null}, "segment_start_s", "segment_duration_s"}. Returns 0, or -1 with the message.
+EMSCRIPTEN_KEEPALIVE int cf_catalog_track_summary(const char* analysis_json) {
+    auto analysis = cf::parse_json(analysis_json ? analysis_json : "");
+    if (!analysis) return set_text("analysis: " + analysis.status().message()), -1;
+    auto summary = cf::summarize_analysis_json(*analysis);
+    if (!summary) return set_text(summary.status().message()), -1;
+    cf::JsonWriter w;
+    w.begin_object().key("top_tags").begin_object();
+    for (const auto& [key, tags] : summary->top_tags_by_model) {
+        w.key(key).begin_array();
+        for (const cf::TagScore& t : tags) w.begin_array().value(t.label).number(t.prob, "%.6g").end_array();
+        w.end_array();
+    }
+    w.end_object().key("moods").begin_object();
+    for (size_t m = 0; m < cf::kNumMoods; ++m) w.key(cf::kMoodNames[m]).number(summary->moods[m], "%.6g");
+    w.end_object();
+    w.key("segment_start_s").number(summary->segment_start_s, "%.3f");
+    w.key("segment_duration_s").number(summary->segment_duration_s, "%.3f");
+    w.end_object();
+    set_text(w.take());
     return 0;
 }
 

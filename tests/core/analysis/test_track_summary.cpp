@@ -80,7 +80,7 @@ TEST(TrackSummary, SegmentStaysInsideTheTrack) {
     const std::vector<float> one = {1.0f, 0.0f};
     auto at = [&](double patch_s, double track_s) {
         const std::vector<double> starts = {patch_s};
-        return cf::representative_segment(one, mean, starts, track_s, 30.0);
+        return cf::representative_segment(one, mean, cf::patch_spans({}, starts, track_s), track_s, 30.0);
     };
     EXPECT_DOUBLE_EQ(at(2.0, 200.0).start_s, 0.0);      // near the start
     EXPECT_DOUBLE_EQ(at(197.0, 200.0).start_s, 170.0);  // near the end: the last 30 s
@@ -88,6 +88,19 @@ TEST(TrackSummary, SegmentStaysInsideTheTrack) {
     EXPECT_DOUBLE_EQ(at(5.0, 20.0).duration_s, 20.0);
     EXPECT_DOUBLE_EQ(at(100.0, 200.0).start_s, std::round((100.0 + kPatchS / 2 - 15.0) * 1000) / 1000);
     EXPECT_NEAR(cf::patch_duration_s(), kPatchS, 1e-12);
+}
+
+TEST(TrackSummary, OnePatchWindowsAreThePatchesAudio) {
+    cf::TrackAnalysis a = analysis();
+    a.windows = {{9.99, 2.976}, {59.99, 2.976}, {149.99, 2.976}};  // what each patch's audio was
+    EXPECT_DOUBLE_EQ(cf::summarize_track(a, slots()).segment_start_s, 46.478);  // 59.99 + 1.488 - 15
+    const std::vector<cf::TimeWindow> whole = {{0.0, 200.0}};
+    const std::vector<double> starts = {0.0, 2.992, 198.0};
+    const std::vector<cf::TimeWindow> spans = cf::patch_spans(whole, starts, 200.0);  // a complete analysis
+    ASSERT_EQ(spans.size(), 3u);
+    EXPECT_DOUBLE_EQ(spans[1].start_s, 2.992);
+    EXPECT_NEAR(spans[1].duration_s, kPatchS, 1e-12);
+    EXPECT_DOUBLE_EQ(spans[2].duration_s, 2.0);  // cut at the track's end
 }
 
 TEST(TrackSummary, NoPatchEmbeddingsGiveASegmentFromTheStart) {
