@@ -1,26 +1,31 @@
 // C entry points of the catalog for JavaScript (the `search` CLI in Node, the browser): open a catalog,
 // search it; results come back as JSON. Strings returned stay valid until the next call that returns a
 // string. Building a catalog: catalog_build_api.cpp.
+// The search itself is the core's query engine (core/query/query_engine.h), which also calibrates
+// each catalog's match percent once, when it is opened.
 #include <emscripten.h>
 
-#include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/analysis/analysis_json.h"
 #include "core/catalog/catalog.h"
-#include "core/match/calibration.h"
+#include "core/common/json.h"
+#include "core/query/query_engine.h"
 #include "platform/web/search_options.h"
 
 namespace {
 
+/// An open catalog and the engine over it (which borrows it: both live and die together).
+struct OpenCatalog {
+    std::unique_ptr<cf::Catalog> catalog;
+    std::unique_ptr<cf::query::QueryEngine> engine;
+};
+
 struct CatalogState {
-    std::map<int, std::unique_ptr<cf::Catalog>> open;
-    std::map<int, cf::match::MatchCalibration> calibration;  ///< per open catalog (none: fewer than 2 tracks)
+    std::map<int, OpenCatalog> open;
     int next_handle = 1;
     std::string text;
 };
@@ -35,45 +40,49 @@ const char* set_text(std::string t) {
     return cat_state().text.c_str();
 }
 
-std::string num(double v, const char* fmt = "%.6g") {
-    if (!std::isfinite(v)) return "null";
-    char buf[40];
-    std::snprintf(buf, sizeof buf, fmt, v);
-    return buf;
+const OpenCatalog* find_open(int handle) {
+    auto it = cat_state().open.find(handle);
+    return it == cat_state().open.end() ? nullptr : &it->second;
+}
+
+const char* error_json(const std::string& message) {
+    cf::JsonWriter w;
+    return set_text(w.begin_object().key("error").value(message).end_object().take());
+}
+
+// One hit: the track's metadata, the raw cosine and its calibrated match percent, why it matched.
+void write_hit(cf::JsonWriter& w, const cf::Catalog& cat, const cf::SearchHit& h, size_t rank) {
+    const cf::TrackMeta& t = cat.tracks()[h.track];
+    w.begin_object().key("rank").value(rank).key("id").value(h.id).key("path").value(t.path).key("title").value(t.title);
+    w.key("artist").value(t.artist).key("composer").value(t.composer).key("source").value(t.source);
+    w.key("license").value(t.license).key("license_kind").value(cf::license_kind(t.license)).key("attribution").value(t.attribution);
+    w.key("preview").value(t.preview).key("score").number(h.score).key("match_percent").number(h.match_percent, "%.1f");
+    w.key("bpm").number(t.bpm, "%.1f").key("duration_s").number(t.duration_s, "%.2f").key("loudness_lufs").number(t.loudness_lufs, "%.1f");
+    w.key("top_tags").begin_array();
+    for (const cf::TagScore& tag : t.top_tags) w.begin_array().value(tag.label).number(tag.prob, "%.3f").end_array();
+    w.end_array().key("moods").begin_object();
+    for (size_t m = 0; m < cf::kNumMoods; ++m) w.key(cf::kMoodNames[m]).number(t.moods[m], "%.3f");
+    w.end_object().key("shared_tags").begin_array();
+    for (const std::string& tag : h.shared_tags) w.value(tag);
+    w.end_array().key("shared_moods").begin_array();
+    for (const std::string& mood : h.shared_moods) w.value(mood);
+    w.end_array().end_object();
 }
 
 std::string hits_json(const cf::Catalog& cat, const std::vector<cf::SearchHit>& hits) {
-    std::string o = "{\"results\":[";
-    for (size_t i = 0; i < hits.size(); ++i) {
-        const cf::SearchHit& h = hits[i];
-        const cf::TrackMeta& t = cat.tracks()[h.track];
-        if (i) o += ",";
-        o += "{\"rank\":" + std::to_string(i + 1) + ",\"id\":" + cf::json_quote(h.id) + ",\"path\":" + cf::json_quote(t.path) +
-             ",\"title\":" + cf::json_quote(t.title) + ",\"artist\":" + cf::json_quote(t.artist) + ",\"composer\":" + cf::json_quote(t.composer) +
-             ",\"source\":" + cf::json_quote(t.source) + ",\"license\":" + cf::json_quote(t.license) +
-             ",\"license_kind\":" + cf::json_quote(cf::license_kind(t.license)) + ",\"attribution\":" + cf::json_quote(t.attribution) +
-             ",\"preview\":" + cf::json_quote(t.preview) + ",\"score\":" + num(h.score) +
-             ",\"match_percent\":" + num(h.match_percent, "%.1f") + ",\"bpm\":" + num(t.bpm, "%.1f") +
-             ",\"duration_s\":" + num(t.duration_s, "%.2f") + ",\"loudness_lufs\":" + num(t.loudness_lufs, "%.1f") + ",\"top_tags\":[";
-        for (size_t j = 0; j < t.top_tags.size(); ++j)
-            o += (j ? "," : "") + std::string("[") + cf::json_quote(t.top_tags[j].label) + "," + num(t.top_tags[j].prob, "%.3f") + "]";
-        o += "],\"moods\":{";
-        for (size_t m = 0; m < cf::kNumMoods; ++m) o += (m ? "," : "") + cf::json_quote(cf::kMoodNames[m]) + ":" + num(t.moods[m], "%.3f");
-        o += "},\"shared_tags\":[";
-        for (size_t j = 0; j < h.shared_tags.size(); ++j) o += (j ? "," : "") + cf::json_quote(h.shared_tags[j]);
-        o += "],\"shared_moods\":[";
-        for (size_t j = 0; j < h.shared_moods.size(); ++j) o += (j ? "," : "") + cf::json_quote(h.shared_moods[j]);
-        o += "]}";
-    }
-    return o + "]}";
+    cf::JsonWriter w;
+    w.begin_object().key("results").begin_array();
+    for (size_t i = 0; i < hits.size(); ++i) write_hit(w, cat, hits[i], i + 1);
+    return w.end_array().end_object().take();
 }
 
-// Keeps an opened catalog and its match calibration (computed once here, from its own embeddings).
+// Keeps an opened catalog and its engine (the match calibration is computed once, here).
 int add_open(cf::Catalog catalog) {
     CatalogState& s = cat_state();
     const int h = s.next_handle++;
-    if (auto cal = cf::match::calibrate_catalog(catalog)) s.calibration.emplace(h, std::move(*cal));
-    s.open[h] = std::make_unique<cf::Catalog>(std::move(catalog));
+    OpenCatalog& o = s.open[h];
+    o.catalog = std::make_unique<cf::Catalog>(std::move(catalog));
+    o.engine = std::make_unique<cf::query::QueryEngine>(*o.catalog);
     return h;
 }
 
@@ -97,43 +106,40 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_open_buffer(const uint8_t* bytes, double n_b
     return add_open(std::move(*c));
 }
 
-EMSCRIPTEN_KEEPALIVE void cf_catalog_close(int handle) {
-    cat_state().open.erase(handle);
-    cat_state().calibration.erase(handle);
-}
+EMSCRIPTEN_KEEPALIVE void cf_catalog_close(int handle) { cat_state().open.erase(handle); }
 
 /// The match percent (0..100, core/match/calibration.h) of a similarity on this catalog's scale, or -1
 /// when the catalog has no calibration (fewer than 2 tracks) or no such handle.
 EMSCRIPTEN_KEEPALIVE double cf_catalog_match_percent(int handle, double similarity) {
-    auto it = cat_state().calibration.find(handle);
-    return it == cat_state().calibration.end() ? -1.0 : double(it->second.percent(float(similarity)));
+    const OpenCatalog* o = find_open(handle);
+    const cf::match::MatchCalibration* cal = o ? o->engine->calibration() : nullptr;
+    return cal ? double(cal->percent(float(similarity))) : -1.0;
 }
 
 EMSCRIPTEN_KEEPALIVE int cf_catalog_size(int handle) {
-    auto it = cat_state().open.find(handle);
-    return it == cat_state().open.end() ? -1 : int(it->second->size());
+    const OpenCatalog* o = find_open(handle);
+    return o ? int(o->catalog->size()) : -1;
 }
 
 EMSCRIPTEN_KEEPALIVE int cf_catalog_dim(int handle) {
-    auto it = cat_state().open.find(handle);
-    return it == cat_state().open.end() ? -1 : int(it->second->dim());
+    const OpenCatalog* o = find_open(handle);
+    return o ? int(o->catalog->dim()) : -1;
 }
 
 /// Search by embedding (dim floats) or, when track_id is non-empty, by a catalog track. Returns
 /// {"results": [...]} in rank order ("score": the raw cosine, "match_percent": calibrated 0..100 or
 /// null), or {"error": ...}.
 EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id, const char* options) {
-    auto it = cat_state().open.find(handle);
-    if (it == cat_state().open.end()) return set_text("{\"error\":\"no such catalog handle\"}");
-    const cf::Catalog& cat = *it->second;
+    const OpenCatalog* open = find_open(handle);
+    if (!open) return error_json("no such catalog handle");
     auto o = cf::web::parse_search_options(options);  // search_options.h
-    if (!o) return set_text("{\"error\":" + cf::json_quote(o.status().message()) + "}");
+    if (!o) return error_json(o.status().message());
+    const cf::query::QueryEngine& engine = *open->engine;
     cf::Result<std::vector<cf::SearchHit>> hits = (track_id && *track_id)
-                                                      ? cat.search_track(track_id, *o)
-                                                      : cat.search(std::span<const float>(query, size_t(dim)), *o);
-    if (!hits) return set_text("{\"error\":" + cf::json_quote(hits.status().message()) + "}");
-    if (auto cal = cat_state().calibration.find(handle); cal != cat_state().calibration.end()) cal->second.apply(*hits);
-    return set_text(hits_json(cat, *hits));
+                                                      ? engine.search_track(track_id, *o)
+                                                      : engine.search(std::span<const float>(query, size_t(dim)), *o);
+    if (!hits) return error_json(hits.status().message());
+    return set_text(hits_json(*open->catalog, *hits));
 }
 
 }  // extern "C"

@@ -31,13 +31,13 @@
 // Items (dropped files; `tag`): n_items rows of concept values (cf_sem_concepts_json order, NaN =
 // unknown) and of unit audio embeddings (the catalog's dim): each input reports per item its raw
 // score, percentile among the catalog and explanation.
+// The query itself is the core's (core/query/query_engine.h: one engine for the app and the CLI);
+// this file parses the spec, runs the model steps and formats the engine's result as JSON.
 #include <emscripten.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,14 +45,12 @@
 #include <string>
 #include <vector>
 
-#include "core/analysis/analysis_json.h"
 #include "core/catalog/catalog.h"
-#include "core/image/colour.h"
+#include "core/common/json.h"
 #include "core/image/image.h"
-#include "core/image/image_ops.h"
-#include "core/match/calibration.h"
+#include "core/query/picture_query.h"
+#include "core/query/query_engine.h"
 #include "core/semantic/concepts.h"
-#include "core/semantic/image_query.h"
 #include "core/semantic/semantic_search.h"
 #include "core/semantic/text_encoder.h"
 #include "core/semantic/text_matcher.h"
@@ -63,6 +61,7 @@
 namespace {
 
 namespace sem = cf::semantic;
+namespace qry = cf::query;
 
 enum Status { kDone = 0, kPending = 1, kError = -1 };
 
@@ -71,14 +70,12 @@ struct Session {
     std::unique_ptr<sem::SemanticSearch> search;
     std::vector<sem::Concept> concepts;
     std::vector<std::string> image_labels;
-    std::optional<cf::Catalog> catalog;  ///< when attached to a catalog (not raw arrays)
-    std::optional<cf::match::MatchCalibration> match;  ///< the catalog's cosine → match percent (track inputs)
-    std::vector<float> audio;            ///< N × dim unit embeddings (track inputs)
+    std::optional<cf::Catalog> catalog;     ///< when attached to a catalog (not raw arrays)
+    std::optional<qry::QueryEngine> engine;  ///< over `catalog` or the raw arrays
     /// Per concept: the attached data has some value for it. An item's value for a concept the
     /// catalog does not know (a catalog without per-tag probabilities has no MTT tags) is dropped,
     /// so that it is scored like the catalog's tracks (the concept's mean, z = 0).
     std::vector<bool> known;
-    size_t n_tracks = 0, dim = 0;
     int status = kDone;
     std::string error, result, text;
     int generation = 0;  ///< bumped per operation: callbacks of an abandoned one are ignored
@@ -118,13 +115,6 @@ std::vector<std::string> lines(const char* text) {
     return out;
 }
 
-std::string num(double v, const char* fmt = "%.6g") {
-    if (!std::isfinite(v)) return "null";
-    char buf[40];
-    std::snprintf(buf, sizeof buf, fmt, v);
-    return buf;
-}
-
 std::vector<bool> known_concepts(const std::vector<float>& values, size_t n, size_t c) {
     std::vector<bool> k(c, false);
     for (size_t t = 0; t < n; ++t)
@@ -133,292 +123,128 @@ std::vector<bool> known_concepts(const std::vector<float>& values, size_t n, siz
     return k;
 }
 
-void mean_sd(std::span<const float> v, double* mean, double* sd) {
-    double s = 0, s2 = 0;
-    for (float x : v) s += x;
-    *mean = v.empty() ? 0.0 : s / double(v.size());
-    for (float x : v) s2 += (x - *mean) * (x - *mean);
-    *sd = v.size() > 1 ? std::sqrt(s2 / double(v.size())) : 0.0;
-    if (!(*sd > 1e-12)) *sd = 1.0;  // as cf::semantic::combine_scores
-}
-
-// One input of a query: its raw catalog scores and how to score and explain an item or a track.
-struct Input {
-    std::string kind;  ///< "text", "image", "track"
-    std::string text;  ///< text: the query; image: the path
-    float weight = 1;
-    std::vector<float> scores, sorted;  ///< raw catalog scores, and ascending
-    std::vector<float> item_raw;        ///< per item
-    std::vector<std::string> item_why;
-    std::string json_extra;             ///< kind-specific JSON members (concepts, classes, feel)
-    const cf::match::MatchCalibration* match = nullptr;  ///< track: the catalog's match calibration
-};
-
-// A track input's cosine also as the catalog's calibrated match percent (core/match/calibration.h).
-std::string match_json(const Input& in, float raw) {
-    if (!in.match) return "";
-    const float p = in.match->percent(raw);
-    if (!std::isfinite(p)) return "";
-    char buf[48];
-    std::snprintf(buf, sizeof buf, ",\"match_percent\":%.1f", double(p));
-    return buf;
-}
-
-Input make_input(std::string kind, std::string text, float weight) {
-    Input in;
-    in.kind = std::move(kind);
-    in.text = std::move(text);
-    in.weight = weight;
-    return in;
-}
-
+// One query: what the spec asked for, and the engine's query as the model steps fill it in.
 struct Job {
     int handle = 0, generation = 0;
-    std::vector<std::string> texts;
-    sem::TextMethod method = sem::TextMethod::ensemble;
+    std::vector<std::string> texts;  ///< embedded, then prepared into query.texts
     std::string image_path;
     bool use_track = false, all_scores = false;
-    size_t top = 0, explain_n = 3;
-    float w_text = 1, w_image = 1, w_track = 1;
-    cf::SearchOptions options;
-    bool has_filters = false;
-    std::vector<float> track;  ///< the track input's embedding
-    std::string track_id;      ///< a catalog track as the track input (left out of the results)
-    std::optional<uint32_t> exclude;
-    size_t n_items = 0;
-    std::vector<float> item_values, item_audio;
-    // Results so far.
-    std::vector<sem::PreparedText> text_q;
-    std::optional<sem::PreparedText> sees, feels;
-    std::vector<sem::ImageClass> classes;
-    cf::ColourFeel feel;
+    std::string track_id;  ///< a catalog track as the track input (left out of the results)
+    qry::MixedQuery query;
     double t0 = 0, embed_ms = 0, image_ms = 0, score_ms = 0;
 };
 
-std::string concepts_json(const sem::TextMatcher& m, const std::vector<sem::ConceptWeight>& weights) {
-    std::string o = "[";
-    for (size_t i = 0; i < weights.size(); ++i) {
-        const sem::Concept& c = m.concepts()[weights[i].index];
-        o += (i ? "," : "") + std::string("{\"key\":") + cf::json_quote(c.key()) + ",\"words\":" + cf::json_quote(c.words) +
-             ",\"weight\":" + num(weights[i].weight, "%.4f") + ",\"similarity\":" + num(weights[i].similarity, "%.4f") + "}";
-    }
-    return o + "]";
-}
+// ---- JSON ----------------------------------------------------------------------------------------
 
-std::span<const float> item_values(const Job& j, const Session& s, size_t i) {
-    return {j.item_values.data() + i * s.concepts.size(), s.concepts.size()};
-}
-std::span<const float> item_audio(const Job& j, const Session& s, size_t i) {
-    if (j.item_audio.empty()) return {};
-    return {j.item_audio.data() + i * s.dim, s.dim};
-}
-
-// The bridge explanation of one (track or item) for a prepared query: "piano, calm".
-std::string fits(const sem::TextMatcher& m, const sem::PreparedText& q, std::span<const float> values, size_t n) {
-    return m.explain_text(q, values, n);
-}
-
-std::string track_json(const Session& s, uint32_t t) {
-    std::string o = "\"track\":" + std::to_string(t);
-    if (!s.catalog) return o;
+// "track", then the catalog's metadata of track t (none over raw arrays).
+void write_track(cf::JsonWriter& w, const Session& s, uint32_t t) {
+    w.key("track").value(t);
+    if (!s.catalog) return;
     const cf::TrackMeta& m = s.catalog->tracks()[t];
-    o += ",\"id\":" + cf::json_quote(m.id) + ",\"path\":" + cf::json_quote(m.path) + ",\"title\":" + cf::json_quote(m.title) +
-         ",\"artist\":" + cf::json_quote(m.artist) + ",\"source\":" + cf::json_quote(m.source) +
-         ",\"license_kind\":" + cf::json_quote(cf::license_kind(m.license)) + ",\"preview\":" + cf::json_quote(m.preview) +
-         ",\"bpm\":" + num(m.bpm, "%.1f") + ",\"duration_s\":" + num(m.duration_s, "%.2f");
-    return o;
+    w.key("id").value(m.id).key("path").value(m.path).key("title").value(m.title).key("artist").value(m.artist);
+    w.key("source").value(m.source).key("license_kind").value(cf::license_kind(m.license)).key("preview").value(m.preview);
+    w.key("bpm").number(m.bpm, "%.1f").key("duration_s").number(m.duration_s, "%.2f");
 }
 
-// What of a picture's query a track or item has: the "sees" concepts that carried its score, then the
-// moods the colours ask for ("more of": positive weights only; a "less sad" match is not shown as "sad").
-std::string image_fits(const sem::TextMatcher& m, const Job& j, std::span<const float> values) {
-    std::vector<std::string> words;
-    auto add = [&](const std::string& w) {
-        if (words.size() < j.explain_n + 1 && std::find(words.begin(), words.end(), w) == words.end()) words.push_back(w);
-    };
-    if (j.sees)
-        for (const sem::Contribution& c : m.explain(*j.sees, values, j.explain_n)) add(m.concepts()[c.index].words);
-    if (j.feels)
-        for (const sem::Contribution& c : m.explain(*j.feels, values, j.explain_n))
-            for (const sem::ConceptWeight& w : j.feels->weights)
-                if (w.index == c.index && w.weight > 0) add(m.concepts()[c.index].words);
-    std::string out;
-    for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
-    return out;
+// An input's score of a track or item: raw, match percent (calibrated track input), percentile, why.
+void write_score(cf::JsonWriter& w, const qry::InputScore& s) {
+    w.key("raw").number(s.raw);
+    if (std::isfinite(s.match_percent)) w.key("match_percent").number(s.match_percent, "%.1f");
+    w.key("percentile").number(s.percentile, "%.4f").key("why").value(s.why);
 }
 
-// Per track of an input: its explanation.
-std::string input_why(const Session& s, const Job& j, const Input& in, size_t text_index, uint32_t t) {
+void write_concepts(cf::JsonWriter& w, const sem::TextMatcher& m, const std::vector<sem::ConceptWeight>& weights) {
+    w.begin_array();
+    for (const sem::ConceptWeight& c : weights) {
+        const sem::Concept& k = m.concepts()[c.index];
+        w.begin_object().key("key").value(k.key()).key("words").value(k.words);
+        w.key("weight").number(c.weight, "%.4f").key("similarity").number(c.similarity, "%.4f").end_object();
+    }
+    w.end_array();
+}
+
+// The picture input's members: its classes, feel, explanation and the concepts of sees and feels.
+void write_picture(cf::JsonWriter& w, const sem::TextMatcher& m, const qry::PictureQuery& p) {
+    w.key("classes").begin_array();
+    for (const sem::ImageClass& c : p.classes)
+        w.begin_object().key("label").value(c.label).key("words").value(c.words).key("prob").number(c.prob, "%.4f").end_object();
+    w.end_array().key("feel").begin_object().key("description").value(p.feel.description);
+    w.key("explanation").value(p.feel.explanation).key("valence").number(p.feel.valence, "%.3f");
+    w.key("arousal").number(p.feel.arousal, "%.3f").key("energy").number(p.feel.energy, "%.3f").key("moods").begin_object();
+    for (size_t k = 0; k < cf::kColourMoodNames.size(); ++k) w.key(cf::kColourMoodNames[k]).number(p.feel.moods[k], "%.3f");
+    w.end_object().end_object().key("why").value(p.explanation());
+    w.key("concepts");
+    write_concepts(w, m, p.sees ? p.sees->weights : std::vector<sem::ConceptWeight>{});
+    w.key("feel_concepts");
+    write_concepts(w, m, p.feels ? p.feels->weights : std::vector<sem::ConceptWeight>{});
+}
+
+void write_input(cf::JsonWriter& w, const Session& s, const Job& j, const qry::InputResult& in) {
     const sem::TextMatcher& m = s.search->matcher();
-    if (in.kind == "text") {
-        const std::string f = fits(m, j.text_q[text_index], m.track_values(t), j.explain_n);
-        if (!f.empty()) return "fits: " + f;
-        // No tag/mood evidence (e.g. a catalog without per-tag probabilities): the projection's view.
-        return j.method == sem::TextMethod::bridge ? "" : "by sound (audio projection; no tag or mood carried it)";
+    w.begin_object().key("kind").value(qry::input_kind_name(in.kind)).key("weight").number(in.weight);
+    if (in.kind == qry::InputKind::text) {
+        w.key("text").value(j.query.texts[in.index].text).key("concepts");
+        write_concepts(w, m, j.query.texts[in.index].prepared.weights);
+    } else if (in.kind == qry::InputKind::picture) {
+        w.key("path").value(j.image_path);
+        write_picture(w, m, *j.query.picture);
     }
-    if (in.kind == "image") {
-        std::string out = sem::image_explanation(j.classes, j.feel);
-        std::string f = image_fits(m, j, m.track_values(t));
-        if (!f.empty()) out += (out.empty() ? "" : " ") + std::string("(fits: ") + f + ")";
-        return out;
+    w.key("items").begin_array();
+    for (const qry::InputScore& item : in.items) {
+        write_score(w.begin_object(), item);
+        w.end_object();
     }
-    return "like the track";
+    w.end_array();
+    if (j.query.top_per_input > 0) {
+        w.key("top").begin_array();
+        for (size_t r = 0; r < in.top.size(); ++r) {
+            write_track(w.begin_object().key("rank").value(r + 1), s, in.top[r].track);
+            write_score(w, in.top[r].score);
+            w.end_object();
+        }
+        w.end_array();
+    }
+    if (j.all_scores) w.key("scores").numbers(in.scores.data(), in.scores.size());
+    w.end_object();
 }
+
+void write_row(cf::JsonWriter& w, const Session& s, const qry::MixedResult& r, size_t rank) {
+    const qry::ResultRow& row = r.results[rank];
+    write_track(w.begin_object().key("rank").value(rank + 1), s, row.track);
+    w.key("score").number(row.score, "%.4f").key("raw").number(row.raw).key("why").value(row.why).key("inputs").begin_array();
+    for (size_t i = 0; i < row.inputs.size(); ++i) {
+        w.begin_object().key("kind").value(qry::input_kind_name(r.inputs[i].kind));
+        write_score(w, row.inputs[i]);
+        w.end_object();
+    }
+    w.end_array().end_object();
+}
+
+std::string result_json(const Session& s, const Job& j, const qry::MixedResult& r) {
+    cf::JsonWriter w;
+    w.begin_object().key("method").value(sem::text_method_name(j.query.method)).key("n_tracks").value(s.engine->n_tracks());
+    w.key("n_items").value(j.query.items.size()).key("inputs").begin_array();
+    for (const qry::InputResult& in : r.inputs) write_input(w, s, j, in);
+    w.end_array().key("results").begin_array();
+    for (size_t rank = 0; rank < r.results.size(); ++rank) write_row(w, s, r, rank);
+    w.end_array().key("timing").begin_object().key("embed_ms").number(j.embed_ms, "%.3f");
+    w.key("image_ms").number(j.image_ms, "%.3f").key("score_ms").number(j.score_ms, "%.3f");
+    w.key("total_ms").number(emscripten_get_now() - j.t0, "%.3f").end_object().end_object();
+    return w.take();
+}
+
+// ---- the query's steps: texts → picture → the engine -------------------------------------------
 
 void finish(Session& s, Job& j) {
-    const sem::TextMatcher& m = s.search->matcher();
     const double t_score = emscripten_get_now();
-    const size_t n = m.n_tracks();
-    std::vector<Input> inputs;
-    // Texts.
-    for (size_t i = 0; i < j.texts.size(); ++i) {
-        const sem::PreparedText& q = j.text_q[i];
-        Input in = make_input("text", j.texts[i], j.w_text);
-        in.scores = q.scores;
-        in.sorted = q.sorted_scores;
-        for (size_t it = 0; it < j.n_items; ++it) {
-            in.item_raw.push_back(m.score_item(q, item_values(j, s, it), item_audio(j, s, it)));
-            in.item_why.push_back(fits(m, q, item_values(j, s, it), j.explain_n));
-        }
-        in.json_extra = ",\"concepts\":" + concepts_json(m, q.weights);
-        inputs.push_back(std::move(in));
-    }
-    // The picture: sees and feels, z-combined 1:1 (their z from the catalog).
-    if (!j.image_path.empty()) {
-        Input in = make_input("image", j.image_path, j.w_image);
-        std::vector<const sem::PreparedText*> parts;
-        if (j.sees) parts.push_back(&*j.sees);
-        if (j.feels) parts.push_back(&*j.feels);
-        in.scores.assign(n, 0.0f);
-        std::vector<double> means, sds;
-        for (const sem::PreparedText* p : parts) {
-            double mu = 0, sd = 1;
-            mean_sd(p->scores, &mu, &sd);
-            means.push_back(mu);
-            sds.push_back(sd);
-            for (size_t t = 0; t < n; ++t) in.scores[t] += float((p->scores[t] - mu) / sd);
-        }
-        in.sorted = in.scores;
-        std::sort(in.sorted.begin(), in.sorted.end());
-        for (size_t it = 0; it < j.n_items; ++it) {
-            double r = 0;
-            for (size_t k = 0; k < parts.size(); ++k)
-                r += (m.score_item(*parts[k], item_values(j, s, it), item_audio(j, s, it)) - means[k]) / sds[k];
-            in.item_raw.push_back(float(r));
-            in.item_why.push_back(image_fits(m, j, item_values(j, s, it)));
-        }
-        std::string classes = "[";
-        for (size_t c = 0; c < j.classes.size(); ++c)
-            classes += (c ? "," : "") + std::string("{\"label\":") + cf::json_quote(j.classes[c].label) +
-                       ",\"words\":" + cf::json_quote(j.classes[c].words) + ",\"prob\":" + num(j.classes[c].prob, "%.4f") + "}";
-        std::string moods = "{";
-        for (size_t k = 0; k < cf::kColourMoodNames.size(); ++k)
-            moods += (k ? "," : "") + cf::json_quote(cf::kColourMoodNames[k]) + ":" + num(j.feel.moods[k], "%.3f");
-        in.json_extra = ",\"classes\":" + classes + "]" + ",\"feel\":{\"description\":" + cf::json_quote(j.feel.description) +
-                        ",\"explanation\":" + cf::json_quote(j.feel.explanation) + ",\"valence\":" + num(j.feel.valence, "%.3f") +
-                        ",\"arousal\":" + num(j.feel.arousal, "%.3f") + ",\"energy\":" + num(j.feel.energy, "%.3f") +
-                        ",\"moods\":" + moods + "}}" + ",\"why\":" + cf::json_quote(sem::image_explanation(j.classes, j.feel)) +
-                        ",\"concepts\":" + concepts_json(m, j.sees ? j.sees->weights : std::vector<sem::ConceptWeight>{}) +
-                        ",\"feel_concepts\":" + concepts_json(m, j.feels ? j.feels->weights : std::vector<sem::ConceptWeight>{});
-        inputs.push_back(std::move(in));
-    }
-    // A track: cosine of the unit embeddings.
-    if (j.use_track) {
-        Input in = make_input("track", "", j.w_track);
-        if (s.match) in.match = &*s.match;
-        in.scores.resize(n);
-        for (size_t t = 0; t < n; ++t) {
-            double d = 0;
-            for (size_t k = 0; k < s.dim; ++k) d += double(s.audio[t * s.dim + k]) * j.track[k];
-            in.scores[t] = float(d);
-        }
-        in.sorted = in.scores;
-        std::sort(in.sorted.begin(), in.sorted.end());
-        for (size_t it = 0; it < j.n_items; ++it) {
-            double d = 0;
-            const auto a = item_audio(j, s, it);
-            for (size_t k = 0; k < a.size() && k < j.track.size(); ++k) d += double(a[k]) * j.track[k];
-            in.item_raw.push_back(float(d));
-            in.item_why.push_back("");
-        }
-        inputs.push_back(std::move(in));
-    }
-    // Combined: each input z-normalised over the catalog, weighted.
-    std::vector<std::span<const float>> lists;
-    std::vector<float> weights;
-    for (const Input& in : inputs) {
-        lists.push_back(in.scores);
-        weights.push_back(in.weight);
-    }
-    const bool any_weight = std::any_of(weights.begin(), weights.end(), [](float w) { return w > 0; });
-    if (!any_weight && inputs.size() > 1) return fail(s, "every input has weight 0: give at least one a weight above 0");
-    std::vector<float> combined = inputs.size() == 1 ? inputs[0].scores
-                                  : any_weight        ? sem::combine_scores(lists, weights)
-                                                      : std::vector<float>(n, 0.0f);
-    std::vector<float> combined_sorted = combined;
-    std::sort(combined_sorted.begin(), combined_sorted.end());
-    std::function<bool(uint32_t)> passes;
-    if ((s.catalog && j.has_filters) || j.exclude)
-        passes = [&](uint32_t t) { return t != j.exclude && (!j.has_filters || s.catalog->passes(t, j.options.filters)); };
-    const std::vector<uint32_t> best = sem::top_tracks(combined, j.options.k, passes);
+    cf::Result<qry::MixedResult> r = s.engine->run(j.query, &s.search->matcher());
+    if (!r) return fail(s, r.status().message());
     j.score_ms += emscripten_get_now() - t_score;
-
-    // JSON.
-    std::string o = "{\"method\":" + cf::json_quote(sem::text_method_name(j.method)) + ",\"n_tracks\":" + std::to_string(n) +
-                    ",\"n_items\":" + std::to_string(j.n_items) + ",\"inputs\":[";
-    size_t text_index = 0;
-    std::vector<size_t> text_of(inputs.size(), 0);
-    for (size_t i = 0; i < inputs.size(); ++i) {
-        const Input& in = inputs[i];
-        if (in.kind == "text") text_of[i] = text_index++;
-        o += (i ? "," : "") + std::string("{\"kind\":") + cf::json_quote(in.kind) + ",\"weight\":" + num(in.weight) +
-             (in.kind == "text" ? ",\"text\":" + cf::json_quote(in.text) : in.kind == "image" ? ",\"path\":" + cf::json_quote(in.text) : "") +
-             in.json_extra + ",\"items\":[";
-        for (size_t it = 0; it < j.n_items; ++it)
-            o += (it ? "," : "") + std::string("{\"raw\":") + num(in.item_raw[it]) + match_json(in, in.item_raw[it]) +
-                 ",\"percentile\":" + num(sem::fraction_below(in.sorted, in.item_raw[it]), "%.4f") + ",\"why\":" + cf::json_quote(in.item_why[it]) + "}";
-        o += "]";
-        if (j.top > 0) {
-            o += ",\"top\":[";
-            const std::vector<uint32_t> t = sem::top_tracks(in.scores, j.top, passes);
-            for (size_t r = 0; r < t.size(); ++r)
-                o += (r ? "," : "") + std::string("{\"rank\":") + std::to_string(r + 1) + "," + track_json(s, t[r]) +
-                     ",\"raw\":" + num(in.scores[t[r]]) + match_json(in, in.scores[t[r]]) + ",\"percentile\":" + num(sem::fraction_below(in.sorted, in.scores[t[r]]), "%.4f") +
-                     ",\"why\":" + cf::json_quote(input_why(s, j, in, text_of[i], t[r])) + "}";
-            o += "]";
-        }
-        if (j.all_scores) {
-            o += ",\"scores\":[";
-            for (size_t t = 0; t < n; ++t) o += (t ? "," : "") + num(in.scores[t]);
-            o += "]";
-        }
-        o += "}";
-    }
-    o += "],\"results\":[";
-    for (size_t r = 0; r < best.size(); ++r) {
-        const uint32_t t = best[r];
-        std::string why, parts = "[";
-        for (size_t i = 0; i < inputs.size(); ++i) {
-            const std::string w = input_why(s, j, inputs[i], text_of[i], t);
-            if (!w.empty() && inputs.size() > 1 && inputs[i].kind == "track") {
-            } else if (!w.empty()) {
-                why += (why.empty() ? "" : "; ") + w;
-            }
-            parts += (i ? "," : "") + std::string("{\"kind\":") + cf::json_quote(inputs[i].kind) + ",\"raw\":" + num(inputs[i].scores[t]) + match_json(inputs[i], inputs[i].scores[t]) +
-                     ",\"percentile\":" + num(sem::fraction_below(inputs[i].sorted, inputs[i].scores[t]), "%.4f") +
-                     ",\"why\":" + cf::json_quote(w) + "}";
-        }
-        o += (r ? "," : "") + std::string("{\"rank\":") + std::to_string(r + 1) + "," + track_json(s, t) + ",\"score\":" +
-             num(sem::fraction_below(combined_sorted, combined[t]), "%.4f") + ",\"raw\":" + num(combined[t]) + ",\"why\":" +
-             cf::json_quote(why) + ",\"inputs\":" + parts + "]}";
-    }
-    o += "],\"timing\":{\"embed_ms\":" + num(j.embed_ms, "%.3f") + ",\"image_ms\":" + num(j.image_ms, "%.3f") +
-         ",\"score_ms\":" + num(j.score_ms, "%.3f") + ",\"total_ms\":" + num(emscripten_get_now() - j.t0, "%.3f") + "}}";
-    s.result = std::move(o);
+    s.result = result_json(s, j, *r);
     s.status = kDone;
 }
 
-// The picture: decode, classify, embed the class words; colour feel. Then finish().
+// The picture: decode, then the core's picture steps (image model, class words, colour feel).
 void run_image(std::shared_ptr<Job> j) {
     Session* s = live(j->handle, j->generation);
     if (!s) return;
@@ -426,37 +252,18 @@ void run_image(std::shared_ptr<Job> j) {
     cf::Result<cf::Image> img = cf::decode_image_file(j->image_path);
     if (!img) return fail(*s, img.status().message());
     if (s->image_labels.empty()) return fail(*s, "image search: no image labels (cf_sem_set_image_labels: models/mobilenet-v2/labels.txt)");
-    j->feel = cf::colour_feel(cf::colour_stats(cf::to_model_input(*img, 224)));
-    s->embedder->run(sem::image_model_request(*img), [j, t0](cf::Result<cf::ModelOutputs> out) {
-        Session* s = live(j->handle, j->generation);
-        if (!s) return;
-        if (!out) return fail(*s, j->image_path + ": " + out.status().message());
-        auto classes = sem::top_image_classes(*out, s->image_labels, 3);
-        if (!classes) return fail(*s, j->image_path + ": " + classes.status().message());
-        j->classes = std::move(*classes);
-        std::vector<std::string> words;
-        std::vector<float> probs;
-        for (const sem::ImageClass& c : j->classes) {
-            words.push_back(c.words);
-            probs.push_back(std::max(c.prob, 1e-6f));
-        }
-        s->search->embed(words, [j, t0, probs](cf::Result<std::vector<float>> e) {
-            Session* s = live(j->handle, j->generation);
-            if (!s) return;
-            if (!e) return fail(*s, j->image_path + ": " + e.status().message());
-            const sem::TextMatcher& m = s->search->matcher();
-            const double ts = emscripten_get_now();
-            const std::vector<float> q = sem::normalized_mean(e->data(), probs.size(), sem::kTextDim, probs.data());
-            auto sees = m.prepare(q, j->method);
-            if (!sees) return fail(*s, j->image_path + ": " + sees.status().message());
-            j->sees = std::move(*sees);
-            std::vector<sem::ConceptWeight> fw = sem::feel_weights(m.concepts(), j->feel);
-            if (!fw.empty()) j->feels = m.prepare_weights(std::move(fw));
-            j->score_ms += emscripten_get_now() - ts;
-            j->image_ms = emscripten_get_now() - t0;
-            finish(*s, *j);
-        });
-    });
+    qry::PictureOptions o;
+    o.method = j->query.method;
+    auto wanted = [h = j->handle, g = j->generation] { return live(h, g) != nullptr; };
+    qry::prepare_picture(*img, j->image_path, s->image_labels, *s->embedder, *s->search, o, wanted,
+                         [j, t0](cf::Result<qry::PictureQuery> p) {
+                             Session* s = live(j->handle, j->generation);
+                             if (!s) return;
+                             if (!p) return fail(*s, j->image_path + ": " + p.status().message());
+                             j->query.picture = std::move(*p);
+                             j->image_ms = emscripten_get_now() - t0;
+                             finish(*s, *j);
+                         });
 }
 
 void run_texts(std::shared_ptr<Job> j) {
@@ -475,14 +282,88 @@ void run_texts(std::shared_ptr<Job> j) {
         const double ts = emscripten_get_now();
         const sem::TextMatcher& m = s->search->matcher();
         for (size_t i = 0; i < j->texts.size(); ++i) {
-            auto q = m.prepare(std::span<const float>(e->data() + i * sem::kTextDim, sem::kTextDim), j->method);
+            auto q = m.prepare(std::span<const float>(e->data() + i * sem::kTextDim, sem::kTextDim), j->query.method);
             if (!q) return fail(*s, "\"" + j->texts[i] + "\": " + q.status().message());
-            j->text_q.push_back(std::move(*q));
+            j->query.texts.push_back({j->texts[i], std::move(*q)});
         }
         j->score_ms += emscripten_get_now() - ts;
         if (!j->image_path.empty()) return run_image(j);
         finish(*s, *j);
     });
+}
+
+// ---- the spec --------------------------------------------------------------------------------------
+
+// The spec's own keys into `j`; the rest (search options) into `rest`. "" or an error message.
+std::string parse_spec(const char* spec, Job& j, std::string& rest) {
+    for (const auto& f : cf::web::parse_records(spec)) {
+        const std::string& key = f[0];
+        const std::string val = f.size() > 1 ? f[1] : "";
+        if (key == "text") j.texts.push_back(val);
+        else if (key == "image") j.image_path = val;
+        else if (key == "track") j.use_track = true;
+        else if (key == "track_id") j.track_id = val;
+        else if (key == "method") {
+            if (!sem::parse_text_method(val, &j.query.method)) return "unknown method '" + val + "' (bridge, projection, ensemble)";
+        } else if (key == "weight_text" || key == "weight_image" || key == "weight_track") {
+            const float w = cf::web::parse_float(val);
+            if (!(w >= 0)) return key.substr(7) + " weight must be a number >= 0, got '" + val + "'";
+            qry::Weights& ws = j.query.weights;
+            (key == "weight_text" ? ws.text : key == "weight_image" ? ws.picture : ws.track) = w;
+        } else if (key == "scores") j.all_scores = val != "0";
+        else if (key == "top") j.query.top_per_input = size_t(std::max(0L, std::strtol(val.c_str(), nullptr, 10)));
+        else if (key == "explain") j.query.explain_n = size_t(std::max(1L, std::strtol(val.c_str(), nullptr, 10)));
+        else {
+            for (size_t i = 0; i < f.size(); ++i) rest += (i ? "\t" : "") + f[i];
+            rest += "\n";
+        }
+    }
+    return "";
+}
+
+// The query's inputs checked against the attached data; "" or an error message.
+std::string check_inputs(const Session& s, Job& j, const float* track, int track_dim) {
+    const size_t dim = s.engine->dim();
+    if (j.query.options.filters.active() && !s.catalog) return "filters need a catalog (attached raw arrays have no metadata)";
+    if (j.texts.empty() && j.image_path.empty() && !j.use_track && j.track_id.empty())
+        return "nothing to search for: give a text, a picture or a track";
+    for (const std::string& t : j.texts)
+        if (t.find_first_not_of(" \t\r\n") == std::string::npos) return "text query is empty: type some words";
+    if (j.query.method != sem::TextMethod::bridge && !s.search->matcher().has_projection())
+        return std::string("the ") + sem::text_method_name(j.query.method) + " method needs the catalog's audio embeddings";
+    if (!j.track_id.empty()) {
+        if (!s.catalog) return "track_id needs a catalog";
+        j.query.track_index = s.catalog->find(j.track_id);
+        if (!j.query.track_index) return "no track '" + j.track_id + "' in the catalog";
+    } else if (j.use_track) {
+        if (!track || track_dim <= 0 || size_t(track_dim) != dim)
+            return "track query: expected a " + std::to_string(dim) + "-d embedding, got " + std::to_string(std::max(track_dim, 0));
+        j.query.track.assign(track, track + track_dim);
+    }
+    return "";
+}
+
+// Items: concept values (those the attached data does not know dropped) and audio embeddings.
+std::string read_items(const Session& s, Job& j, int n_items, const float* values, const float* audio) {
+    const size_t c = s.concepts.size(), dim = s.engine->dim();
+    for (size_t i = 0; i < size_t(std::max(n_items, 0)); ++i) {
+        qry::Item item;
+        item.values.assign(values + i * c, values + (i + 1) * c);
+        for (size_t k = 0; k < c; ++k)
+            if (!s.known[k]) item.values[k] = std::nanf("");
+        if (audio && dim > 0) item.audio.assign(audio + i * dim, audio + (i + 1) * dim);
+        else if (j.query.method != sem::TextMethod::bridge) return "items need audio embeddings for the projection and ensemble methods";
+        j.query.items.push_back(std::move(item));
+    }
+    return "";
+}
+
+// After an attach: the engine over what was attached.
+void attached(int h, int gen, const cf::Status& st, const std::string& context) {
+    Session* s = live(h, gen);
+    if (!s) return;
+    if (!st) return fail(*s, context + st.message());
+    s->status = kDone;
 }
 
 const char* ret(Session& s, std::string t) {
@@ -542,13 +423,11 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_set_image_labels(int h, const char* labels) {
 EMSCRIPTEN_KEEPALIVE const char* cf_sem_concepts_json(int h) {
     Session* s = find(h);
     if (!s) return "[]";
-    std::string o = "[";
-    for (size_t i = 0; i < s->concepts.size(); ++i) {
-        const sem::Concept& c = s->concepts[i];
-        o += (i ? "," : "") + std::string("{\"set\":") + cf::json_quote(c.set) + ",\"label\":" + cf::json_quote(c.label) +
-             ",\"words\":" + cf::json_quote(c.words) + ",\"key\":" + cf::json_quote(c.key()) + "}";
-    }
-    return ret(*s, o + "]");
+    cf::JsonWriter w;
+    w.begin_array();
+    for (const sem::Concept& c : s->concepts)
+        w.begin_object().key("set").value(c.set).key("label").value(c.label).key("words").value(c.words).key("key").value(c.key()).end_object();
+    return ret(*s, w.end_array().take());
 }
 
 /// Opens the catalog at `path` (folder or .cfc) and fits the matcher on it (async: poll cf_sem_status).
@@ -560,25 +439,12 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_attach_catalog(int h, const char* path) {
     if (s->concepts.empty()) return fail(*s, "no concepts: call cf_sem_set_concepts first"), -1;
     auto cat = cf::Catalog::open(path ? path : "");
     if (!cat) return fail(*s, cat.status().message()), -1;
+    s->engine.reset();  // it borrows the catalog
     s->catalog.emplace(std::move(*cat));
-    s->match.reset();
-    if (auto cal = cf::match::calibrate_catalog(*s->catalog)) s->match.emplace(std::move(*cal));
-    s->n_tracks = s->catalog->size();
-    s->dim = s->catalog->dim();
-    s->audio.clear();
-    s->audio.reserve(s->n_tracks * s->dim);
-    for (uint32_t t = 0; t < s->n_tracks; ++t) {
-        const std::vector<float> e = s->catalog->embedding(t);
-        s->audio.insert(s->audio.end(), e.begin(), e.end());
-    }
-    s->known = known_concepts(sem::catalog_concept_values(*s->catalog, s->concepts), s->n_tracks, s->concepts.size());
+    s->engine.emplace(*s->catalog);  // calibrates the match percent once
+    s->known = known_concepts(sem::catalog_concept_values(*s->catalog, s->concepts), s->catalog->size(), s->concepts.size());
     s->status = kPending;
-    s->search->attach(*s->catalog, s->concepts, [h, gen](cf::Status st) {
-        Session* s = live(h, gen);
-        if (!s) return;
-        if (!st) return fail(*s, "text search on the catalog: " + st.message());
-        s->status = kDone;
-    });
+    s->search->attach(*s->catalog, s->concepts, [h, gen](cf::Status st) { attached(h, gen, st, "text search on the catalog: "); });
     return 0;
 }
 
@@ -590,21 +456,16 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_attach_values(int h, const float* values, int n,
     const int gen = ++s->generation;
     if (s->concepts.empty()) return fail(*s, "no concepts: call cf_sem_set_concepts first"), -1;
     if (n <= 0) return fail(*s, "no tracks"), -1;
-    const size_t c = s->concepts.size();
+    const size_t c = s->concepts.size(), n_tracks = size_t(n), audio_dim = dim > 0 ? size_t(dim) : 0;
+    std::vector<float> v(values, values + n_tracks * c);
+    std::vector<float> a(audio, audio + n_tracks * audio_dim);
+    s->engine.reset();
     s->catalog.reset();
-    s->match.reset();
-    s->n_tracks = size_t(n);
-    s->dim = dim > 0 ? size_t(dim) : 0;
-    std::vector<float> v(values, values + size_t(n) * c);
-    s->known = known_concepts(v, size_t(n), c);
-    s->audio.assign(audio, audio + (dim > 0 ? size_t(n) * size_t(dim) : 0));
+    s->engine.emplace(a, n_tracks, audio_dim);
+    s->known = known_concepts(v, n_tracks, c);
     s->status = kPending;
-    s->search->attach_values(s->concepts, std::move(v), size_t(n), s->audio, s->dim, [h, gen](cf::Status st) {
-        Session* s = live(h, gen);
-        if (!s) return;
-        if (!st) return fail(*s, st.message());
-        s->status = kDone;
-    });
+    s->search->attach_values(s->concepts, std::move(v), n_tracks, std::move(a), audio_dim,
+                             [h, gen](cf::Status st) { attached(h, gen, st, ""); });
     return 0;
 }
 
@@ -624,16 +485,18 @@ EMSCRIPTEN_KEEPALIVE const char* cf_sem_result(int h) {
     return s ? s->result.c_str() : "";
 }
 
-/// {"n_tracks", "dim", "n_concepts", "has_projection", "catalog_tag_probs"} of the attached data.
+/// {"ready", "n_tracks", "dim", "n_concepts", "has_projection", "catalog_tag_probs", "known_concepts"}.
 EMSCRIPTEN_KEEPALIVE const char* cf_sem_info(int h) {
     Session* s = find(h);
     if (!s) return "{}";
     const bool ready = s->search->ready();
-    return ret(*s, "{\"ready\":" + std::string(ready ? "true" : "false") + ",\"n_tracks\":" + std::to_string(s->n_tracks) +
-                       ",\"dim\":" + std::to_string(s->dim) + ",\"n_concepts\":" + std::to_string(s->concepts.size()) +
-                       ",\"has_projection\":" + (ready && s->search->matcher().has_projection() ? "true" : "false") +
-                       ",\"catalog_tag_probs\":" + (s->catalog && s->catalog->has_tag_probs() ? "true" : "false") +
-                       ",\"known_concepts\":" + std::to_string(std::count(s->known.begin(), s->known.end(), true)) + "}");
+    cf::JsonWriter w;
+    w.begin_object().key("ready").value(ready).key("n_tracks").value(s->engine ? s->engine->n_tracks() : 0);
+    w.key("dim").value(s->engine ? s->engine->dim() : 0).key("n_concepts").value(s->concepts.size());
+    w.key("has_projection").value(ready && s->search->matcher().has_projection());
+    w.key("catalog_tag_probs").value(s->catalog && s->catalog->has_tag_probs());
+    w.key("known_concepts").value(size_t(std::count(s->known.begin(), s->known.end(), true)));
+    return ret(*s, w.end_object().take());
 }
 
 /// Starts a query (spec: see the top of this file). track: the track input's embedding (dim floats)
@@ -648,60 +511,13 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_search(int h, const char* spec, const float* tra
     j->generation = ++s->generation;
     j->t0 = emscripten_get_now();
     if (!s->search->ready()) return fail(*s, "text search: not attached to a catalog yet"), -1;
-    std::string rest;
-    for (const auto& f : cf::web::parse_records(spec)) {
-        const std::string& key = f[0];
-        const std::string val = f.size() > 1 ? f[1] : "";
-        if (key == "text") j->texts.push_back(val);
-        else if (key == "image") j->image_path = val;
-        else if (key == "track") j->use_track = true;
-        else if (key == "track_id") j->track_id = val;
-        else if (key == "method") {
-            if (!sem::parse_text_method(val, &j->method))
-                return fail(*s, "unknown method '" + val + "' (bridge, projection, ensemble)"), -1;
-        } else if (key == "weight_text" || key == "weight_image" || key == "weight_track") {
-            const float w = cf::web::parse_float(val);
-            if (!(w >= 0)) return fail(*s, key.substr(7) + " weight must be a number >= 0, got '" + val + "'"), -1;
-            (key == "weight_text" ? j->w_text : key == "weight_image" ? j->w_image : j->w_track) = w;
-        } else if (key == "scores") j->all_scores = val != "0";
-        else if (key == "top") j->top = size_t(std::max(0L, std::strtol(val.c_str(), nullptr, 10)));
-        else if (key == "explain") j->explain_n = size_t(std::max(1L, std::strtol(val.c_str(), nullptr, 10)));
-        else {
-            for (size_t i = 0; i < f.size(); ++i) rest += (i ? "\t" : "") + f[i];
-            rest += "\n";
-        }
-    }
+    std::string rest, e = parse_spec(spec, *j, rest);
+    if (!e.empty()) return fail(*s, e), -1;
     auto o = cf::web::parse_search_options(rest.c_str());
     if (!o) return fail(*s, o.status().message()), -1;
-    j->options = *o;
-    j->has_filters = o->filters.active();
-    if (j->has_filters && !s->catalog) return fail(*s, "filters need a catalog (attached raw arrays have no metadata)"), -1;
-    if (j->texts.empty() && j->image_path.empty() && !j->use_track) return fail(*s, "nothing to search for: give a text, a picture or a track"), -1;
-    for (const std::string& t : j->texts)
-        if (t.find_first_not_of(" \t\r\n") == std::string::npos) return fail(*s, "text query is empty: type some words"), -1;
-    if (j->method != sem::TextMethod::bridge && !s->search->matcher().has_projection())
-        return fail(*s, std::string("the ") + sem::text_method_name(j->method) + " method needs the catalog's audio embeddings"), -1;
-    if (!j->track_id.empty()) {
-        if (!s->catalog) return fail(*s, "track_id needs a catalog"), -1;
-        const std::optional<uint32_t> t = s->catalog->find(j->track_id);
-        if (!t) return fail(*s, "no track '" + j->track_id + "' in the catalog"), -1;
-        j->exclude = *t;
-        j->use_track = true;
-        j->track.assign(s->audio.begin() + ptrdiff_t(*t * s->dim), s->audio.begin() + ptrdiff_t((*t + 1) * s->dim));
-    } else if (j->use_track) {
-        if (!track || track_dim <= 0 || size_t(track_dim) != s->dim)
-            return fail(*s, "track query: expected a " + std::to_string(s->dim) + "-d embedding, got " + std::to_string(std::max(track_dim, 0))), -1;
-        j->track.assign(track, track + track_dim);
-    }
-    if (n_items > 0) {
-        j->n_items = size_t(n_items);
-        const size_t c = s->concepts.size();
-        j->item_values.assign(item_values, item_values + size_t(n_items) * c);
-        for (size_t i = 0; i < j->item_values.size(); ++i)
-            if (!s->known[i % c]) j->item_values[i] = std::nanf("");
-        if (item_audio && s->dim > 0) j->item_audio.assign(item_audio, item_audio + size_t(n_items) * s->dim);
-        else if (j->method != sem::TextMethod::bridge) return fail(*s, "items need audio embeddings for the projection and ensemble methods"), -1;
-    }
+    j->query.options = *o;
+    if (e = check_inputs(*s, *j, track, track_dim); !e.empty()) return fail(*s, e), -1;
+    if (e = read_items(*s, *j, n_items, item_values, item_audio); !e.empty()) return fail(*s, e), -1;
     s->status = kPending;
     s->error.clear();
     s->result.clear();
