@@ -48,12 +48,19 @@ public:
 };
 
 /// Answers the sentence encoder ("use-lite") at once: one row per sentence, 1 at (token id mod dim)
-/// for each of its tokens. Any other model: an error naming it.
+/// for each of its tokens; the image model with `image_probabilities` when set. Any other request:
+/// an error naming the model.
 class FakeTextEmbedder final : public Embedder {
 public:
     int calls = 0;
+    std::vector<float> image_probabilities;
     void run(ModelRequest r, ModelCallback done) override {
         ++calls;
+        if (!image_probabilities.empty() && r.outputs == std::vector<std::string>{"probabilities"}) {
+            const int64_t n = int64_t(image_probabilities.size());
+            done(ModelOutputs{{"probabilities", ModelTensor{image_probabilities, {1, n}}}});
+            return;
+        }
         if (r.model != "use-lite" || r.inputs.size() != 2) {
             done(Status(ErrorCode::unsupported_format, "model " + r.model + ": not in this fake"));
             return;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/session/session.h"
+#include "core/analysis/track_summary.h"
 #include "fakes.h"
 
 using namespace cf;
@@ -265,4 +266,78 @@ TEST_F(SessionTest, StateJsonKeepsItsShape) {
     EXPECT_NE(s.find("\"selected_row\":0,\"semantic\":{\"ready\":false"), std::string::npos) << s;
     EXPECT_NE(s.find("\"map\":{\"layout\":\"catalog\""), std::string::npos);
     EXPECT_EQ(s.substr(s.size() - 37), ",\"license\":false},\"about_open\":false}");
+}
+
+TEST_F(SessionTest, PictureJoinsTheQueryAndAFailedOneNamesTheFile) {
+    const std::string vocab = use_lite_vocab();
+    if (vocab.empty()) GTEST_SKIP() << "no models/use-lite/vocab.txt";
+    ASSERT_TRUE(session.set_text_model(vocab).is_ok());
+    session.words().set_image_labels("background\ngrand piano\nelectric guitar\nrock beauty\n");
+    const std::vector<uint8_t> png = cf::test::read_bytes(cf::test::test_data_dir() + "/image/pattern.png");
+    ASSERT_FALSE(png.empty());
+    session.query_track(5);
+    const std::vector<std::string> before = result_ids();
+    session.analyze("pattern.png", png);  // the fake has no image model yet: the picture fails
+    EXPECT_NE(session.error().find("pattern.png"), std::string::npos) << session.error();
+    ASSERT_FALSE(host.finished.empty());
+    EXPECT_FALSE(host.finished.back().ok);
+    EXPECT_EQ(result_ids(), before);
+    EXPECT_TRUE(session.words().image().name.empty());
+    embedder.image_probabilities = {0.0f, 0.8f, 0.15f, 0.05f};
+    session.analyze("pattern.png", png);
+    ASSERT_TRUE(host.finished.back().ok) << host.finished.back().message;
+    EXPECT_EQ(session.words().image().name, "pattern.png");
+    ASSERT_FALSE(session.words().image().picture.classes.empty());
+    EXPECT_EQ(session.words().image().picture.classes[0].label, "grand piano");
+    EXPECT_NE(session.words().image().explanation.find("sees:"), std::string::npos);
+    EXPECT_TRUE(session.results().are_fit);
+    EXPECT_EQ(session.results_title(), "Title t5 + pattern.png");
+    const std::vector<std::string> ids = result_ids();
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), "t5"), 0);
+    session.words().weight_track = 0;  // the picture alone: piano tracks first
+    session.run_search();
+    ASSERT_GE(result_ids().size(), 1u);
+    EXPECT_LT(session.results().hits[0].track, 4u) << result_ids()[0];
+    session.words().weight_image = 0;  // every weight 0: no matches, no error
+    session.run_search();
+    EXPECT_TRUE(result_ids().empty());
+    session.words().remove_image();
+    EXPECT_EQ(session.results().are_fit, false);  // back to the track alone
+    EXPECT_EQ(result_ids(), before);
+}
+
+TEST(QueryFromAnalysis, TakesTagsMoodsAndSegmentFromTheTrackSummary) {
+    std::vector<AudioModel> models(2);
+    models[0].key = "msd";
+    models[0].labels = {"piano", "rock", "jazz"};
+    models[0].has_embedding = true;
+    models[1].key = "happy";
+    models[1].role = ModelRole::mood;
+    models[1].labels = {"happy", "non happy"};
+    TrackAnalysis a;
+    a.duration_s = 120.0;
+    a.embedding = {1, 0};
+    a.patch_start_s = {0.0, 40.0, 80.0};
+    a.patch_embeddings = {0, 1, 1, 0.1f, 0.6f, 0.8f};  // patch 1 points the track's way
+    a.models.resize(2);
+    a.models[0].mean = {0.2f, 0.7f, 0.1f};
+    a.models[0].n_outputs = 3;
+    a.models[0].patches = {0, 1, 2};
+    a.models[0].per_patch = {0.1f, 0.8f, 0.1f, 0.3f, 0.6f, 0.1f, 0.2f, 0.7f, 0.1f};
+    a.models[1].mean = {0.65f, 0.35f};
+    const Query q = query_from_analysis(a, models, "song.ogg");
+    EXPECT_EQ(q.kind, Query::Kind::file);
+    EXPECT_EQ(q.name, "song.ogg");
+    ASSERT_EQ(q.tags.size(), 3u);
+    EXPECT_EQ(q.tags[0].label, "rock");
+    EXPECT_EQ(q.tags[2].label, "jazz");
+    EXPECT_FLOAT_EQ(q.moods[0], 0.65f);
+    EXPECT_TRUE(std::isnan(q.moods[1]));
+    EXPECT_FLOAT_EQ(q.all_tags.at("msd:piano"), 0.2f);
+    const TrackSummary s = summarize_track(a, models);
+    EXPECT_FLOAT_EQ(q.segment_start_s, float(s.segment_start_s));
+    EXPECT_GT(q.segment_start_s, 20.0f);  // around patch 1 (40 s), not patch 0
+    ASSERT_EQ(q.taggram_labels.size(), 3u);
+    EXPECT_EQ(q.taggram_labels[0], "rock");
+    EXPECT_FLOAT_EQ(q.taggram[0 * 3 + 1], 0.6f);  // rock at patch 1
 }

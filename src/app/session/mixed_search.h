@@ -1,31 +1,33 @@
-// cuefinder app session — the mixed query: a track (dropped or chosen), words and a picture, each
-// scored over the catalog, z-combined with weights, top-k with filters, "why" per hit. Kept apart so
-// the core's query engine (src/core/query/) can replace it in one place.
+// cuefinder app session — the app's query parts as the core query engine's mixed query
+// (core/query/query_engine.h owns the mix: track + words + picture, filters, top-k, explanations).
 #pragma once
 
 #include <optional>
-#include <span>
 #include <vector>
 
 #include "app/session/query.h"
 #include "core/catalog/catalog.h"
+#include "core/query/query_engine.h"
 #include "core/semantic/text_matcher.h"
 
 namespace cf::app {
 
-struct MixedQuery {
-    const Query* track = nullptr;                         ///< the track part (kind none: no track part)
-    const semantic::PreparedText* text = nullptr;         ///< the words part
-    std::span<const float> image_scores;                  ///< the picture's per-track scores (empty: none)
-    const semantic::PreparedText* image_sees = nullptr;   ///< for "why"
-    const semantic::PreparedText* image_feels = nullptr;
-    float weight_track = 1.0f, weight_text = 1.0f, weight_image = 1.0f;
+struct TextPart;
+struct ImagePart;
+
+struct MixWeights {
+    float track = 1.0f, text = 1.0f, image = 1.0f;  ///< 0 leaves a part out
 };
 
-/// Hits ranked by the combined score; each hit's score is its fraction of the catalog below (0..1).
-/// Every weight 0 (or no part): no hits.
-std::vector<SearchHit> mixed_search(const Catalog& catalog, const semantic::TextMatcher& matcher, const MixedQuery& q,
-                                    const SearchOptions& options);
+/// The engine's mixed query: the query track (a catalog track by index, never a result; a dropped
+/// file by its unit embedding), the words, the picture, their weights and `options`.
+query::MixedQuery mixed_query(const Catalog& catalog, const Query& track, const TextPart& text, const ImagePart& image,
+                              const MixWeights& weights, const SearchOptions& options);
+
+/// The mixed query's matches as the list the app shows: score = the mix's percentile (0..1), the
+/// "why" words in shared_tags. No part with a weight above 0: no matches.
+Result<std::vector<SearchHit>> mixed_search(const query::QueryEngine& engine, const semantic::TextMatcher& matcher,
+                                            const query::MixedQuery& q);
 
 /// The query's concept values (tags and moods the matcher knows): a catalog track's own, or a
 /// dropped file's from its analysis.

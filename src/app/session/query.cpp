@@ -1,18 +1,14 @@
 // cuefinder app session — a query from an analysis or a catalog track.
 #include "app/session/query.h"
 
+#include "core/analysis/track_summary.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace cf::app {
 
 namespace {
-
-// Moods: the positive class of each mood model.
-void add_mood(Query& q, const AudioModel& m, const ModelResult& r) {
-    for (size_t k = 0; k < kNumMoods; ++k)
-        if (m.key == kMoodNames[k] && r.mean.size() > size_t(m.positive_index)) q.moods[k] = r.mean[size_t(m.positive_index)];
-}
 
 // The taggram: the top tags' probability per analysed patch (at most 8 rows).
 void set_taggram(Query& q, const AudioModel& m, const ModelResult& r, const std::vector<TagScore>& tags) {
@@ -30,12 +26,10 @@ void set_taggram(Query& q, const AudioModel& m, const ModelResult& r, const std:
     }
 }
 
-void add_tags(Query& q, const AudioModel& m, const ModelResult& r) {
-    std::vector<TagScore> tags;
-    for (size_t j = 0; j < r.mean.size() && j < m.labels.size(); ++j) tags.push_back({m.labels[j], r.mean[j]});
+// A tag model's top tags (the core's track summary) become the query's tags (MSD, or the first tag
+// model that is not MTT) with the taggram, or its MTT tags.
+void add_tags(Query& q, const AudioModel& m, const ModelResult& r, std::vector<TagScore> tags) {
     for (size_t j = 0; j < r.mean.size() && j < m.labels.size(); ++j) q.all_tags[m.key + ":" + m.labels[j]] = r.mean[j];
-    std::stable_sort(tags.begin(), tags.end(), [](auto& x, auto& y) { return x.prob > y.prob; });
-    if (tags.size() > 10) tags.resize(10);
     if (m.key == "msd" || (q.tags.empty() && m.key != "mtt")) {
         set_taggram(q, m, r, tags);
         q.tags = std::move(tags);
@@ -69,25 +63,12 @@ Query query_from_analysis(const TrackAnalysis& a, const std::vector<AudioModel>&
     q.decode_s = a.decode_s;
     q.features_s = a.features_s;
     q.inference_s = a.inference_s;
-    for (size_t i = 0; i < models.size() && i < a.models.size(); ++i) {
-        if (models[i].role == ModelRole::mood) add_mood(q, models[i], a.models[i]);
-        else add_tags(q, models[i], a.models[i]);
-    }
-    q.segment_start_s = representative_segment_start_s(a);
+    const TrackSummary summary = summarize_track(a, models);
+    q.moods = summary.moods;
+    for (size_t i = 0; i < models.size() && i < a.models.size(); ++i)
+        if (models[i].role == ModelRole::tags) add_tags(q, models[i], a.models[i], summary.top_tags(models[i].key));
+    q.segment_start_s = float(summary.segment_start_s);  // A/B plays the representative segment
     return q;
-}
-
-float representative_segment_start_s(const TrackAnalysis& a) {
-    float start_s = 0.0f;
-    if (a.patch_embeddings.empty() || a.embedding.empty()) return start_s;
-    const size_t dim = a.embedding.size(), n = a.patch_embeddings.size() / dim;
-    double best = -1e30;
-    for (size_t p = 0; p < n && p < a.patch_start_s.size(); ++p) {
-        double dot = 0;
-        for (size_t d = 0; d < dim; ++d) dot += double(a.patch_embeddings[p * dim + d]) * a.embedding[d];
-        if (dot > best) best = dot, start_s = float(std::max(0.0, a.patch_start_s[p] - 10.0));
-    }
-    return start_s;
 }
 
 Query query_from_track(const Catalog& catalog, uint32_t track) {

@@ -41,14 +41,12 @@ struct Query {
     double decode_s = 0.0, features_s = 0.0, inference_s = 0.0;  ///< TrackAnalysis stage times
 };
 
-/// A dropped file's query from its (partial or final) analysis; `models` in the analysis' order.
+/// A dropped file's query from its (partial or final) analysis; `models` in the analysis' order. Its
+/// top tags, moods and representative segment are the core's track summary (core/analysis/track_summary.h).
 /// Timings other than the stage times (analysis_s, first_results_s) are the caller's.
 Query query_from_analysis(const TrackAnalysis& a, const std::vector<AudioModel>& models, const std::string& name);
 
 /// A catalog track as the query. `track` must be < catalog.size().
 Query query_from_track(const Catalog& catalog, uint32_t track);
-
-/// Where A/B playback of a dropped file starts: 10 s before the patch closest to the mean embedding.
-float representative_segment_start_s(const TrackAnalysis& a);
 
 }  // namespace cf::app

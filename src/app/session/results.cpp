@@ -35,12 +35,8 @@ int Results::row_of(uint32_t track) const {
     return -1;
 }
 
-Result<std::vector<SearchHit>> track_search(const Catalog& catalog, const match::MatchCalibration* calibration, const Query& query,
-                                            const SearchOptions& options) {
-    Result<std::vector<SearchHit>> hits =
-        query.kind == Query::Kind::track ? catalog.search_track(query.track_id, options) : catalog.search(query.embedding, options);
-    if (hits && calibration) calibration->apply(*hits);
-    return hits;
+Result<std::vector<SearchHit>> track_search(const query::QueryEngine& engine, const Query& query, const SearchOptions& options) {
+    return query.kind == Query::Kind::track ? engine.search_track(query.track_id, options) : engine.search(query.embedding, options);
 }
 
 std::optional<MapPoint> query_map_position(const Catalog& catalog, const Query& query, const std::vector<float>& layout_xy) {

@@ -2,7 +2,7 @@
 //
 //   cf::app::Filters f;  f.bpm = true;  f.bpm_min = 90;  f.bpm_max = 130;
 //   cf::SearchOptions o = f.search_options(query);
-//   auto hits = cf::app::track_search(catalog, calibration, query, o);   // cosine, calibrated %
+//   auto hits = cf::app::track_search(engine, query, o);   // cosine, calibrated % (core/query)
 #pragma once
 
 #include <array>
@@ -13,7 +13,7 @@
 
 #include "app/session/query.h"
 #include "core/catalog/catalog.h"
-#include "core/match/calibration.h"
+#include "core/query/query_engine.h"
 
 namespace cf::app {
 
@@ -46,9 +46,8 @@ struct Results {
 };
 
 /// Tracks nearest to the query's embedding (a catalog track is left out of its own list), ranked by
-/// cosine, with the calibrated match % when `calibration` is given.
-Result<std::vector<SearchHit>> track_search(const Catalog& catalog, const match::MatchCalibration* calibration, const Query& query,
-                                            const SearchOptions& options);
+/// cosine, with the calibrated match % (the core's query engine).
+Result<std::vector<SearchHit>> track_search(const query::QueryEngine& engine, const Query& query, const SearchOptions& options);
 
 /// Where a query goes on the map: a dropped file among its 10 nearest tracks (unfiltered, weighted by
 /// squared similarity), a catalog track at its own place. nullopt when neither applies.

@@ -39,9 +39,9 @@ void Session::set_models(std::vector<AudioModel> models) {
 Status Session::open_catalog(std::vector<uint8_t> bytes, const std::string& name, const std::string& base_url) {
     auto cat = Catalog::open_buffer(std::move(bytes), name);
     if (!cat) return cat.status();
+    engine_.reset();
     catalog_ = std::make_unique<Catalog>(std::move(*cat));
-    match_calibration_.reset();
-    if (auto cal = match::calibrate_catalog(*catalog_)) match_calibration_ = std::move(*cal);  // once per catalog
+    engine_ = std::make_unique<query::QueryEngine>(*catalog_);  // calibrates the match % once per catalog
     catalog_name_ = name;
     catalog_base_url_ = base_url;
     results_.clear();
@@ -168,23 +168,15 @@ void Session::select_row(int row) {
 void Session::run_search() {
     if (!catalog_ || (query_.kind == Query::Kind::none && !words_.has_parts())) return;
     const SearchOptions o = filters_.search_options(query_);
-    if (words_.has_parts() && words_.ready()) {
-        MixedQuery mq;  // words and/or a picture, mixed with the track (mixed_search.cpp)
-        mq.track = &query_;
-        mq.text = words_.text().prepared ? &*words_.text().prepared : nullptr;
-        mq.image_scores = words_.image().scores;
-        mq.image_sees = words_.image().sees ? &*words_.image().sees : nullptr;
-        mq.image_feels = words_.image().feels ? &*words_.image().feels : nullptr;
-        mq.weight_track = words_.weight_track, mq.weight_text = words_.weight_text, mq.weight_image = words_.weight_image;
-        results_.set(mixed_search(*catalog_, words_.matcher(), mq, o), true);
-    } else {
-        auto hits = track_search(*catalog_, match_calibration_ ? &*match_calibration_ : nullptr, query_, o);
-        if (!hits) {
-            error_ = "search: " + hits.status().message();
-            return;
-        }
-        results_.set(std::move(*hits), false);
+    const bool mixed = words_.has_parts() && words_.ready();  // words and/or a picture, mixed with the track
+    const MixWeights weights{words_.weight_track, words_.weight_text, words_.weight_image};
+    auto hits = mixed ? mixed_search(*engine_, words_.matcher(), mixed_query(*catalog_, query_, words_.text(), words_.image(), weights, o))
+                      : track_search(*engine_, query_, o);
+    if (!hits) {
+        error_ = "search: " + hits.status().message();
+        return;
     }
+    results_.set(std::move(*hits), mixed);
     map_.states_changed();
     if (query_.kind == Query::Kind::none) return;
     if (auto p = query_map_position(*catalog_, query_, map_.layout_xy())) query_.map_position = p;

@@ -29,7 +29,7 @@
 #include "core/analysis/track_analyzer.h"
 #include "core/catalog/catalog.h"
 #include "core/catalog/export.h"
-#include "core/match/calibration.h"
+#include "core/query/query_engine.h"
 
 namespace cf::app {
 
@@ -151,7 +151,7 @@ private:
     std::vector<AudioModel> models_;
     std::map<std::string, std::string> model_notes_;
     std::unique_ptr<Catalog> catalog_;
-    std::optional<match::MatchCalibration> match_calibration_;  ///< of catalog_ (none: fewer than 2 tracks)
+    std::unique_ptr<query::QueryEngine> engine_;  ///< over catalog_: the track search, the mixed query, match %
     std::string catalog_name_, catalog_base_url_;
 
     std::unique_ptr<TrackAnalyzer> analyzer_;

@@ -128,10 +128,11 @@ std::string WordsModel::state_json(const Catalog* catalog) const {
         o += "{\"name\":" + json_quote(image_.name) + ",\"format\":" + json_quote(image_.format) + ",\"width\":" + std::to_string(image_.width_px) +
              ",\"height\":" + std::to_string(image_.height_px) + ",\"analysis_ms\":" + fixed("%.1f", image_.analysis_ms) +
              ",\"explanation\":" + json_quote(image_.explanation) + ",\"classes\":[";
-        for (size_t i = 0; i < image_.classes.size(); ++i)
-            o += std::string(i ? "," : "") + "{\"words\":" + json_quote(image_.classes[i].words) + ",\"prob\":" + fixed("%.4f", double(image_.classes[i].prob)) + "}";
-        o += "],\"valence\":" + fixed("%.3f", double(image_.feel.valence)) + ",\"arousal\":" + fixed("%.3f", double(image_.feel.arousal)) +
-             ",\"energy\":" + fixed("%.3f", double(image_.feel.energy)) + "}";
+        const query::PictureQuery& p = image_.picture;
+        for (size_t i = 0; i < p.classes.size(); ++i)
+            o += std::string(i ? "," : "") + "{\"words\":" + json_quote(p.classes[i].words) + ",\"prob\":" + fixed("%.4f", double(p.classes[i].prob)) + "}";
+        o += "],\"valence\":" + fixed("%.3f", double(p.feel.valence)) + ",\"arousal\":" + fixed("%.3f", double(p.feel.arousal)) +
+             ",\"energy\":" + fixed("%.3f", double(p.feel.energy)) + "}";
     } else {
         o += "null";
     }

@@ -9,7 +9,6 @@
 
 #include "app/session/mixed_search.h"
 #include "core/common/json.h"
-#include "core/image/image_ops.h"
 
 namespace cf::app {
 
@@ -156,61 +155,34 @@ void WordsModel::analyze_image(int request, const std::string& name, std::vector
     part.width_px = img->width_px;
     part.height_px = img->height_px;
     part.format = image_format_name(img->format);
-    part.feel = colour_feel(colour_stats(to_model_input(*img, 224)));
-    ModelRequest model_request = semantic::image_model_request(*img);
-    when_ready([this, request, part = std::move(part), model_request = std::move(model_request), t0]() mutable {
-        if (request == image_request_) classify_image(request, std::move(part), std::move(model_request), t0);  // else replaced
+    when_ready([this, request, part = std::move(part), image = std::move(*img), t0]() mutable {
+        if (request != image_request_) return;  // a newer picture replaced it
+        query::PictureOptions options;
+        options.method = kMethod;
+        options.min_class_weight = 1e-4f;
+        const std::string name = part.name;
+        query::prepare_picture(image, name, image_labels_, *embedder_, *semantic_, options,
+                               [this, request] { return request == image_request_; },
+                               [this, request, part = std::move(part), t0](Result<query::PictureQuery> p) mutable {
+                                   picture_ready(request, std::move(part), std::move(p), t0);
+                               });
     });
 }
 
-void WordsModel::classify_image(int request, ImagePart part, ModelRequest model_request, double t0) {
-    embedder_->run(std::move(model_request), [this, request, part = std::move(part), t0](Result<ModelOutputs> out) mutable {
-        if (request != image_request_) return;
-        auto classes = out ? semantic::top_image_classes(*out, image_labels_, 3) : Result<std::vector<semantic::ImageClass>>(out.status());
-        if (!classes) {
-            fail_image(request, part.name, classes.status().message());
-            return;
-        }
-        part.classes = std::move(*classes);
-        std::vector<std::string> words;
-        std::vector<float> probs;
-        for (const semantic::ImageClass& c : part.classes) words.push_back(c.words), probs.push_back(std::max(c.prob, 1e-4f));
-        embed_image_words(request, std::move(part), std::move(words), std::move(probs), t0);
-    });
-}
-
-void WordsModel::embed_image_words(int request, ImagePart part, std::vector<std::string> words, std::vector<float> probs, double t0) {
-    semantic_->embed(std::move(words), [this, request, part = std::move(part), probs, t0](Result<std::vector<float>> e) mutable {
-        if (request != image_request_) return;
-        if (!e) {
-            fail_image(request, part.name, e.status().message());
-            return;
-        }
-        const semantic::TextMatcher& m = semantic_->matcher();
-        const std::vector<float> q = semantic::normalized_mean(e->data(), probs.size(), semantic::kTextDim, probs.data());
-        auto sees = m.prepare(q, kMethod);
-        if (!sees) {
-            fail_image(request, part.name, sees.status().message());
-            return;
-        }
-        part.sees = std::move(*sees);
-        std::vector<std::span<const float>> lists = {part.sees->scores};
-        std::vector<float> weights = {1.0f};
-        const std::vector<semantic::ConceptWeight> fw = semantic::feel_weights(m.concepts(), part.feel);
-        if (!fw.empty()) {
-            part.feels = m.prepare_weights(fw);
-            lists.push_back(part.feels->scores);
-            weights.push_back(1.0f);
-        }
-        part.scores = semantic::combine_scores(lists, weights);
-        part.explanation = semantic::image_explanation(part.classes, part.feel);
-        part.analysis_ms = (host_.now_s() - t0) * 1000.0;
-        image_ = std::move(part);
-        image_request_ = 0;
-        hooks_.error("");
-        hooks_.parts_changed();
-        host_.analysis_finished(request, true, "");
-    });
+void WordsModel::picture_ready(int request, ImagePart part, Result<query::PictureQuery> picture, double t0) {
+    if (request != image_request_) return;
+    if (!picture) {
+        fail_image(request, part.name, picture.status().message());
+        return;
+    }
+    part.picture = std::move(*picture);
+    part.explanation = part.picture.explanation();
+    part.analysis_ms = (host_.now_s() - t0) * 1000.0;
+    image_ = std::move(part);
+    image_request_ = 0;
+    hooks_.error("");
+    hooks_.parts_changed();
+    host_.analysis_finished(request, true, "");
 }
 
 void WordsModel::remove_image() {

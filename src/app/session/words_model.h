@@ -18,6 +18,7 @@
 #include "app/host.h"
 #include "app/session/query.h"
 #include "core/image/colour.h"
+#include "core/query/picture_query.h"
 #include "core/semantic/image_query.h"
 #include "core/semantic/semantic_search.h"
 
@@ -30,12 +31,8 @@ struct TextPart {
 };
 struct ImagePart {
     std::string name;                            ///< "" = no picture
-    std::vector<semantic::ImageClass> classes;   ///< what it shows, best first
-    ColourFeel feel;
+    query::PictureQuery picture;                 ///< what it shows and how it feels (core/query/picture_query.h)
     std::string explanation;                     ///< "sees: …; feels: …"
-    std::optional<semantic::PreparedText> sees;  ///< the classes' words through the text bridge
-    std::optional<semantic::PreparedText> feels; ///< the colour moods as concept weights
-    std::vector<float> scores;                   ///< per catalog track: sees and feels combined
     int width_px = 0, height_px = 0;
     std::string format;
     double analysis_ms = 0;
@@ -107,8 +104,7 @@ public:
 private:
     void when_ready(std::function<void()> action);
     void start_text_embedding();
-    void classify_image(int request, ImagePart part, ModelRequest model_request, double t0);
-    void embed_image_words(int request, ImagePart part, std::vector<std::string> words, std::vector<float> probs, double t0);
+    void picture_ready(int request, ImagePart part, Result<query::PictureQuery> picture, double t0);
     void fail_image(int request, const std::string& name, const std::string& message);
     void labels_embedded(const std::vector<std::string>& labels, const std::vector<float>& embeddings);
 
