@@ -168,3 +168,45 @@ test('bad inputs: clear errors naming the problem', { skip, timeout: 900000 }, (
   assert.equal(r.status, 1);
   assert.match(r.stderr, /no-catalog/);
 });
+
+// The evaluation path (tools/eval/zeroshot/run.mjs): raw arrays instead of a catalog, through the same
+// query engine (src/core/query): 12 tracks whose concept values are flat except track 5's piano
+// concepts, and random unit audio embeddings.
+test('raw arrays: texts, a track and items are ranked over attached values; no filters, no match percent', { skip, timeout: 900000 }, async () => {
+  const { createAnalyzer, parseArgs } = await import('../../src/cli/analyze.mjs');
+  const { openSemantic } = await import('../../src/cli/semantic.mjs');
+  const an = await createAnalyzer({ ...parseArgs([]), module: moduleFile, only: [], threads: 1 });
+  const sem = await openSemantic(an.core);
+  const C = sem.concepts.length, n = 12, dim = 8;
+  const values = new Float32Array(n * C).fill(0.2);
+  sem.concepts.forEach((c, j) => { if (/piano/.test(c.words)) values[5 * C + j] = 0.9; });
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const audio = new Float32Array(n * dim);
+  for (let t = 0; t < n; t++) {
+    const row = Array.from({ length: dim }, rand);
+    const norm = Math.hypot(...row);
+    row.forEach((x, d) => { audio[t * dim + d] = x / norm; });
+  }
+  const info = await sem.attachValues(values, n, audio, dim);
+  assert.equal(info.n_tracks, n);
+  assert.equal(info.dim, dim);
+  assert.equal(info.catalog_tag_probs, false);
+
+  const item = { values: Array.from(values.subarray(5 * C, 6 * C)), embedding: audio.subarray(5 * dim, 6 * dim) };
+  const r = await sem.search({ texts: ['piano'], method: 'bridge', k: 3, scores: true, items: [item] });
+  assert.equal(r.n_tracks, n);
+  assert.equal(r.results[0].track, 5, 'the only track with piano');
+  assert.match(r.results[0].why, /^fits: .*piano/);
+  assert.equal(r.results[0].id, undefined, 'raw arrays have no metadata');
+  assert.equal(r.inputs[0].scores.length, n);
+  assert.ok(Math.abs(r.inputs[0].items[0].raw - r.inputs[0].scores[5]) < 1e-4, 'an item scores like the same catalog track');
+
+  const t = await sem.search({ track: audio.subarray(3 * dim, 4 * dim), k: 2 });
+  assert.equal(t.results[0].track, 3, 'a track embedding is not left out');
+  assert.ok(Math.abs(t.results[0].inputs[0].raw - 1) < 1e-5);
+  assert.equal(t.results[0].inputs[0].match_percent, undefined, 'no calibration without a catalog');
+
+  await assert.rejects(sem.search({ texts: ['piano'], method: 'bridge', options: [['bpm_min', 100]] }), /filters need a catalog/);
+  sem.close();
+});

@@ -346,6 +346,7 @@ std::string check_inputs(const Session& s, Job& j, const float* track, int track
 // Items: concept values (those the attached data does not know dropped) and audio embeddings.
 std::string read_items(const Session& s, Job& j, int n_items, const float* values, const float* audio) {
     const size_t c = s.concepts.size(), dim = s.engine->dim();
+    if (n_items > 0 && !values) return "items: no concept values given";
     for (size_t i = 0; i < size_t(std::max(n_items, 0)); ++i) {
         qry::Item item;
         item.values.assign(values + i * c, values + (i + 1) * c);
@@ -456,6 +457,7 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_attach_values(int h, const float* values, int n,
     const int gen = ++s->generation;
     if (s->concepts.empty()) return fail(*s, "no concepts: call cf_sem_set_concepts first"), -1;
     if (n <= 0) return fail(*s, "no tracks"), -1;
+    if (!values || (dim > 0 && !audio)) return fail(*s, "no data: values (and audio when dim > 0) must be given"), -1;
     const size_t c = s->concepts.size(), n_tracks = size_t(n), audio_dim = dim > 0 ? size_t(dim) : 0;
     std::vector<float> v(values, values + n_tracks * c);
     std::vector<float> a(audio, audio + n_tracks * audio_dim);
