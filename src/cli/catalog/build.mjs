@@ -36,9 +36,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { analysisProfile } from '../../../web/ort_bridge.mjs';
+import { coreClient, loadNodeCore } from '../../../web/core_client.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -220,21 +220,16 @@ async function worker() {
 // The representative segment (the core's track summary, src/core/analysis/track_summary.h): the preview
 // is cut from it and the catalog stores it.
 function segmentOf(core, r) {
-  const p = str(core, JSON.stringify(r));
-  const rc = core._cf_catalog_track_summary(p);
-  core._free(p);
-  const text = core.UTF8ToString(core._cf_catalog_build_last_text());
-  if (rc !== 0) throw new Error(text);
-  const s = JSON.parse(text);
+  const c = coreClient(core);
+  c.checked('cf_catalog_build_last_text')('cf_catalog_track_summary', JSON.stringify(r));
+  const s = c.json('cf_catalog_build_last_text');
   return { start_s: s.segment_start_s, duration_s: s.segment_duration_s };
 }
 
 function writePreview(core, track, r, seg, file) {
-  const p = str(core, track.path);
-  const n = core._cf_decode_window(p, seg.start_s, seg.duration_s, PREVIEW_RATE);
-  core._free(p);
-  if (n < 0) throw new Error(core.UTF8ToString(core._cf_last_text()));
-  const x = new Float32Array(core.HEAPF32.buffer, core._cf_decoded_samples(), n).slice();
+  const c = coreClient(core);
+  const n = c.checked('cf_last_text', (r) => r < 0)('cf_decode_window', track.path, seg.start_s, seg.duration_s, PREVIEW_RATE);
+  const x = c.floats(core._cf_decoded_samples(), n);
   // Gain to the target loudness (measured on the source), then a peak ceiling, then fades.
   let gain = r.loudness_lufs == null ? 1 : Math.pow(10, (PREVIEW_LUFS - r.loudness_lufs) / 20);
   let peak = 0;
@@ -262,13 +257,6 @@ function writePreview(core, track, r, seg, file) {
     throw new Error(`opusenc failed: ${enc.stderr}`);
   }
   fs.renameSync(opusTmp, file);
-}
-
-function str(core, s) {
-  const len = core.lengthBytesUTF8(s) + 1;
-  const p = core._malloc(len);
-  core.stringToUTF8(s, p, len);
-  return p;
 }
 
 // The track's own fields for the core (src/core/analysis/catalog_entry.h says which wins over the file's
@@ -390,9 +378,8 @@ async function main() {
     process.exit(1);
   }
   const say = (s) => { if (!quiet) process.stderr.write(s); };
-  const require = createRequire(import.meta.url);
   const modulePath = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
-  const core = await require(modulePath)();
+  const c = await loadNodeCore(modulePath), core = c.Module;
   const profile = analysisProfile(core, PROFILE);
   const profileKeyText = profileKey(JSON.stringify(profile));
   const work = path.join(out, '.work', 'analysis');
@@ -444,20 +431,14 @@ async function main() {
     norm = Math.sqrt(norm) || 1;
     for (let j = 0; j < dim; j++) emb[i * dim + j] = v[j] / norm;
   });
-  const namep = str(core, name || path.basename(path.resolve(out)));
-  const embName = str(core, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`);
-  core._cf_catalog_builder_new(dim, embName);
-  core._free(embName);
-  core._free(namep);
+  c.call('cf_catalog_builder_new', dim, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`);
   if (typeof core._cf_catalog_builder_set_tag_labels !== 'function') {
     console.error(`catalog build: ${modulePath} predates tag probabilities (TAGP): rebuild it (cmake --build build/wasm-release --target cuefinder_node)`);
     process.exit(1);
   }
-  const labelsp = str(core, sets.flatMap(({ set, labels }) => labels.map((l) => `${set}:${l}`)).join('\n'));
-  const rcLabels = core._cf_catalog_builder_set_tag_labels(labelsp);
-  core._free(labelsp);
+  const rcLabels = c.call('cf_catalog_builder_set_tag_labels', sets.flatMap(({ set, labels }) => labels.map((l) => `${set}:${l}`)).join('\n'));
   if (rcLabels !== 0) {
-    console.error(`catalog build: tag labels: ${core.UTF8ToString(core._cf_catalog_build_last_text())}`);
+    console.error(`catalog build: tag labels: ${c.text('cf_catalog_build_last_text')}`);
     process.exit(1);
   }
   let nPreviews = 0;
@@ -476,27 +457,21 @@ async function main() {
         say(`  no preview for ${t.id}: ${e.message}\n`);
       }
     }
-    const a = str(core, JSON.stringify(r)), f = str(core, JSON.stringify(trackFields(t, preview)));
-    const rc = core._cf_catalog_builder_add_analysis(a, f);
-    core._free(a);
-    core._free(f);
-    if (rc !== 0) failed.push({ id: t.id, path: t.path, error: core.UTF8ToString(core._cf_catalog_build_last_text()) });
+    const rc = c.call('cf_catalog_builder_add_analysis', JSON.stringify(r), JSON.stringify(trackFields(t, preview)));
+    if (rc !== 0) failed.push({ id: t.id, path: t.path, error: c.text('cf_catalog_build_last_text') });
   }
   // Map: t-SNE on the unit-norm embeddings (perplexity clamped for small catalogs by the core).
   if (n >= 4) {
-    const dataPtr = core._malloc(n * dim * 4), xyPtr = core._malloc(n * 8);
-    core.HEAPF32.set(emb, dataPtr >> 2);
     const t0 = Date.now();
-    if (core._cf_tsne_2d(dataPtr, n, dim, 30, 1000, 1, xyPtr) === 0) {
-      core._cf_catalog_builder_set_map(xyPtr, n, 1);
-      say(`map: t-SNE of ${n} tracks in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    } else say(`map: t-SNE failed (${core.UTF8ToString(core._cf_catalog_build_last_text())}); PCA instead\n`);
-    core._free(dataPtr);
-    core._free(xyPtr);
+    c.withFloats(n * 2, (xy) => {
+      if (c.call('cf_tsne_2d', emb, n, dim, 30, 1000, 1, xy) === 0) {
+        c.call('cf_catalog_builder_set_map', xy, n, 1);
+        say(`map: t-SNE of ${n} tracks in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      } else say(`map: t-SNE failed (${c.text('cf_catalog_build_last_text')}); PCA instead\n`);
+    });
   }
-  const outp = str(core, path.resolve(out));
-  if (core._cf_catalog_builder_write(outp) !== 0) {
-    console.error(`catalog build: ${core.UTF8ToString(core._cf_catalog_build_last_text())}`);
+  if (c.call('cf_catalog_builder_write', path.resolve(out)) !== 0) {
+    console.error(`catalog build: ${c.text('cf_catalog_build_last_text')}`);
     process.exit(1);
   }
   const report = { name: name || path.basename(path.resolve(out)), n_tracks: ok.length - failed.filter((f) => results.has(f.id)).length,
