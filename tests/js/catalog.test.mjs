@@ -84,3 +84,42 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no track with id "no\/such\/track"/);
 });
+
+// The builder's entries on their own: a catalog track from an analysis's JSON and the track's fields
+// (the core decides what wins), clear errors for bad JSON or a missing tag, the summary the preview is
+// cut from, and the t-SNE map of the added tracks.
+test('catalog builder entries: a track from analysis JSON, errors naming the problem, summary, t-SNE map', opts, async () => {
+  const { createRequire } = await import('node:module');
+  const core = await createRequire(import.meta.url)(moduleFile)();
+  const call = (fn, ...strings) => {
+    const ptrs = strings.map((s) => { const n = core.lengthBytesUTF8(s) + 1, p = core._malloc(n); core.stringToUTF8(s, p, n); return p; });
+    const rc = core[`_${fn}`](...ptrs);
+    ptrs.forEach((p) => core._free(p));
+    return { rc, text: core.UTF8ToString(core._cf_catalog_build_last_text()) };
+  };
+  const analysis = (i) => JSON.stringify({ duration_s: 100, metadata: { artist: 'Tag Artist' }, windows: [[10, 2.976], [50, 2.976], [90, 2.976]],
+    tags: { msd: { rock: 0.25, pop: 0.5 + i / 100 } }, moods: { sad: 0.125 },
+    embedding: { dim: 2, values: [1, i + 1], per_patch: [1, 0, 1, i + 1, 0, 1] }, bpm: 120, bpm_confidence: 0.5, loudness_lufs: -14 });
+  core._cf_catalog_builder_new(2, 0);
+  assert.equal(call('cf_catalog_builder_set_tag_labels', 'msd:rock\nmsd:pop').rc, 0);
+  for (let i = 0; i < 5; i++) {
+    const r = call('cf_catalog_builder_add_analysis', analysis(i), JSON.stringify({ id: `t${i}`, path: `music/t${i}.ogg`, file_name: `my_track-${i}.ogg` }));
+    assert.equal(r.rc, 0, r.text);
+  }
+  assert.deepEqual(call('cf_catalog_builder_add_analysis', '{"duration_s":', '{"id":"x"}'),
+    { rc: -1, text: 'analysis: JSON: at byte 14: expected a value, found the end of the text' });
+  assert.deepEqual(call('cf_catalog_builder_add_analysis', analysis(0), '{"id":"t0"}').rc, -1);  // a repeated id: the builder says so
+  assert.deepEqual(call('cf_catalog_builder_add_analysis', analysis(0).replace('"rock"', '"jazz"'), '{"id":"y"}'),
+    { rc: -1, text: 'track "y": the analysis has no probability for the tag "msd:rock"' });
+  const summary = call('cf_catalog_track_summary', analysis(0));
+  assert.equal(summary.rc, 0, summary.text);
+  assert.deepEqual(JSON.parse(summary.text), { top_tags: { msd: [['pop', 0.5], ['rock', 0.25]] },
+    moods: { happy: null, sad: 0.125, relaxed: null, aggressive: null, danceable: null }, segment_start_s: 36.488, segment_duration_s: 30 });
+  assert.equal(core._cf_catalog_builder_tsne_map(30, 250, 1), 0, core.UTF8ToString(core._cf_catalog_build_last_text()));
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-builder-'));
+  assert.equal(call('cf_catalog_builder_write', out).rc, 0);
+  const info = JSON.parse(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8'));
+  assert.equal(info.map_kind, 'tsne');
+  assert.deepEqual([info.tracks[1].title, info.tracks[1].artist, info.tracks[1].bpm, info.tracks[1].segment_start_s], ['my track 1', 'Tag Artist', 120, 36.488]);
+  fs.rmSync(out, { recursive: true, force: true });
+});

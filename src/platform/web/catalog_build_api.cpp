@@ -23,6 +23,7 @@ namespace {
 
 struct BuildState {
     std::unique_ptr<cf::CatalogBuilder> builder;
+    std::vector<float> unit_embeddings;  ///< the added tracks' embeddings as built (n × dim): the t-SNE input
     std::string text;
 };
 
@@ -44,6 +45,7 @@ EMSCRIPTEN_KEEPALIVE const char* cf_catalog_build_last_text() { return build_sta
 
 EMSCRIPTEN_KEEPALIVE void cf_catalog_builder_new(int dim, const char* embedding_name) {
     build_state().builder = std::make_unique<cf::CatalogBuilder>(size_t(dim), embedding_name);
+    build_state().unit_embeddings.clear();
 }
 
 /// The catalog's tag labels for the TAGP section (CatalogBuilder::set_tag_labels): one label per line,
@@ -80,6 +82,7 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add_analysis(const char* analysis_js
     if (!entry) return set_text(entry.status().message()), -1;
     const cf::Status st = s.builder->add_track(std::move(entry->meta), entry->embedding, entry->tag_probs);
     if (!st) return set_text(st.message()), -1;
+    s.unit_embeddings.insert(s.unit_embeddings.end(), entry->embedding.begin(), entry->embedding.end());
     return 0;
 }
 
@@ -121,6 +124,23 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_write(const char* dir) {
     BuildState& s = build_state();
     if (!s.builder) return set_text("no catalog builder"), -1;
     const cf::Status st = s.builder->write(dir, {});
+    if (!st) return set_text(st.message()), -1;
+    return 0;
+}
+
+/// The map of the tracks added so far: t-SNE (core/map/tsne.h) of their unit embeddings, becoming the
+/// catalog's map (CatalogBuilder::set_map). Returns 0, or -1 with the message (the builder then keeps
+/// its PCA projection).
+EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_tsne_map(double perplexity, int n_iterations, double seed) {
+    BuildState& s = build_state();
+    if (!s.builder) return set_text("no catalog builder"), -1;
+    cf::TsneOptions o;
+    o.perplexity = perplexity;
+    o.n_iterations = n_iterations;
+    o.seed = uint64_t(seed);
+    auto xy = cf::tsne(s.unit_embeddings.data(), s.builder->size(), s.builder->dim(), o);
+    if (!xy) return set_text(xy.status().message()), -1;
+    const cf::Status st = s.builder->set_map(*xy, cf::MapKind::tsne);
     if (!st) return set_text(st.message()), -1;
     return 0;
 }
