@@ -37,6 +37,8 @@ test('call: strings (UTF-8), bytes, floats, booleans and null go in; every copy 
   assert.equal(core.call('take', 'nöise ♪', new Uint8Array([1, 2, 255]), 3, new Float32Array([0.5, -2]), 2, true, null), 7);
   assert.deepEqual(seen, ['nöise ♪', [1, 2, 255], [0.5, -2], 1, 0]);
   assert.equal(M.live.size, 0);
+  assert.deepEqual(core.withStrings(['a', 'bé', ''], (ps) => ps.map((p) => cString(M, p))), ['a', 'bé', '']);
+  assert.equal(M.live.size, 0);
   assert.equal(coreClient(M), core, 'one client per module');
 });
 
