@@ -1,6 +1,7 @@
 // cuefinder app — the platform seam of the app: everything the UI asks of the page it runs in
-// (audio playback, downloads, the file picker, the t-SNE worker). One implementation per platform,
-// picked by CMake: src/platform/web/app_host.cpp (the browser, through web/app.js).
+// (audio playback, downloads, the file picker, the t-SNE worker). Platform-free: the session model
+// (src/app/session) uses it and the native tests fake it (tests/app/fakes.h). The browser's is
+// BrowserHost in src/platform/web/app_main.cpp (through web/app.js).
 #pragma once
 
 #include <cstddef>
@@ -25,10 +26,10 @@ public:
 
     /// Offers `text` to the user as a file download.
     virtual void download(const std::string& file_name, const std::string& mime_type, const std::string& text) = 0;
-    /// Opens the system's file picker; a chosen file arrives like a drop (App::analyze).
+    /// Opens the system's file picker; a chosen file arrives like a drop (Session::analyze).
     virtual void open_file_picker() = 0;
 
-    /// Starts t-SNE of n × dim floats in a worker; progress arrives through App::on_tsne_progress.
+    /// Starts t-SNE of n × dim floats in a worker; progress arrives through Session::on_tsne_progress.
     /// A new call replaces a running one.
     virtual void start_tsne(const float* data, size_t n_points, size_t dim, double perplexity, int seed) = 0;
     virtual void stop_tsne() = 0;
