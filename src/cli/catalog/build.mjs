@@ -422,15 +422,6 @@ async function main() {
   const ok = tracks.filter((t) => results.has(t.id));
   if (ok.length === 0) { console.error('catalog build: no track could be analysed'); process.exit(1); }
   const dim = results.get(ok[0].id).embedding.dim;
-  const n = ok.length;
-  const emb = new Float32Array(n * dim);
-  ok.forEach((t, i) => {
-    const v = results.get(t.id).embedding.values;
-    let norm = 0;
-    for (const x of v) norm += x * x;
-    norm = Math.sqrt(norm) || 1;
-    for (let j = 0; j < dim; j++) emb[i * dim + j] = v[j] / norm;
-  });
   c.call('cf_catalog_builder_new', dim, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`);
   if (typeof core._cf_catalog_builder_set_tag_labels !== 'function') {
     console.error(`catalog build: ${modulePath} predates tag probabilities (TAGP): rebuild it (cmake --build build/wasm-release --target cuefinder_node)`);
@@ -441,7 +432,7 @@ async function main() {
     console.error(`catalog build: tag labels: ${c.text('cf_catalog_build_last_text')}`);
     process.exit(1);
   }
-  let nPreviews = 0;
+  let nPreviews = 0, n = 0;
   for (const t of ok) {
     const r = results.get(t.id);
     let preview = '';
@@ -459,16 +450,13 @@ async function main() {
     }
     const rc = c.call('cf_catalog_builder_add_analysis', JSON.stringify(r), JSON.stringify(trackFields(t, preview)));
     if (rc !== 0) failed.push({ id: t.id, path: t.path, error: c.text('cf_catalog_build_last_text') });
+    else n++;
   }
-  // Map: t-SNE on the unit-norm embeddings (perplexity clamped for small catalogs by the core).
+  // Map: t-SNE of the added tracks in the core (perplexity clamped for small catalogs); else PCA.
   if (n >= 4) {
     const t0 = Date.now();
-    c.withFloats(n * 2, (xy) => {
-      if (c.call('cf_tsne_2d', emb, n, dim, 30, 1000, 1, xy) === 0) {
-        c.call('cf_catalog_builder_set_map', xy, n, 1);
-        say(`map: t-SNE of ${n} tracks in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-      } else say(`map: t-SNE failed (${c.text('cf_catalog_build_last_text')}); PCA instead\n`);
-    });
+    if (c.call('cf_catalog_builder_tsne_map', 30, 1000, 1) === 0) say(`map: t-SNE of ${n} tracks in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    else say(`map: t-SNE failed (${c.text('cf_catalog_build_last_text')}); PCA instead\n`);
   }
   if (c.call('cf_catalog_builder_write', path.resolve(out)) !== 0) {
     console.error(`catalog build: ${c.text('cf_catalog_build_last_text')}`);

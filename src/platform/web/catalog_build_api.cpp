@@ -111,15 +111,6 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_track_summary(const char* analysis_json) {
     return 0;
 }
 
-/// kind: 1 = t-SNE, 2 = PCA.
-EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_set_map(const float* xy, int n_points, int kind) {
-    BuildState& s = build_state();
-    if (!s.builder) return set_text("no catalog builder"), -1;
-    const cf::Status st = s.builder->set_map(std::span<const float>(xy, size_t(n_points) * 2), cf::MapKind(kind));
-    if (!st) return set_text(st.message()), -1;
-    return 0;
-}
-
 EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_write(const char* dir) {
     BuildState& s = build_state();
     if (!s.builder) return set_text("no catalog builder"), -1;
@@ -142,19 +133,6 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_tsne_map(double perplexity, int n_it
     if (!xy) return set_text(xy.status().message()), -1;
     const cf::Status st = s.builder->set_map(*xy, cf::MapKind::tsne);
     if (!st) return set_text(st.message()), -1;
-    return 0;
-}
-
-/// t-SNE layout of n × dim floats into out_xy (n × 2). Returns 0, or -1 with the message.
-EMSCRIPTEN_KEEPALIVE int cf_tsne_2d(const float* data, int n_points, int dim, double perplexity, int n_iterations, double seed,
-                                    float* out_xy) {
-    cf::TsneOptions o;
-    o.perplexity = perplexity;
-    o.n_iterations = n_iterations;
-    o.seed = uint64_t(seed);
-    auto r = cf::tsne(data, size_t(n_points), size_t(dim), o);
-    if (!r) return set_text(r.status().message()), -1;
-    std::copy(r->begin(), r->end(), out_xy);
     return 0;
 }
 
