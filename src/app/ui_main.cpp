@@ -19,7 +19,9 @@ void App::mark(const char* name) {
     layout_rects_[name] = Rect{a.x, a.y, b.x, b.y};
 }
 
-std::string App::state_json() const { return session_.state_json(",\"about_open\":" + std::string(show_about_ ? "true" : "false")); }
+std::string App::state_json() const {
+    return session_.state_json([&](JsonWriter& w) { w.key("about_open").value(show_about_); });
+}
 
 std::string App::layout_json() const {
     std::string o = "{";

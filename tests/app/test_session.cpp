@@ -257,7 +257,7 @@ TEST_F(SessionTest, WordsMixWithATrackAndLabelsScore) {
 
 TEST_F(SessionTest, StateJsonKeepsItsShape) {
     session.query_track(1);
-    const std::string s = session.state_json(",\"about_open\":false");
+    const std::string s = session.state_json([](JsonWriter& w) { w.key("about_open").value(false); });
     EXPECT_EQ(s.rfind("{\"ready\":true,\"catalog\":{\"name\":\"test\",\"tracks\":8,\"dim\":4,\"embedding\":\"test-embedding-4\"},\"busy\":false,"
                       "\"stage\":\"idle\",\"progress\":0.0000,\"error\":null,\"query\":{\"kind\":\"track\",\"name\":\"Title t1\",\"track_id\":\"t1\",",
                       0),

@@ -15,6 +15,7 @@
 // [SECTION] Map  [SECTION] Messages and state
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +30,7 @@
 #include "core/analysis/track_analyzer.h"
 #include "core/catalog/catalog.h"
 #include "core/catalog/export.h"
+#include "core/common/json.h"
 #include "core/query/query_engine.h"
 
 namespace cf::app {
@@ -131,8 +133,8 @@ public:
     Host& host() { return host_; }
 
     /// window.cuefinder.state(): catalog, work in progress, query, results, words, selection, map.
-    /// `view_fields` (",\"key\":value" pairs of the screens) are appended before the closing brace.
-    std::string state_json(const std::string& view_fields = "") const;
+    /// `view_fields` adds the screens' own members (key/value pairs) before the closing brace.
+    std::string state_json(const std::function<void(JsonWriter&)>& view_fields = {}) const;
 
 private:
     void step_analysis(double budget_s);
@@ -142,9 +144,9 @@ private:
     void words_parts_changed();
     void words_labels_scored();
     void compute_pca();
-    std::string query_json() const;
-    std::string results_json() const;
-    std::string map_json() const;
+    void write_query(JsonWriter& w) const;
+    void write_results(JsonWriter& w) const;
+    void write_map(JsonWriter& w) const;
 
     Host& host_;
     Embedder* embedder_;

@@ -1,7 +1,6 @@
 // cuefinder app session — window.cuefinder.state(): the JSON the page and the browser tests read.
 // Its shape is a contract (tests/browser/*.test.mjs): keys, order and number formats stay as they are.
 #include <cmath>
-#include <cstdio>
 
 #include "app/session/session.h"
 #include "core/common/json.h"
@@ -11,52 +10,63 @@ namespace cf::app {
 namespace {
 
 constexpr const char* kColourKindNames[] = {"source", "bpm", "loudness", "duration", "mood", "tag", "label"};
+constexpr const char* kLayoutNames[] = {"catalog", "pca", "tsne"};
+constexpr const char* kToolNames[] = {"pan", "box", "lasso"};
 
-std::string fixed(const char* format, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    return buf;
+std::string why_text(const SearchHit& h) {
+    std::string why;
+    for (const std::string& w : h.shared_tags) why += (why.empty() ? "" : ", ") + w;
+    for (const std::string& w : h.shared_moods) why += (why.empty() ? "" : ", ") + w;
+    return why;
 }
 
 }  // namespace
 
-std::string Session::state_json(const std::string& view_fields) const {
-    std::string o = "{\"ready\":";
-    o += catalog_ ? "true" : "false";
-    o += ",\"catalog\":";
+std::string Session::state_json(const std::function<void(JsonWriter&)>& view_fields) const {
+    JsonWriter w;
+    w.begin_object().key("ready").value(catalog_ != nullptr).key("catalog");
     if (catalog_)
-        o += "{\"name\":" + json_quote(catalog_name_) + ",\"tracks\":" + std::to_string(catalog_->size()) +
-             ",\"dim\":" + std::to_string(catalog_->dim()) + ",\"embedding\":" + json_quote(catalog_->embedding_name()) + "}";
+        w.begin_object().key("name").value(catalog_name_).key("tracks").value(catalog_->size()).key("dim").value(catalog_->dim())
+            .key("embedding").value(catalog_->embedding_name()).end_object();
     else
-        o += "null";
+        w.null();
     const bool busy = analysis_request_ != 0 || map_.tsne_running() || !loading_text_.empty();
-    o += ",\"busy\":" + std::string(busy ? "true" : "false");
-    o += ",\"stage\":" + json_quote(analysing() ? analyzer_->stage() : (map_.tsne_running() ? "t-SNE" : loading_text_.empty() ? "idle" : "loading"));
-    o += ",\"progress\":" + fixed("%.4f", analysis_progress());
-    o += ",\"error\":" + (error_.empty() ? std::string("null") : json_quote(error_));
-    o += ",\"query\":" + query_json();
-    o += ",\"results\":" + results_json();
-    o += ",\"selected_row\":" + std::to_string(results_.selected_row);
-    o += words_.state_json(catalog_.get());
-    o += ",\"results_are_fit\":" + std::string(results_.are_fit ? "true" : "false");
-    o += ",\"selection\":[";
-    for (size_t i = 0; i < map_.selection().size(); ++i) o += (i ? "," : "") + json_quote(catalog_->tracks()[map_.selection()[i]].id);
-    o += "],\"playing\":";
-    if (playing_what_ == Playing::none || !host_.playing()) o += "null";
-    else if (playing_what_ == Playing::query) o += "{\"what\":\"query\"}";
-    else o += "{\"what\":\"track\",\"id\":" + json_quote(catalog_->tracks()[playing_track_].id) + "}";
-    o += ",\"map\":" + map_json();
-    o += ",\"filters\":{\"bpm\":" + std::string(filters_.bpm ? "true" : "false") + ",\"duration\":" + (filters_.duration ? "true" : "false") +
-         ",\"moods\":" + (filters_.moods ? "true" : "false") + ",\"license\":" + (filters_.license ? "true" : "false") + "}";
-    return o + view_fields + "}";
+    w.key("busy").value(busy);
+    w.key("stage").value(analysing() ? analyzer_->stage() : (map_.tsne_running() ? "t-SNE" : loading_text_.empty() ? "idle" : "loading"));
+    w.key("progress").number(analysis_progress(), "%.4f");
+    w.key("error");
+    if (error_.empty()) w.null();
+    else w.value(error_);
+    w.key("query");
+    write_query(w);
+    w.key("results");
+    write_results(w);
+    w.key("selected_row").value(results_.selected_row);
+    words_.write_state(w, catalog_.get());
+    w.key("results_are_fit").value(results_.are_fit);
+    w.key("selection").begin_array();
+    for (uint32_t t : map_.selection()) w.value(catalog_->tracks()[t].id);
+    w.end_array().key("playing");
+    if (playing_what_ == Playing::none || !host_.playing()) w.null();
+    else if (playing_what_ == Playing::query) w.begin_object().key("what").value("query").end_object();
+    else w.begin_object().key("what").value("track").key("id").value(catalog_->tracks()[playing_track_].id).end_object();
+    w.key("map");
+    write_map(w);
+    w.key("filters").begin_object().key("bpm").value(filters_.bpm).key("duration").value(filters_.duration).key("moods").value(filters_.moods)
+        .key("license").value(filters_.license).end_object();
+    if (view_fields) view_fields(w);
+    return w.end_object().take();
 }
 
-std::string Session::query_json() const {
-    if (query_.kind == Query::Kind::none) return "null";
-    std::string o = "{\"kind\":" + std::string(query_.kind == Query::Kind::file ? "\"file\"" : "\"track\"") + ",\"name\":" + json_quote(query_.name);
-    if (!query_.track_id.empty()) o += ",\"track_id\":" + json_quote(query_.track_id);
-    auto num = [&](const char* key, float v) {
-        if (std::isfinite(v)) o += ",\"" + std::string(key) + "\":" + fixed("%.3f", double(v));
+void Session::write_query(JsonWriter& w) const {
+    if (query_.kind == Query::Kind::none) {
+        w.null();
+        return;
+    }
+    w.begin_object().key("kind").value(query_.kind == Query::Kind::file ? "file" : "track").key("name").value(query_.name);
+    if (!query_.track_id.empty()) w.key("track_id").value(query_.track_id);
+    auto num = [&](const char* key, double v) {
+        if (std::isfinite(v)) w.key(key).number(v, "%.3f");
     };
     num("bpm", query_.bpm);
     num("loudness_lufs", query_.loudness_lufs);
@@ -66,91 +76,73 @@ std::string Session::query_json() const {
     num("decode_s", float(query_.decode_s));
     num("features_s", float(query_.features_s));
     num("inference_s", float(query_.inference_s));
-    o += ",\"tags\":[";
-    for (size_t i = 0; i < query_.tags.size() && i < 5; ++i) o += (i ? "," : "") + json_quote(query_.tags[i].label);
-    o += "],\"moods\":{";
-    bool first = true;
-    for (size_t m = 0; m < kNumMoods; ++m) {
-        if (!std::isfinite(query_.moods[m])) continue;
-        o += std::string(first ? "" : ",") + "\"" + kMoodNames[m] + "\":" + fixed("%.3f", double(query_.moods[m]));
-        first = false;
-    }
-    o += "}";
+    w.key("tags").begin_array();
+    for (size_t i = 0; i < query_.tags.size() && i < 5; ++i) w.value(query_.tags[i].label);
+    w.end_array().key("moods").begin_object();
+    for (size_t m = 0; m < kNumMoods; ++m) num(kMoodNames[m], query_.moods[m]);
+    w.end_object();
     if (query_.map_position)
-        o += ",\"map_xy\":[" + fixed("%.4f", double(query_.map_position->x)) + "," + fixed("%.4f", double(query_.map_position->y)) + "]";
-    return o + "}";
+        w.key("map_xy").begin_array().number(query_.map_position->x, "%.4f").number(query_.map_position->y, "%.4f").end_array();
+    w.end_object();
 }
 
-std::string Session::results_json() const {
-    std::string o = "[";
-    for (size_t i = 0; i < results_.hits.size(); ++i) {
-        const SearchHit& h = results_.hits[i];
+void Session::write_results(JsonWriter& w) const {
+    w.begin_array();
+    for (const SearchHit& h : results_.hits) {
         const TrackMeta& t = catalog_->tracks()[h.track];
-        const std::string match = std::isnan(h.match_percent) ? "null" : fixed("%.1f", double(h.match_percent));  // raw cosine + calibrated
-        std::string why;
-        for (const std::string& w : h.shared_tags) why += (why.empty() ? "" : ", ") + w;
-        for (const std::string& w : h.shared_moods) why += (why.empty() ? "" : ", ") + w;
-        o += std::string(i ? "," : "") + "{\"id\":" + json_quote(t.id) + ",\"path\":" + json_quote(t.path) + ",\"title\":" + json_quote(t.title) +
-             ",\"score\":" + fixed("%.4f", double(h.score)) + ",\"match_percent\":" + match + ",\"why\":" + json_quote(why) + "}";
+        w.begin_object().key("id").value(t.id).key("path").value(t.path).key("title").value(t.title);
+        w.key("score").number(h.score, "%.4f").key("match_percent").number(h.match_percent, "%.1f");  // raw cosine + calibrated (NaN: null)
+        w.key("why").value(why_text(h)).end_object();
     }
-    return o + "]";
+    w.end_array();
 }
 
-std::string Session::map_json() const {
-    const MapLayout l = map_.layout();
-    const MapTool tool = map_.tool;
-    const char* layout = l == MapLayout::catalog ? "catalog" : l == MapLayout::pca ? "pca" : "tsne";
-    return "{\"layout\":\"" + std::string(layout) + "\",\"points\":" + std::to_string(map_.display_track().size()) + ",\"tool\":\"" +
-           (tool == MapTool::pan ? "pan" : tool == MapTool::box ? "box" : "lasso") + "\"" +
-           ",\"tsne_running\":" + (map_.tsne_running() ? "true" : "false") + ",\"tsne_iteration\":" + std::to_string(map_.tsne_iteration()) +
-           ",\"colour\":\"" + kColourKindNames[int(map_.colour_by().kind)] + "\",\"colour_index\":" + std::to_string(map_.colour_by().index) + "}";
+void Session::write_map(JsonWriter& w) const {
+    w.begin_object().key("layout").value(kLayoutNames[int(map_.layout())]).key("points").value(map_.display_track().size());
+    w.key("tool").value(kToolNames[int(map_.tool)]).key("tsne_running").value(map_.tsne_running()).key("tsne_iteration").value(map_.tsne_iteration());
+    w.key("colour").value(kColourKindNames[int(map_.colour_by().kind)]).key("colour_index").value(map_.colour_by().index).end_object();
 }
 
-std::string WordsModel::state_json(const Catalog* catalog) const {
-    std::string o = ",\"semantic\":{\"ready\":" + std::string(ready_ ? "true" : "false") + ",\"status\":" + json_quote(status_) +
-                    ",\"method\":" + json_quote(semantic::text_method_name(semantic::TextMethod::ensemble));
-    o += ",\"text\":";
+void WordsModel::write_state(JsonWriter& w, const Catalog* catalog) const {
+    w.key("semantic").begin_object().key("ready").value(ready_).key("status").value(status_);
+    w.key("method").value(semantic::text_method_name(semantic::TextMethod::ensemble)).key("text");
     if (text_.prepared) {
-        o += "{\"query\":" + json_quote(text_.text) + ",\"embed_ms\":" + fixed("%.2f", text_.embed_ms) + ",\"score_ms\":" + fixed("%.2f", text_.score_ms) +
-             ",\"concepts\":[";
-        const semantic::TextMatcher& m = semantic_->matcher();
-        for (size_t i = 0; i < text_.prepared->weights.size(); ++i) {
-            const semantic::ConceptWeight& w = text_.prepared->weights[i];
-            o += std::string(i ? "," : "") + "{\"key\":" + json_quote(m.concepts()[w.index].key()) + ",\"weight\":" + fixed("%.4f", double(w.weight)) + "}";
-        }
-        o += "]}";
+        w.begin_object().key("query").value(text_.text).key("embed_ms").number(text_.embed_ms, "%.2f").key("score_ms").number(text_.score_ms, "%.2f");
+        w.key("concepts").begin_array();
+        for (const semantic::ConceptWeight& cw : text_.prepared->weights)
+            w.begin_object().key("key").value(semantic_->matcher().concepts()[cw.index].key()).key("weight").number(cw.weight, "%.4f").end_object();
+        w.end_array().end_object();
     } else {
-        o += "null";
+        w.null();
     }
-    o += ",\"typing\":" + json_quote(text_wanted_) + ",\"embedding\":" + std::string(text_in_flight_ ? "true" : "false");
-    o += ",\"image\":";
-    if (!image_.name.empty()) {
-        o += "{\"name\":" + json_quote(image_.name) + ",\"format\":" + json_quote(image_.format) + ",\"width\":" + std::to_string(image_.width_px) +
-             ",\"height\":" + std::to_string(image_.height_px) + ",\"analysis_ms\":" + fixed("%.1f", image_.analysis_ms) +
-             ",\"explanation\":" + json_quote(image_.explanation) + ",\"classes\":[";
-        const query::PictureQuery& p = image_.picture;
-        for (size_t i = 0; i < p.classes.size(); ++i)
-            o += std::string(i ? "," : "") + "{\"words\":" + json_quote(p.classes[i].words) + ",\"prob\":" + fixed("%.4f", double(p.classes[i].prob)) + "}";
-        o += "],\"valence\":" + fixed("%.3f", double(p.feel.valence)) + ",\"arousal\":" + fixed("%.3f", double(p.feel.arousal)) +
-             ",\"energy\":" + fixed("%.3f", double(p.feel.energy)) + "}";
-    } else {
-        o += "null";
-    }
-    o += ",\"weights\":{\"track\":" + fixed("%.2f", double(weight_track)) + ",\"text\":" + fixed("%.2f", double(weight_text)) +
-         ",\"image\":" + fixed("%.2f", double(weight_image)) + "}";
-    o += ",\"threshold\":" + fixed("%.3f", double(threshold_));
-    o += ",\"labels\":[";
-    for (size_t i = 0; i < label_scores_.size(); ++i) {
-        const LabelScore& ls = label_scores_[i];
-        o += std::string(i ? "," : "") + "{\"label\":" + json_quote(ls.label) + ",\"fits\":" + std::to_string(ls.n_fit) + ",\"best\":[";
-        for (size_t j = 0; j < ls.best.size() && catalog; ++j) o += std::string(j ? "," : "") + json_quote(catalog->tracks()[ls.best[j]].id);
-        o += "]";
+    w.key("typing").value(text_wanted_).key("embedding").value(text_in_flight_).key("image");
+    write_image(w);
+    w.key("weights").begin_object().key("track").number(weight_track, "%.2f").key("text").number(weight_text, "%.2f")
+        .key("image").number(weight_image, "%.2f").end_object();
+    w.key("threshold").number(threshold_, "%.3f").key("labels").begin_array();
+    for (const LabelScore& ls : label_scores_) {
+        w.begin_object().key("label").value(ls.label).key("fits").value(ls.n_fit).key("best").begin_array();
+        for (size_t j = 0; j < ls.best.size() && catalog; ++j) w.value(catalog->tracks()[ls.best[j]].id);
+        w.end_array();
         if (std::isfinite(ls.file_percentile))
-            o += ",\"file_raw\":" + fixed("%.4f", double(ls.file_raw)) + ",\"file_percentile\":" + fixed("%.4f", double(ls.file_percentile)) +
-                 ",\"file_why\":" + json_quote(ls.file_why);
-        o += "}";
+            w.key("file_raw").number(ls.file_raw, "%.4f").key("file_percentile").number(ls.file_percentile, "%.4f").key("file_why").value(ls.file_why);
+        w.end_object();
     }
-    return o + "]}";
+    w.end_array().end_object();
+}
+
+void WordsModel::write_image(JsonWriter& w) const {
+    if (image_.name.empty()) {
+        w.null();
+        return;
+    }
+    const query::PictureQuery& p = image_.picture;
+    w.begin_object().key("name").value(image_.name).key("format").value(image_.format).key("width").value(image_.width_px)
+        .key("height").value(image_.height_px).key("analysis_ms").number(image_.analysis_ms, "%.1f").key("explanation").value(image_.explanation);
+    w.key("classes").begin_array();
+    for (const semantic::ImageClass& c : p.classes) w.begin_object().key("words").value(c.words).key("prob").number(c.prob, "%.4f").end_object();
+    w.end_array().key("valence").number(p.feel.valence, "%.3f").key("arousal").number(p.feel.arousal, "%.3f").key("energy").number(p.feel.energy, "%.3f");
+    w.end_object();
 }
 
 }  // namespace cf::app

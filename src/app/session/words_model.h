@@ -17,6 +17,7 @@
 
 #include "app/host.h"
 #include "app/session/query.h"
+#include "core/common/json.h"
 #include "core/image/colour.h"
 #include "core/query/picture_query.h"
 #include "core/semantic/image_query.h"
@@ -98,10 +99,11 @@ public:
     float threshold() const { return threshold_; }
     float weight_track = 1.0f, weight_text = 1.0f, weight_image = 1.0f;  ///< the mix (0 leaves a part out)
 
-    /// The "semantic" object of state_json() (with its leading comma) and "results_are_fit" is the caller's.
-    std::string state_json(const Catalog* catalog) const;
+    /// Writes the "semantic" member of the session's state_json() (`catalog` names the labels' best tracks).
+    void write_state(JsonWriter& w, const Catalog* catalog) const;
 
 private:
+    void write_image(JsonWriter& w) const;
     void when_ready(std::function<void()> action);
     void start_text_embedding();
     void picture_ready(int request, ImagePart part, Result<query::PictureQuery> picture, double t0);
