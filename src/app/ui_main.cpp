@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "app/app.h"
 #include "app/map_renderer.h"
@@ -24,16 +23,12 @@ std::string App::state_json() const {
 }
 
 std::string App::layout_json() const {
-    std::string o = "{";
-    bool first = true;
-    char buf[160];
-    for (const auto& [name, r] : layout_rects_) {
-        std::snprintf(buf, sizeof buf, "%s%s:{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", first ? "" : ",", json_quote(name).c_str(),
-                      double(r.x0), double(r.y0), double(r.x1 - r.x0), double(r.y1 - r.y0));
-        o += buf;
-        first = false;
-    }
-    return o + "}";
+    JsonWriter w;
+    w.begin_object();
+    for (const auto& [name, r] : layout_rects_)
+        w.key(name).begin_object().key("x").number(r.x0, "%.1f").key("y").number(r.y0, "%.1f").key("w").number(r.x1 - r.x0, "%.1f")
+            .key("h").number(r.y1 - r.y0, "%.1f").end_object();
+    return w.end_object().take();
 }
 
 void App::frame() {
