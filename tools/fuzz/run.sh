@@ -14,7 +14,7 @@
 # run starts: editing this file during a run cannot change what that run executes.
 set -euo pipefail
 all_targets=(fuzz_audio_reader fuzz_audio_wav fuzz_audio_mp3 fuzz_audio_flac fuzz_audio_vorbis fuzz_audio_opus
-             fuzz_catalog fuzz_id3v2 fuzz_image fuzz_image_webp fuzz_exif fuzz_json fuzz_tokenizer)
+             fuzz_catalog fuzz_id3v2 fuzz_image fuzz_image_webp fuzz_exif fuzz_json fuzz_json_reader fuzz_tokenizer)
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="$here/tests/data"
 findings="$here/build/fuzz/findings"
@@ -34,6 +34,7 @@ seed_globs() {
     fuzz_image) echo "image/*.jpg image/*.png image/*.gif image/*.bmp image/*.webp" ;;
     fuzz_image_webp) echo "image/*.webp" ;;
     fuzz_exif) echo "image/*.jpg" ;;
+    fuzz_json_reader) echo "snapshots/*.json snapshots/*.jsonl golden/manifest.json golden/msd_tags.json" ;;
   esac
 }
 

@@ -33,6 +33,19 @@ size_t utf8_step(std::string_view text, size_t i, bool* valid) {
 
 }  // namespace
 
+std::string to_valid_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        bool valid = false;
+        const size_t n = utf8_step(text, i, &valid);
+        if (valid) out.append(text.substr(i, n));
+        else out += "\xEF\xBF\xBD";  // U+FFFD
+        i += n;
+    }
+    return out;
+}
+
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     for (size_t i = 0; i < text.size();) {

@@ -1,4 +1,4 @@
-// cuefinder core — writing JSON (the core writes JSON; it never parses it).
+// cuefinder core — writing JSON (reading it: core/io/json_reader.h).
 //
 //   JsonWriter w;
 //   w.begin_object().key("id").value(id).key("bpm").number(bpm, "%.1f").key("tags").begin_array();
@@ -24,6 +24,10 @@ namespace cf {
 /// name, a cut sequence) become U+FFFD, one per maximal invalid subpart, as JS's TextDecoder would
 /// read them; valid UTF-8 is kept as it is.
 void append_json_string(std::string& out, std::string_view text);
+
+/// `text` with each maximal invalid UTF-8 subpart replaced by U+FFFD (as append_json_string and JS's
+/// TextDecoder do); valid UTF-8 is returned unchanged.
+std::string to_valid_utf8(std::string_view text);
 
 /// `text` as a JSON string literal.
 inline std::string json_quote(std::string_view text) {

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "core/common/json.h"
+
 namespace cf {
 
 namespace {
@@ -183,7 +185,11 @@ private:
         ++pos_;  // '"'
         while (pos_ < text_.size()) {
             const char c = text_[pos_];
-            if (c == '"') return ++pos_, Status::ok();
+            if (c == '"') {
+                ++pos_;
+                out = to_valid_utf8(out);  // invalid bytes → U+FFFD, as JsonWriter and TextDecoder have them
+                return Status::ok();
+            }
             if (static_cast<unsigned char>(c) < 0x20) return fail("control character in a string (escape it)");
             ++pos_;
             if (c != '\\') out += c;

@@ -8,7 +8,8 @@
 //
 // RFC 8259: one value with optional whitespace around it; objects keep their members in document
 // order (a repeated key: find() gives the first); strings are UTF-8 with \uXXXX escapes decoded (a lone
-// surrogate becomes U+FFFD, as JavaScript's TextEncoder would write it); numbers are doubles.
+// surrogate becomes U+FFFD, as JavaScript's TextEncoder would write it; so does each maximal invalid
+// UTF-8 subpart, as TextDecoder and JsonWriter have it); numbers are doubles.
 // More than max_depth arrays/objects inside each other is an error, never a stack overflow.
 #pragma once
 

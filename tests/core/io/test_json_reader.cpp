@@ -2,10 +2,13 @@
 // that name the byte offset (never a crash, also on deep nesting).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/common/json.h"
 #include "core/io/json_reader.h"
+#include "test_util.h"
 
 namespace {
 
@@ -50,6 +53,12 @@ TEST(JsonReader, EscapesAndUnicode) {
     EXPECT_EQ(parse(R"("\ud83c\udfb5")").string(), "\xF0\x9F\x8E\xB5");          // 🎵 from a surrogate pair
     EXPECT_EQ(parse(R"("\ud83cx")").string(), "\xEF\xBF\xBDx");                  // a lone surrogate: U+FFFD
     EXPECT_EQ(parse("\"Désert\"").string(), "Désert");                           // raw UTF-8 kept
+    // Bytes that are not UTF-8 read as U+FFFD each maximal invalid subpart, as JsonWriter writes them
+    // (found by tools/fuzz/fuzz_json_reader: write + read back gave another string).
+    EXPECT_EQ(parse("\"a\xFF\xFF" "b\xE2\x82\"").string(), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+    cf::JsonWriter w;
+    w.value(parse("\"x\xC0\xAFy\"").string());
+    EXPECT_EQ(parse(w.str()).string(), parse("\"x\xC0\xAFy\"").string());
 }
 
 TEST(JsonReader, ReadsWhatTheCoreWrites) {
@@ -89,6 +98,32 @@ TEST(JsonReader, DeepNestingIsAnErrorNotACrash) {
     EXPECT_EQ(error(deep), "JSON: at byte 128: nested deeper than 128 levels");
     EXPECT_TRUE(cf::parse_json("[[[1]]]", 3).is_ok());
     EXPECT_FALSE(cf::parse_json("[[[1]]]", 2).is_ok());
+}
+
+// Inputs that once broke tools/fuzz/fuzz_json_reader (tests/data/fuzz_regressions/fuzz_json_reader-*),
+// through what the target checks: a value or an error; written back and read again, the same strings.
+TEST(JsonReader, FuzzRegressions) {
+    size_t n_files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(cf::test::test_data_dir() + "/fuzz_regressions")) {
+        if (entry.path().filename().string().rfind("fuzz_json_reader-", 0) != 0) continue;
+        SCOPED_TRACE(entry.path().filename().string());
+        ++n_files;
+        const std::vector<uint8_t> bytes = cf::test::read_bytes(entry.path().string());
+        auto first = cf::parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+        if (!first) continue;
+        std::vector<const cf::JsonValue*> todo = {&*first};
+        while (!todo.empty()) {  // every string in the document, written and read back
+            const cf::JsonValue* v = todo.back();
+            todo.pop_back();
+            for (const cf::JsonValue& item : v->items()) todo.push_back(&item);
+            for (const cf::JsonValue::Member& m : v->members()) todo.push_back(&m.second);
+            if (!v->is_string()) continue;
+            cf::JsonWriter w;
+            w.value(v->string());
+            EXPECT_EQ(parse(w.str()).string(), v->string());
+        }
+    }
+    EXPECT_GE(n_files, 1u) << "tests/data/fuzz_regressions/ lost its JSON reader inputs";
 }
 
 }  // namespace
