@@ -1,7 +1,7 @@
 // cuefinder map worker: t-SNE (animated) and PCA of the catalog embeddings, off the UI thread.
 //
 // A classic Web Worker script (importScripts, no modules) that loads the core's WASM build
-// cuefinder_worker.js (src/platform/web/tsne_api.cpp; MODULARIZE, EXPORT_NAME=createCuefinderWorker)
+// cuefinder_worker.js (src/bindings/web/tsne_api.cpp; MODULARIZE, EXPORT_NAME=createCuefinderWorker)
 // from its own folder, or from self.CUEFINDER_WORKER_JS when set before this script runs.
 //
 //   const w = new Worker('tsne_worker.js');

@@ -1,4 +1,4 @@
-// Text and picture → music through the WASM core in Node (src/platform/web/semantic_api.cpp), shared
+// Text and picture → music through the WASM core in Node (src/bindings/web/semantic_api.cpp), shared
 // by `./cuefinder search --text/--image`, `./cuefinder tag` and tools/eval/zeroshot/run.mjs.
 //
 //   const an = await createAnalyzer(parseAnalyzeArgs(['--no-taggram', '--no-curves']));  // analyze.mjs

@@ -1,5 +1,5 @@
 // Text and picture → music from the command line, end to end: `./cuefinder search --text/--image`
-// and `./cuefinder tag` (src/cli/{search,tag,semantic}.mjs → src/platform/web/semantic_api.cpp →
+// and `./cuefinder tag` (src/cli/{search,tag,semantic}.mjs → src/bindings/web/semantic_api.cpp →
 // src/core/semantic), the WASM core in Node with the models in ONNX Runtime Web.
 //
 // A small catalog is built once (cached) from a few clips of tests/data/audio and the golden clips

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Zero-shot tagging evaluation through the C++ core (WASM in Node): text → music with the semantic
-// bridge, the learned projection and their ensemble (src/core/semantic, src/platform/web/semantic_api.cpp),
+// bridge, the learned projection and their ensemble (src/core/semantic, src/bindings/web/semantic_api.cpp),
 // on the labelled set of make_set.sh (README.md here). Writes docs/benchmarks/zeroshot.md.
 //
 //   node tools/eval/zeroshot/run.mjs [--set DIR] [--out FILE] [--catalog DIR] [--repeat N] [--no-sanity]

@@ -56,7 +56,7 @@
 #include "core/semantic/text_matcher.h"
 #include "core/text/sentencepiece.h"
 #include "platform/embedder.h"
-#include "platform/web/search_options.h"
+#include "bindings/web/search_options.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "platform/web/search_options.h"
+#include "bindings/web/search_options.h"
 
 #include <cstdlib>
 #include <sstream>

@@ -14,7 +14,7 @@
 #include "core/catalog/catalog.h"
 #include "core/common/json.h"
 #include "core/query/query_engine.h"
-#include "platform/web/search_options.h"
+#include "bindings/web/search_options.h"
 
 namespace {
 
