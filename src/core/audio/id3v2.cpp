@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/audio/detail/pcm_decoder.h"
+#include "core/common/utf8.h"
 
 namespace cf::detail {
 namespace {
@@ -21,26 +22,6 @@ namespace {
 // ---------------------------------------------------------------------------------------------------
 // [SECTION] text: ISO-8859-1 / UTF-16 / UTF-8 → UTF-8
 // ---------------------------------------------------------------------------------------------------
-
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
-
-constexpr uint32_t kReplacement = 0xFFFD;
 
 std::string latin1_to_utf8(const uint8_t* p, size_t n) {
     std::string out;
@@ -77,7 +58,7 @@ std::string sanitize_utf8(const uint8_t* p, size_t n) {
             out.append(reinterpret_cast<const char*>(p + i), len);
             i += len;
         } else {
-            append_utf8(out, kReplacement);
+            append_utf8(out, kReplacementCharacter);
             ++i;  // resynchronise on the next byte
         }
     }
@@ -102,7 +83,7 @@ std::string utf16_to_utf8(const uint8_t* p, size_t n_units, bool big_endian) {
                 continue;
             }
         }
-        append_utf8(out, (u >= 0xD800 && u <= 0xDFFF) ? kReplacement : u);
+        append_utf8(out, (u >= 0xD800 && u <= 0xDFFF) ? kReplacementCharacter : u);
     }
     return out;
 }

@@ -5,46 +5,9 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "core/common/utf8.h"
+
 namespace cf {
-namespace {
-
-// Length of the UTF-8 sequence at text[i] if it is valid (RFC 3629: no overlongs, surrogates or code
-// points above U+10FFFF); otherwise the length of its maximal invalid subpart, at least 1, with
-// *valid = false. That is how the WHATWG decoder (JS's TextDecoder) counts what one U+FFFD replaces.
-size_t utf8_step(std::string_view text, size_t i, bool* valid) {
-    const auto c = uint8_t(text[i]);
-    *valid = c < 0x80;
-    if (c < 0x80) return 1;
-    size_t n_continuation = 0;
-    uint8_t lo = 0x80, hi = 0xBF;  // the allowed range of the next byte
-    if (c >= 0xC2 && c <= 0xDF) n_continuation = 1;
-    else if (c >= 0xE0 && c <= 0xEF) n_continuation = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4) n_continuation = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else return 1;
-    size_t k = 1;
-    for (; k <= n_continuation && i + k < text.size(); ++k) {
-        const auto b = uint8_t(text[i + k]);
-        if (b < lo || b > hi) break;
-        lo = 0x80, hi = 0xBF;
-    }
-    *valid = k == n_continuation + 1;
-    return k;
-}
-
-}  // namespace
-
-std::string to_valid_utf8(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (size_t i = 0; i < text.size();) {
-        bool valid = false;
-        const size_t n = utf8_step(text, i, &valid);
-        if (valid) out.append(text.substr(i, n));
-        else out += "\xEF\xBF\xBD";  // U+FFFD
-        i += n;
-    }
-    return out;
-}
 
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';

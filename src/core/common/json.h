@@ -25,10 +25,6 @@ namespace cf {
 /// read them; valid UTF-8 is kept as it is.
 void append_json_string(std::string& out, std::string_view text);
 
-/// `text` with each maximal invalid UTF-8 subpart replaced by U+FFFD (as append_json_string and JS's
-/// TextDecoder do); valid UTF-8 is returned unchanged.
-std::string to_valid_utf8(std::string_view text);
-
 /// `text` as a JSON string literal.
 inline std::string json_quote(std::string_view text) {
     std::string out;

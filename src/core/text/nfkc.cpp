@@ -1,6 +1,8 @@
 // Unicode NFKC — see nfkc.h.
 #include "core/text/nfkc.h"
 
+#include "core/common/utf8.h"
+
 #include <algorithm>
 
 namespace cf::text {
@@ -66,49 +68,6 @@ uint32_t compose(uint32_t first, uint32_t second) {
 
 const char* nfkc_unicode_version() { return kUnicodeVersion; }
 
-long decode_utf8(std::string_view s, std::vector<uint32_t>& out) {
-    size_t i = 0;
-    while (i < s.size()) {
-        const auto b0 = uint8_t(s[i]);
-        uint32_t cp;
-        size_t n;
-        if (b0 < 0x80) { cp = b0; n = 1; }
-        else if ((b0 & 0xE0) == 0xC0) { cp = b0 & 0x1F; n = 2; }
-        else if ((b0 & 0xF0) == 0xE0) { cp = b0 & 0x0F; n = 3; }
-        else if ((b0 & 0xF8) == 0xF0) { cp = b0 & 0x07; n = 4; }
-        else return long(i);
-        if (i + n > s.size()) return long(i);
-        for (size_t k = 1; k < n; ++k) {
-            const auto b = uint8_t(s[i + k]);
-            if ((b & 0xC0) != 0x80) return long(i);
-            cp = (cp << 6) | (b & 0x3F);
-        }
-        const bool overlong = (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-        if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return long(i);
-        out.push_back(cp);
-        i += n;
-    }
-    return -1;
-}
-
-void append_utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-        out.push_back(char(cp));
-    } else if (cp < 0x800) {
-        out.push_back(char(0xC0 | (cp >> 6)));
-        out.push_back(char(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(char(0xE0 | (cp >> 12)));
-        out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(char(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(char(0xF0 | (cp >> 18)));
-        out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(char(0x80 | (cp & 0x3F)));
-    }
-}
-
 std::vector<uint32_t> nfkc(const std::vector<uint32_t>& codepoints) {
     std::vector<uint32_t> d;
     d.reserve(codepoints.size());
@@ -159,7 +118,7 @@ Result<std::string> nfkc_utf8(std::string_view utf8) {
     }
     std::string out;
     out.reserve(utf8.size());
-    for (uint32_t cp : nfkc(cps)) append_utf8(cp, out);
+    for (uint32_t cp : nfkc(cps)) append_utf8(out, cp);
     return out;
 }
 

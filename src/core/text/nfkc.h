@@ -32,9 +32,4 @@ Result<std::string> nfkc_utf8(std::string_view utf8);
 /// The Unicode version of the tables.
 const char* nfkc_unicode_version();
 
-/// UTF-8 <-> code points helpers shared with the tokenizer. decode returns the byte offset of
-/// the first invalid sequence (overlong, surrogate, > U+10FFFF, truncated), or -1 when valid.
-long decode_utf8(std::string_view utf8, std::vector<uint32_t>& out);
-void append_utf8(uint32_t codepoint, std::string& out);
-
 }  // namespace cf::text

@@ -1,6 +1,8 @@
 // SentencePiece unigram tokenizer (USE-lite) — see sentencepiece.h for the reference and quirks.
 #include "core/text/sentencepiece.h"
 
+#include "core/common/utf8.h"
+
 #include "core/text/nfkc.h"
 #include "core/io/byte_source.h"
 
