@@ -15,26 +15,35 @@
 #include <vector>
 
 #include "core/audio/audio_reader.h"
+#include "core/common/json.h"
 #include "core/features/musicnn_features.h"
 #include "platform/process_stats.h"
 
 namespace {
 
-std::string json_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out;
+// One JSON object per line on stdout, flushed so a reader sees each file as soon as it is done.
+void print_line(const cf::JsonWriter& w) {
+    std::printf("%s\n", w.str().c_str());
+    std::fflush(stdout);
+}
+
+void print_features_line(const std::string& path, const cf::AudioInfo& info, const cf::MusicnnFeatures& features,
+                         double decode_s, double features_s, double total_s) {
+    cf::JsonWriter w;
+    w.begin_object();
+    w.key("file").value(path);
+    w.key("platform").value(cf::platform::platform_name());
+    w.key("codec").value(cf::audio_codec_name(info.codec));
+    w.key("source_rate_hz").value(info.source_rate_hz);
+    w.key("source_channels").value(info.n_source_channels);
+    w.key("duration_s").number(info.duration_s, "%.3f");
+    w.key("n_frames").value(features.n_frames());
+    w.key("n_frames_dropped_silent").value(features.dropped_frames().size());
+    w.key("decode_s").number(decode_s, "%.3f");
+    w.key("features_s").number(features_s, "%.3f");
+    w.key("total_s").number(total_s, "%.3f");
+    w.key("peak_memory_mb").number(double(cf::platform::peak_memory_bytes()) / (1024.0 * 1024.0), "%.1f");
+    print_line(w.end_object());
 }
 
 struct FeatureJob {
@@ -90,15 +99,7 @@ cf::Status extract(const std::string& path, const FeatureJob& job) {
         std::fwrite(features.frames().data(), sizeof(float), features.frames().size(), f);
         std::fclose(f);
     }
-    std::printf("{\"file\":\"%s\",\"platform\":\"%s\",\"codec\":\"%s\",\"source_rate_hz\":%d,\"source_channels\":%d,"
-                "\"duration_s\":%.3f,\"n_frames\":%zu,\"n_frames_dropped_silent\":%zu,\"decode_s\":%.3f,"
-                "\"features_s\":%.3f,\"total_s\":%.3f,\"peak_memory_mb\":%.1f}\n",
-                json_escape(path).c_str(), cf::platform::platform_name(), cf::audio_codec_name(info.codec),
-                info.source_rate_hz, info.n_source_channels, info.duration_s, features.n_frames(),
-                features.dropped_frames().size(), decode_s, features_s,
-                std::chrono::duration<double>(clock::now() - t0).count(),
-                double(cf::platform::peak_memory_bytes()) / (1024.0 * 1024.0));
-    std::fflush(stdout);
+    print_features_line(path, info, features, decode_s, features_s, std::chrono::duration<double>(clock::now() - t0).count());
     return cf::Status::ok();
 }
 
@@ -146,7 +147,7 @@ int main(int argc, char** argv) {
     for (const std::string& file : files) {
         cf::Status s = extract(file, job);
         if (!s) {
-            std::printf("{\"file\":\"%s\",\"error\":\"%s\"}\n", json_escape(file).c_str(), json_escape(s.message()).c_str());
+            print_line(cf::JsonWriter().begin_object().key("file").value(file).key("error").value(s.message()).end_object());
             std::fprintf(stderr, "cuefinder-core: %s\n", s.message().c_str());
             status = 1;
         }

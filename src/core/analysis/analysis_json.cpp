@@ -1,42 +1,132 @@
-// cuefinder core — TrackAnalysis → JSON. Hand-written: the output is flat and the core has no JSON
-// dependency. Numbers use %.7g (float precision) and non-finite values become null.
+// cuefinder core — TrackAnalysis → JSON through cf::JsonWriter. Numbers default to %.7g (float
+// precision); each field's format is part of the CLI's output and kept as it is; non-finite → null.
 #include "core/analysis/analysis_json.h"
 
 #include <cmath>
-#include <cstdio>
 
 namespace cf {
 
 namespace {
 
-class Writer {
-public:
-    std::string out;
-    void raw(const char* s) { out += s; }
-    void raw(const std::string& s) { out += s; }
-    void num(double v, const char* fmt = "%.7g") {
-        if (!std::isfinite(v)) {
-            out += "null";
-            return;
-        }
-        char buf[40];
-        std::snprintf(buf, sizeof buf, fmt, v);
-        out += buf;
+constexpr const char* kFloatFormat = "%.7g";
+
+// JsonWriter::numbers takes floats; beat and curve times are doubles.
+void write_doubles(JsonWriter& w, const std::vector<double>& v, const char* fmt) {
+    w.begin_array();
+    for (double x : v) w.number(x, fmt);
+    w.end_array();
+}
+
+void write_floats(JsonWriter& w, const std::vector<float>& v, const char* fmt = kFloatFormat) {
+    w.numbers(v.data(), v.size(), fmt);
+}
+
+void write_source(JsonWriter& w, const TrackAnalysis& a) {
+    w.key("file").value(a.file);
+    w.key("duration_s").number(a.duration_s, kFloatFormat);
+    w.key("codec").value(audio_codec_name(a.info.codec));
+    w.key("sample_rate_hz").value(a.info.source_rate_hz);
+    w.key("channels").value(a.info.n_source_channels);
+    w.key("metadata").begin_object();  // the file's own tags (title, artist, composer, genre, ...)
+    for (const auto& [k, v] : a.info.tags) w.key(k).value(v);
+    w.end_object();
+    w.key("complete").value(a.complete);
+    w.key("windows").begin_array();
+    for (const TimeWindow& win : a.windows) w.begin_array().number(win.start_s, "%.4f").number(win.duration_s, "%.4f").end_array();
+    w.end_array();
+    w.key("n_patches").value(a.n_patches());
+}
+
+void write_tags_and_moods(JsonWriter& w, const TrackAnalysis& a, const std::vector<AudioModel>& models) {
+    w.key("tags").begin_object();
+    for (size_t i = 0; i < models.size() && i < a.models.size(); ++i) {
+        if (models[i].role != ModelRole::tags) continue;
+        w.key(models[i].key).begin_object();
+        for (size_t j = 0; j < models[i].labels.size() && j < a.models[i].mean.size(); ++j)
+            w.key(models[i].labels[j]).number(a.models[i].mean[j], "%.6f");
+        w.end_object();
     }
-    void key(const char* k) {
-        out += json_quote(k);
-        out += ':';
+    w.end_object();
+    w.key("moods").begin_object();
+    for (size_t i = 0; i < models.size() && i < a.models.size(); ++i) {
+        if (models[i].role != ModelRole::mood || a.models[i].mean.size() < 2) continue;
+        w.key(models[i].key).number(a.models[i].mean[size_t(models[i].positive_index)], "%.6f");
     }
-    template <class T>
-    void array(const std::vector<T>& v, const char* fmt = "%.7g") {
-        out += '[';
-        for (size_t i = 0; i < v.size(); ++i) {
-            if (i) out += ',';
-            num(double(v[i]), fmt);
-        }
-        out += ']';
+    w.end_object();
+}
+
+void write_embedding(JsonWriter& w, const TrackAnalysis& a, const AnalysisJsonOptions& options) {
+    w.key("embedding");
+    if (a.embedding.empty()) {
+        w.null();
+        return;
     }
-};
+    w.begin_object();
+    w.key("model").value(a.embedding_model);
+    w.key("output").value("embedding");
+    w.key("dim").value(a.embedding.size());
+    w.key("values");
+    write_floats(w, a.embedding);
+    if (options.patch_embeddings) {
+        w.key("per_patch");
+        write_floats(w, a.patch_embeddings);
+    }
+    w.end_object();
+}
+
+void write_rhythm_and_loudness(JsonWriter& w, const TrackAnalysis& a) {
+    w.key("bpm").number(a.tempo.bpm, "%.2f");
+    w.key("bpm_confidence").number(a.tempo.confidence, "%.3f");
+    w.key("beats_s");
+    write_doubles(w, a.tempo.beats_s, "%.3f");
+    w.key("loudness_lufs").number(a.loudness.has_loudness ? a.loudness.integrated_lufs : NAN, "%.2f");  // silence: null
+    w.key("loudness_range_lu").number(a.loudness.loudness_range_lu, "%.2f");
+    w.key("sample_peak_dbfs").number(a.loudness.sample_peak_dbfs, "%.2f");
+}
+
+void write_curves(JsonWriter& w, const TrackAnalysis& a) {
+    w.key("energy").begin_object();
+    w.key("hop_s").number(a.loudness.curve_hop_s, kFloatFormat);
+    w.key("times_s");
+    write_doubles(w, a.loudness.curve_times_s, "%.2f");
+    w.key("short_term_lufs");
+    write_floats(w, a.loudness.short_term_lufs, "%.2f");
+    w.key("rms_dbfs");
+    write_floats(w, a.loudness.energy_dbfs, "%.2f");
+    w.end_object();
+    w.key("waveform").begin_object();
+    w.key("min");
+    write_floats(w, a.waveform_min, "%.4f");
+    w.key("max");
+    write_floats(w, a.waveform_max, "%.4f");
+    w.end_object();
+}
+
+// One row of probabilities per patch the model saw, at the patch's start time.
+void write_taggram(JsonWriter& w, const TrackAnalysis& a, const AudioModel& model, const ModelResult& r, bool precise) {
+    w.key("taggram").begin_object();
+    w.key("model").value(r.model);
+    w.key("labels").begin_array();
+    for (const std::string& label : model.labels) w.value(label);
+    w.end_array();
+    std::vector<double> times;
+    for (uint32_t p : r.patches) times.push_back(a.patch_start_s[p]);
+    w.key("times_s");
+    write_doubles(w, times, "%.3f");
+    w.key("values").begin_array();
+    for (size_t p = 0; p < r.patches.size(); ++p) w.numbers(r.per_patch.data() + p * r.n_outputs, r.n_outputs, precise ? kFloatFormat : "%.4f");
+    w.end_array();
+    w.end_object();
+}
+
+void write_timings(JsonWriter& w, const TrackAnalysis& a) {
+    w.key("timings_s").begin_object();
+    w.key("decode").number(a.decode_s, "%.4f");
+    w.key("features").number(a.features_s, "%.4f");
+    w.key("rhythm").number(a.rhythm_s, "%.4f");
+    w.key("inference").number(a.inference_s, "%.4f");
+    w.end_object();
+}
 
 }  // namespace
 
@@ -57,205 +147,30 @@ const char* error_code_id(ErrorCode code) {
 }
 
 std::string analysis_error_json(const std::string& file, const Status& status) {
-    return "{\"file\":" + json_quote(file) + ",\"error\":" + json_quote(status.message()) + ",\"code\":" +
-           json_quote(error_code_id(status.code())) + "}";
+    JsonWriter w;
+    w.begin_object();
+    w.key("file").value(file);
+    w.key("error").value(status.message());
+    w.key("code").value(error_code_id(status.code()));
+    w.end_object();
+    return w.take();
 }
 
 std::string analysis_to_json(const TrackAnalysis& a, const std::vector<AudioModel>& models, const AnalysisJsonOptions& options) {
-    Writer w;
-    w.raw("{");
-    w.key("file");
-    w.raw(json_quote(a.file));
-    w.raw(",");
-    w.key("duration_s");
-    w.num(a.duration_s);
-    w.raw(",");
-    w.key("codec");
-    w.raw(json_quote(audio_codec_name(a.info.codec)));
-    w.raw(",");
-    w.key("sample_rate_hz");
-    w.num(a.info.source_rate_hz);
-    w.raw(",");
-    w.key("channels");
-    w.num(a.info.n_source_channels);
-    w.raw(",");
-    w.key("metadata");  // the file's own tags (title, artist, composer, genre, ...)
-    w.raw("{");
-    {
-        bool first_tag = true;
-        for (const auto& [k, v] : a.info.tags) {
-            if (!first_tag) w.raw(",");
-            first_tag = false;
-            w.raw(json_quote(k));
-            w.raw(":");
-            w.raw(json_quote(v));
-        }
-    }
-    w.raw("},");
-    w.key("complete");
-    w.raw(a.complete ? "true" : "false");
-    w.raw(",");
-    w.key("windows");
-    w.raw("[");
-    for (size_t i = 0; i < a.windows.size(); ++i) {
-        if (i) w.raw(",");
-        w.raw("[");
-        w.num(a.windows[i].start_s, "%.4f");
-        w.raw(",");
-        w.num(a.windows[i].duration_s, "%.4f");
-        w.raw("]");
-    }
-    w.raw("],");
-    w.key("n_patches");
-    w.num(double(a.n_patches()));
-    w.raw(",");
-
-    // tags and moods
-    w.key("tags");
-    w.raw("{");
-    bool first = true;
-    for (size_t i = 0; i < models.size() && i < a.models.size(); ++i) {
-        if (models[i].role != ModelRole::tags) continue;
-        if (!first) w.raw(",");
-        first = false;
-        w.key(models[i].key.c_str());
-        w.raw("{");
-        for (size_t j = 0; j < models[i].labels.size() && j < a.models[i].mean.size(); ++j) {
-            if (j) w.raw(",");
-            w.raw(json_quote(models[i].labels[j]));
-            w.raw(":");
-            w.num(a.models[i].mean[j], "%.6f");
-        }
-        w.raw("}");
-    }
-    w.raw("},");
-    w.key("moods");
-    w.raw("{");
-    first = true;
-    for (size_t i = 0; i < models.size() && i < a.models.size(); ++i) {
-        if (models[i].role != ModelRole::mood || a.models[i].mean.size() < 2) continue;
-        if (!first) w.raw(",");
-        first = false;
-        w.key(models[i].key.c_str());
-        w.num(a.models[i].mean[size_t(models[i].positive_index)], "%.6f");
-    }
-    w.raw("},");
-
-    w.key("embedding");
-    if (a.embedding.empty()) {
-        w.raw("null,");
-    } else {
-        w.raw("{");
-        w.key("model");
-        w.raw(json_quote(a.embedding_model));
-        w.raw(",");
-        w.key("output");
-        w.raw("\"embedding\",");
-        w.key("dim");
-        w.num(double(a.embedding.size()));
-        w.raw(",");
-        w.key("values");
-        w.array(a.embedding);
-        if (options.patch_embeddings) {
-            w.raw(",");
-            w.key("per_patch");
-            w.array(a.patch_embeddings);
-        }
-        w.raw("},");
-    }
-
-    // rhythm and loudness
-    w.key("bpm");
-    w.num(a.tempo.bpm, "%.2f");
-    w.raw(",");
-    w.key("bpm_confidence");
-    w.num(a.tempo.confidence, "%.3f");
-    w.raw(",");
-    w.key("beats_s");
-    w.array(a.tempo.beats_s, "%.3f");
-    w.raw(",");
-    w.key("loudness_lufs");
-    w.num(a.loudness.has_loudness ? a.loudness.integrated_lufs : NAN, "%.2f");  // silence: null
-    w.raw(",");
-    w.key("loudness_range_lu");
-    w.num(a.loudness.loudness_range_lu, "%.2f");
-    w.raw(",");
-    w.key("sample_peak_dbfs");
-    w.num(a.loudness.sample_peak_dbfs, "%.2f");
-    if (options.curves) {
-        w.raw(",");
-        w.key("energy");
-        w.raw("{");
-        w.key("hop_s");
-        w.num(a.loudness.curve_hop_s);
-        w.raw(",");
-        w.key("times_s");
-        w.array(a.loudness.curve_times_s, "%.2f");
-        w.raw(",");
-        w.key("short_term_lufs");
-        w.array(a.loudness.short_term_lufs, "%.2f");
-        w.raw(",");
-        w.key("rms_dbfs");
-        w.array(a.loudness.energy_dbfs, "%.2f");
-        w.raw("},");
-        w.key("waveform");
-        w.raw("{");
-        w.key("min");
-        w.array(a.waveform_min, "%.4f");
-        w.raw(",");
-        w.key("max");
-        w.array(a.waveform_max, "%.4f");
-        w.raw("}");
-    }
-
+    JsonWriter w;
+    w.begin_object();
+    write_source(w, a);
+    write_tags_and_moods(w, a, models);
+    write_embedding(w, a, options);
+    write_rhythm_and_loudness(w, a);
+    if (options.curves) write_curves(w, a);
     if (options.taggram) {
-        for (size_t i = 0; i < models.size() && i < a.models.size(); ++i) {
-            if (models[i].key != options.taggram_model_key) continue;
-            const ModelResult& r = a.models[i];
-            w.raw(",");
-            w.key("taggram");
-            w.raw("{");
-            w.key("model");
-            w.raw(json_quote(r.model));
-            w.raw(",");
-            w.key("labels");
-            w.raw("[");
-            for (size_t j = 0; j < models[i].labels.size(); ++j) {
-                if (j) w.raw(",");
-                w.raw(json_quote(models[i].labels[j]));
-            }
-            w.raw("],");
-            std::vector<double> times;
-            for (uint32_t p : r.patches) times.push_back(a.patch_start_s[p]);
-            w.key("times_s");
-            w.array(times, "%.3f");
-            w.raw(",");
-            w.key("values");
-            w.raw("[");
-            for (size_t p = 0; p < r.patches.size(); ++p) {
-                if (p) w.raw(",");
-                std::vector<float> row(r.per_patch.begin() + p * r.n_outputs, r.per_patch.begin() + (p + 1) * r.n_outputs);
-                w.array(row, options.precise ? "%.7g" : "%.4f");
-            }
-            w.raw("]}");
-        }
+        for (size_t i = 0; i < models.size() && i < a.models.size(); ++i)
+            if (models[i].key == options.taggram_model_key) write_taggram(w, a, models[i], a.models[i], options.precise);
     }
-    w.raw(",");
-    w.key("timings_s");
-    w.raw("{");
-    w.key("decode");
-    w.num(a.decode_s, "%.4f");
-    w.raw(",");
-    w.key("features");
-    w.num(a.features_s, "%.4f");
-    w.raw(",");
-    w.key("rhythm");
-    w.num(a.rhythm_s, "%.4f");
-    w.raw(",");
-    w.key("inference");
-    w.num(a.inference_s, "%.4f");
-    w.raw("}}");
-    return w.out;
+    write_timings(w, a);
+    w.end_object();
+    return w.take();
 }
 
 }  // namespace cf

@@ -66,12 +66,6 @@ const char* resample_name(ResampleQuality q) {
     return "best";
 }
 
-std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
-}
-
 }  // namespace
 
 const std::vector<std::string>& analysis_profile_names() {
@@ -110,20 +104,25 @@ std::vector<AudioModel> with_profile_caps(const AnalysisProfile& p, std::vector<
 
 std::string analysis_profile_json(const AnalysisProfile& p) {
     const AnalysisOptions& o = p.options;
-    auto flag = [](bool b) { return b ? "true" : "false"; };
-    std::string s = "{\"name\":" + json_quote(p.name);
-    s += ",\"full_track_max_s\":" + number(o.full_track_max_s);
-    s += ",\"n_windows\":" + std::to_string(o.n_windows);
-    s += ",\"window_patches\":" + std::to_string(o.window_patches);
-    s += ",\"max_batch_patches\":" + std::to_string(o.max_batch_patches);
-    s += std::string(",\"tempo\":") + flag(o.tempo) + ",\"loudness\":" + flag(o.loudness);
-    s += ",\"waveform_points\":" + std::to_string(o.waveform_points);
-    s += std::string(",\"weight_by_real_frames\":") + flag(o.weight_by_real_frames);
-    s += std::string(",\"resample_quality\":\"") + resample_name(o.decode.resample_quality) + "\"";
-    s += ",\"max_patches\":{\"embedding\":" + std::to_string(p.max_patches.embedding_model);
-    s += ",\"tags\":" + std::to_string(p.max_patches.tag_models);
-    s += ",\"mood\":" + std::to_string(p.max_patches.mood_models) + "}}";
-    return s;
+    JsonWriter w;
+    w.begin_object();
+    w.key("name").value(p.name);
+    w.key("full_track_max_s").number(o.full_track_max_s, "%.17g");  // round-trips exactly
+    w.key("n_windows").value(o.n_windows);
+    w.key("window_patches").value(o.window_patches);
+    w.key("max_batch_patches").value(o.max_batch_patches);
+    w.key("tempo").value(o.tempo);
+    w.key("loudness").value(o.loudness);
+    w.key("waveform_points").value(o.waveform_points);
+    w.key("weight_by_real_frames").value(o.weight_by_real_frames);
+    w.key("resample_quality").value(resample_name(o.decode.resample_quality));
+    w.key("max_patches").begin_object();
+    w.key("embedding").value(p.max_patches.embedding_model);
+    w.key("tags").value(p.max_patches.tag_models);
+    w.key("mood").value(p.max_patches.mood_models);
+    w.end_object();
+    w.end_object();
+    return w.take();
 }
 
 }  // namespace cf

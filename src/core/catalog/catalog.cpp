@@ -51,11 +51,27 @@ std::string lower(std::string_view s) {
 bool contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 
 
-void json_number(std::string& out, float v) {
-    if (!std::isfinite(v)) { out += "null"; return; }
-    char b[32];
-    std::snprintf(b, sizeof b, "%.6g", double(v));
-    out += b;
+// One catalog.json track: metadata, map position (x, y), moods in kMoodNames order, [tag, p] pairs.
+std::string track_json(const TrackMeta& t, float x, float y) {
+    JsonWriter w;
+    w.begin_object();
+    const std::pair<const char*, const std::string*> strings[] = {
+        {"id", &t.id}, {"title", &t.title}, {"artist", &t.artist}, {"composer", &t.composer},
+        {"genre", &t.genre}, {"source", &t.source}, {"license", &t.license},
+        {"attribution", &t.attribution}, {"path", &t.path}, {"preview", &t.preview}};
+    for (const auto& [key, text] : strings) w.key(key).value(*text);
+    w.key("license_kind").value(license_kind(t.license));
+    const std::pair<const char*, float> numbers[] = {
+        {"duration_s", t.duration_s}, {"bpm", t.bpm}, {"bpm_confidence", t.bpm_confidence},
+        {"loudness_lufs", t.loudness_lufs}, {"segment_start_s", t.segment_start_s},
+        {"segment_duration_s", t.segment_duration_s}, {"x", x}, {"y", y}};
+    for (const auto& [key, v] : numbers) w.key(key).number(v);
+    w.key("moods").numbers(t.moods.data(), t.moods.size());
+    w.key("tags").begin_array();
+    for (const TagScore& tag : t.top_tags) w.begin_array().value(tag.label).number(tag.prob).end_array();
+    w.end_array();
+    w.end_object();
+    return w.take();
 }
 
 void write_meta(PayloadWriter& w, const TrackMeta& t) {
@@ -254,55 +270,27 @@ Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& op
 std::string CatalogBuilder::build_json() const {
     const std::vector<float> xy = map_or_pca();
     const bool have_map = map_xy_.size() == tracks_.size() * 2 && map_kind_ != MapKind::none;
-    std::string o = "{\"format\":\"cuefinder-catalog\",\"version\":" + std::to_string(kContainerVersion) +
-                    ",\"n_tracks\":" + std::to_string(tracks_.size()) + ",\"dim\":" + std::to_string(dim_) +
-                    ",\"embedding\":";
-    append_json_string(o, embedding_name_);
-    o += ",\"map_kind\":";
-    append_json_string(o, have_map ? (map_kind_ == MapKind::tsne ? "tsne" : "pca") : "pca");
-    o += ",\"moods\":[\"happy\",\"sad\",\"relaxed\",\"aggressive\",\"danceable\"],\"tracks\":[\n";
+    // One track per line (the page's file is diffable and greppable): the track list is joined here.
+    std::string track_list = "[\n";
     for (size_t i = 0; i < tracks_.size(); ++i) {
-        const TrackMeta& t = tracks_[i];
-        o += i ? ",\n{" : "{";
-        const std::pair<const char*, const std::string*> strs[] = {
-            {"id", &t.id}, {"title", &t.title}, {"artist", &t.artist}, {"composer", &t.composer},
-            {"genre", &t.genre}, {"source", &t.source}, {"license", &t.license},
-            {"attribution", &t.attribution}, {"path", &t.path}, {"preview", &t.preview}};
-        bool first = true;
-        for (const auto& [key, val] : strs) {
-            if (!first) o += ',';
-            first = false;
-            append_json_string(o, key);
-            o += ':';
-            append_json_string(o, *val);
-        }
-        o += ",\"license_kind\":";
-        append_json_string(o, license_kind(t.license));
-        const std::pair<const char*, float> nums[] = {
-            {"duration_s", t.duration_s}, {"bpm", t.bpm}, {"bpm_confidence", t.bpm_confidence},
-            {"loudness_lufs", t.loudness_lufs}, {"segment_start_s", t.segment_start_s},
-            {"segment_duration_s", t.segment_duration_s}, {"x", xy[i * 2]}, {"y", xy[i * 2 + 1]}};
-        for (const auto& [key, val] : nums) {
-            o += ',';
-            append_json_string(o, key);
-            o += ':';
-            json_number(o, val);
-        }
-        o += ",\"moods\":[";
-        for (size_t m = 0; m < kNumMoods; ++m) { if (m) o += ','; json_number(o, t.moods[m]); }
-        o += "],\"tags\":[";
-        for (size_t k = 0; k < t.top_tags.size(); ++k) {
-            if (k) o += ',';
-            o += '[';
-            append_json_string(o, t.top_tags[k].label);
-            o += ',';
-            json_number(o, t.top_tags[k].prob);
-            o += ']';
-        }
-        o += "]}";
+        if (i) track_list += ",\n";
+        track_list += track_json(tracks_[i], xy[i * 2], xy[i * 2 + 1]);
     }
-    o += "\n]}\n";
-    return o;
+    track_list += "\n]";
+    JsonWriter w;
+    w.begin_object();
+    w.key("format").value("cuefinder-catalog");
+    w.key("version").value(kContainerVersion);
+    w.key("n_tracks").value(tracks_.size());
+    w.key("dim").value(dim_);
+    w.key("embedding").value(embedding_name_);
+    w.key("map_kind").value(have_map && map_kind_ == MapKind::tsne ? "tsne" : "pca");
+    w.key("moods").begin_array();
+    for (const char* mood : kMoodNames) w.value(mood);
+    w.end_array();
+    w.key("tracks").raw(track_list);
+    w.end_object();
+    return w.take() + "\n";
 }
 
 Status CatalogBuilder::write(const std::string& dir, const CatalogBuildOptions& options) const {

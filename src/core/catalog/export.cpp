@@ -29,11 +29,6 @@ std::string number(float v, int decimals) {
     return buf;
 }
 
-std::string json_number(float v, int decimals) {
-    const std::string s = number(v, decimals);
-    return s.empty() ? "null" : s;
-}
-
 std::string join(const std::vector<std::string>& items, const char* sep) {
     std::string out;
     for (size_t i = 0; i < items.size(); ++i) {
@@ -99,34 +94,49 @@ std::string export_csv(const Catalog& catalog, std::span<const ExportRow> rows) 
     return out;
 }
 
+namespace {
+
+void write_export_row(JsonWriter& w, const TrackMeta& t, const ExportRow& r, size_t rank) {
+    w.begin_object();
+    w.key("rank").value(rank);
+    const std::string kind = license_kind(t.license);
+    const std::pair<const char*, std::string_view> strings[] = {
+        {"id", t.id}, {"title", t.title}, {"artist", t.artist}, {"composer", t.composer}, {"source", t.source},
+        {"license", t.license}, {"license_kind", kind}, {"attribution", t.attribution}, {"path", t.path}};
+    for (const auto& [key, text] : strings) w.key(key).value(text);
+    w.key("score").number(r.score, "%.4f");
+    w.key("match_percent").number(r.match_percent, "%.1f");
+    w.key("bpm").number(t.bpm, "%.1f");
+    w.key("duration_s").number(t.duration_s, "%.1f");
+    w.key("loudness_lufs").number(t.loudness_lufs, "%.1f");
+    w.key("top_tags").begin_array();
+    for (size_t i = 0; i < t.top_tags.size() && i < 5; ++i) w.value(t.top_tags[i].label);
+    w.end_array();
+    w.key("shared_tags").begin_array();
+    for (const std::string& tag : r.shared_tags) w.value(tag);
+    w.end_array();
+    w.key("shared_moods").begin_array();
+    for (const std::string& mood : r.shared_moods) w.value(mood);
+    w.end_array();
+    w.end_object();
+}
+
+}  // namespace
+
 std::string export_json(const Catalog& catalog, std::span<const ExportRow> rows, const std::string& query) {
-    std::string out = "{\"query\":" + json_quote(query) + ",\"catalog_tracks\":" + std::to_string(catalog.size()) +
-                      ",\"results\":[";
+    JsonWriter w;
+    w.begin_object();
+    w.key("query").value(query);
+    w.key("catalog_tracks").value(catalog.size());
+    w.key("results").begin_array();
     size_t rank = 0;
-    bool first = true;
     for (const ExportRow& r : rows) {
         ++rank;
-        if (r.track >= catalog.size()) continue;
-        const TrackMeta& t = catalog.tracks()[r.track];
-        if (!first) out += ',';
-        first = false;
-        out += "{\"rank\":" + std::to_string(rank) + ",\"id\":" + json_quote(t.id) + ",\"title\":" + json_quote(t.title) +
-               ",\"artist\":" + json_quote(t.artist) + ",\"composer\":" + json_quote(t.composer) +
-               ",\"source\":" + json_quote(t.source) + ",\"license\":" + json_quote(t.license) +
-               ",\"license_kind\":" + json_quote(license_kind(t.license)) + ",\"attribution\":" + json_quote(t.attribution) +
-               ",\"path\":" + json_quote(t.path) + ",\"score\":" + json_number(r.score, 4) +
-               ",\"match_percent\":" + json_number(r.match_percent, 1) + ",\"bpm\":" + json_number(t.bpm, 1) +
-               ",\"duration_s\":" + json_number(t.duration_s, 1) + ",\"loudness_lufs\":" + json_number(t.loudness_lufs, 1) +
-               ",\"top_tags\":[";
-        for (size_t i = 0; i < t.top_tags.size() && i < 5; ++i) out += (i ? "," : "") + json_quote(t.top_tags[i].label);
-        out += "],\"shared_tags\":[";
-        for (size_t i = 0; i < r.shared_tags.size(); ++i) out += (i ? "," : "") + json_quote(r.shared_tags[i]);
-        out += "],\"shared_moods\":[";
-        for (size_t i = 0; i < r.shared_moods.size(); ++i) out += (i ? "," : "") + json_quote(r.shared_moods[i]);
-        out += "]}";
+        if (r.track < catalog.size()) write_export_row(w, catalog.tracks()[r.track], r, rank);
     }
-    out += "]}";
-    return out;
+    w.end_array();
+    w.end_object();
+    return w.take();
 }
 
 std::string attribution_text(const Catalog& catalog, std::span<const ExportRow> rows) {

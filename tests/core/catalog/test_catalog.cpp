@@ -228,4 +228,37 @@ TEST(Catalog, IvfWithRestrictiveFilterStillReturnsK) {
     for (const cf::SearchHit& h : *hits) EXPECT_GE(h.track, 588u);
 }
 
+// catalog.json, byte for byte: the page and the CLI parse it, people diff and grep it (one track per
+// line); unknown numbers are null, text is escaped, moods follow kMoodNames.
+TEST(Catalog, BuildJsonText) {
+    cf::CatalogBuilder b(2, "emb \"2d\"");
+    cf::TrackMeta t;
+    t.id = "a";
+    t.title = "Q\"uote\\";
+    t.license = "CC-BY-4.0";
+    t.bpm = 120.5f;
+    t.moods = {0.25f, cf::kUnknown, 0.5f, 0.125f, 1.0f};
+    t.top_tags = {{"rock", 0.75f}};
+    const float e1[2] = {1, 0}, e2[2] = {0, 1}, xy[4] = {0.5f, -1, 2, 3};
+    ASSERT_TRUE(b.add_track(t, e1));
+    t.id = "b";
+    t.top_tags.clear();
+    ASSERT_TRUE(b.add_track(t, e2));
+    ASSERT_TRUE(b.set_map(xy, cf::MapKind::tsne));
+    const std::string track_a =
+        R"({"id":"a","title":"Q\"uote\\","artist":"","composer":"","genre":"","source":"","license":"CC-BY-4.0",)"
+        R"("attribution":"","path":"","preview":"","license_kind":"cc-by","duration_s":null,"bpm":120.5,"bpm_confidence":null,)"
+        R"("loudness_lufs":null,"segment_start_s":null,"segment_duration_s":null,"x":0.5,"y":-1,)"
+        R"("moods":[0.25,null,0.5,0.125,1],"tags":[["rock",0.75]]})";
+    const std::string track_b =
+        R"({"id":"b","title":"Q\"uote\\","artist":"","composer":"","genre":"","source":"","license":"CC-BY-4.0",)"
+        R"("attribution":"","path":"","preview":"","license_kind":"cc-by","duration_s":null,"bpm":120.5,"bpm_confidence":null,)"
+        R"("loudness_lufs":null,"segment_start_s":null,"segment_duration_s":null,"x":2,"y":3,)"
+        R"("moods":[0.25,null,0.5,0.125,1],"tags":[]})";
+    EXPECT_EQ(b.build_json(),
+              R"({"format":"cuefinder-catalog","version":1,"n_tracks":2,"dim":2,"embedding":"emb \"2d\"","map_kind":"tsne",)"
+              R"("moods":["happy","sad","relaxed","aggressive","danceable"],"tracks":[)" "\n" +
+                  track_a + ",\n" + track_b + "\n]}\n");
+}
+
 }  // namespace
