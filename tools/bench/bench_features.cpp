@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "core/common/json.h"
 #include "core/dsp/simd.h"
 #include "core/features/musicnn_features.h"
 
@@ -21,6 +22,23 @@ std::string base_name(const std::string& path) {
     const size_t slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
+
+void print_result(const std::string& file, size_t n_samples, size_t n_frames, const char* kernel, const char* isa,
+                  double median_ms, const std::vector<double>& runs_ms) {
+    cf::JsonWriter w;
+    w.begin_object();
+    w.key("file").value(file);
+    w.key("n_samples").value(n_samples);
+    w.key("n_frames").value(n_frames);
+    w.key("kernel").value(kernel);
+    w.key("isa").value(isa);
+    w.key("median_ms").number(median_ms, "%.4f");
+    w.key("runs_ms").begin_array();
+    for (double ms : runs_ms) w.number(ms, "%.4f");
+    w.end_array().end_object();
+    std::printf("%s\n", w.str().c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,11 +84,7 @@ int main(int argc, char** argv) {
             const double median = sorted[sorted.size() / 2];
             const char* kernel_name = kernel == cf::Kernel::scalar ? "scalar" : "simd";
             const char* isa = kernel == cf::Kernel::scalar ? "scalar" : cf::simd::simd_isa_name();
-            std::printf("{\"file\":\"%s\",\"n_samples\":%zu,\"n_frames\":%zu,\"kernel\":\"%s\",\"isa\":\"%s\","
-                        "\"median_ms\":%.4f,\"runs_ms\":[",
-                        base_name(file).c_str(), signal.size(), frames.size() / 96, kernel_name, isa, median);
-            for (size_t i = 0; i < runs_ms.size(); ++i) std::printf("%s%.4f", i ? "," : "", runs_ms[i]);
-            std::printf("]}\n");
+            print_result(base_name(file), signal.size(), frames.size() / 96, kernel_name, isa, median, runs_ms);
             if (!dump_dir.empty()) {
                 const std::string out = dump_dir + "/" + base_name(file) + "." + kernel_name + ".frames.f32";
                 if (std::FILE* f = std::fopen(out.c_str(), "wb")) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../bench_util.h"
+#include "core/common/json.h"
 #include "core/dsp/simd.h"
 #include "core/map/quality.h"
 #include "core/map/tsne.h"
@@ -23,6 +24,25 @@ using cf::bench::read_f32;
 double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
+
+// init and optimize of the fastest run; the median and every run's total.
+std::string timing_json(size_t n, size_t dim, const cf::Tsne& tsne, double init_ms, double optimize_ms,
+                        const std::vector<double>& totals_ms, double kl) {
+    std::vector<double> sorted = totals_ms;
+    std::sort(sorted.begin(), sorted.end());
+    cf::JsonWriter w;
+    w.begin_object();
+    w.key("n").value(n).key("dim").value(dim).key("isa").value(cf::simd::simd_isa_name());
+    w.key("perplexity").number(tsne.effective_perplexity(), "%g").key("iterations").value(tsne.iteration());
+    w.key("init_ms").number(init_ms, "%.1f").key("optimize_ms").number(optimize_ms, "%.1f");
+    w.key("total_ms").number(init_ms + optimize_ms, "%.1f").key("median_total_ms").number(sorted[sorted.size() / 2], "%.1f");
+    w.key("runs_total_ms").begin_array();
+    for (double ms : totals_ms) w.number(ms, "%.1f");
+    w.end_array();
+    w.key("kl").number(kl, "%.5f");
+    return w.end_object().take();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,8 +94,10 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "bench_tsne: %s\n", t.status().message().c_str());
             return 1;
         }
-        std::printf("{\"layout\":\"%s\",\"k\":%d,\"trustworthiness\":%.6f,\"ms\":%.1f}\n", trust_path.c_str(), k, *t,
-                    ms_since(t0));
+        cf::JsonWriter w;
+        w.begin_object().key("layout").value(trust_path).key("k").value(k);
+        w.key("trustworthiness").number(*t, "%.6f").key("ms").number(ms_since(t0), "%.1f").end_object();
+        std::printf("%s\n", w.str().c_str());
         return 0;
     }
     std::vector<double> totals;
@@ -108,13 +130,6 @@ int main(int argc, char** argv) {
         }
         std::fclose(f);
     }
-    std::vector<double> sorted = totals;
-    std::sort(sorted.begin(), sorted.end());
-    std::printf("{\"n\":%zu,\"dim\":%zu,\"isa\":\"%s\",\"perplexity\":%g,\"iterations\":%d,\"init_ms\":%.1f,"
-                "\"optimize_ms\":%.1f,\"total_ms\":%.1f,\"median_total_ms\":%.1f,\"runs_total_ms\":[",
-                n, dim, cf::simd::simd_isa_name(), tsne.effective_perplexity(), tsne.iteration(), init_ms,
-                optimize_ms, init_ms + optimize_ms, sorted[sorted.size() / 2]);
-    for (size_t r = 0; r < totals.size(); ++r) std::printf("%s%.1f", r ? "," : "", totals[r]);
-    std::printf("],\"kl\":%.5f}\n", kl);
+    std::printf("%s\n", timing_json(n, dim, tsne, init_ms, optimize_ms, totals, kl).c_str());
     return 0;
 }
