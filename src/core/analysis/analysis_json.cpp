@@ -10,13 +10,6 @@ namespace {
 
 constexpr const char* kFloatFormat = "%.7g";
 
-// JsonWriter::numbers takes floats; beat and curve times are doubles.
-void write_doubles(JsonWriter& w, const std::vector<double>& v, const char* fmt) {
-    w.begin_array();
-    for (double x : v) w.number(x, fmt);
-    w.end_array();
-}
-
 void write_floats(JsonWriter& w, const std::vector<float>& v, const char* fmt = kFloatFormat) {
     w.numbers(v.data(), v.size(), fmt);
 }
@@ -78,7 +71,7 @@ void write_rhythm_and_loudness(JsonWriter& w, const TrackAnalysis& a) {
     w.key("bpm").number(a.tempo.bpm, "%.2f");
     w.key("bpm_confidence").number(a.tempo.confidence, "%.3f");
     w.key("beats_s");
-    write_doubles(w, a.tempo.beats_s, "%.3f");
+    w.numbers(a.tempo.beats_s, "%.3f");
     w.key("loudness_lufs").number(a.loudness.has_loudness ? a.loudness.integrated_lufs : NAN, "%.2f");  // silence: null
     w.key("loudness_range_lu").number(a.loudness.loudness_range_lu, "%.2f");
     w.key("sample_peak_dbfs").number(a.loudness.sample_peak_dbfs, "%.2f");
@@ -88,7 +81,7 @@ void write_curves(JsonWriter& w, const TrackAnalysis& a) {
     w.key("energy").begin_object();
     w.key("hop_s").number(a.loudness.curve_hop_s, kFloatFormat);
     w.key("times_s");
-    write_doubles(w, a.loudness.curve_times_s, "%.2f");
+    w.numbers(a.loudness.curve_times_s, "%.2f");
     w.key("short_term_lufs");
     write_floats(w, a.loudness.short_term_lufs, "%.2f");
     w.key("rms_dbfs");
@@ -106,13 +99,10 @@ void write_curves(JsonWriter& w, const TrackAnalysis& a) {
 void write_taggram(JsonWriter& w, const TrackAnalysis& a, const AudioModel& model, const ModelResult& r, bool precise) {
     w.key("taggram").begin_object();
     w.key("model").value(r.model);
-    w.key("labels").begin_array();
-    for (const std::string& label : model.labels) w.value(label);
-    w.end_array();
+    w.key("labels").strings(model.labels);
     std::vector<double> times;
     for (uint32_t p : r.patches) times.push_back(a.patch_start_s[p]);
-    w.key("times_s");
-    write_doubles(w, times, "%.3f");
+    w.key("times_s").numbers(times, "%.3f");
     w.key("values").begin_array();
     for (size_t p = 0; p < r.patches.size(); ++p) w.numbers(r.per_patch.data() + p * r.n_outputs, r.n_outputs, precise ? kFloatFormat : "%.4f");
     w.end_array();

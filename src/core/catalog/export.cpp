@@ -112,12 +112,8 @@ void write_export_row(JsonWriter& w, const TrackMeta& t, const ExportRow& r, siz
     w.key("top_tags").begin_array();
     for (size_t i = 0; i < t.top_tags.size() && i < 5; ++i) w.value(t.top_tags[i].label);
     w.end_array();
-    w.key("shared_tags").begin_array();
-    for (const std::string& tag : r.shared_tags) w.value(tag);
-    w.end_array();
-    w.key("shared_moods").begin_array();
-    for (const std::string& mood : r.shared_moods) w.value(mood);
-    w.end_array();
+    w.key("shared_tags").strings(r.shared_tags);
+    w.key("shared_moods").strings(r.shared_moods);
     w.end_object();
 }
 

@@ -107,7 +107,7 @@ JsonWriter& JsonWriter::number(double v, const char* fmt) {
         out_ += "null";
         return *this;
     }
-    char buf[64];
+    char buf[512];  // "%.3f" of 1e308 is 313 characters: never cut a number short
     std::snprintf(buf, sizeof buf, fmt, v);
     out_ += buf;
     return *this;
@@ -128,6 +128,18 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
 JsonWriter& JsonWriter::numbers(const float* v, size_t n, const char* fmt) {
     begin_array();
     for (size_t i = 0; i < n; ++i) number(double(v[i]), fmt);
+    return end_array();
+}
+
+JsonWriter& JsonWriter::numbers(const double* v, size_t n, const char* fmt) {
+    begin_array();
+    for (size_t i = 0; i < n; ++i) number(v[i], fmt);
+    return end_array();
+}
+
+JsonWriter& JsonWriter::strings(const std::vector<std::string>& v) {
+    begin_array();
+    for (const std::string& s : v) value(s);
     return end_array();
 }
 

@@ -58,6 +58,11 @@ public:
     JsonWriter& raw(std::string_view json);
     /// A JSON array of numbers, each formatted with `fmt`.
     JsonWriter& numbers(const float* v, size_t n, const char* fmt = "%.6g");
+    JsonWriter& numbers(const double* v, size_t n, const char* fmt = "%.6g");
+    JsonWriter& numbers(const std::vector<float>& v, const char* fmt = "%.6g") { return numbers(v.data(), v.size(), fmt); }
+    JsonWriter& numbers(const std::vector<double>& v, const char* fmt = "%.6g") { return numbers(v.data(), v.size(), fmt); }
+    /// A JSON array of strings.
+    JsonWriter& strings(const std::vector<std::string>& v);
 
     const std::string& str() const { return out_; }
     std::string take() { return std::move(out_); }

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/common/json.h"
 #include "test_util.h"
@@ -89,6 +91,20 @@ TEST(JsonWriter, NonFiniteNumbersAreNull) {
     cf::JsonWriter w;
     w.begin_array().number(std::nan("")).numbers(v, 4, "%.2f").null().raw(R"({"x":1})").end_array();
     EXPECT_EQ(w.take(), R"([null,[1.00,null,null,0.25],null,{"x":1}])");
+}
+
+TEST(JsonWriter, DoubleAndStringArrays) {
+    cf::JsonWriter w;
+    w.begin_object().key("t").numbers(std::vector<double>{0.5, INFINITY, 2.25}, "%.2f");
+    w.key("s").strings({"a", "b\"c"}).key("none").strings({}).end_object();
+    EXPECT_EQ(w.str(), R"({"t":[0.50,null,2.25],"s":["a","b\"c"],"none":[]})");
+}
+
+TEST(JsonWriter, HugeNumbersAreNotCut) {
+    cf::JsonWriter w;
+    w.number(1e301, "%.2f");
+    EXPECT_EQ(w.str().size(), 305u);  // 302 digits, '.', 2 decimals
+    EXPECT_EQ(std::strtod(w.str().c_str(), nullptr), 1e301);
 }
 
 TEST(JsonWriter, TopLevelScalarAndDefaultFormat) {
