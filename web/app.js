@@ -173,9 +173,9 @@ const api = {
   ready: new Promise((res, rej) => { readyResolve = res; readyReject = rej; }),
   state() {
     if (!Module) return { ready: false, busy: true, stage: 'loading', catalog: null, query: null, results: [] };
-    return core.json('cf_app_state');
+    return core.mustJson('cf_app_state');
   },
-  layout() { return core ? core.json('cf_app_layout') : {}; },
+  layout() { return core ? core.mustJson('cf_app_layout') : {}; },
   async analyzeFile(file) {
     await api.ready;
     if (!(file instanceof Blob)) throw new Error('analyzeFile: expected a File or Blob');
@@ -349,7 +349,7 @@ async function main() {
     setLoading(`Downloading the catalog… ${(got / 1e6).toFixed(1)}${total ? ' / ' + (total / 1e6).toFixed(1) : ''} MB`, total ? got / total : 0.5));
   const rc = core.call('cf_app_open_catalog', info.name || catalogName, 'catalog/', cfc, cfc.length);
   if (rc !== 0) {
-    const msg = `The catalog could not be opened: ${core.text('cf_app_last_text')}`;
+    const msg = `The catalog could not be opened: ${core.error().message}`;
     core.call('cf_app_set_error', msg);
     setLoading('', 0);
     readyReject(new Error(msg));
@@ -425,12 +425,12 @@ async function loadWordModels(manifests) {
     core.call('cf_app_model_note', name, note);
   }
   // The vocabulary and labels are checked against their manifests like the weights.
-  const checked = async (name, file) => checkModelBytes(Module, name,
+  const verified = async (name, file) => checkModelBytes(Module, name,
     { bytes: await fetchBytes(`models/${name}/${file}`), path: `models/${name}/${file}`, sha256: manifestSha256(manifests[name], file) });
-  const labels = new TextDecoder().decode(await checked('mobilenet-v2', 'labels.txt'));
+  const labels = new TextDecoder().decode(await verified('mobilenet-v2', 'labels.txt'));
   core.call('cf_app_set_image_labels', labels);
-  const vocab = await checked('use-lite', 'vocab.txt');
-  core.checked('cf_app_last_text')('cf_app_set_text_model', vocab, vocab.length);
+  const vocab = await verified('use-lite', 'vocab.txt');
+  core.must('cf_app_set_text_model', vocab, vocab.length);
   api.timings.word_models_ms = performance.now() - t0;
 }
 

@@ -1,6 +1,7 @@
 // The one JavaScript client of the cuefinder WASM core: copies strings, bytes and floats into the heap
-// and frees them, reads the C strings the exports return, and turns the exports' error conventions
-// into thrown Errors with the core's message. Used by the page (web/app.js), the map worker
+// and frees them, reads the C strings the exports return, and turns the exports' one error convention
+// (src/bindings/web/abi.h: a number < 0 or NaN, or a NULL string, and the message in cf_error()) into
+// thrown Errors with the core's message. Used by the page (web/app.js), the map worker
 // (web/tsne_worker.js), the ONNX Runtime bridge (web/ort_bridge.mjs) and every CLI script (src/cli).
 //
 //   page / ES module:      import { coreClient } from './core_client.mjs';  const core = coreClient(Module);
@@ -9,9 +10,9 @@
 //                          const core = await loadNodeCore();   // build/wasm-release/src/cli/cuefinder_node.js
 //
 //   core.call('cf_catalog_dim', h)                  // strings, Uint8Array, Float32Array args are copied in
-//   core.json('cf_sem_info', h)                     // the returned C string, parsed
-//   const open = core.checked('cf_catalog_last_text', (h) => h < 0);
-//   const h = open('cf_catalog_open', path);        // throws Error(<cf_catalog_last_text()>) when h < 0
+//   const h = core.must('cf_catalog_open', path);   // throws Error(cf_error()) when the result is < 0 or NaN
+//   core.mustJson('cf_sem_info', h)                 // the returned JSON, parsed; throws when it is NULL
+//   core.mustText('cf_analysis_stage')              // the returned string; throws when it is NULL
 //
 // A plain script without import/export (like byte_range.js), because a classic worker can only load
 // scripts and Node and the page must load the same file: under CommonJS it fills module.exports
@@ -99,26 +100,31 @@
       }
     }
     function text() { return string(call.apply(null, arguments)); }
-    function messageOf(error) { return typeof error === 'function' ? error() : text(error); }
+    // The last failure's message (abi.h), as an Error.
+    function coreError() { return new Error(string(exported('cf_error')()) || 'the core failed without a message'); }
+    function must() {
+      var r = call.apply(null, arguments);
+      if (typeof r === 'number' && (r < 0 || r !== r)) throw coreError();
+      return r;
+    }
+    function mustText() {
+      var p = call.apply(null, arguments);
+      if (!p) throw coreError();
+      return string(p);
+    }
     var client = {
       Module: M,
       call: call,
       /** The C string the export returns, as a JS string ('' for a null pointer). */
       text: text,
-      /** The export's JSON text, parsed. */
-      json: function () { return JSON.parse(text.apply(null, arguments)); },
-      /** A caller of exports that throws Error(message) when failed(result): `error` is the export
-       *  that returns the message (e.g. 'cf_last_text') or a function returning it. */
-      checked: function (error, failed) {
-        var bad = failed || function (r) { return r !== 0; };
-        return function () {
-          var r = call.apply(null, arguments);
-          if (bad(r)) throw new Error(messageOf(error));
-          return r;
-        };
-      },
-      /** Throws Error(the message of `error`), as `checked` does. */
-      fail: function (error) { throw new Error(messageOf(error)); },
+      /** Calls a number-returning export; throws Error(cf_error()) when the result is < 0 or NaN. */
+      must: must,
+      /** Calls a string-returning export; throws Error(cf_error()) when it returns NULL. */
+      mustText: mustText,
+      /** Calls a JSON-returning export: the parsed JSON; throws Error(cf_error()) when it returns NULL. */
+      mustJson: function () { return JSON.parse(mustText.apply(null, arguments)); },
+      /** The last failure's message as an Error (to throw after a status poll said -1). */
+      error: coreError,
       string: string,
       /** A copy of n floats at ptr (the heap may grow and move later). */
       floats: function (ptr, n) { return M.HEAPF32.slice(ptr >> 2, (ptr >> 2) + n); },

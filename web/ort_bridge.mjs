@@ -142,8 +142,8 @@ export function checkModelBytes(Module, name, loaded) {
     }
     return core.call('cf_model_check', path, sha256);
   });
-  if (rc !== 0) {
-    const e = new Error(core.text('cf_model_check_text'));
+  if (rc < 0) {
+    const e = core.error();
     e.name = 'ModelIntegrityError';
     throw e;
   }
@@ -169,8 +169,7 @@ export const DEFAULT_SLOTS = [
 // options. An unknown name throws an Error whose message lists the known ones.
 export function analysisProfile(Module, name, { use = false } = {}) {
   const core = coreClient(Module);
-  core.checked('cf_last_text')('cf_analysis_profile', String(name), use);
-  return core.json('cf_last_text');
+  return core.mustJson('cf_analysis_profile', String(name), use);
 }
 
 // The slots with each one's max_patches from the profile's caps, by kind of model (the rule of the

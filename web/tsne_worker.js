@@ -150,7 +150,7 @@ function startRun(msg) {
     var t0 = now();
     var handle = cfCore.call('cf_tsne_begin', data.subarray(0, msg.n * msg.dim), msg.n, msg.dim, perplexity, iters,
       (msg.seed | 0), initCode, initXy ? initXy.subarray(0, 2 * msg.n) : null);
-    if (!handle) { endRun(run); fail(run.id, cfCore.text('cf_tsne_error')); return; }
+    if (handle < 0) { endRun(run); fail(run.id, cfCore.error().message); return; }
     if (run.cancelled) { m._cf_tsne_end(handle); return; }  // cannot happen (begin blocks), kept for safety
     run.handle = handle;
     run.t0 = t0;
@@ -212,7 +212,7 @@ function runPca(msg) {
       var rc = cfCore.call('cf_pca_2d', data.subarray(0, msg.n * msg.dim), msg.n, msg.dim, outPtr);
       return rc === 0 ? readCoords(outPtr, msg.n) : null;
     });
-    if (!coords) { fail(msg.id, cfCore.text('cf_tsne_error')); return; }
+    if (!coords) { fail(msg.id, cfCore.error().message); return; }
     post({type: 'done', kind: 'pca', id: msg.id, coords: coords, ms: now() - t0}, [coords.buffer]);
   }).catch(function (err) { fail(msg.id, err); });
 }

@@ -1,7 +1,7 @@
 // cuefinder app — the platform seam of the app: everything the UI asks of the page it runs in
 // (audio playback, downloads, the file picker, the t-SNE worker). Platform-free: the session model
 // (src/app/session) uses it and the native tests fake it (tests/app/fakes.h). The browser's is
-// BrowserHost in src/platform/web/app_main.cpp (through web/app.js).
+// BrowserHost in src/bindings/web/app_main.cpp (through web/app.js).
 #pragma once
 
 #include <cstddef>

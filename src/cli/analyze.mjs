@@ -135,18 +135,18 @@ export async function createAnalyzer(opts) {
   const quality = { fast: 0, medium: 1, best: 2 }[opts.resample ?? ''] ?? -1;
   if (opts.resample && quality < 0) throw new Error(`--resample: fast, medium or best (got ${opts.resample})`);
   if (opts.full || opts.windows >= 0 || opts.maxFullS >= 0 || opts.batch > 0 || quality >= 0 || opts.windowPatches >= 0) {
-    c.checked('cf_last_text')('cf_options_set', opts.full ? 1e9 : opts.maxFullS, opts.windows, opts.windowPatches, opts.batch, -1, -1, quality);
+    c.must('cf_options_set', opts.full ? 1e9 : opts.maxFullS, opts.windows, opts.windowPatches, opts.batch, -1, -1, quality);
   }
   async function analyze(file, onProgress) {
     let st = c.call('cf_analysis_start', file);
     while (st === 1 || st === 2) {
       if (st === 1) st = core._cf_analysis_step(25);
-      if (onProgress) onProgress(core._cf_analysis_progress(), c.text('cf_analysis_stage'));
+      if (onProgress) onProgress(core._cf_analysis_progress(), c.mustText('cf_analysis_stage'));
       // Let the event loop deliver ONNX Runtime's results.
       await new Promise((r) => setTimeout(r, st === 2 ? 3 : 0));
       if (st === 2) st = core._cf_analysis_step(0);
     }
-    return c.json('cf_analysis_json', !!opts.taggram, !!opts.patchEmbeddings, !!opts.curves, !!opts.precise);
+    return c.mustJson('cf_analysis_json', !!opts.taggram, !!opts.patchEmbeddings, !!opts.curves, !!opts.precise);
   }
   return { analyze, core, ort, bridge, manifests, profile };
 }

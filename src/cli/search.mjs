@@ -39,7 +39,7 @@ function range(s, what) {
 }
 
 export function parseArgs(argv) {
-  const o = { catalog: null, file: null, track: null, k: 10, json: false, options: [], text: null, image: null, method: null, weights: {} };
+  const o = { catalog: null, file: null, track: null, k: 10, json: false, options: {}, text: null, image: null, method: null, weights: {} };
   const pos = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -47,11 +47,11 @@ export function parseArgs(argv) {
     if (a === '--json') o.json = true;
     else if (a === '-k' || a === '--k') { o.k = parseInt(v(), 10); if (!(o.k >= 1)) throw new Error('-k needs a number >= 1'); }
     else if (a === '--track') o.track = v();
-    else if (a === '--bpm') { const [lo, hi] = range(v(), '--bpm'); if (lo != null) o.options.push(['bpm_min', lo]); if (hi != null) o.options.push(['bpm_max', hi]); }
-    else if (a === '--duration') { const [lo, hi] = range(v(), '--duration'); if (lo != null) o.options.push(['duration_min_s', lo]); if (hi != null) o.options.push(['duration_max_s', hi]); }
-    else if (a === '--mood') { const [k, val] = v().split('='); if (!k || !(parseFloat(val) >= 0)) throw new Error('--mood: expected NAME=MIN'); o.options.push(['mood_min', k, parseFloat(val)]); }
-    else if (a === '--license') for (const k of v().split(',')) o.options.push(['license', k.trim()]);
-    else if (a === '--exact') o.options.push(['exact', 1]);
+    else if (a === '--bpm') { const [lo, hi] = range(v(), '--bpm'); if (lo != null) o.options.bpm_min = lo; if (hi != null) o.options.bpm_max = hi; }
+    else if (a === '--duration') { const [lo, hi] = range(v(), '--duration'); if (lo != null) o.options.duration_min_s = lo; if (hi != null) o.options.duration_max_s = hi; }
+    else if (a === '--mood') { const [k, val] = v().split('='); if (!k || !(parseFloat(val) >= 0)) throw new Error('--mood: expected NAME=MIN'); (o.options.mood_min ||= {})[k] = parseFloat(val); }
+    else if (a === '--license') for (const k of v().split(',')) (o.options.license ||= []).push(k.trim());
+    else if (a === '--exact') o.options.exact = true;
     else if (a === '--text') { o.text = v(); if (!o.text.trim()) throw new Error('--text is empty: type some words'); }
     else if (a === '--image') o.image = v();
     else if (a === '--method') { o.method = v(); if (!METHODS.includes(o.method)) throw new Error(`--method: ${METHODS.join(', ')} (got ${o.method})`); }
@@ -88,8 +88,8 @@ export async function semanticSearch(o) {
   }
   const sem = await openSemantic(an.core);
   await sem.attachCatalog(o.catalog);
-  const opts = [...o.options];
-  if (o.track) opts.push(['track_id', o.track]);
+  const opts = { ...o.options };
+  if (o.track) opts.track_id = o.track;
   const res = await sem.search({ texts: o.text ? [o.text] : [], image: o.image, track: analysis ? unitEmbedding(analysis.embedding.values) : null,
     method: o.method || 'ensemble', k: o.k, weights: o.weights, options: opts });
   res.query = { text: o.text, image: o.image, file: o.file, track: o.track };
@@ -147,19 +147,23 @@ async function main() {
   }
   const c = coreClient(core);
   const h = c.call('cf_catalog_open', o.catalog);
-  if (h < 0) { console.error(`cuefinder search: ${c.text('cf_catalog_last_text')}`); process.exit(1); }
-  const opts = [['k', o.k], ...o.options];
+  if (h < 0) { console.error(`cuefinder search: ${c.error().message}`); process.exit(1); }
+  const opts = { k: o.k, ...o.options };
   let query = null, dim = 0;
   if (analysis) {
     dim = analysis.embedding.dim;
     if (dim !== core._cf_catalog_dim(h)) { console.error(`cuefinder search: the catalog's embeddings are ${core._cf_catalog_dim(h)}-d, the query's ${dim}-d`); process.exit(1); }
     query = Float32Array.from(analysis.embedding.values);
-    for (const [l, p] of Object.entries(analysis.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10)) opts.push(['query_tag', l, p]);
-    for (const [m, p] of Object.entries(analysis.moods)) opts.push(['query_mood', m, p]);
+    opts.query_tags = Object.fromEntries(Object.entries(analysis.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10));
+    opts.query_moods = analysis.moods;
   }
-  const optionText = opts.map((f) => f.map((x) => String(x).replace(/[\t\n]/g, ' ')).join('\t')).join('\n');
-  const res = c.json('cf_catalog_search', h, query, dim, o.track || '', optionText);
-  if (res.error) { console.error(`cuefinder search: ${res.error}`); process.exit(1); }
+  let res;
+  try {
+    res = c.mustJson('cf_catalog_search', h, query, dim, o.track || '', JSON.stringify(opts));
+  } catch (e) {
+    console.error(`cuefinder search: ${e.message}`);
+    process.exit(1);
+  }
   res.query = o.track ? { track: o.track } : { file: o.file, bpm: analysis.bpm, moods: analysis.moods,
     top_tags: Object.entries(analysis.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([l]) => l) };
   if (o.json) {

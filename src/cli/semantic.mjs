@@ -50,24 +50,22 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
     return Buffer.from(checkModelBytes(core, name, loaded)).toString('utf8');
   };
   const vocab = checkedText('use-lite', 'vocab.txt');
-  const h = c.checked('cf_sem_last_error', (r) => r < 0)('cf_sem_new', vocab);
+  const h = c.must('cf_sem_new', vocab);
   const msd = readJson(need(path.join(models, 'msd-musicnn-1/manifest.json'))).labels;
   const mtt = readJson(need(path.join(models, 'mtt-musicnn-1/manifest.json'))).labels;
   c.call('cf_sem_set_concepts', h, msd.join('\n'), mtt.join('\n'));
   const labelsFile = path.join(models, 'mobilenet-v2/labels.txt');
   if (fs.existsSync(labelsFile)) c.call('cf_sem_set_image_labels', h, checkedText('mobilenet-v2', 'labels.txt'));
-  const concepts = c.json('cf_sem_concepts_json', h);
+  const concepts = c.mustJson('cf_sem_concepts_json', h);
 
   const tick = () => new Promise((r) => setImmediate(r));
   async function wait() {
-    let st;
-    while ((st = core._cf_sem_status(h)) === 1) await tick();
-    if (st !== 0) c.fail(() => c.text('cf_sem_error', h));
+    while (c.must('cf_sem_status', h) === 1) await tick();  // -1: throws the failure's message
   }
-  const start = c.checked(() => c.text('cf_sem_error', h));  // calls an export that starts a job
+  const start = c.must;  // calls an export that starts a job (throws when it could not start)
   // Floats for the core (copied in by the call); null (a null pointer) when there are none.
   const floats = (arr) => (!arr || arr.length === 0 ? null : arr instanceof Float32Array ? arr : Float32Array.from(arr));
-  const info = () => c.json('cf_sem_info', h);
+  const info = () => c.mustJson('cf_sem_info', h);
 
   // An analysis (analyze.mjs JSON) → its concept values, in the handle's concept order (NaN: unknown).
   function itemValues(analysis) {
@@ -92,30 +90,27 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
       return info();
     },
     // q: {texts, image, track (Float32Array), method, k, top, scores, explain, weights: {text, image,
-    // track}, options: [[key, value...]] (search_options.h), items: [{values, embedding}]}.
+    // track}, options: {key: value} (search_options.h; track_id), items: [{values, embedding}]}.
+    // The core's query spec (semantic_api.cpp) is one JSON object.
     async search(q) {
-      const spec = [];
-      const clean = (x) => String(x).replace(/[\t\n\r]/g, ' ');
-      for (const t of q.texts || []) spec.push(['text', t]);
-      if (q.image) spec.push(['image', q.image]);
-      if (q.track) spec.push(['track', 1]);
-      if (q.method) spec.push(['method', q.method]);
-      for (const [k, w] of Object.entries(q.weights || {})) spec.push([`weight_${k}`, w]);
-      if (q.k) spec.push(['k', q.k]);
-      if (q.top) spec.push(['top', q.top]);
-      if (q.scores) spec.push(['scores', 1]);
-      if (q.explain) spec.push(['explain', q.explain]);
-      for (const o of q.options || []) spec.push(o);
-      const text = spec.map((f) => f.map(clean).join('\t')).join('\n');
+      const spec = { texts: q.texts || [], ...q.options };
+      if (q.image) spec.image = q.image;
+      if (q.track) spec.track = true;
+      if (q.method) spec.method = q.method;
+      if (q.weights && Object.keys(q.weights).length) spec.weights = q.weights;
+      if (q.k) spec.k = q.k;
+      if (q.top) spec.top = q.top;
+      if (q.scores) spec.scores = true;
+      if (q.explain) spec.explain = q.explain;
       const items = q.items || [];
       const d = info().dim;
       const track = q.track ? floats(q.track) : null;
       const values = items.length ? floats(items.flatMap((it) => Array.from(it.values))) : null;
       const audio = items.length && items.every((it) => it.embedding && it.embedding.length === d)
         ? floats(items.flatMap((it) => Array.from(it.embedding))) : null;
-      start('cf_sem_search', h, text, track, q.track ? q.track.length : 0, items.length, values, audio);
+      start('cf_sem_search', h, JSON.stringify(spec), track, q.track ? q.track.length : 0, items.length, values, audio);
       await wait();
-      return c.json('cf_sem_result', h);
+      return c.mustJson('cf_sem_result', h);
     },
     close() { c.call('cf_sem_free', h); },
   };

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { coreClient } from '../../web/core_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const moduleFile = process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js');
@@ -91,11 +92,10 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
 test('catalog builder entries: a track from analysis JSON, errors naming the problem, summary, t-SNE map', opts, async () => {
   const { createRequire } = await import('node:module');
   const core = await createRequire(import.meta.url)(moduleFile)();
+  const c = coreClient(core);
   const call = (fn, ...strings) => {
-    const ptrs = strings.map((s) => { const n = core.lengthBytesUTF8(s) + 1, p = core._malloc(n); core.stringToUTF8(s, p, n); return p; });
-    const rc = core[`_${fn}`](...ptrs);
-    ptrs.forEach((p) => core._free(p));
-    return { rc, text: core.UTF8ToString(core._cf_catalog_build_last_text()) };
+    const rc = c.call(fn, ...strings);
+    return { rc, text: rc < 0 ? c.error().message : '' };
   };
   const analysis = (i) => JSON.stringify({ duration_s: 100, metadata: { artist: 'Tag Artist' }, windows: [[10, 2.976], [50, 2.976], [90, 2.976]],
     tags: { msd: { rock: 0.25, pop: 0.5 + i / 100 } }, moods: { sad: 0.125 },
@@ -111,15 +111,25 @@ test('catalog builder entries: a track from analysis JSON, errors naming the pro
   assert.deepEqual(call('cf_catalog_builder_add_analysis', analysis(0), '{"id":"t0"}').rc, -1);  // a repeated id: the builder says so
   assert.deepEqual(call('cf_catalog_builder_add_analysis', analysis(0).replace('"rock"', '"jazz"'), '{"id":"y"}'),
     { rc: -1, text: 'track "y": the analysis has no probability for the tag "msd:rock"' });
-  const summary = call('cf_catalog_track_summary', analysis(0));
-  assert.equal(summary.rc, 0, summary.text);
-  assert.deepEqual(JSON.parse(summary.text), { top_tags: { msd: [['pop', 0.5], ['rock', 0.25]] },
+  assert.throws(() => c.mustJson('cf_catalog_track_summary', '[1'), /^Error: analysis: JSON: /);
+  assert.deepEqual(c.mustJson('cf_catalog_track_summary', analysis(0)), { top_tags: { msd: [['pop', 0.5], ['rock', 0.25]] },
     moods: { happy: null, sad: 0.125, relaxed: null, aggressive: null, danceable: null }, segment_start_s: 36.488, segment_duration_s: 30 });
-  assert.equal(core._cf_catalog_builder_tsne_map(30, 250, 1), 0, core.UTF8ToString(core._cf_catalog_build_last_text()));
+  assert.equal(c.must('cf_catalog_builder_tsne_map', 30, 250, 1), 0);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-builder-'));
   assert.equal(call('cf_catalog_builder_write', out).rc, 0);
   const info = JSON.parse(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8'));
   assert.equal(info.map_kind, 'tsne');
   assert.deepEqual([info.tracks[1].title, info.tracks[1].artist, info.tracks[1].bpm, info.tracks[1].segment_start_s], ['my track 1', 'Tag Artist', 120, 36.488]);
+  // Search options are a JSON object (search_options.h): unknown keys and wrong types are errors naming the key.
+  const h = c.must('cf_catalog_open', out);
+  const search = (options) => c.mustJson('cf_catalog_search', h, null, 0, 't1', options);
+  assert.deepEqual(search(JSON.stringify({ k: 2, bpm_min: 100, mood_min: { sad: 0.1 }, license: [] })).results.map((r) => r.rank), [1, 2]);
+  assert.equal(search(JSON.stringify({ bpm_min: 130 })).results.length, 0);
+  assert.throws(() => search('{"k": 2, "colour": 1}'), /^Error: unknown search option 'colour'$/);
+  assert.throws(() => search('{"bpm_min": "fast"}'), /^Error: search option 'bpm_min': expected a number or null$/);
+  assert.throws(() => search('{"mood_min": {"grumpy": 0.5}}'), /^Error: search option 'mood_min': unknown mood 'grumpy'/);
+  assert.throws(() => search('{"k": 0}'), /^Error: search option 'k': must be in \[1, 100000\], got 0$/);
+  assert.throws(() => search('[1]'), /^Error: search options: expected a JSON object$/);
+  c.call('cf_catalog_close', h);
   fs.rmSync(out, { recursive: true, force: true });
 });

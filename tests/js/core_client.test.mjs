@@ -1,5 +1,5 @@
 // web/core_client.js, the one JS client of the WASM core: copies in and out of the heap (every copy
-// freed, also when the export throws), C strings out, the error conventions as thrown Errors, the
+// freed, also when the export throws), C strings out, the one error convention as thrown Errors, the
 // classic-script face (a global, for the map worker) and the Node loader. First on a fake module (a
 // bump allocator over a 64 KiB heap that records frees), then on the real Node build.
 import test from 'node:test';
@@ -53,19 +53,25 @@ test('a throwing export still frees the copies; bad arguments and missing export
   assert.throws(() => coreClient({}), /expected an instantiated cuefinder WASM module/);
 });
 
-test('error conventions: checked() throws the core message when the result says failed', () => {
+test('the error convention (abi.h): must / mustText / mustJson throw Error(cf_error()) on < 0, NaN or NULL', () => {
   let message = '';
+  const cStr = (M, t) => { const b = new TextEncoder().encode(t); const p = M._malloc(b.length + 1); M.HEAPU8.set(b, p); M.HEAPU8[p + b.length] = 0; return p; };
   const M = fakeModule({
     open: (M, p) => { const name = cString(M, p); if (name === 'ok') return 3; message = `no catalog ${name}`; return -1; },
-    last_text: (M) => { const b = new TextEncoder().encode(message); const p = M._malloc(b.length + 1); M.HEAPU8.set(b, p); M.HEAPU8[p + b.length] = 0; return p; },
+    percent: (M, x) => (x >= 0 ? x : (message = 'no calibration', NaN)),
+    info: (M, h) => (h === 1 ? cStr(M, '{"n": 2}') : (message = `no handle ${h}`, 0)),
+    cf_error: (M) => cStr(M, message),
   });
   const core = coreClient(M);
-  const open = core.checked('last_text', (h) => h < 0);
-  assert.equal(open('open', 'ok'), 3);
-  assert.throws(() => open('open', 'x/y'), (e) => e instanceof Error && e.message === 'no catalog x/y');
-  assert.throws(() => core.checked(() => 'from a function')('open', 'z'), /^Error: from a function$/);
-  // The default convention: any non-zero result is a failure (rc-style exports).
-  assert.throws(() => core.checked('last_text')('open', 'ok'), /^Error: no catalog z$/);
+  assert.equal(core.must('open', 'ok'), 3);
+  assert.throws(() => core.must('open', 'x/y'), (e) => e instanceof Error && e.message === 'no catalog x/y');
+  assert.equal(core.must('percent', 0), 0, '0 is a success');
+  assert.throws(() => core.must('percent', -1), /^Error: no calibration$/);
+  assert.deepEqual(core.mustJson('info', 1), { n: 2 });
+  assert.equal(core.mustText('info', 1), '{"n": 2}');
+  assert.throws(() => core.mustJson('info', 7), /^Error: no handle 7$/);
+  assert.throws(() => core.mustText('info', 8), /^Error: no handle 8$/);
+  assert.equal(core.error().message, 'no handle 8');
 });
 
 test('floats out: withFloats(n) hands a zeroed buffer; floats() copies it out', () => {
@@ -86,9 +92,10 @@ test('classic script: without CommonJS it defines the global cuefinderCoreClient
 
 test('the real core: loadNodeCore, a UTF-8 round trip through an error message, JSON out', needsBuild, async () => {
   const core = await loadNodeCore(moduleFile);
-  const profile = core.checked('cf_last_text');
-  assert.throws(() => profile('cf_analysis_profile', 'mäßig ♪', false), /unknown analysis profile "mäßig ♪"/);
-  profile('cf_analysis_profile', 'query', false);
-  assert.equal(core.json('cf_last_text').name, 'query');
+  assert.throws(() => core.mustJson('cf_analysis_profile', 'mäßig ♪', false), /unknown analysis profile "mäßig ♪"/);
+  assert.equal(core.mustJson('cf_analysis_profile', 'query', false).name, 'query');
+  assert.throws(() => core.must('cf_catalog_open', '/no/such/catalog.cfc'), /no\/such\/catalog/);
+  assert.ok(Number.isNaN(core.call('cf_catalog_match_percent', 12345, 0.5)), 'a double that may be negative fails with NaN');
+  assert.throws(() => core.must('cf_catalog_match_percent', 12345, 0.5), /no catalog with handle 12345/);
   await assert.rejects(loadNodeCore(path.join(root, 'build/no-such-core.js')), /no-such-core\.js not found \(build it: /);
 });

@@ -1,4 +1,4 @@
-// Every model is checked against the sha256 of its manifest when it is loaded (src/platform/web/
+// Every model is checked against the sha256 of its manifest when it is loaded (web/
 // ort_bridge.mjs checkModelBytes → the core's cf::Sha256 and cf::check_model_sha256). Here in Node:
 // `./cuefinder analyze` on a copy of models/ with one byte of a model flipped fails and names the
 // file; the same copy intact analyses; a manifest without a digest loads nothing; a flipped byte in

@@ -207,6 +207,11 @@ test('raw arrays: texts, a track and items are ranked over attached values; no f
   assert.ok(Math.abs(t.results[0].inputs[0].raw - 1) < 1e-5);
   assert.equal(t.results[0].inputs[0].match_percent, undefined, 'no calibration without a catalog');
 
-  await assert.rejects(sem.search({ texts: ['piano'], method: 'bridge', options: [['bpm_min', 100]] }), /filters need a catalog/);
+  await assert.rejects(sem.search({ texts: ['piano'], method: 'bridge', options: { bpm_min: 100 } }), /filters need a catalog/);
+  // The query spec is JSON (semantic_api.cpp): an unknown key or a wrong type is an error naming the key.
+  await assert.rejects(sem.search({ texts: ['piano'], method: 'bridge', options: { colour: 'red' } }), /^Error: unknown query key 'colour'$/);
+  await assert.rejects(sem.search({ texts: ['piano'], method: 'bridge', options: { k: 'ten' } }), /^Error: search option 'k': expected an integer$/);
+  await assert.rejects(sem.search({ texts: ['piano'], method: 'bridge', options: { top: -1 } }), /^Error: query 'top': expected a whole number >= 0$/);
+  await assert.rejects(sem.search({ texts: 'piano', method: 'bridge' }), /^Error: query 'texts': expected an array of strings$/);
   sem.close();
 });

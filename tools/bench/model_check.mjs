@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// What checking every model against its manifest's sha256 costs at load (src/platform/web/
+// What checking every model against its manifest's sha256 costs at load (web/
 // ort_bridge.mjs checkModelBytes: the core's cf::Sha256 in WASM), side by side with node:crypto
 // (OpenSSL, SHA-NI where the CPU has it) on the same bytes, in one run.
 //

@@ -1,6 +1,6 @@
 // C entry points of the analysis module for JavaScript (Node CLI, browser worker): configure the
-// model slots, analyse one file at a time with step(), read the result as JSON. Strings returned
-// stay valid until the next call that returns a string.
+// model slots, analyse one file at a time with step(), read the result as JSON. Errors and returned
+// strings: abi.h.
 #include <emscripten.h>
 
 #include <cstdint>
@@ -13,6 +13,8 @@
 #include "core/analysis/track_analyzer.h"
 #include "platform/embedder.h"
 #include "platform/web/model_slots.h"
+#include "bindings/web/abi.h"
+#include "bindings/web/exports.h"
 
 namespace {
 
@@ -21,7 +23,6 @@ struct State {
     cf::AnalysisOptions options;
     std::unique_ptr<cf::Embedder> embedder = cf::platform::make_embedder();
     std::unique_ptr<cf::TrackAnalyzer> analyzer;
-    std::string text;
     std::vector<float> samples;  ///< the last cf_decode_window() result
 };
 
@@ -54,7 +55,7 @@ EMSCRIPTEN_KEEPALIVE void cf_model_add(const char* name, const char* key, int ro
 }
 
 /// Any negative argument keeps the current value (resample_quality: 0 fast, 1 medium, 2 best).
-/// Returns 0, or -1 with the message in cf_last_text().
+/// Returns 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_options_set(double full_track_max_s, int n_windows, int window_patches, int max_batch_patches,
                                         int tempo, int loudness, int resample_quality) {
     cf::AnalysisOptions o = state().options;
@@ -65,35 +66,27 @@ EMSCRIPTEN_KEEPALIVE int cf_options_set(double full_track_max_s, int n_windows, 
     if (tempo >= 0) o.tempo = tempo != 0;
     if (loudness >= 0) o.loudness = loudness != 0;
     if (resample_quality >= 0) {
-        if (resample_quality > 2) {
-            state().text = "resample quality must be 0 (fast), 1 (medium) or 2 (best), got " + std::to_string(resample_quality);
-            return -1;
-        }
+        if (resample_quality > 2)
+            return cf::bindings::fail("resample quality must be 0 (fast), 1 (medium) or 2 (best), got " + std::to_string(resample_quality));
         o.decode.resample_quality = cf::ResampleQuality(resample_quality);
     }
-    if (cf::Status st = cf::validate(o); !st) {
-        state().text = st.message();
-        return -1;
-    }
+    if (cf::Status st = cf::validate(o); !st) return cf::bindings::fail(st.message());
     state().options = o;
     state().analyzer.reset();
     return 0;
 }
 
-EMSCRIPTEN_KEEPALIVE const char* cf_last_text() { return state().text.c_str(); }
-
-/// The analysis profile `name` (core/analysis/profiles.h: "catalog", "query", "detailed", "quick") as JSON in
-/// cf_last_text(); returns 0, or -1 with the message (an unknown name lists the known ones). With
-/// use != 0 it also becomes the analysis options (the slots' caps are the caller's: max_patches).
-EMSCRIPTEN_KEEPALIVE int cf_analysis_profile(const char* name, int use) {
+/// The analysis profile `name` (core/analysis/profiles.h: "catalog", "query", "detailed", "quick") as JSON,
+/// or NULL (an unknown name: the message lists the known ones). With use != 0 it also becomes the
+/// analysis options (the slots' caps are the caller's: max_patches).
+EMSCRIPTEN_KEEPALIVE const char* cf_analysis_profile(const char* name, int use) {
     auto profile = cf::analysis_profile(name ? name : "");
-    if (!profile) return state().text = profile.status().message(), -1;
+    if (!profile) return cf::bindings::fail_null(profile.status().message());
     if (use != 0) {
         state().options = profile->options;
         state().analyzer.reset();
     }
-    state().text = cf::analysis_profile_json(*profile);
-    return 0;
+    return cf::bindings::text(cf::analysis_profile_json(*profile));
 }
 
 /// Starts analysing a file (Node: a real path through NODERAWFS). Returns the state (see cf_analysis_step).
@@ -113,16 +106,15 @@ EMSCRIPTEN_KEEPALIVE int cf_analysis_start_buffer(const char* name, const uint8_
 EMSCRIPTEN_KEEPALIVE int cf_analysis_step(double budget_ms) { return int(analyzer().step(budget_ms / 1000.0)); }
 
 /// Decodes [start_s, start_s + duration_s) of a file to mono at rate_hz (best resampler), e.g. for a
-/// preview clip. Returns the sample count (the samples at cf_decoded_samples()), or -1 with the message
-/// in cf_last_text().
+/// preview clip. Returns the sample count (the samples at cf_decoded_samples()), or -1.
 EMSCRIPTEN_KEEPALIVE double cf_decode_window(const char* path, double start_s, double duration_s, int rate_hz) {
     cf::DecodeOptions o;
     o.output_rate_hz = rate_hz;
     o.resample_quality = cf::ResampleQuality::best;
     auto reader = cf::AudioReader::open_file(path, o);
-    if (!reader) return state().text = reader.status().message(), -1;
+    if (!reader) return cf::bindings::fail(reader.status().message());
     auto windows = cf::decode_windows(**reader, {{start_s, duration_s}});
-    if (!windows) return state().text = windows.status().message(), -1;
+    if (!windows) return cf::bindings::fail(windows.status().message());
     state().samples = std::move((*windows)[0]);
     return double(state().samples.size());
 }
@@ -133,22 +125,21 @@ EMSCRIPTEN_KEEPALIVE double cf_analysis_progress() { return analyzer().progress(
 EMSCRIPTEN_KEEPALIVE const char* cf_analysis_stage() { return analyzer().stage(); }
 EMSCRIPTEN_KEEPALIVE void cf_analysis_cancel() { analyzer().cancel(); }
 
-/// The result as JSON (analysis_json.h), or {"file", "error", "code"} when it failed.
+/// The result as JSON (analysis_json.h). A failed analysis is a result too: {"file", "error", "code"}
+/// (the CLI prints it as the file's output), so this export never returns NULL.
 EMSCRIPTEN_KEEPALIVE const char* cf_analysis_json(int taggram, int patch_embeddings, int curves, int precise) {
     cf::TrackAnalyzer& a = analyzer();
-    if (a.state() == cf::AnalysisState::failed) {
-        state().text = cf::analysis_error_json(a.result().file, a.status());
-    } else if (a.state() != cf::AnalysisState::done) {
-        state().text = cf::analysis_error_json(a.result().file, cf::Status(cf::ErrorCode::invalid_argument, "analysis not finished"));
-    } else {
-        cf::AnalysisJsonOptions o;
-        o.taggram = taggram != 0;
-        o.patch_embeddings = patch_embeddings != 0;
-        o.curves = curves != 0;
-        o.precise = precise != 0;
-        state().text = cf::analysis_to_json(a.result(), state().models, o);
+    if (a.state() == cf::AnalysisState::failed) return cf::bindings::text(cf::analysis_error_json(a.result().file, a.status()));
+    if (a.state() != cf::AnalysisState::done) {
+        const cf::Status unfinished(cf::ErrorCode::invalid_argument, "analysis not finished");
+        return cf::bindings::text(cf::analysis_error_json(a.result().file, unfinished));
     }
-    return state().text.c_str();
+    cf::AnalysisJsonOptions o;
+    o.taggram = taggram != 0;
+    o.patch_embeddings = patch_embeddings != 0;
+    o.curves = curves != 0;
+    o.precise = precise != 0;
+    return cf::bindings::text(cf::analysis_to_json(a.result(), state().models, o));
 }
 
 }  // extern "C"

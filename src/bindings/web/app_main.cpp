@@ -1,6 +1,7 @@
 // cuefinder app in the browser: SDL2 window + WebGL2 context + Dear ImGui, the App, the browser Host
 // (audio, downloads, file picker, t-SNE worker through web/app.js), and the C entry points the page
-// calls (catalog bytes, dropped files, worker progress, window.cuefinder.state()).
+// calls (catalog bytes, dropped files, worker progress, window.cuefinder.state()). Errors and returned
+// strings: abi.h.
 //
 // JS side: web/app.js sets Module.cfHost = {playUrl, playQuery, pause, resume, playing, position,
 // playbackError, download, openPicker, startTsne, stopTsne, analysisFinished} before the first frame.
@@ -24,6 +25,9 @@
 #include "app/app.h"
 #include "platform/embedder.h"
 #include "platform/web/model_slots.h"
+#include "bindings/web/abi.h"
+#include "bindings/web/exports.h"
+#include "core/common/json.h"
 
 // clang-format off
 EM_JS(void, cf_js_play_url, (const char* url, double start_s), { Module.cfHost.playUrl(UTF8ToString(url), start_s); });
@@ -85,7 +89,6 @@ struct Runtime {
     std::unique_ptr<cf::app::App> app;
     std::vector<cf::AudioModel> models;
     std::map<std::string, std::string> model_notes;
-    std::string text;                 ///< the last string returned to JS
     std::vector<uint8_t> font_ttf;    ///< a TTF to use instead of ImGui's built-in font
     bool font_pending = false;
     float font_dpr = 0.0f;
@@ -191,17 +194,11 @@ EMSCRIPTEN_KEEPALIVE void cf_app_model_note(const char* name, const char* note) 
     if (rt().app) rt().app->session().set_model_notes(rt().model_notes);
 }
 
-EMSCRIPTEN_KEEPALIVE const char* cf_app_last_text() { return rt().text.c_str(); }
-
 /// The sentence encoder's vocabulary text (models/use-lite/vocab.txt): enables text search, zero-shot
-/// tags and pictures. Returns 0, or -1 with the message in cf_app_last_text().
+/// tags and pictures. Returns 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_app_set_text_model(const char* vocab_text, double n_bytes) {
     cf::Status st = rt().app->session().set_text_model(std::string(vocab_text, size_t(n_bytes)));
-    if (!st) {
-        rt().text = st.message();
-        return -1;
-    }
-    return 0;
+    return st ? 0 : cf::bindings::fail(st.message());
 }
 
 /// The image model's class lines (models/mobilenet-v2/labels.txt).
@@ -211,15 +208,11 @@ EMSCRIPTEN_KEEPALIVE void cf_app_set_image_labels(const char* labels_text) { rt(
 EMSCRIPTEN_KEEPALIVE void cf_app_set_text_query(const char* text) { rt().app->session().words().set_text_query(text); }
 EMSCRIPTEN_KEEPALIVE void cf_app_set_tag_labels(const char* text) { rt().app->session().words().set_tag_labels(text); }
 
-/// Opens catalog.cfc bytes (copied). Returns 0, or -1 with the message in cf_app_last_text().
+/// Opens catalog.cfc bytes (copied). Returns 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_app_open_catalog(const char* name, const char* base_url, const uint8_t* bytes, double n_bytes) {
     std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
     cf::Status st = rt().app->session().open_catalog(std::move(copy), name, base_url);
-    if (!st) {
-        rt().text = st.message();
-        return -1;
-    }
-    return 0;
+    return st ? 0 : cf::bindings::fail(st.message());
 }
 
 /// Analyses a dropped file's bytes (copied); returns the request id reported by analysisFinished.
@@ -237,13 +230,15 @@ EMSCRIPTEN_KEEPALIVE double cf_app_last_ui_ms() { return rt().last_ui_ms; }
 EMSCRIPTEN_KEEPALIVE int cf_app_pump(double budget_ms) { return rt().app && rt().app->session().pump(budget_ms / 1000.0) ? 1 : 0; }
 
 EMSCRIPTEN_KEEPALIVE const char* cf_app_state() {
-    rt().text = rt().app ? rt().app->state_json() : "{\"ready\":false}";
-    return rt().text.c_str();
+    if (rt().app) return cf::bindings::text(rt().app->state_json());
+    cf::JsonWriter w;
+    return cf::bindings::text(w.begin_object().key("ready").value(false).end_object().take());
 }
 
 EMSCRIPTEN_KEEPALIVE const char* cf_app_layout() {
-    rt().text = rt().app ? rt().app->layout_json() : "{}";
-    return rt().text.c_str();
+    if (rt().app) return cf::bindings::text(rt().app->layout_json());
+    cf::JsonWriter w;
+    return cf::bindings::text(w.begin_object().end_object().take());
 }
 
 EMSCRIPTEN_KEEPALIVE void cf_app_tsne_progress(const float* xy, int n, int iteration, int total, int done) {

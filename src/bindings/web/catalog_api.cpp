@@ -1,6 +1,6 @@
 // C entry points of the catalog for JavaScript (the `search` CLI in Node, the browser): open a catalog,
-// search it; results come back as JSON. Strings returned stay valid until the next call that returns a
-// string. Building a catalog: catalog_build_api.cpp.
+// search it; results come back as JSON. Errors and returned strings: abi.h. Building a catalog:
+// catalog_build_api.cpp.
 // The search itself is the core's query engine (core/query/query_engine.h), which also calibrates
 // each catalog's match percent once, when it is opened.
 #include <emscripten.h>
@@ -14,6 +14,8 @@
 #include "core/catalog/catalog.h"
 #include "core/common/json.h"
 #include "core/query/query_engine.h"
+#include "bindings/web/abi.h"
+#include "bindings/web/exports.h"
 #include "bindings/web/search_options.h"
 
 namespace {
@@ -27,7 +29,6 @@ struct OpenCatalog {
 struct CatalogState {
     std::map<int, OpenCatalog> open;
     int next_handle = 1;
-    std::string text;
 };
 
 CatalogState& cat_state() {
@@ -35,20 +36,12 @@ CatalogState& cat_state() {
     return s;
 }
 
-const char* set_text(std::string t) {
-    cat_state().text = std::move(t);
-    return cat_state().text.c_str();
-}
-
 const OpenCatalog* find_open(int handle) {
     auto it = cat_state().open.find(handle);
     return it == cat_state().open.end() ? nullptr : &it->second;
 }
 
-const char* error_json(const std::string& message) {
-    cf::JsonWriter w;
-    return set_text(w.begin_object().key("error").value(message).end_object().take());
-}
+std::string no_handle(int handle) { return "no catalog with handle " + std::to_string(handle); }
 
 // One hit: the track's metadata, the raw cosine and its calibrated match percent, why it matched.
 void write_hit(cf::JsonWriter& w, const cf::Catalog& cat, const cf::SearchHit& h, size_t rank) {
@@ -90,56 +83,57 @@ int add_open(cf::Catalog catalog) {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE const char* cf_catalog_last_text() { return cat_state().text.c_str(); }
-
-/// Opens a catalog directory or .cfc file; returns a handle > 0, or -1 with the message.
+/// Opens a catalog directory or .cfc file; returns a handle > 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_catalog_open(const char* path) {
     auto c = cf::Catalog::open(path);
-    if (!c) return set_text(c.status().message()), -1;
+    if (!c) return cf::bindings::fail(c.status().message());
     return add_open(std::move(*c));
 }
 
 /// Opens catalog.cfc bytes (copied). Returns a handle > 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_catalog_open_buffer(const uint8_t* bytes, double n_bytes, const char* name) {
     auto c = cf::Catalog::open_memory(std::span<const uint8_t>(bytes, size_t(n_bytes)), name);
-    if (!c) return set_text(c.status().message()), -1;
+    if (!c) return cf::bindings::fail(c.status().message());
     return add_open(std::move(*c));
 }
 
 EMSCRIPTEN_KEEPALIVE void cf_catalog_close(int handle) { cat_state().open.erase(handle); }
 
-/// The match percent (0..100, core/match/calibration.h) of a similarity on this catalog's scale, or -1
+/// The match percent (0..100, core/match/calibration.h) of a similarity on this catalog's scale, or NaN
 /// when the catalog has no calibration (fewer than 2 tracks) or no such handle.
 EMSCRIPTEN_KEEPALIVE double cf_catalog_match_percent(int handle, double similarity) {
     const OpenCatalog* o = find_open(handle);
-    const cf::match::MatchCalibration* cal = o ? o->engine->calibration() : nullptr;
-    return cal ? double(cal->percent(float(similarity))) : -1.0;
+    if (!o) return cf::bindings::fail_nan(no_handle(handle));
+    const cf::match::MatchCalibration* cal = o->engine->calibration();
+    if (!cal) return cf::bindings::fail_nan("the catalog has no match calibration (fewer than 2 tracks)");
+    return double(cal->percent(float(similarity)));
 }
 
 EMSCRIPTEN_KEEPALIVE int cf_catalog_size(int handle) {
     const OpenCatalog* o = find_open(handle);
-    return o ? int(o->catalog->size()) : -1;
+    return o ? int(o->catalog->size()) : cf::bindings::fail(no_handle(handle));
 }
 
 EMSCRIPTEN_KEEPALIVE int cf_catalog_dim(int handle) {
     const OpenCatalog* o = find_open(handle);
-    return o ? int(o->catalog->dim()) : -1;
+    return o ? int(o->catalog->dim()) : cf::bindings::fail(no_handle(handle));
 }
 
 /// Search by embedding (dim floats) or, when track_id is non-empty, by a catalog track. Returns
 /// {"results": [...]} in rank order ("score": the raw cosine, "match_percent": calibrated 0..100 or
-/// null), or {"error": ...}.
-EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id, const char* options) {
+/// null), or NULL. options_json: a JSON object (search_options.h) or "".
+EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id,
+                                                   const char* options_json) {
     const OpenCatalog* open = find_open(handle);
-    if (!open) return error_json("no such catalog handle");
-    auto o = cf::web::parse_search_options(options);  // search_options.h
-    if (!o) return error_json(o.status().message());
+    if (!open) return cf::bindings::fail_null(no_handle(handle));
+    auto o = cf::web::parse_search_options(options_json);  // search_options.h
+    if (!o) return cf::bindings::fail_null(o.status().message());
     const cf::query::QueryEngine& engine = *open->engine;
     cf::Result<std::vector<cf::SearchHit>> hits = (track_id && *track_id)
                                                       ? engine.search_track(track_id, *o)
                                                       : engine.search(std::span<const float>(query, size_t(dim)), *o);
-    if (!hits) return error_json(hits.status().message());
-    return set_text(hits_json(*open->catalog, *hits));
+    if (!hits) return cf::bindings::fail_null(hits.status().message());
+    return cf::bindings::text(hits_json(*open->catalog, *hits));
 }
 
 }  // extern "C"

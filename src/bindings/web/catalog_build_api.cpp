@@ -1,8 +1,7 @@
 // C entry points for building a catalog from JavaScript (the `catalog build` CLI in Node): a builder
 // that takes analysed tracks (the analysis JSON and the track's own fields as JSON; the core makes the
 // catalog track, core/analysis/catalog_entry.h), a t-SNE layout for the map, and the writer.
-// Every call returns 0 or -1; after -1, cf_catalog_build_last_text() holds the message (valid until the
-// next failing call). Opening and searching a catalog: catalog_api.cpp.
+// Errors and returned strings: abi.h. Opening and searching a catalog: catalog_api.cpp.
 #include <emscripten.h>
 
 #include <algorithm>
@@ -18,13 +17,14 @@
 #include "core/common/json.h"
 #include "core/io/json_reader.h"
 #include "core/map/tsne.h"
+#include "bindings/web/abi.h"
+#include "bindings/web/exports.h"
 
 namespace {
 
 struct BuildState {
     std::unique_ptr<cf::CatalogBuilder> builder;
     std::vector<float> unit_embeddings;  ///< the added tracks' embeddings as built (n × dim): the t-SNE input
-    std::string text;
 };
 
 BuildState& build_state() {
@@ -32,16 +32,11 @@ BuildState& build_state() {
     return s;
 }
 
-const char* set_text(std::string t) {
-    build_state().text = std::move(t);
-    return build_state().text.c_str();
-}
+using cf::bindings::fail;
 
 }  // namespace
 
 extern "C" {
-
-EMSCRIPTEN_KEEPALIVE const char* cf_catalog_build_last_text() { return build_state().text.c_str(); }
 
 EMSCRIPTEN_KEEPALIVE void cf_catalog_builder_new(int dim, const char* embedding_name) {
     build_state().builder = std::make_unique<cf::CatalogBuilder>(size_t(dim), embedding_name);
@@ -51,10 +46,10 @@ EMSCRIPTEN_KEEPALIVE void cf_catalog_builder_new(int dim, const char* embedding_
 /// The catalog's tag labels for the TAGP section (CatalogBuilder::set_tag_labels): one label per line,
 /// written "<set>:<label>" ("msd:rock\nmsd:pop\n…\nmtt:piano"); empty lines are skipped. Call after
 /// cf_catalog_builder_new and before the first cf_catalog_builder_add_analysis; every track's analysis then
-/// needs a probability for each. Returns 0, or -1 (message in cf_catalog_build_last_text()).
+/// needs a probability for each. Returns 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_set_tag_labels(const char* newline_separated) {
     BuildState& s = build_state();
-    if (!s.builder) return set_text("no catalog builder (cf_catalog_builder_new first)"), -1;
+    if (!s.builder) return fail("no catalog builder (cf_catalog_builder_new first)");
     std::vector<std::string> labels;
     std::stringstream in(newline_separated ? newline_separated : "");
     std::string line;
@@ -63,37 +58,37 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_set_tag_labels(const char* newline_s
         if (!line.empty()) labels.push_back(std::move(line));
     }
     const cf::Status st = s.builder->set_tag_labels(std::move(labels));
-    if (!st) return set_text(st.message()), -1;
+    if (!st) return fail(st.message());
     return 0;
 }
 
 /// Adds the track of one analysis (core/analysis/catalog_entry.h): analysis_json is the JSON of
 /// cf_analysis_json (with patch embeddings), track_json the track's own fields {"id", "title"?, ...,
 /// "path", "file_name"?, "preview"?}. The catalog's tag labels (cf_catalog_builder_set_tag_labels)
-/// are looked up in the analysis's tags. Returns 0, or -1 (message in cf_catalog_build_last_text()).
+/// are looked up in the analysis's tags. Returns 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add_analysis(const char* analysis_json, const char* track_json) {
     BuildState& s = build_state();
-    if (!s.builder) return set_text("no catalog builder (cf_catalog_builder_new first)"), -1;
+    if (!s.builder) return fail("no catalog builder (cf_catalog_builder_new first)");
     auto track = cf::parse_json(track_json ? track_json : "");
-    if (!track) return set_text("catalog track: " + track.status().message()), -1;
+    if (!track) return fail("catalog track: " + track.status().message());
     auto analysis = cf::parse_json(analysis_json ? analysis_json : "");
-    if (!analysis) return set_text("analysis: " + analysis.status().message()), -1;
+    if (!analysis) return fail("analysis: " + analysis.status().message());
     auto entry = cf::catalog_entry(*analysis, *track, s.builder->tag_labels());
-    if (!entry) return set_text(entry.status().message()), -1;
+    if (!entry) return fail(entry.status().message());
     const cf::Status st = s.builder->add_track(std::move(entry->meta), entry->embedding, entry->tag_probs);
-    if (!st) return set_text(st.message()), -1;
+    if (!st) return fail(st.message());
     s.unit_embeddings.insert(s.unit_embeddings.end(), entry->embedding.begin(), entry->embedding.end());
     return 0;
 }
 
-/// The summary (core/analysis/track_summary.h) of an analysis given as cf_analysis_json's JSON, as JSON in
-/// cf_catalog_build_last_text(): {"top_tags": {"<model key>": [[label, p], ...]}, "moods": {"<mood>": p
-/// or null}, "segment_start_s", "segment_duration_s"}. Returns 0, or -1 with the message.
-EMSCRIPTEN_KEEPALIVE int cf_catalog_track_summary(const char* analysis_json) {
+/// The summary (core/analysis/track_summary.h) of an analysis given as cf_analysis_json's JSON, as JSON:
+/// {"top_tags": {"<model key>": [[label, p], ...]}, "moods": {"<mood>": p or null}, "segment_start_s",
+/// "segment_duration_s"}; or NULL.
+EMSCRIPTEN_KEEPALIVE const char* cf_catalog_track_summary(const char* analysis_json) {
     auto analysis = cf::parse_json(analysis_json ? analysis_json : "");
-    if (!analysis) return set_text("analysis: " + analysis.status().message()), -1;
+    if (!analysis) return cf::bindings::fail_null("analysis: " + analysis.status().message());
     auto summary = cf::summarize_analysis_json(*analysis);
-    if (!summary) return set_text(summary.status().message()), -1;
+    if (!summary) return cf::bindings::fail_null(summary.status().message());
     cf::JsonWriter w;
     w.begin_object().key("top_tags").begin_object();
     for (const auto& [key, tags] : summary->top_tags_by_model) {
@@ -107,15 +102,14 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_track_summary(const char* analysis_json) {
     w.key("segment_start_s").number(summary->segment_start_s, "%.3f");
     w.key("segment_duration_s").number(summary->segment_duration_s, "%.3f");
     w.end_object();
-    set_text(w.take());
-    return 0;
+    return cf::bindings::text(w.take());
 }
 
 EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_write(const char* dir) {
     BuildState& s = build_state();
-    if (!s.builder) return set_text("no catalog builder"), -1;
+    if (!s.builder) return fail("no catalog builder");
     const cf::Status st = s.builder->write(dir, {});
-    if (!st) return set_text(st.message()), -1;
+    if (!st) return fail(st.message());
     return 0;
 }
 
@@ -124,15 +118,15 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_write(const char* dir) {
 /// its PCA projection).
 EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_tsne_map(double perplexity, int n_iterations, double seed) {
     BuildState& s = build_state();
-    if (!s.builder) return set_text("no catalog builder"), -1;
+    if (!s.builder) return fail("no catalog builder");
     cf::TsneOptions o;
     o.perplexity = perplexity;
     o.n_iterations = n_iterations;
     o.seed = uint64_t(seed);
     auto xy = cf::tsne(s.unit_embeddings.data(), s.builder->size(), s.builder->dim(), o);
-    if (!xy) return set_text(xy.status().message()), -1;
+    if (!xy) return fail(xy.status().message());
     const cf::Status st = s.builder->set_map(*xy, cf::MapKind::tsne);
-    if (!st) return set_text(st.message()), -1;
+    if (!st) return fail(st.message());
     return 0;
 }
 

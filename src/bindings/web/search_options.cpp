@@ -1,35 +1,76 @@
 #include "bindings/web/search_options.h"
 
-#include <cstdlib>
-#include <sstream>
+#include <cmath>
+#include <optional>
+#include <type_traits>
 
 namespace cf::web {
+namespace {
 
-std::vector<std::vector<std::string>> parse_records(const char* text) {
-    std::vector<std::vector<std::string>> out;
-    std::stringstream in(text ? text : "");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        std::vector<std::string> fields;
-        size_t start = 0;
-        for (;;) {
-            const size_t tab = line.find('\t', start);
-            fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-            if (tab == std::string::npos) break;
-            start = tab + 1;
-        }
-        out.push_back(std::move(fields));
+Status bad(const std::string& key, const std::string& what) {
+    return Status(ErrorCode::invalid_argument, "search option '" + key + "': " + what);
+}
+
+// A number or null (unknown) into `out`.
+Status number_or_null(const std::string& key, const JsonValue& v, float& out) {
+    if (v.is_null()) return out = kUnknown, Status();
+    if (!v.is_number()) return bad(key, "expected a number or null");
+    out = float(v.number());
+    return Status();
+}
+
+// A bound: a number, or null for no bound.
+Status bound(const std::string& key, const JsonValue& v, std::optional<float>& out) {
+    float x = kUnknown;
+    if (Status st = number_or_null(key, v, x); !st) return st;
+    out = v.is_null() ? std::nullopt : std::optional<float>(x);
+    return Status();
+}
+
+// {"name": number|null, ...} into per-mood values (float, or optional bounds); unknown moods are an
+// error unless `skip_unknown`.
+template <typename T>
+Status mood_values(const std::string& key, const JsonValue& v, std::array<T, kNumMoods>& out, bool skip_unknown) {
+    if (!v.is_object()) return bad(key, "expected an object {\"mood\": value}");
+    for (const auto& [name, value] : v.members()) {
+        const int m = mood_index(name);
+        if (m < 0 && skip_unknown) continue;
+        if (m < 0) return bad(key, "unknown mood '" + name + "' (happy, sad, relaxed, aggressive, danceable)");
+        Status st;
+        if constexpr (std::is_same_v<T, float>) st = number_or_null(key + "." + name, value, out[size_t(m)]);
+        else st = bound(key + "." + name, value, out[size_t(m)]);
+        if (!st) return st;
     }
-    return out;
+    return Status();
 }
 
-float parse_float(const std::string& s) {
-    if (s.empty() || s == "null" || s == "nan") return kUnknown;
-    char* end = nullptr;
-    const float v = std::strtof(s.c_str(), &end);
-    return end == s.c_str() ? kUnknown : v;
+Status tag_values(const std::string& key, const JsonValue& v, std::vector<TagScore>& out) {
+    if (!v.is_object()) return bad(key, "expected an object {\"tag\": probability}");
+    for (const auto& [label, value] : v.members()) {
+        float p = kUnknown;
+        if (Status st = number_or_null(key + "." + label, value, p); !st) return st;
+        out.push_back({label, p});
+    }
+    return Status();
 }
+
+Status licenses(const std::string& key, const JsonValue& v, std::vector<std::string>& out) {
+    if (!v.is_array()) return bad(key, "expected an array of license kinds");
+    for (const JsonValue& item : v.items()) {
+        if (!item.is_string()) return bad(key, "expected an array of strings");
+        out.push_back(item.string());
+    }
+    return Status();
+}
+
+Status k_value(const std::string& key, const JsonValue& v, size_t& out) {
+    if (!v.is_number() || v.number() != std::floor(v.number())) return bad(key, "expected an integer");
+    if (v.number() < 1 || v.number() > 100000) return bad(key, "must be in [1, 100000], got " + std::to_string(long(v.number())));
+    out = size_t(v.number());
+    return Status();
+}
+
+}  // namespace
 
 int mood_index(const std::string& name) {
     for (size_t i = 0; i < kNumMoods; ++i)
@@ -37,32 +78,34 @@ int mood_index(const std::string& name) {
     return -1;
 }
 
-Result<SearchOptions> parse_search_options(const char* text) {
+Result<bool> apply_search_option(const std::string& key, const JsonValue& v, SearchOptions& o) {
+    Status st;
+    SearchFilters& f = o.filters;
+    if (key == "k") st = k_value(key, v, o.k);
+    else if (key == "bpm_min") st = bound(key, v, f.bpm_min);
+    else if (key == "bpm_max") st = bound(key, v, f.bpm_max);
+    else if (key == "duration_min_s") st = bound(key, v, f.duration_min_s);
+    else if (key == "duration_max_s") st = bound(key, v, f.duration_max_s);
+    else if (key == "license") st = licenses(key, v, f.license_kinds);
+    else if (key == "exact") st = v.is_bool() ? (o.exact = v.boolean(), Status()) : bad(key, "expected true or false");
+    else if (key == "mood_min") st = mood_values(key, v, f.mood_min, false);
+    else if (key == "query_tags") st = tag_values(key, v, o.query_tags);
+    else if (key == "query_moods") st = mood_values(key, v, o.query_moods, true);
+    else return false;
+    if (!st) return st;
+    return true;
+}
+
+Result<SearchOptions> parse_search_options(const char* json_text) {
     SearchOptions o;
-    for (const auto& f : parse_records(text)) {
-        const std::string& key = f[0];
-        auto need = [&](size_t n) { return f.size() >= n; };
-        if (key == "k" && need(2)) {
-            const long k = std::strtol(f[1].c_str(), nullptr, 10);
-            if (k < 1 || k > 100000) return Status(ErrorCode::invalid_argument, "k must be in [1, 100000], got " + f[1]);
-            o.k = size_t(k);
-        } else if (key == "bpm_min" && need(2)) o.filters.bpm_min = parse_float(f[1]);
-        else if (key == "bpm_max" && need(2)) o.filters.bpm_max = parse_float(f[1]);
-        else if (key == "duration_min_s" && need(2)) o.filters.duration_min_s = parse_float(f[1]);
-        else if (key == "duration_max_s" && need(2)) o.filters.duration_max_s = parse_float(f[1]);
-        else if (key == "license" && need(2)) o.filters.license_kinds.push_back(f[1]);
-        else if (key == "exact") o.exact = true;
-        else if (key == "mood_min" && need(3)) {
-            const int m = mood_index(f[1]);
-            if (m < 0) return Status(ErrorCode::invalid_argument, "unknown mood '" + f[1] + "' (happy, sad, relaxed, aggressive, danceable)");
-            o.filters.mood_min[size_t(m)] = parse_float(f[2]);
-        } else if (key == "query_tag" && need(3)) o.query_tags.push_back({f[1], parse_float(f[2])});
-        else if (key == "query_mood" && need(3)) {
-            const int m = mood_index(f[1]);
-            if (m >= 0) o.query_moods[size_t(m)] = parse_float(f[2]);
-        } else {
-            return Status(ErrorCode::invalid_argument, "unknown search option '" + key + "'");
-        }
+    if (!json_text || !*json_text) return o;
+    auto v = parse_json(json_text);
+    if (!v) return Status(ErrorCode::invalid_argument, "search options: " + v.status().message());
+    if (!v->is_object()) return Status(ErrorCode::invalid_argument, "search options: expected a JSON object");
+    for (const auto& [key, value] : v->members()) {
+        auto known = apply_search_option(key, value, o);
+        if (!known) return known.status();
+        if (!*known) return Status(ErrorCode::invalid_argument, "unknown search option '" + key + "'");
     }
     return o;
 }

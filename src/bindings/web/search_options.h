@@ -1,32 +1,32 @@
-// Search options for the JavaScript entry points (catalog_api.cpp, semantic_api.cpp): the CLIs and
-// the app pass them as "key\tvalue" lines; tabs and newlines are not allowed inside values (the JS
-// side replaces them).
+// Search options for the JavaScript entry points (catalog_api.cpp, semantic_api.cpp) as a JSON object:
 //
-//   auto o = cf::web::parse_search_options("k\t10\nbpm_min\t90\nmood_min\trelaxed\t0.5");
-//   if (!o) return error(o.status().message());     // "unknown search option 'x'"
-//   cat.passes(track, o->filters);
+//   {"k": 10, "bpm_min": 90, "bpm_max": 130, "duration_min_s": 60, "duration_max_s": 300,
+//    "mood_min": {"relaxed": 0.5}, "license": ["cc-by", "cc0"], "exact": true,
+//    "query_tags": {"rock": 0.8}, "query_moods": {"happy": 0.3}}
+//
+// Every key is optional; null for a number means unknown (no bound). An unknown key, a wrong type, an
+// unknown mood in mood_min or k outside [1, 100000] is an error naming the key. Unknown mood names in
+// query_moods (a query's own analysis) are skipped.
+//
+//   auto v = cf::parse_json(text);  auto o = cf::web::parse_search_options(*v);
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "core/catalog/catalog.h"
 #include "core/common/status.h"
+#include "core/io/json_reader.h"
 
 namespace cf::web {
-
-/// Splits "a\tb\nc\td" into records of fields; empty lines are skipped. `text` may be null.
-std::vector<std::vector<std::string>> parse_records(const char* text);
-
-/// A number, or cf::kUnknown for "", "null", "nan" and text that is not a number.
-float parse_float(const std::string& s);
 
 /// Index into cf::kMoodNames, or -1.
 int mood_index(const std::string& name);
 
-/// Options from "key\tvalue" lines: k, bpm_min, bpm_max, duration_min_s, duration_max_s,
-/// mood_min<TAB>name<TAB>v, license<TAB>kind, exact, query_tag<TAB>label<TAB>p,
-/// query_mood<TAB>name<TAB>p. Errors (invalid_argument): an unknown key or mood, k outside [1, 100000].
-Result<SearchOptions> parse_search_options(const char* text);
+/// Applies the search option `key` = `value` to `o`. Returns false (and leaves `o`) when `key` is not
+/// a search option, an error (invalid_argument, naming the key) when its value is wrong.
+Result<bool> apply_search_option(const std::string& key, const JsonValue& value, SearchOptions& o);
+
+/// The options of a JSON object (see above); an empty text is no options.
+Result<SearchOptions> parse_search_options(const char* json_text);
 
 }  // namespace cf::web

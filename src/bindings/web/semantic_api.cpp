@@ -1,32 +1,33 @@
 // C entry points of text and picture → music search for JavaScript (`./cuefinder search --text/--image`,
 // `./cuefinder tag`, tools/eval/zeroshot/run.mjs): cf::semantic::SemanticSearch over a catalog opened
 // by path (or raw arrays, for evaluations), with the platform's Embedder (ONNX Runtime Web through
-// Module.cfOrtRun / cfOrtRunFeeds, src/platform/web/ort_bridge.mjs).
+// Module.cfOrtRun / cfOrtRunFeeds, web/ort_bridge.mjs). Errors and returned strings: abi.h.
 //
-//   const h = _cf_sem_new(vocabText);                       // models/use-lite/vocab.txt; < 0: error
+//   const h = _cf_sem_new(vocabText);                       // models/use-lite/vocab.txt; < 0: cf_error()
 //   _cf_sem_set_concepts(h, msdLabels, mttLabels);          // newline-separated manifest labels
 //   _cf_sem_set_image_labels(h, labelsTxt);                 // models/mobilenet-v2/labels.txt
 //   _cf_sem_attach_catalog(h, "~/catalog");                 // or _cf_sem_attach_values(h, ...)
-//   while (_cf_sem_status(h) === 1) await tick();           // 1 pending, 0 done, -1 error
-//   _cf_sem_search(h, "text\tcalm piano\nk\t10", 0, 0, 0, 0, 0);
+//   while (_cf_sem_status(h) === 1) await tick();           // 1 pending, 0 done, -1 failed (cf_error())
+//   _cf_sem_search(h, '{"texts": ["calm piano"], "k": 10}', 0, 0, 0, 0, 0);
 //   while (_cf_sem_status(h) === 1) await tick();
-//   JSON.parse(UTF8ToString(_cf_sem_result(h)));            // or _cf_sem_error(h)
+//   JSON.parse(UTF8ToString(_cf_sem_result(h)));
 //
 // Work that needs a model (embedding the concepts, a query, a picture) is asynchronous: it starts
-// here and finishes from the JS event loop when ONNX Runtime answers. One operation at a time per
-// handle. Strings returned stay valid until the next call on the same handle.
+// here and finishes from the JS event loop when ONNX Runtime answers; its failure is reported by
+// cf_sem_status. One operation at a time per handle.
 //
-// The query spec ("key\tvalue" lines):
-//   text<TAB>T          a text input (repeatable: `tag` sends one per label; each is its own input)
-//   image<TAB>PATH      a picture input (JPEG, PNG, GIF, BMP, WebP): "sees" (its ImageNet classes
+// The query spec (a JSON object; every key optional; an unknown key or a wrong type is an error naming it):
+//   "texts": [T, ...]   text inputs (`tag` sends one per label; each is its own input)
+//   "image": PATH       a picture input (JPEG, PNG, GIF, BMP, WebP): "sees" (its ImageNet classes
 //                       through the text bridge) and "feels" (colour → moods), z-combined 1:1
-//   track<TAB>1         the float track embedding passed to cf_sem_search is an input (cosine; with a
+//   "track": true       the float track embedding passed to cf_sem_search is an input (cosine; with a
 //                       catalog attached its "raw" also comes as "match_percent", core/match/calibration.h)
-//   method<TAB>M        bridge | projection | ensemble (default ensemble)
-//   weight_text<TAB>W, weight_image<TAB>W, weight_track<TAB>W   (default 1 each)
-//   scores<TAB>1        every input's raw catalog scores in the JSON ("scores": N floats)
-//   top<TAB>K           every input's own K best tracks ("top"), e.g. the best tracks per label
-//   explain<TAB>N       concepts per explanation (default 3)
+//   "track_id": ID      a catalog track as the track input (left out of the results)
+//   "method": M         bridge | projection | ensemble (default ensemble)
+//   "weights": {"text": W, "image": W, "track": W}   (default 1 each)
+//   "scores": true      every input's raw catalog scores in the JSON ("scores": N floats)
+//   "top": K            every input's own K best tracks ("top"), e.g. the best tracks per label
+//   "explain": N        concepts per explanation (default 3)
 //   and the search options of search_options.h (k, bpm_min, ..., license): filters apply before top-k.
 // Items (dropped files; `tag`): n_items rows of concept values (cf_sem_concepts_json order, NaN =
 // unknown) and of unit audio embeddings (the catalog's dim): each input reports per item its raw
@@ -56,7 +57,10 @@
 #include "core/semantic/text_matcher.h"
 #include "core/text/sentencepiece.h"
 #include "platform/embedder.h"
+#include "bindings/web/abi.h"
+#include "bindings/web/exports.h"
 #include "bindings/web/search_options.h"
+#include "core/io/json_reader.h"
 
 namespace {
 
@@ -77,7 +81,7 @@ struct Session {
     /// so that it is scored like the catalog's tracks (the concept's mean, z = 0).
     std::vector<bool> known;
     int status = kDone;
-    std::string error, result, text;
+    std::string error, result;
     int generation = 0;  ///< bumped per operation: callbacks of an abandoned one are ignored
 };
 
@@ -86,7 +90,6 @@ std::map<int, std::unique_ptr<Session>>& sessions() {
     return s;
 }
 int g_next_handle = 1;
-std::string g_text;
 
 Session* find(int h) {
     auto it = sessions().find(h);
@@ -103,6 +106,14 @@ void fail(Session& s, const std::string& message) {
     s.status = kError;
     s.error = message;
 }
+
+// An immediate failure of an export on session `s`: kept on the session and returned as -1 (abi.h).
+int fail_now(Session& s, const std::string& message) {
+    fail(s, message);
+    return cf::bindings::fail(message);
+}
+
+std::string no_handle(int h) { return "no text search with handle " + std::to_string(h); }
 
 std::vector<std::string> lines(const char* text) {
     std::vector<std::string> out;
@@ -294,30 +305,72 @@ void run_texts(std::shared_ptr<Job> j) {
 
 // ---- the spec --------------------------------------------------------------------------------------
 
-// The spec's own keys into `j`; the rest (search options) into `rest`. "" or an error message.
-std::string parse_spec(const char* spec, Job& j, std::string& rest) {
-    for (const auto& f : cf::web::parse_records(spec)) {
-        const std::string& key = f[0];
-        const std::string val = f.size() > 1 ? f[1] : "";
-        if (key == "text") j.texts.push_back(val);
-        else if (key == "image") j.image_path = val;
-        else if (key == "track") j.use_track = true;
-        else if (key == "track_id") j.track_id = val;
-        else if (key == "method") {
-            if (!sem::parse_text_method(val, &j.query.method)) return "unknown method '" + val + "' (bridge, projection, ensemble)";
-        } else if (key == "weight_text" || key == "weight_image" || key == "weight_track") {
-            const float w = cf::web::parse_float(val);
-            if (!(w >= 0)) return key.substr(7) + " weight must be a number >= 0, got '" + val + "'";
-            qry::Weights& ws = j.query.weights;
-            (key == "weight_text" ? ws.text : key == "weight_image" ? ws.picture : ws.track) = w;
-        } else if (key == "scores") j.all_scores = val != "0";
-        else if (key == "top") j.query.top_per_input = size_t(std::max(0L, std::strtol(val.c_str(), nullptr, 10)));
-        else if (key == "explain") j.query.explain_n = size_t(std::max(1L, std::strtol(val.c_str(), nullptr, 10)));
-        else {
-            for (size_t i = 0; i < f.size(); ++i) rest += (i ? "\t" : "") + f[i];
-            rest += "\n";
-        }
+// A whole number >= `min` (top, explain) into `out`; "" or an error message.
+std::string count(const std::string& key, const cf::JsonValue& v, size_t min, size_t& out) {
+    if (!v.is_number() || v.number() != std::floor(v.number()) || v.number() < double(min))
+        return "query '" + key + "': expected a whole number >= " + std::to_string(min);
+    out = size_t(v.number());
+    return "";
+}
+
+std::string weights(const cf::JsonValue& v, qry::Weights& ws) {
+    if (!v.is_object()) return "query 'weights': expected an object {\"text\", \"image\", \"track\"}";
+    for (const auto& [name, w] : v.members()) {
+        if (name != "text" && name != "image" && name != "track") return "query 'weights': unknown input '" + name + "'";
+        if (!w.is_number() || !(w.number() >= 0)) return name + " weight must be a number >= 0";
+        (name == "text" ? ws.text : name == "image" ? ws.picture : ws.track) = float(w.number());
     }
+    return "";
+}
+
+std::string texts(const cf::JsonValue& v, std::vector<std::string>& out) {
+    if (!v.is_array()) return "query 'texts': expected an array of strings";
+    for (const cf::JsonValue& t : v.items()) {
+        if (!t.is_string()) return "query 'texts': expected an array of strings";
+        out.push_back(t.string());
+    }
+    return "";
+}
+
+std::string string_of(const std::string& key, const cf::JsonValue& v, std::string& out) {
+    if (!v.is_string()) return "query '" + key + "': expected a string";
+    out = v.string();
+    return "";
+}
+
+std::string flag(const std::string& key, const cf::JsonValue& v, bool& out) {
+    if (!v.is_bool()) return "query '" + key + "': expected true or false";
+    out = v.boolean();
+    return "";
+}
+
+// One key of the spec (the query's own, else a search option) into `j`; "" or an error message.
+std::string spec_key(const std::string& key, const cf::JsonValue& v, Job& j) {
+    std::string method;
+    if (key == "texts") return texts(v, j.texts);
+    if (key == "image") return string_of(key, v, j.image_path);
+    if (key == "track") return flag(key, v, j.use_track);
+    if (key == "track_id") return string_of(key, v, j.track_id);
+    if (key == "scores") return flag(key, v, j.all_scores);
+    if (key == "top") return count(key, v, 0, j.query.top_per_input);
+    if (key == "explain") return count(key, v, 1, j.query.explain_n);
+    if (key == "weights") return weights(v, j.query.weights);
+    if (key == "method") {
+        if (std::string e = string_of(key, v, method); !e.empty()) return e;
+        return sem::parse_text_method(method, &j.query.method) ? "" : "unknown method '" + method + "' (bridge, projection, ensemble)";
+    }
+    auto known = cf::web::apply_search_option(key, v, j.query.options);  // search_options.h
+    if (!known) return known.status().message();
+    return *known ? "" : "unknown query key '" + key + "'";
+}
+
+// The spec (a JSON object, see the top of this file) into `j`; "" or an error message.
+std::string parse_spec(const char* spec, Job& j) {
+    auto v = cf::parse_json(spec ? spec : "");
+    if (!v) return "query: " + v.status().message();
+    if (!v->is_object()) return "query: expected a JSON object";
+    for (const auto& [key, value] : v->members())
+        if (std::string e = spec_key(key, value, j); !e.empty()) return e;
     return "";
 }
 
@@ -367,22 +420,14 @@ void attached(int h, int gen, const cf::Status& st, const std::string& context) 
     s->status = kDone;
 }
 
-const char* ret(Session& s, std::string t) {
-    s.text = std::move(t);
-    return s.text.c_str();
-}
-
 }  // namespace
 
 extern "C" {
 
-/// A new handle for the sentence encoder's vocabulary text; < 0 on error (cf_sem_last_error()).
+/// A new handle for the sentence encoder's vocabulary text; -1 on error.
 EMSCRIPTEN_KEEPALIVE int cf_sem_new(const char* vocab_text) {
     auto tok = cf::text::SentencePieceTokenizer::from_vocab_text(vocab_text ? vocab_text : "");
-    if (!tok) {
-        g_text = "text model vocabulary: " + tok.status().message();
-        return -1;
-    }
+    if (!tok) return cf::bindings::fail("text model vocabulary: " + tok.status().message());
     auto s = std::make_unique<Session>();
     s->embedder = cf::platform::make_embedder();
     s->search = std::make_unique<sem::SemanticSearch>(*s->embedder, std::move(*tok));
@@ -391,15 +436,12 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_new(const char* vocab_text) {
     return h;
 }
 
-/// The message of a failed cf_sem_new().
-EMSCRIPTEN_KEEPALIVE const char* cf_sem_last_error() { return g_text.c_str(); }
-
 EMSCRIPTEN_KEEPALIVE void cf_sem_free(int h) { sessions().erase(h); }
 
 /// The audio models' labels (newline-separated, manifest order) → the concepts. 0, or -1 (bad handle).
 EMSCRIPTEN_KEEPALIVE int cf_sem_set_concepts(int h, const char* msd_labels, const char* mtt_labels) {
     Session* s = find(h);
-    if (!s) return -1;
+    if (!s) return cf::bindings::fail(no_handle(h));
     const std::vector<std::string> msd = lines(msd_labels), mtt = lines(mtt_labels);
     s->concepts = sem::audio_concepts(msd, mtt);
     return 0;
@@ -408,7 +450,7 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_set_concepts(int h, const char* msd_labels, cons
 /// The image model's class lines (labels.txt: 1001 lines, "background" first). 0, or -1.
 EMSCRIPTEN_KEEPALIVE int cf_sem_set_image_labels(int h, const char* labels) {
     Session* s = find(h);
-    if (!s) return -1;
+    if (!s) return cf::bindings::fail(no_handle(h));
     s->image_labels.clear();
     std::stringstream in(labels ? labels : "");
     std::string l;
@@ -423,23 +465,23 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_set_image_labels(int h, const char* labels) {
 /// [{"set","label","words","key"}] in the order item values are passed.
 EMSCRIPTEN_KEEPALIVE const char* cf_sem_concepts_json(int h) {
     Session* s = find(h);
-    if (!s) return "[]";
+    if (!s) return cf::bindings::fail_null(no_handle(h));
     cf::JsonWriter w;
     w.begin_array();
     for (const sem::Concept& c : s->concepts)
         w.begin_object().key("set").value(c.set).key("label").value(c.label).key("words").value(c.words).key("key").value(c.key()).end_object();
-    return ret(*s, w.end_array().take());
+    return cf::bindings::text(w.end_array().take());
 }
 
 /// Opens the catalog at `path` (folder or .cfc) and fits the matcher on it (async: poll cf_sem_status).
-/// Returns 0 when started, -1 on an immediate error (cf_sem_error).
+/// Returns 0 when started, -1 on an immediate error.
 EMSCRIPTEN_KEEPALIVE int cf_sem_attach_catalog(int h, const char* path) {
     Session* s = find(h);
-    if (!s) return -1;
+    if (!s) return cf::bindings::fail(no_handle(h));
     const int gen = ++s->generation;
-    if (s->concepts.empty()) return fail(*s, "no concepts: call cf_sem_set_concepts first"), -1;
+    if (s->concepts.empty()) return fail_now(*s, "no concepts: call cf_sem_set_concepts first");
     auto cat = cf::Catalog::open(path ? path : "");
-    if (!cat) return fail(*s, cat.status().message()), -1;
+    if (!cat) return fail_now(*s, cat.status().message());
     s->engine.reset();  // it borrows the catalog
     s->catalog.emplace(std::move(*cat));
     s->engine.emplace(*s->catalog);  // calibrates the match percent once
@@ -453,11 +495,11 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_attach_catalog(int h, const char* path) {
 /// audio n × dim (unit rows; dim 0 = none: bridge only). Async like cf_sem_attach_catalog.
 EMSCRIPTEN_KEEPALIVE int cf_sem_attach_values(int h, const float* values, int n, const float* audio, int dim) {
     Session* s = find(h);
-    if (!s) return -1;
+    if (!s) return cf::bindings::fail(no_handle(h));
     const int gen = ++s->generation;
-    if (s->concepts.empty()) return fail(*s, "no concepts: call cf_sem_set_concepts first"), -1;
-    if (n <= 0) return fail(*s, "no tracks"), -1;
-    if (!values || (dim > 0 && !audio)) return fail(*s, "no data: values (and audio when dim > 0) must be given"), -1;
+    if (s->concepts.empty()) return fail_now(*s, "no concepts: call cf_sem_set_concepts first");
+    if (n <= 0) return fail_now(*s, "no tracks");
+    if (!values || (dim > 0 && !audio)) return fail_now(*s, "no data: values (and audio when dim > 0) must be given");
     const size_t c = s->concepts.size(), n_tracks = size_t(n), audio_dim = dim > 0 ? size_t(dim) : 0;
     std::vector<float> v(values, values + n_tracks * c);
     std::vector<float> a(audio, audio + n_tracks * audio_dim);
@@ -471,26 +513,25 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_attach_values(int h, const float* values, int n,
     return 0;
 }
 
-/// 1 pending, 0 done (attached, or a result is ready), -1 error (cf_sem_error), -2 no such handle.
+/// 1 pending, 0 done (attached, or a result is ready), -1 failed or no such handle (cf_error() says why).
 EMSCRIPTEN_KEEPALIVE int cf_sem_status(int h) {
     Session* s = find(h);
-    return s ? s->status : -2;
+    if (!s) return cf::bindings::fail(no_handle(h));
+    return s->status == kError ? cf::bindings::fail(s->error) : s->status;
 }
 
-EMSCRIPTEN_KEEPALIVE const char* cf_sem_error(int h) {
-    Session* s = find(h);
-    return s ? s->error.c_str() : "no such text search handle";
-}
-
+/// The last query's result JSON (top of this file), or NULL (no handle, none ready).
 EMSCRIPTEN_KEEPALIVE const char* cf_sem_result(int h) {
     Session* s = find(h);
-    return s ? s->result.c_str() : "";
+    if (!s) return cf::bindings::fail_null(no_handle(h));
+    if (s->status != kDone || s->result.empty()) return cf::bindings::fail_null("text search: no result ready");
+    return cf::bindings::text(s->result);
 }
 
 /// {"ready", "n_tracks", "dim", "n_concepts", "has_projection", "catalog_tag_probs", "known_concepts"}.
 EMSCRIPTEN_KEEPALIVE const char* cf_sem_info(int h) {
     Session* s = find(h);
-    if (!s) return "{}";
+    if (!s) return cf::bindings::fail_null(no_handle(h));
     const bool ready = s->search->ready();
     cf::JsonWriter w;
     w.begin_object().key("ready").value(ready).key("n_tracks").value(s->engine ? s->engine->n_tracks() : 0);
@@ -498,28 +539,25 @@ EMSCRIPTEN_KEEPALIVE const char* cf_sem_info(int h) {
     w.key("has_projection").value(ready && s->search->matcher().has_projection());
     w.key("catalog_tag_probs").value(s->catalog && s->catalog->has_tag_probs());
     w.key("known_concepts").value(size_t(std::count(s->known.begin(), s->known.end(), true)));
-    return ret(*s, w.end_object().take());
+    return cf::bindings::text(w.end_object().take());
 }
 
-/// Starts a query (spec: see the top of this file). track: the track input's embedding (dim floats)
-/// or null; item_values/item_audio: n_items rows. Returns 0 when started (poll cf_sem_status), -1 on
-/// an immediate error (cf_sem_error).
-EMSCRIPTEN_KEEPALIVE int cf_sem_search(int h, const char* spec, const float* track, int track_dim, int n_items,
+/// Starts a query (spec_json: see the top of this file). track: the track input's embedding (dim
+/// floats) or null; item_values/item_audio: n_items rows. Returns 0 when started (poll cf_sem_status),
+/// -1 on an immediate error.
+EMSCRIPTEN_KEEPALIVE int cf_sem_search(int h, const char* spec_json, const float* track, int track_dim, int n_items,
                                        const float* item_values, const float* item_audio) {
     Session* s = find(h);
-    if (!s) return -1;
+    if (!s) return cf::bindings::fail(no_handle(h));
     auto j = std::make_shared<Job>();
     j->handle = h;
     j->generation = ++s->generation;
     j->t0 = emscripten_get_now();
-    if (!s->search->ready()) return fail(*s, "text search: not attached to a catalog yet"), -1;
-    std::string rest, e = parse_spec(spec, *j, rest);
-    if (!e.empty()) return fail(*s, e), -1;
-    auto o = cf::web::parse_search_options(rest.c_str());
-    if (!o) return fail(*s, o.status().message()), -1;
-    j->query.options = *o;
-    if (e = check_inputs(*s, *j, track, track_dim); !e.empty()) return fail(*s, e), -1;
-    if (e = read_items(*s, *j, n_items, item_values, item_audio); !e.empty()) return fail(*s, e), -1;
+    if (!s->search->ready()) return fail_now(*s, "text search: not attached to a catalog yet");
+    std::string e = parse_spec(spec_json, *j);
+    if (!e.empty()) return fail_now(*s, e);
+    if (e = check_inputs(*s, *j, track, track_dim); !e.empty()) return fail_now(*s, e);
+    if (e = read_items(*s, *j, n_items, item_values, item_audio); !e.empty()) return fail_now(*s, e);
     s->status = kPending;
     s->error.clear();
     s->result.clear();

@@ -221,14 +221,13 @@ async function worker() {
 // is cut from it and the catalog stores it.
 function segmentOf(core, r) {
   const c = coreClient(core);
-  c.checked('cf_catalog_build_last_text')('cf_catalog_track_summary', JSON.stringify(r));
-  const s = c.json('cf_catalog_build_last_text');
+  const s = c.mustJson('cf_catalog_track_summary', JSON.stringify(r));
   return { start_s: s.segment_start_s, duration_s: s.segment_duration_s };
 }
 
 function writePreview(core, track, r, seg, file) {
   const c = coreClient(core);
-  const n = c.checked('cf_last_text', (r) => r < 0)('cf_decode_window', track.path, seg.start_s, seg.duration_s, PREVIEW_RATE);
+  const n = c.must('cf_decode_window', track.path, seg.start_s, seg.duration_s, PREVIEW_RATE);
   const x = c.floats(core._cf_decoded_samples(), n);
   // Gain to the target loudness (measured on the source), then a peak ceiling, then fades.
   let gain = r.loudness_lufs == null ? 1 : Math.pow(10, (PREVIEW_LUFS - r.loudness_lufs) / 20);
@@ -429,7 +428,7 @@ async function main() {
   }
   const rcLabels = c.call('cf_catalog_builder_set_tag_labels', sets.flatMap(({ set, labels }) => labels.map((l) => `${set}:${l}`)).join('\n'));
   if (rcLabels !== 0) {
-    console.error(`catalog build: tag labels: ${c.text('cf_catalog_build_last_text')}`);
+    console.error(`catalog build: tag labels: ${c.error().message}`);
     process.exit(1);
   }
   let nPreviews = 0, n = 0;
@@ -449,17 +448,17 @@ async function main() {
       }
     }
     const rc = c.call('cf_catalog_builder_add_analysis', JSON.stringify(r), JSON.stringify(trackFields(t, preview)));
-    if (rc !== 0) failed.push({ id: t.id, path: t.path, error: c.text('cf_catalog_build_last_text') });
+    if (rc !== 0) failed.push({ id: t.id, path: t.path, error: c.error().message });
     else n++;
   }
   // Map: t-SNE of the added tracks in the core (perplexity clamped for small catalogs); else PCA.
   if (n >= 4) {
     const t0 = Date.now();
     if (c.call('cf_catalog_builder_tsne_map', 30, 1000, 1) === 0) say(`map: t-SNE of ${n} tracks in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    else say(`map: t-SNE failed (${c.text('cf_catalog_build_last_text')}); PCA instead\n`);
+    else say(`map: t-SNE failed (${c.error().message}); PCA instead\n`);
   }
   if (c.call('cf_catalog_builder_write', path.resolve(out)) !== 0) {
-    console.error(`catalog build: ${c.text('cf_catalog_build_last_text')}`);
+    console.error(`catalog build: ${c.error().message}`);
     process.exit(1);
   }
   const report = { name: name || path.basename(path.resolve(out)), n_tracks: ok.length - failed.filter((f) => results.has(f.id)).length,

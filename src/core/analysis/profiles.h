@@ -1,6 +1,6 @@
 // cuefinder core — named analysis profiles: what the catalog build, the app's query and
 // `./cuefinder analyze` analyse, defined once here. The front ends ask for a profile by name (the app
-// in C++, the Node tools through cf_analysis_profile() in src/platform/web/analysis_api.cpp).
+// in C++, the Node tools through cf_analysis_profile() in src/bindings/web/analysis_api.cpp).
 //
 //   auto profile = cf::analysis_profile("catalog");        // Result<AnalysisProfile>
 //   if (!profile) { report(profile.status().message()); return; }   // "unknown analysis profile ..."

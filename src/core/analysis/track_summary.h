@@ -1,6 +1,6 @@
 // cuefinder core — a track's summary from its analysis: the top tags of each tag model, the moods and
 // the representative segment. Defined once here for every front end: the catalog build (a catalog
-// track's top_tags, moods and segment_*: src/platform/web/catalog_build_api.cpp) and the app (a dropped
+// track's top_tags, moods and segment_*: src/bindings/web/catalog_build_api.cpp) and the app (a dropped
 // file's query and its A/B segment).
 //
 //   cf::TrackSummary s = cf::summarize_track(analyzer.result(), models);   // models: the analysis's slots

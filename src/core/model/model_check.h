@@ -1,6 +1,7 @@
 // cuefinder core — is this model file the one its manifest describes? Every model is checked against
 // the sha256 of its manifest (models/<name>/manifest.json) before it is loaded, in Node and in the
-// page; the front ends stream the bytes through cf::Sha256 and ask here (src/platform/web/model_check.mjs).
+// page; the front ends stream the bytes through cf::Sha256 and ask here (src/bindings/web/
+// model_check_api.cpp, called by web/ort_bridge.mjs).
 //
 //   cf::Sha256 h;  h.update(bytes, n);
 //   cf::Status s = cf::check_model_sha256("models/msd-musicnn-1/model.onnx", manifest_sha256, h.hex_digest());

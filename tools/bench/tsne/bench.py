@@ -159,7 +159,7 @@ def write_report(args, rows, load_before, load_after):
              "theta/angle 0.5, learning rate auto (max(N/48, 50)), init='%s', seed/random_state 0. cuefinder: "
              "Barnes-Hut with exact kNN (vantage-point tree), one thread. **Map worker** = what the browser "
              "runs: `web/tsne_worker.js` on `cuefinder_worker.js` (em++ -O3, SIMD128; "
-             "`src/platform/web/tsne_api.cpp`) driven through its message protocol, iterating in ~50 ms chunks "
+             "`src/bindings/web/tsne_api.cpp`) driven through its message protocol, iterating in ~50 ms chunks "
              "and copying the layout out to the page after each (`bench_worker.mjs`, in a Node worker thread); "
              "time from posting 'start' to receiving 'done', module load included. WASM direct = the core's "
              "`cf::Tsne` in one call (`bench_tsne.js`); native = the same with g++ -O2 (%s). scikit-learn: "

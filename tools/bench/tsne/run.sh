@@ -58,10 +58,10 @@ nice -n 10 em++ "${WASM_FLAGS[@]}" tools/bench/tsne/bench_tsne.cpp "${CORE_SRC[@
 # The map worker's core: the same link flags as the cuefinder_worker CMake target.
 if [[ -z "$WORKER_MODULE" ]]; then
   WORKER_MODULE="$OUT/cuefinder_worker.js"
-  nice -n 10 em++ "${WASM_FLAGS[@]}" src/bindings/web/tsne_api.cpp "${CORE_SRC[@]}" -o "$WORKER_MODULE" \
+  nice -n 10 em++ "${WASM_FLAGS[@]}" src/bindings/web/tsne_api.cpp src/bindings/web/abi.cpp "${CORE_SRC[@]}" -o "$WORKER_MODULE" \
     -sMODULARIZE=1 -sEXPORT_NAME=createCuefinderWorker -sENVIRONMENT=web,worker,node -sALLOW_MEMORY_GROWTH=1 \
     -sMAXIMUM_MEMORY=4GB --pre-js src/platform/web/node_fetch_fix.js \
-    -sEXPORTED_FUNCTIONS=_malloc,_free,_cf_tsne_begin,_cf_tsne_iterate,_cf_tsne_coords,_cf_tsne_kl,_cf_tsne_total_iters,_cf_tsne_perplexity,_cf_tsne_end,_cf_tsne_error,_cf_pca_2d,_cf_trustworthiness \
+    -sEXPORTED_FUNCTIONS=_malloc,_free,_cf_tsne_begin,_cf_tsne_iterate,_cf_tsne_coords,_cf_tsne_kl,_cf_tsne_total_iters,_cf_tsne_perplexity,_cf_tsne_end,_cf_error,_cf_pca_2d,_cf_trustworthiness \
     -sEXPORTED_RUNTIME_METHODS=HEAPF32,HEAPU8
 fi
 

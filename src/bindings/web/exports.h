@@ -1,0 +1,104 @@
+// Every C export of the binding layer (src/bindings/web/*.cpp), one line each. Each binding file
+// includes this header, so the compiler checks its definitions against it; tests/js/bindings_abi.test.mjs
+// checks that every EMSCRIPTEN_KEEPALIVE function is listed here and that every cf_* export called from
+// JavaScript is. The error convention (failure = a value < 0, NULL or NaN; the message in cf_error();
+// how long returned strings live) is written at the top of abi.h.
+#pragma once
+
+#include <cstdint>
+
+extern "C" {
+
+// ---- abi.cpp (every module) ----------------------------------------------------------------------
+const char* cf_error();  ///< the last failure's message ("" when none)
+
+// ---- analysis_api.cpp (cuefinder_node) + app_main.cpp (cuefinder_app): the audio model slots -------
+void cf_models_clear();  ///< removes every model slot
+void cf_model_add(const char* name, const char* key, int role, const char* labels, int positive_index, int has_embedding,
+                  int max_patches);  ///< one slot: role 0 tags, 1 mood; labels one per line; max_patches 0 = all
+
+// ---- analysis_api.cpp (cuefinder_node): analyse one file at a time ----------------------------------
+int cf_options_set(double full_track_max_s, int n_windows, int window_patches, int max_batch_patches, int tempo,
+                   int loudness, int resample_quality);        ///< negative argument = keep; 0 or -1
+const char* cf_analysis_profile(const char* name, int use);    ///< the named profile as JSON (use != 0: adopt it); NULL
+int cf_analysis_start(const char* path);                       ///< starts a file; the state (cf_analysis_step)
+int cf_analysis_start_buffer(const char* name, const uint8_t* bytes, double n_bytes);  ///< starts bytes (copied)
+int cf_analysis_step(double budget_ms);  ///< 0 idle, 1 working, 2 waiting for the models, 3 done, 4 failed
+double cf_decode_window(const char* path, double start_s, double duration_s, int rate_hz);  ///< sample count or -1
+const float* cf_decoded_samples();       ///< the samples of the last cf_decode_window
+double cf_analysis_progress();           ///< 0..1
+const char* cf_analysis_stage();         ///< what the analysis is doing (a static string)
+void cf_analysis_cancel();               ///< stops the analysis
+const char* cf_analysis_json(int taggram, int patch_embeddings, int curves, int precise);  ///< result JSON (a failed analysis: {"file","error","code"})
+
+// ---- catalog_api.cpp (cuefinder_node): open and search catalogs ------------------------------------
+int cf_catalog_open(const char* path);                                           ///< a handle > 0, or -1
+int cf_catalog_open_buffer(const uint8_t* bytes, double n_bytes, const char* name);  ///< a handle > 0, or -1
+void cf_catalog_close(int handle);                                               ///< unknown handles ignored
+double cf_catalog_match_percent(int handle, double similarity);                 ///< 0..100, NaN on failure
+int cf_catalog_size(int handle);                                                 ///< tracks, or -1
+int cf_catalog_dim(int handle);                                                  ///< embedding size, or -1
+const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id,
+                              const char* options_json);  ///< {"results": [...]}, or NULL
+
+// ---- catalog_build_api.cpp (cuefinder_node): build a catalog ---------------------------------------
+void cf_catalog_builder_new(int dim, const char* embedding_name);         ///< a new, empty builder
+int cf_catalog_builder_set_tag_labels(const char* newline_separated);    ///< "<set>:<label>" lines; 0 or -1
+int cf_catalog_builder_add_analysis(const char* analysis_json, const char* track_json);  ///< 0 or -1
+const char* cf_catalog_track_summary(const char* analysis_json);          ///< the track summary as JSON, or NULL
+int cf_catalog_builder_write(const char* dir);                            ///< 0 or -1
+int cf_catalog_builder_tsne_map(double perplexity, int n_iterations, double seed);  ///< 0 or -1 (PCA map kept)
+
+// ---- model_check_api.cpp (cuefinder_node, cuefinder_app): a model file against its sha256 ----------
+void cf_sha256_begin();                                          ///< starts a hash
+void cf_sha256_update(const uint8_t* bytes, double n_bytes);     ///< hashes more bytes
+int cf_model_check(const char* file, const char* expected_hex);  ///< 0 when it matches, else -1
+
+// ---- semantic_api.cpp (cuefinder_node): text and picture → music ------------------------------------
+int cf_sem_new(const char* vocab_text);                                     ///< a handle > 0, or -1
+void cf_sem_free(int h);                                                    ///< unknown handles ignored
+int cf_sem_set_concepts(int h, const char* msd_labels, const char* mtt_labels);  ///< 0 or -1
+int cf_sem_set_image_labels(int h, const char* labels);                     ///< 0 or -1
+const char* cf_sem_concepts_json(int h);                                    ///< [{"set","label","words","key"}], or NULL
+int cf_sem_attach_catalog(int h, const char* path);                         ///< 0 started (poll cf_sem_status), or -1
+int cf_sem_attach_values(int h, const float* values, int n, const float* audio, int dim);  ///< 0 started, or -1
+int cf_sem_status(int h);                                                   ///< 1 pending, 0 done, -1 failed
+const char* cf_sem_result(int h);                                           ///< the last query's JSON, or NULL
+const char* cf_sem_info(int h);                                             ///< {"ready", "n_tracks", ...}, or NULL
+int cf_sem_search(int h, const char* spec_json, const float* track, int track_dim, int n_items, const float* item_values,
+                  const float* item_audio);  ///< 0 started (poll cf_sem_status), or -1
+
+// ---- tsne_api.cpp (cuefinder_worker): the map ------------------------------------------------------
+int cf_tsne_begin(const float* data, int n, int dim, double perplexity, int n_iterations, int seed, int init,
+                  const float* init_xy);                  ///< a handle > 0, or -1
+int cf_tsne_iterate(int handle, int n_iters);            ///< the iteration reached, or -1
+const float* cf_tsne_coords(int handle);                 ///< [n × 2] floats, or NULL
+double cf_tsne_kl(int handle);                           ///< KL(P‖Q) estimate, NaN on failure
+int cf_tsne_total_iters(int handle);                     ///< iterations of the schedule, or -1
+double cf_tsne_perplexity(int handle);                   ///< the perplexity in use, or -1
+void cf_tsne_end(int handle);                            ///< frees a run
+int cf_pca_2d(const float* data, int n, int dim, float* out_xy);               ///< 0 or -1
+double cf_trustworthiness(const float* hi, int n, int dim, const float* lo, int k);  ///< 0..1, or -1
+
+// ---- app_main.cpp (cuefinder_app): the page ↔ the app ----------------------------------------------
+void cf_app_model_note(const char* name, const char* note);          ///< a note shown beside a model
+int cf_app_set_text_model(const char* vocab_text, double n_bytes);   ///< enables words and pictures; 0 or -1
+void cf_app_set_image_labels(const char* labels_text);               ///< the image model's class lines
+void cf_app_set_text_query(const char* text);                        ///< as typed into the text box
+void cf_app_set_tag_labels(const char* text);                        ///< as typed into the tagging panel
+int cf_app_open_catalog(const char* name, const char* base_url, const uint8_t* bytes, double n_bytes);  ///< 0 or -1
+int cf_app_analyze(const char* name, const uint8_t* bytes, double n_bytes);  ///< the request id
+double cf_app_last_frame_ms();                                       ///< CPU time of the last frame
+double cf_app_last_ui_ms();                                          ///< of which building the UI
+int cf_app_pump(double budget_ms);                                   ///< 1 while analysis work is waiting
+const char* cf_app_state();                                          ///< the app's state as JSON
+const char* cf_app_layout();                                         ///< widget rectangles as JSON
+void cf_app_tsne_progress(const float* xy, int n, int iteration, int total, int done);  ///< the worker's layout
+void cf_app_tsne_error(const char* message);                         ///< the worker failed
+void cf_app_set_loading(const char* text, double fraction);          ///< loading bar
+void cf_app_set_error(const char* text);                             ///< error line
+void cf_app_set_status(const char* text, double fraction);           ///< status line
+void cf_app_display_points(int n);                                   ///< points drawn on the map
+void cf_app_set_font(const uint8_t* bytes, double n_bytes);          ///< a TTF font (copied)
+
+}  // extern "C"
