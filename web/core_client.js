@@ -13,6 +13,7 @@
 //   const h = core.must('cf_catalog_open', path);   // throws Error(cf_error()) when the result is < 0 or NaN
 //   core.mustJson('cf_sem_info', h)                 // the returned JSON, parsed; throws when it is NULL
 //   core.mustText('cf_analysis_stage')              // the returned string; throws when it is NULL
+//   core.error()                                    // cf_error() as an Error (after a poll returned -1)
 //
 // A plain script without import/export (like byte_range.js), because a classic worker can only load
 // scripts and Node and the page must load the same file: under CommonJS it fills module.exports

@@ -14,6 +14,10 @@
 //     failure; the floats are valid until the next call on the same object and until the heap grows;
 //   * async work (cf_sem_*) reports its failure when polled: cf_sem_status returns -1 and sets
 //     cf_error().
+//   * two string exports never fail: cf_analysis_json (a failed analysis is a result, {"file", "error",
+//     "code"}, which the CLI prints as that file's output) and cf_analysis_stage (a static string that
+//     does not use the result buffer);
+//   * void exports cannot fail (setters of the app's state, frees; unknown handles are ignored).
 //
 // Exceptions never cross into JS: an export that can throw (allocation) catches and fails.
 //
