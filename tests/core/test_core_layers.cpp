@@ -21,8 +21,8 @@ using Graph = std::map<std::string, std::set<std::string>>;  // module → modul
 const std::map<std::string, int> kLayers = {
     {"common", 0},   {"io", 0},                                                          //
     {"dsp", 1},      {"audio", 1},    {"text", 1},    {"image", 1}, {"model", 1},        //
-    {"features", 2}, {"rhythm", 2},   {"loudness", 2}, {"index", 2}, {"map", 2},         //
-    {"analysis", 3}, {"catalog", 3},  {"match", 3},   {"semantic", 3}, {"query", 3},
+    {"features", 2}, {"rhythm", 2},   {"loudness", 2}, {"index", 2}, {"map", 2}, {"video", 2},  //
+    {"analysis", 3}, {"catalog", 3},  {"match", 3},   {"semantic", 3}, {"query", 3}, {"fit", 3},
 };
 
 Graph read_core_includes(const std::filesystem::path& core) {

@@ -1,0 +1,115 @@
+#include "core/fit/detail/timeline_ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace cf::fit_detail {
+
+namespace {
+
+double percentile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    double pos = q * double(v.size() - 1);
+    size_t i = size_t(pos);
+    if (i + 1 >= v.size()) return v.back();
+    return v[i] + (pos - double(i)) * (v[i + 1] - v[i]);
+}
+
+/// The embedding row whose window centre is nearest t_s, or nullptr.
+const float* embedding_near(const TrackTimeline& track, double t_s) {
+    const std::vector<double>& times = track.embedding_times_s;
+    if (track.embedding_dim == 0 || times.empty()) return nullptr;
+    size_t i = lower_index(times, t_s);
+    if (i == times.size() || (i > 0 && t_s - times[i - 1] < times[i] - t_s)) i = i == 0 ? 0 : i - 1;
+    return track.embeddings.data() + i * track.embedding_dim;
+}
+
+double cosine01(const float* a, const float* b, size_t dim) {
+    double dot = 0.0, na = 0.0, nb = 0.0;
+    for (size_t i = 0; i < dim; ++i) {  // scalar; a SIMD dot (core/dsp/simd.h) if this ever shows up in a profile
+        dot += double(a[i]) * b[i];
+        na += double(a[i]) * a[i];
+        nb += double(b[i]) * b[i];
+    }
+    if (na <= 0.0 || nb <= 0.0) return 0.5;
+    return std::clamp((dot / std::sqrt(na * nb) + 1.0) / 2.0, 0.0, 1.0);
+}
+
+}  // namespace
+
+EnergyCurve::EnergyCurve(const TrackTimeline& track) : times_s_(track.energy_times_s) {
+    if (times_s_.empty()) return;
+    std::vector<double> raw(track.energy_db.begin(), track.energy_db.end());
+    double lo = percentile(raw, 0.05), hi = percentile(raw, 0.95);
+    double span = hi - lo > 1e-9 ? hi - lo : 1.0;
+    values_.reserve(raw.size());
+    for (double v : raw) values_.push_back(std::clamp((v - lo) / span, 0.0, 1.0));
+}
+
+double EnergyCurve::at(double t_s) const {
+    if (times_s_.empty()) return 0.5;
+    size_t i = lower_index(times_s_, t_s);
+    if (i == 0) return values_.front();
+    if (i == times_s_.size()) return values_.back();
+    double t0 = times_s_[i - 1], t1 = times_s_[i];
+    double f = t1 > t0 ? (t_s - t0) / (t1 - t0) : 0.0;
+    return values_[i - 1] + f * (values_[i] - values_[i - 1]);
+}
+
+double EnergyCurve::mean(double t0_s, double t1_s) const {
+    if (t1_s <= t0_s) return at(t0_s);
+    int n = std::max(1, int(std::ceil((t1_s - t0_s) / 0.1)));
+    double sum = 0.0;
+    for (int k = 0; k < n; ++k) sum += at(t0_s + (k + 0.5) * (t1_s - t0_s) / n);
+    return sum / n;
+}
+
+bool beats_reliable(const TrackTimeline& track, const FitOptions& options) {
+    return track.beats_s.size() >= 8 && track.bpm > 0.0 && track.beat_confidence >= options.min_beat_confidence;
+}
+
+size_t lower_index(const std::vector<double>& sorted, double t_s) {
+    return size_t(std::lower_bound(sorted.begin(), sorted.end(), t_s) - sorted.begin());
+}
+
+double distance_to_nearest(const std::vector<double>& sorted, double t_s) {
+    double best = std::numeric_limits<double>::infinity();
+    size_t i = lower_index(sorted, t_s);
+    if (i < sorted.size()) best = sorted[i] - t_s;
+    if (i > 0) best = std::min(best, t_s - sorted[i - 1]);
+    return best;
+}
+
+bool pearson(const std::vector<double>& a, const std::vector<double>& b, double* r) {
+    size_t n = std::min(a.size(), b.size());
+    if (n < 3) return false;
+    double ma = 0.0, mb = 0.0;
+    for (size_t i = 0; i < n; ++i) ma += a[i], mb += b[i];
+    ma /= double(n), mb /= double(n);
+    double sab = 0.0, saa = 0.0, sbb = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    if (saa < 1e-12 * double(n) || sbb < 1e-12 * double(n)) return false;
+    *r = std::clamp(sab / std::sqrt(saa * sbb), -1.0, 1.0);
+    return true;
+}
+
+double moment_similarity(const TrackTimeline& track, const EnergyCurve& energy, double a_s, double b_s,
+                         double window_s) {
+    double before = 1.0 - std::fabs(energy.mean(a_s - window_s, a_s) - energy.mean(b_s - window_s, b_s));
+    double after = 1.0 - std::fabs(energy.mean(a_s, a_s + window_s) - energy.mean(b_s, b_s + window_s));
+    double energy_sim = (before + after) / 2.0;
+    const float* ea = embedding_near(track, a_s - window_s / 2);
+    const float* eb = embedding_near(track, b_s - window_s / 2);
+    if (ea == nullptr || eb == nullptr) return energy_sim;
+    double emb = (cosine01(ea, eb, track.embedding_dim) +
+                  cosine01(embedding_near(track, a_s + window_s / 2), embedding_near(track, b_s + window_s / 2),
+                           track.embedding_dim)) / 2.0;
+    return 0.7 * emb + 0.3 * energy_sim;
+}
+
+}  // namespace cf::fit_detail
