@@ -152,8 +152,8 @@ export function checkModelBytes(Module, name, loaded) {
 
 // The analysis slots: which model fills which role. Labels and the positive class come from each
 // model's manifest (models/<name>/manifest.json), so a deployment can swap a model for its own. How many
-// patches each one sees (max_patches) is the analysis profile's (src/core/analysis/profiles.h;
-// profileSlots below, or the app's core itself).
+// patches each one sees is the analysis profile's (src/core/analysis/profiles.h), applied by the core
+// to every slot without a max_patches of its own.
 export const DEFAULT_SLOTS = [
   { name: 'msd-musicnn-1', key: 'msd', role: 'tags', embedding: true },
   { name: 'mtt-musicnn-1', key: 'mtt', role: 'tags' },
@@ -164,19 +164,12 @@ export const DEFAULT_SLOTS = [
   { name: 'danceability-musicnn-msd-2', key: 'danceable', role: 'mood' },
 ];
 
-// The core's analysis profile `name` ("catalog", "query", "detailed"; the Node module's
+// The core's analysis profile `name` ("catalog", "query", "detailed", "quick"; the Node module's
 // cf_analysis_profile) as an object (profiles.h lists the fields); use: also make it the analysis
-// options. An unknown name throws an Error whose message lists the known ones.
+// options and the patch caps of the slots. An unknown name throws an Error listing the known ones.
 export function analysisProfile(Module, name, { use = false } = {}) {
   const core = coreClient(Module);
   return core.mustJson('cf_analysis_profile', String(name), use);
-}
-
-// The slots with each one's max_patches from the profile's caps, by kind of model (the rule of the
-// core's with_profile_caps): the embedding model, the other tag models, the mood models.
-export function profileSlots(slots, profile) {
-  const caps = profile.max_patches;
-  return slots.map((s) => ({ ...s, max_patches: s.embedding ? caps.embedding : s.role === 'mood' ? caps.mood : caps.tags }));
 }
 
 // Registers the slots with the core. manifests: {name: manifest object}.
@@ -189,6 +182,6 @@ export function configureModels(Module, slots, manifests) {
     const labels = m.labels || [];
     const positive = slot.role === 'mood' ? (m.positive_index ?? 0) : 0;
     core.call('cf_model_add', slot.name, slot.key, slot.role === 'mood', labels.join('\n'), positive, !!slot.embedding,
-      slot.max_patches || 0);
+      slot.max_patches ?? -1);
   }
 }

@@ -2,18 +2,18 @@
 // ./cuefinder analyze FILE... [--json] — the WASM core in Node, models in ONNX Runtime Web.
 //
 //   --json              one JSON object per file, one per line (analysis_json.h documents the keys)
-//   --profile NAME      the core's analysis profile (src/core/analysis/profiles.h): detailed (default),
-//                       catalog or query; the options below change single values of it
+//   --profile NAME      the core's analysis profile (src/core/analysis/profiles.h: the values of each):
+//                       detailed (default), catalog, query or quick; the options below change single values
 //   --full              analyse every track completely (no windows for long tracks)
-//   --windows N         long tracks: N windows (detailed: 16, docs/benchmarks/windows.md)
-//   --window-patches W  patches (of ~3 s) per window (detailed: 1)
-//   --max-full-s S      tracks up to S seconds are analysed completely (detailed: 360)
-//   --resample Q        resampler quality: fast, medium (Essentia's MonoLoader), best (every profile's)
+//   --windows N         long tracks: N windows (docs/benchmarks/windows.md)
+//   --window-patches W  patches (of ~3 s) per window
+//   --max-full-s S      tracks up to S seconds are analysed completely
+//   --resample Q        resampler quality: fast, medium (Essentia's MonoLoader), best
 //   --threads N         ONNX Runtime threads (default: 2 when threads are available, else 1)
 //   --no-taggram --no-curves --patch-embeddings --precise   trim or extend the JSON (--precise: the
 //                       taggram with float precision, for parity tests)
-//   --max-patches KEY=N,...  a model sees at most N patches, spread over the track (0 = all; detailed:
-//                       msd all, the others 8)
+//   --max-patches KEY=N,...  a model sees at most N patches, spread over the track (0 = all; default:
+//                       the profile's cap for its kind of model)
 //   --mood-patches N    the same for the five mood/danceability models
 //   --only KEY,...      run only these model slots (msd, mtt, happy, sad, relaxed, aggressive, danceable)
 //   --models DIR        model folder (default: models/ of this checkout)
@@ -103,7 +103,7 @@ function modelToLoad(bridgeLib, dir, name, manifest) {
 // opts.only = [] loads no audio slot (text/picture search without analysis).
 export async function createAnalyzer(opts) {
   const bridgeLib = await import(path.join(root, 'web/ort_bridge.mjs'));
-  const { installOrtBridge, configureModels, DEFAULT_SLOTS, analysisProfile, profileSlots } = bridgeLib;
+  const { installOrtBridge, configureModels, DEFAULT_SLOTS, analysisProfile } = bridgeLib;
   const ort = await import('onnxruntime-web');
   const threads = opts.threads > 0 ? opts.threads : 2;
   ort.env.wasm.numThreads = threads;
@@ -116,7 +116,7 @@ export async function createAnalyzer(opts) {
   } catch (e) {
     throw Object.assign(new Error(`--profile: ${e.message}`), { usage: true });
   }
-  let slots = profileSlots(DEFAULT_SLOTS, profile);
+  let slots = DEFAULT_SLOTS;  // each takes the profile's patch cap for its kind of model (in the core)
   if (opts.only) {
     const unknown = opts.only.filter((k) => !DEFAULT_SLOTS.some((s) => s.key === k));
     if (unknown.length) throw new Error(`--only: unknown slot(s) ${unknown.join(', ')} (known: ${DEFAULT_SLOTS.map((s) => s.key).join(', ')})`);

@@ -126,14 +126,20 @@ test('a bad file gets an error naming it and exit status 1; the other files are 
 // cf_analysis_profile, slot caps by kind of model, and --profile on the command line.
 test('analysis profiles: the core\'s JSON by name, caps per slot, --profile, an unknown name is a usage error', opts, async () => {
   const { createRequire } = await import('node:module');
-  const { analysisProfile, profileSlots, DEFAULT_SLOTS } = await import(path.join(root, 'web/ort_bridge.mjs'));
+  const { analysisProfile, configureModels, DEFAULT_SLOTS } = await import(path.join(root, 'web/ort_bridge.mjs'));
   const core = await createRequire(import.meta.url)(moduleFile)();
   const catalog = analysisProfile(core, 'catalog');
   assert.deepEqual([catalog.name, catalog.full_track_max_s, catalog.n_windows, catalog.window_patches, catalog.resample_quality],
     ['catalog', 0, 8, 1, 'best']);
   assert.deepEqual(catalog.max_patches, { embedding: 0, tags: 4, mood: 2 });
-  const caps = Object.fromEntries(profileSlots(DEFAULT_SLOTS, analysisProfile(core, 'query')).map((s) => [s.key, s.max_patches]));
-  assert.deepEqual(caps, { msd: 0, mtt: 8, happy: 4, sad: 4, relaxed: 4, aggressive: 4, danceable: 4 });
+  // The slots take the adopted profile's caps in the core (a slot's own max_patches wins).
+  const manifests = Object.fromEntries(DEFAULT_SLOTS.map((s) => [s.name, { labels: ['a', 'b'] }]));
+  const slots = DEFAULT_SLOTS.map((s) => (s.key === 'sad' ? { ...s, max_patches: 3 } : s));
+  configureModels(core, slots, manifests);
+  const caps = () => Object.fromEntries(JSON.parse(core.UTF8ToString(core._cf_analysis_models())).map((m) => [m.key, m.max_patches]));
+  assert.deepEqual(caps(), { msd: 0, mtt: 0, happy: 0, sad: 3, relaxed: 0, aggressive: 0, danceable: 0 });  // no profile yet: all
+  analysisProfile(core, 'query', { use: true });
+  assert.deepEqual(caps(), { msd: 0, mtt: 8, happy: 4, sad: 3, relaxed: 4, aggressive: 4, danceable: 4 });
   assert.equal(analysisProfile(core, 'detailed').full_track_max_s, 360);
   assert.throws(() => analysisProfile(core, 'Quick'), { message: 'unknown analysis profile "Quick" (known: catalog, query, detailed, quick)' });
   const quick = analysisProfile(core, 'quick');

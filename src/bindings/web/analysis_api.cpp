@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/analysis/analysis_json.h"
 #include "core/analysis/profiles.h"
 #include "core/analysis/track_analyzer.h"
+#include "core/common/json.h"
 #include "platform/embedder.h"
 #include "platform/web/model_slots.h"
 #include "bindings/web/abi.h"
@@ -20,6 +22,8 @@ namespace {
 
 struct State {
     std::vector<cf::AudioModel> models;
+    std::vector<bool> cap_from_profile;            ///< per model: max_patches < 0 was passed (the profile's cap)
+    std::optional<cf::AnalysisProfile> profile;    ///< the last profile adopted (cf_analysis_profile use != 0)
     cf::AnalysisOptions options;
     std::unique_ptr<cf::Embedder> embedder = cf::platform::make_embedder();
     std::unique_ptr<cf::TrackAnalyzer> analyzer;
@@ -31,10 +35,20 @@ State& state() {
     return s;
 }
 
+// The models as they will run: a slot added with max_patches < 0 takes the adopted profile's cap for
+// its kind of model (core/analysis/profiles.h with_profile_caps), or every patch without a profile.
+std::vector<cf::AudioModel> effective_models(const State& s) {
+    if (!s.profile) return s.models;
+    const std::vector<cf::AudioModel> capped = cf::with_profile_caps(*s.profile, s.models);
+    std::vector<cf::AudioModel> out = s.models;
+    for (size_t i = 0; i < out.size(); ++i)
+        if (s.cap_from_profile[i]) out[i].max_patches = capped[i].max_patches;
+    return out;
+}
 
 cf::TrackAnalyzer& analyzer() {
     State& s = state();
-    if (!s.analyzer) s.analyzer = std::make_unique<cf::TrackAnalyzer>(s.models, s.embedder.get(), s.options);
+    if (!s.analyzer) s.analyzer = std::make_unique<cf::TrackAnalyzer>(effective_models(s), s.embedder.get(), s.options);
     return *s.analyzer;
 }
 
@@ -44,13 +58,16 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void cf_models_clear() {
     state().models.clear();
+    state().cap_from_profile.clear();
     state().analyzer.reset();
 }
 
-/// role: 0 = tags, 1 = mood. labels: one per line. max_patches: 0 = every patch.
+/// role: 0 = tags, 1 = mood. labels: one per line. max_patches: 0 = every patch, < 0 = the adopted
+/// analysis profile's cap for this kind of model (cf_analysis_profile with use != 0).
 EMSCRIPTEN_KEEPALIVE void cf_model_add(const char* name, const char* key, int role, const char* labels, int positive_index,
                                        int has_embedding, int max_patches) {
     state().models.push_back(cf::platform::audio_model_from_c(name, key, role, labels, positive_index, has_embedding, max_patches));
+    state().cap_from_profile.push_back(max_patches < 0);
     state().analyzer.reset();
 }
 
@@ -78,15 +95,29 @@ EMSCRIPTEN_KEEPALIVE int cf_options_set(double full_track_max_s, int n_windows, 
 
 /// The analysis profile `name` (core/analysis/profiles.h: "catalog", "query", "detailed", "quick") as JSON,
 /// or NULL (an unknown name: the message lists the known ones). With use != 0 it also becomes the
-/// analysis options (the slots' caps are the caller's: max_patches).
+/// analysis options, and its caps apply to the slots added with max_patches < 0.
 EMSCRIPTEN_KEEPALIVE const char* cf_analysis_profile(const char* name, int use) {
     auto profile = cf::analysis_profile(name ? name : "");
     if (!profile) return cf::bindings::fail_null(profile.status().message());
     if (use != 0) {
         state().options = profile->options;
+        state().profile = *profile;
         state().analyzer.reset();
     }
     return cf::bindings::text(cf::analysis_profile_json(*profile));
+}
+
+/// The model slots as they will run: [{"name","key","role","embedding","max_patches"}] (role "tags" or
+/// "mood"; max_patches 0 = every patch).
+EMSCRIPTEN_KEEPALIVE const char* cf_analysis_models() {
+    cf::JsonWriter w;
+    w.begin_array();
+    for (const cf::AudioModel& m : effective_models(state())) {
+        w.begin_object().key("name").value(m.name).key("key").value(m.key);
+        w.key("role").value(m.role == cf::ModelRole::mood ? "mood" : "tags").key("embedding").value(m.has_embedding);
+        w.key("max_patches").value(m.max_patches).end_object();
+    }
+    return cf::bindings::text(w.end_array().take());
 }
 
 /// Starts analysing a file (Node: a real path through NODERAWFS). Returns the state (see cf_analysis_step).

@@ -15,12 +15,13 @@ const char* cf_error();  ///< the last failure's message ("" when none)
 // ---- analysis_api.cpp (cuefinder_node) + app_main.cpp (cuefinder_app): the audio model slots -------
 void cf_models_clear();  ///< removes every model slot
 void cf_model_add(const char* name, const char* key, int role, const char* labels, int positive_index, int has_embedding,
-                  int max_patches);  ///< one slot: role 0 tags, 1 mood; labels one per line; max_patches 0 = all
+                  int max_patches);  ///< one slot: role 0 tags, 1 mood; labels one per line; max_patches 0 = all, < 0 = the profile's cap
 
 // ---- analysis_api.cpp (cuefinder_node): analyse one file at a time ----------------------------------
 int cf_options_set(double full_track_max_s, int n_windows, int window_patches, int max_batch_patches, int tempo,
                    int loudness, int resample_quality);        ///< negative argument = keep; 0 or -1
 const char* cf_analysis_profile(const char* name, int use);    ///< the named profile as JSON (use != 0: adopt it); NULL
+const char* cf_analysis_models();                             ///< the model slots as they will run (JSON)
 int cf_analysis_start(const char* path);                       ///< starts a file; the state (cf_analysis_step)
 int cf_analysis_start_buffer(const char* name, const uint8_t* bytes, double n_bytes);  ///< starts bytes (copied)
 int cf_analysis_step(double budget_ms);  ///< 0 idle, 1 working, 2 waiting for the models, 3 done, 4 failed
