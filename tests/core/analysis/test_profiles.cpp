@@ -1,5 +1,5 @@
 // Analysis profiles: the values each front end relied on before they moved here (src/cli/catalog/build.mjs,
-// src/app/app.cpp + web/app.js, src/cli/analyze.mjs), validation, caps by model kind, JSON.
+// src/app/session, src/cli/analyze.mjs), validation, caps by model kind, JSON.
 #include <gtest/gtest.h>
 
 #include <string>
