@@ -72,3 +72,22 @@ else()
   endif()
 endif()
 target_link_libraries(cf_audio_deps INTERFACE cf_image_deps)
+
+# Video decoding for the native CLI and tests (src/platform/native/ffmpeg_video.cpp): FFmpeg's
+# libraries, Debian libavformat-dev libavcodec-dev libswscale-dev libavutil-dev, found with
+# pkg-config. Optional: without them (and always in WebAssembly, where the page decodes with
+# WebCodecs) src/platform/no_video_decoder.cpp stands in, `cuefinder-core video` says the build
+# decodes no video, and the tests that decode the fixtures skip. Result: CF_HAVE_FFMPEG and, when
+# found, the imported target PkgConfig::CF_FFMPEG.
+set(CF_HAVE_FFMPEG OFF)
+if(NOT CF_WASM)
+  pkg_check_modules(CF_FFMPEG QUIET IMPORTED_TARGET libavformat libavcodec libswscale libavutil)
+  if(CF_FFMPEG_FOUND)
+    set(CF_HAVE_FFMPEG ON)
+    message(STATUS "cuefinder video: FFmpeg libavformat ${CF_FFMPEG_libavformat_VERSION}, libavcodec ${CF_FFMPEG_libavcodec_VERSION}")
+  else()
+    message(WARNING "cuefinder video: FFmpeg's libraries not found with pkg-config: no video decoding in the "
+                    "native CLI and tests (apt-get install libavformat-dev libavcodec-dev libswscale-dev "
+                    "libavutil-dev; tools/setup.sh)")
+  endif()
+endif()

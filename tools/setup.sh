@@ -14,6 +14,9 @@ APT_PACKAGES=(
   libmpg123-dev libflac-dev libogg-dev libvorbis-dev libopus-dev libopusfile-dev libsamplerate0-dev libebur128-dev
   # images (src/core/image): stb_image (header only) + libwebp; WASM builds libwebp from its Debian source (tools/wasm_ui_deps.sh)
   libstb-dev libwebp-dev
+  # video (src/platform/native/ffmpeg_video.cpp: the native CLI and tests decode clips through FFmpeg's
+  # libraries; optional at build time) and ffmpeg itself (tools/make_video_fixtures.sh, the scdet benchmark)
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg
   # model converter (tools/convert) and its test
   python3-onnx python3-numpy
   # tests

@@ -1,11 +1,18 @@
 // cuefinder-core — the core's command-line front end, used by ./cuefinder and by measurements.
 //
 //   cuefinder-core features FILE... [--window START_S:DURATION_S]... [--out DIR] [--quality fast|medium|best]
+//   cuefinder-core video FILE... [--max-size PX]
 //
 // `features` decodes each file (streaming), resamples to 16 kHz mono and computes the musicnn mel
 // frames, printing one JSON object per file: decode/feature timings, the frame count and the peak
 // memory of the process so far. Bad files print {"file", "error"} and make the exit status 1; the
 // other files are still processed.
+//
+// `video` decodes each clip (platform/video_decoder.h: FFmpeg natively) to frames of at most PX
+// pixels on the long side (default 256) and reads its shots (core/video/shot_detector.h), printing one
+// JSON object per file: file, duration_s, width, height (display), rotation, fps, has_audio,
+// video_codec, n_frames, cuts_s, fades, shots, pace, and decode_s / analyse_s timings. Errors as for
+// `features`.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -17,7 +24,10 @@
 #include "core/audio/audio_reader.h"
 #include "core/common/json.h"
 #include "core/features/musicnn_features.h"
+#include "core/video/shot_detector.h"
+#include "core/video/video_json.h"
 #include "platform/process_stats.h"
+#include "platform/video_decoder.h"
 
 namespace {
 
@@ -103,11 +113,88 @@ cf::Status extract(const std::string& path, const FeatureJob& job) {
     return cf::Status::ok();
 }
 
+// Decodes `path` frame by frame into the shot detector (frames are never kept) and prints its reading.
+cf::Status read_video(const std::string& path, const cf::VideoSourceOptions& options) {
+    using clock = std::chrono::steady_clock;
+    auto source = cf::platform::open_video_file(path, options);
+    if (!source) return source.status();
+    cf::ShotDetector detector;
+    cf::VideoFrame frame;
+    double decode_s = 0, analyse_s = 0;
+    while (true) {
+        const auto a = clock::now();
+        cf::Result<bool> got = (*source)->next_frame(&frame);
+        const auto b = clock::now();
+        decode_s += std::chrono::duration<double>(b - a).count();
+        if (!got) return got.status();
+        if (!*got) break;
+        cf::Status pushed = detector.push(frame);
+        if (!pushed) return pushed.with_context(path);
+        analyse_s += std::chrono::duration<double>(clock::now() - b).count();
+    }
+    const auto f0 = clock::now();
+    const cf::VideoInfo& info = (*source)->info();
+    cf::Result<cf::ShotAnalysis> shots = detector.finish(std::max(info.duration_s, 0.0));
+    if (!shots) shots = detector.finish(0);  // a stated duration shorter than the frames: trust the frames
+    if (!shots) return shots.status().with_context(path);
+    analyse_s += std::chrono::duration<double>(clock::now() - f0).count();
+    cf::JsonWriter w;
+    w.begin_object().key("file").value(path);
+    cf::write_video_info_json(w, info);
+    cf::write_shot_analysis_json(w, *shots);
+    w.key("decode_s").number(decode_s, "%.3f").key("analyse_s").number(analyse_s, "%.3f");
+    print_line(w.end_object());
+    return cf::Status::ok();
+}
+
 int usage() {
     std::fprintf(stderr,
                  "usage: cuefinder-core features FILE... [--window START_S:DURATION_S]... [--out DIR]\n"
-                 "                                [--quality fast|medium|best]\n");
+                 "                                [--quality fast|medium|best]\n"
+                 "       cuefinder-core video FILE... [--max-size PX]\n");
     return 2;
+}
+
+// Runs `one` on every file; a failing file prints {"file", "error"} and makes the status 1.
+template <class Fn>
+int for_each_file(const std::vector<std::string>& files, Fn one) {
+    int status = 0;
+    for (const std::string& file : files) {
+        cf::Status s = one(file);
+        if (!s) {
+            print_line(cf::JsonWriter().begin_object().key("file").value(file).key("error").value(s.message()).end_object());
+            std::fprintf(stderr, "cuefinder-core: %s\n", s.message().c_str());
+            status = 1;
+        }
+    }
+    return status;
+}
+
+int video_main(int argc, char** argv) {
+    cf::VideoSourceOptions options;
+    std::vector<std::string> files;
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--max-size" && i + 1 < argc) {
+            char* end = nullptr;
+            const long px = std::strtol(argv[++i], &end, 10);
+            options.max_size_px = (*end == 0 && px > 0 && px < 100000) ? int(px) : -1;
+            if (cf::Status s = cf::check_video_source_options(options); !s) {
+                std::fprintf(stderr, "cuefinder-core: --max-size %s: %s\n", argv[i], s.message().c_str());
+                return 2;
+            }
+        } else if (arg.rfind("--", 0) == 0) {
+            std::fprintf(stderr, "cuefinder-core: unknown option %s\n", arg.c_str());
+            return usage();
+        } else {
+            files.push_back(arg);
+        }
+    }
+    if (files.empty()) return usage();
+    if (!cf::platform::video_decoder_available())
+        std::fprintf(stderr, "cuefinder-core: video: this build decodes no video (built without FFmpeg's libraries; "
+                             "apt-get install libavformat-dev libavcodec-dev libswscale-dev libavutil-dev, then rebuild)\n");
+    return for_each_file(files, [&](const std::string& f) { return read_video(f, options); });
 }
 
 }  // namespace
@@ -115,6 +202,7 @@ int usage() {
 int main(int argc, char** argv) {
     if (argc < 2) return usage();
     const std::string command = argv[1];
+    if (command == "video") return video_main(argc, argv);
     if (command != "features") return usage();
     FeatureJob job;
     std::vector<std::string> files;
@@ -143,14 +231,5 @@ int main(int argc, char** argv) {
         }
     }
     if (files.empty()) return usage();
-    int status = 0;
-    for (const std::string& file : files) {
-        cf::Status s = extract(file, job);
-        if (!s) {
-            print_line(cf::JsonWriter().begin_object().key("file").value(file).key("error").value(s.message()).end_object());
-            std::fprintf(stderr, "cuefinder-core: %s\n", s.message().c_str());
-            status = 1;
-        }
-    }
-    return status;
+    return for_each_file(files, [&](const std::string& f) { return extract(f, job); });
 }
