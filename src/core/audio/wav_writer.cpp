@@ -65,14 +65,16 @@ Result<std::vector<uint8_t>> encode_wav(std::span<const float> x, int n_channels
     }
     put_tag(out, "data");
     put_u32(out, data_bytes);
-    for (float v : x) {
+    out.resize(header + data_bytes);
+    uint8_t* p = out.data() + header;
+    for (float v : x) {  // byte by byte: little-endian on any host
+        uint32_t bits;
         if (is_float) {
-            uint32_t bits;
             std::memcpy(&bits, &v, 4);
-            put_u32(out, bits);
         } else {
-            put_u16(out, uint16_t(int16_t(std::lround(std::clamp(v, -1.0f, 1.0f) * 32767.0f))));
+            bits = uint16_t(int16_t(std::lround(std::clamp(v, -1.0f, 1.0f) * 32767.0f)));
         }
+        for (uint32_t k = 0; k < bytes_per_sample; ++k) *p++ = uint8_t(bits >> (8 * k));
     }
     return out;
 }

@@ -2,7 +2,7 @@
 // segment (on a beat, energy following the clip's pace, cuts landing on beats, a natural start), then
 // plan an edit of exactly the clip's length (segment + fade-out on a beat, a beat-aligned splice of the
 // start and the ending, or a loop of a section) and say in words which was done. Rendering the plan
-// to samples: core/fit/render.h; writing a WAV: core/audio/wav_writer.h.
+// to samples: core/fit/render.h; writing a WAV: core/audio/wav_writer.h; as JSON: core/fit/fit_json.h.
 //
 //   cf::TrackTimeline track = cf::make_timeline(duration_s, tempo_result, loudness_result);
 //   track.embedding_times_s = ...; track.embedding_dim = 200; track.embeddings = ...;  // optional

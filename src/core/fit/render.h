@@ -30,9 +30,9 @@ struct PcmView {
 /// The number of frames render_plan() makes: llround(length_s × sample_rate_hz).
 size_t rendered_frames(double length_s, int sample_rate_hz);
 
-/// Renders `plan` from `source` (interleaved, source.n_channels channels). Bad input — no audio, NaN or
-/// infinite samples (named by frame), a bad rate or channel count, a plan of no length or no pieces —
-/// is a Status naming it.
+/// Renders `plan` from `source` (interleaved, source.n_channels channels). Bad input is a Status naming
+/// it: no audio, NaN or infinite samples in the parts the plan reads (named by frame), a bad rate or
+/// channel count, a plan of no length, without pieces, or with a time that is not a finite number.
 Result<std::vector<float>> render_plan(const EditPlan& plan, const PcmView& source);
 
 }  // namespace cf

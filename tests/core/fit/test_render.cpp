@@ -126,6 +126,9 @@ TEST(FitRender, BadInputIsAStatusNamingIt) {
     src[4321] = 0;
     EditPlan empty;
     EXPECT_NE(message(empty, PcmView{src.data(), src.size(), 1, 8000}).find("length_s"), std::string::npos);
+    EditPlan nan_piece = p;
+    nan_piece.pieces[1].source_start_s = NAN;
+    EXPECT_NE(message(nan_piece, PcmView{src.data(), src.size(), 1, 8000}).find("piece"), std::string::npos);
     p.length_s = NAN;
     EXPECT_NE(message(p, PcmView{src.data(), src.size(), 1, 8000}).find("length_s"), std::string::npos);
 }
