@@ -108,7 +108,8 @@ make_bad() {
 # 60 s, 1080p30 H.264 + AAC: 20 shots from six sources, cut every 3 s (cuts at 3, 6, ..., 57 s).
 make_long() {
   local dest="$1" srcs segs=() i
-  SIZE=1920x1080 RATE=30
+  mkdir -p "$(dirname "$dest")"
+  local SIZE=1920x1080 RATE=30
   srcs=("testsrc2=s=$SIZE:r=$RATE" "smptehdbars=s=$SIZE:r=$RATE" "gradients=s=$SIZE:r=$RATE:speed=0.03"
         "colorchart=r=$RATE:patch_size=128x128" "cellauto=s=$SIZE:r=$RATE:rule=30" "rgbtestsrc=s=$SIZE:r=$RATE")
   for i in $(seq 0 19); do segs+=("$(seg "${srcs[$((i % 6))]}" 3)"); done

@@ -1,8 +1,9 @@
 // cuefinder core — the video decoding seam: a clip's facts and its frames, downscaled and upright.
 // The core defines it; each platform implements it (native: FFmpeg's libraries,
-// src/platform/native/ffmpeg_video.h; the page will hand frames from WebCodecs). The core never sees
-// a platform type.
+// src/platform/native/ffmpeg_video.h, opened through src/platform/video_decoder.h; the page will hand
+// frames from WebCodecs to the ShotDetector directly). The core never sees a platform type.
 //
+//   // platform/video_decoder.h (FFmpeg natively):
 //   cf::Result<std::unique_ptr<cf::VideoSource>> src = cf::platform::open_video_file(path, {.max_size_px = 160});
 //   if (!src) { report(src.status().message()); return; }   // "clip.mp4: truncated: ..."
 //   cf::ShotDetector detector;                              // shot_detector.h
