@@ -24,13 +24,18 @@ void put_tag(std::vector<uint8_t>& out, const char* tag) { out.insert(out.end(),
 Status check(std::span<const float> x, int n_channels, int rate, size_t bytes_per_sample) {
     auto bad = [](ErrorCode c, const std::string& m) { return Status(c, "WAV writer: " + m); };
     if (x.empty()) return bad(ErrorCode::empty, "no samples to write");
-    if (n_channels < 1 || n_channels > 64) return bad(ErrorCode::invalid_argument, "n_channels = " + std::to_string(n_channels) + " is outside [1, 64]");
-    if (rate < 1 || rate > 768000) return bad(ErrorCode::invalid_argument, "sample_rate_hz = " + std::to_string(rate) + " is outside [1, 768000]");
+    if (n_channels < 1 || n_channels > 64)
+        return bad(ErrorCode::invalid_argument, "n_channels = " + std::to_string(n_channels) + " is outside [1, 64]");
+    if (rate < 1 || rate > 768000)
+        return bad(ErrorCode::invalid_argument, "sample_rate_hz = " + std::to_string(rate) + " is outside [1, 768000]");
     if (x.size() % size_t(n_channels) != 0)
-        return bad(ErrorCode::invalid_argument, std::to_string(x.size()) + " samples are not a whole number of " + std::to_string(n_channels) + "-channel frames");
-    if (double(x.size()) * double(bytes_per_sample) > 4294967295.0 - 64) return bad(ErrorCode::too_large, "the data exceeds the 4 GiB a RIFF file can hold");
+        return bad(ErrorCode::invalid_argument, std::to_string(x.size()) + " samples are not a whole number of " +
+                                                    std::to_string(n_channels) + "-channel frames");
+    if (double(x.size()) * double(bytes_per_sample) > 4294967295.0 - 64)
+        return bad(ErrorCode::too_large, "the data exceeds the 4 GiB a RIFF file can hold");
     for (size_t i = 0; i < x.size(); ++i)
-        if (!std::isfinite(x[i])) return bad(ErrorCode::invalid_argument, "sample " + std::to_string(i) + " is not a finite number");
+        if (!std::isfinite(x[i]))
+            return bad(ErrorCode::invalid_argument, "sample " + std::to_string(i) + " is not a finite number");
     return Status::ok();
 }
 

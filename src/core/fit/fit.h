@@ -25,7 +25,7 @@
 //   score    = (w_pace·pace + w_cuts·cuts + w_start·start) / (sum of the weights of the parts used).
 // Candidates are the track's beats (every start that leaves a whole segment; when none does, the
 // track's start, or for a track shorter than the clip its first beat). Without reliable beats
-// (confidence < min_beat_confidence, or fewer than 8 beats) the candidates are the energy curve's
+// (confidence < min_beat_confidence, bpm 0, or fewer than 8 beats) the candidates are the energy curve's
 // points, `cuts` is left out and `beats_reliable` is false ("energy-only"): the start term then favours
 // a low-energy point.
 //
@@ -116,7 +116,7 @@ struct SegmentChoice {
     double end_s = 0.0;           ///< start_s + clip length, at most the track's end
     bool beats_reliable = false;  ///< false: energy-only fallback (see the top of this file)
     SegmentScore score;
-    std::string note;             ///< e.g. "beats unreliable (confidence 0.12): energy-only"
+    std::string note;  ///< e.g. "beats unreliable (confidence 0.12): energy-only"
 };
 
 /// Bad input (non-positive or non-finite length, NaN anywhere, a track of no length, unsorted beats)
@@ -125,8 +125,7 @@ Status validate(const TrackTimeline& track);
 Status validate(const ClipShape& clip);
 
 /// The best start for the clip's length. Tracks shorter than the clip: start 0 (the loop plan uses it).
-Result<SegmentChoice> choose_segment(const TrackTimeline& track, const ClipShape& clip,
-                                     const FitOptions& options = {});
+Result<SegmentChoice> choose_segment(const TrackTimeline& track, const ClipShape& clip, const FitOptions& options = {});
 
 /// The score of a segment starting at start_s (for tools and tests; choose_segment maximises it).
 SegmentScore score_segment(const TrackTimeline& track, const ClipShape& clip, double start_s,
@@ -149,20 +148,20 @@ struct Splice {
     double from_source_s = 0.0;  ///< where piece i ends (a beat)
     double to_source_s = 0.0;    ///< where piece i + 1 begins (a beat)
     double crossfade_s = 0.0;
-    double similarity = 0.0;     ///< how alike the music around both points is, 0..1
+    double similarity = 0.0;  ///< how alike the music around both points is, 0..1
 };
 
 struct EditPlan {
     FitKind kind = FitKind::segment_fade;
-    double length_s = 0.0;             ///< = ClipShape::length_s
-    std::vector<SourcePiece> pieces;   ///< consecutive in output time, covering [0, length_s]
-    std::vector<Splice> splices;       ///< pieces.size() − 1 joins
-    double fade_in_s = 0.0;            ///< a fade-in from output time 0 (0: none)
-    double fade_out_start_s = 0.0;     ///< output time the fade-out begins (= its end: none)
-    double fade_out_end_s = 0.0;       ///< output time it reaches silence (silent after; = a beat)
-    std::vector<double> beats_out_s;   ///< the music's beats in output time (for a timeline view)
-    bool on_beats = false;             ///< start, splices and fade end are on the track's beats
-    std::string edit;                  ///< what was done, in words
+    double length_s = 0.0;            ///< = ClipShape::length_s
+    std::vector<SourcePiece> pieces;  ///< consecutive in output time, covering [0, length_s]
+    std::vector<Splice> splices;      ///< pieces.size() − 1 joins
+    double fade_in_s = 0.0;           ///< a fade-in from output time 0 (0: none)
+    double fade_out_start_s = 0.0;    ///< output time the fade-out begins (= its end: none)
+    double fade_out_end_s = 0.0;      ///< output time it reaches silence (silent after; = a beat)
+    std::vector<double> beats_out_s;  ///< the music's beats in output time (for a timeline view)
+    bool on_beats = false;            ///< start, splices and fade end are on the track's beats
+    std::string edit;                 ///< what was done, in words
 };
 
 /// An edit of exactly clip.length_s built around `segment` (see the top of this file).

@@ -18,18 +18,26 @@ void write_pieces(JsonWriter& w, const EditPlan& plan) {
     w.key("pieces").begin_array();
     for (const SourcePiece& p : plan.pieces)
         w.begin_object()
-            .key("source_start_s").number(p.source_start_s, kTime)
-            .key("source_end_s").number(p.source_end_s, kTime)
-            .key("out_start_s").number(p.out_start_s, kTime)
+            .key("source_start_s")
+            .number(p.source_start_s, kTime)
+            .key("source_end_s")
+            .number(p.source_end_s, kTime)
+            .key("out_start_s")
+            .number(p.out_start_s, kTime)
             .end_object();
     w.end_array().key("splices").begin_array();
     for (const Splice& s : plan.splices)
         w.begin_object()
-            .key("out_s").number(s.out_s, kTime)
-            .key("from_source_s").number(s.from_source_s, kTime)
-            .key("to_source_s").number(s.to_source_s, kTime)
-            .key("crossfade_s").number(s.crossfade_s, kTime)
-            .key("similarity").number(s.similarity, "%.3f")
+            .key("out_s")
+            .number(s.out_s, kTime)
+            .key("from_source_s")
+            .number(s.from_source_s, kTime)
+            .key("to_source_s")
+            .number(s.to_source_s, kTime)
+            .key("crossfade_s")
+            .number(s.crossfade_s, kTime)
+            .key("similarity")
+            .number(s.similarity, "%.3f")
             .end_object();
     w.end_array();
 }
@@ -48,7 +56,10 @@ void write_fit_json(JsonWriter& w, const SegmentChoice& segment, const EditPlan&
     write_score(w, segment.score);
     write_pieces(w, plan);
     w.key("fade_in_s").number(plan.fade_in_s, kTime);
-    w.key("fade_out_start_s").number(plan.fade_out_start_s, kTime).key("fade_out_end_s").number(plan.fade_out_end_s, kTime);
+    w.key("fade_out_start_s")
+        .number(plan.fade_out_start_s, kTime)
+        .key("fade_out_end_s")
+        .number(plan.fade_out_end_s, kTime);
     w.key("beats_out_s").numbers(plan.beats_out_s, kTime);
     w.end_object();
 }

@@ -191,7 +191,7 @@ LoopChoice complete_loop(const TrackTimeline& track, const EnergyCurve& energy, 
 /// beats (or room for 4 of them) the whole track from start_s.
 LoopChoice best_loop(const TrackTimeline& track, double start_s, double length_s, bool reliable, const FitOptions& o) {
     EnergyCurve energy(track);
-    const double latest_y = track.duration_s - o.crossfade_s;  // room after y for the crossfade's second half
+    const double latest_y = track.duration_s - o.crossfade_s;        // room after y for the crossfade's second half
     const double earliest_x = std::max(start_s, o.crossfade_s / 2);  // and before x for its first half
     const double period = reliable ? beat_period_s(track) : 0.5;
     const std::vector<double>& beats = track.beats_s;
@@ -220,9 +220,9 @@ EditPlan loop_plan(const TrackTimeline& track, const ClipShape& clip, const Segm
         plan.splices.push_back({plan.pieces[k + 1].out_start_s, c.y_s, c.x_s, o.crossfade_s, c.similarity});
     std::string text = range(seg.start_s, c.y_s) + ", then ";
     if (c.repeats > 0) text += range(c.x_s, c.y_s) + " " + std::to_string(c.repeats) + "× more, then ";
-    text += range(c.x_s, c.x_s + c.rest_s) + " (a loop back from " + seconds(c.y_s) + " to " + seconds(c.x_s) +
-            " s, " + (reliable ? "on beats, " : "no reliable beats, ") +
-            std::to_string(int(std::lround(o.crossfade_s * 1000))) + " ms crossfades)";
+    text += range(c.x_s, c.x_s + c.rest_s) + " (a loop back from " + seconds(c.y_s) + " to " + seconds(c.x_s) + " s, " +
+            (reliable ? "on beats, " : "no reliable beats, ") + std::to_string(int(std::lround(o.crossfade_s * 1000))) +
+            " ms crossfades)";
     if (track.duration_s - (c.x_s + c.rest_s) > 0.05)
         text += ", " + end_with_fade(plan, reliable, beat_period_s(track), o);
     else

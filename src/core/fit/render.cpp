@@ -29,12 +29,14 @@ Zone splice_zone(const Splice& s, int rate) {
 /// Gain of piece `k` at output sample j: sin in the zone it enters by, cos in the zone it leaves by.
 double piece_gain(Index j, const Zone* enter, const Zone* leave) {
     constexpr double kHalfPi = std::numbers::pi / 2;
-    if (enter && j < enter->begin + enter->length) return std::sin(kHalfPi * (double(j - enter->begin) + 0.5) / double(enter->length));
+    if (enter && j < enter->begin + enter->length)
+        return std::sin(kHalfPi * (double(j - enter->begin) + 0.5) / double(enter->length));
     if (leave && j >= leave->begin) return std::cos(kHalfPi * (double(j - leave->begin) + 0.5) / double(leave->length));
     return 1.0;
 }
 
-void add_piece(const EditPlan& plan, size_t k, const PcmView& src, const std::vector<Zone>& zones, std::vector<float>& out) {
+void add_piece(const EditPlan& plan, size_t k, const PcmView& src, const std::vector<Zone>& zones,
+               std::vector<float>& out) {
     const int rate = src.sample_rate_hz, ch = src.n_channels;
     const Index n_out = Index(out.size() / size_t(ch));
     const SourcePiece& p = plan.pieces[k];
@@ -59,7 +61,8 @@ void apply_fades(const EditPlan& plan, int rate, int ch, std::vector<float>& out
         for (int c = 0; c < ch; ++c) out[size_t(j) * ch + c] *= float(g);
     };
     Index n_in = std::min(n_out, std::llround(plan.fade_in_s * rate));
-    for (Index j = 0; j < n_in; ++j) scale(j, 0.5 - 0.5 * std::cos(std::numbers::pi * (double(j) + 0.5) / double(n_in)));
+    for (Index j = 0; j < n_in; ++j)
+        scale(j, 0.5 - 0.5 * std::cos(std::numbers::pi * (double(j) + 0.5) / double(n_in)));
     Index f0 = std::llround(plan.fade_out_start_s * rate), f1 = std::llround(plan.fade_out_end_s * rate);
     if (f1 <= f0) return;
     for (Index j = std::max<Index>(f0, 0); j < n_out; ++j)
@@ -68,7 +71,8 @@ void apply_fades(const EditPlan& plan, int rate, int ch, std::vector<float>& out
 
 Status check_input(const EditPlan& plan, const PcmView& src) {
     auto bad = [](ErrorCode code, const std::string& m) { return Status(code, "render: " + m); };
-    if (!std::isfinite(plan.length_s) || plan.length_s <= 0) return bad(ErrorCode::invalid_argument, "the plan's length_s must be a positive number");
+    if (!std::isfinite(plan.length_s) || plan.length_s <= 0)
+        return bad(ErrorCode::invalid_argument, "the plan's length_s must be a positive number");
     if (plan.pieces.empty() || plan.splices.size() + 1 != plan.pieces.size())
         return bad(ErrorCode::invalid_argument, "the plan has no pieces, or splices do not join them");
     for (const SourcePiece& p : plan.pieces)
@@ -80,11 +84,16 @@ Status check_input(const EditPlan& plan, const PcmView& src) {
             return bad(ErrorCode::invalid_argument, "a plan splice has a time or crossfade_s that is not valid");
     if (!std::isfinite(plan.fade_in_s) || !std::isfinite(plan.fade_out_start_s) || !std::isfinite(plan.fade_out_end_s))
         return bad(ErrorCode::invalid_argument, "the plan's fade times are not finite numbers");
-    if (src.n_channels < 1 || src.n_channels > 64) return bad(ErrorCode::invalid_argument, "n_channels = " + std::to_string(src.n_channels) + " is outside [1, 64]");
+    if (src.n_channels < 1 || src.n_channels > 64)
+        return bad(ErrorCode::invalid_argument,
+                   "n_channels = " + std::to_string(src.n_channels) + " is outside [1, 64]");
     if (src.sample_rate_hz < 1000 || src.sample_rate_hz > 768000)
-        return bad(ErrorCode::invalid_argument, "sample_rate_hz = " + std::to_string(src.sample_rate_hz) + " is outside [1000, 768000]");
-    if (src.n_frames == 0 || src.interleaved == nullptr) return bad(ErrorCode::empty, "the source audio has no samples");
-    if (plan.length_s * src.sample_rate_hz * src.n_channels > 2e9) return bad(ErrorCode::too_large, "the output would exceed 2e9 samples");
+        return bad(ErrorCode::invalid_argument,
+                   "sample_rate_hz = " + std::to_string(src.sample_rate_hz) + " is outside [1000, 768000]");
+    if (src.n_frames == 0 || src.interleaved == nullptr)
+        return bad(ErrorCode::empty, "the source audio has no samples");
+    if (plan.length_s * src.sample_rate_hz * src.n_channels > 2e9)
+        return bad(ErrorCode::too_large, "the output would exceed 2e9 samples");
     return Status::ok();
 }
 
@@ -100,7 +109,8 @@ Status check_samples(const EditPlan& plan, const PcmView& src) {
         for (Index f = begin; f < end; ++f)
             for (int c = 0; c < ch; ++c)
                 if (!std::isfinite(src.interleaved[size_t(f) * ch + c]))
-                    return Status(ErrorCode::invalid_argument, "render: source sample at frame " + std::to_string(f) + " is not a finite number");
+                    return Status(ErrorCode::invalid_argument,
+                                  "render: source sample at frame " + std::to_string(f) + " is not a finite number");
     }
     return Status::ok();
 }

@@ -97,9 +97,12 @@ TrackTimeline make_timeline(double duration_s, const TempoResult& tempo, const L
 
 const char* fit_kind_name(FitKind kind) {
     switch (kind) {
-        case FitKind::segment_fade: return "segment_fade";
-        case FitKind::splice: return "splice";
-        case FitKind::loop: return "loop";
+        case FitKind::segment_fade:
+            return "segment_fade";
+        case FitKind::splice:
+            return "splice";
+        case FitKind::loop:
+            return "loop";
     }
     return "?";
 }
@@ -149,8 +152,8 @@ std::vector<double> candidates(const TrackTimeline& track, double length_s, bool
     return out;
 }
 
-SegmentScore score_with(const TrackTimeline& track, const ClipShape& clip, const EnergyCurve& energy,
-                        double first_s, bool reliable, double start_s, const FitOptions& o) {
+SegmentScore score_with(const TrackTimeline& track, const ClipShape& clip, const EnergyCurve& energy, double first_s,
+                        bool reliable, double start_s, const FitOptions& o) {
     SegmentScore s;
     s.pace_used = o.w_pace > 0 && pace_part(energy, clip, start_s, &s.pace);
     s.cuts_used = reliable && !clip.cuts_s.empty();
@@ -181,8 +184,9 @@ Result<SegmentChoice> choose_segment(const TrackTimeline& track, const ClipShape
     SegmentChoice best;
     best.beats_reliable = beats_reliable(track, o);
     if (!best.beats_reliable)
-        best.note = track.beats_s.empty() ? "no beats: energy-only"
-                                          : "beats unreliable (confidence " + num(track.beat_confidence) + "): energy-only";
+        best.note = track.beats_s.empty()
+                        ? "no beats: energy-only"
+                        : "beats unreliable (confidence " + num(track.beat_confidence) + "): energy-only";
     EnergyCurve energy(track);
     double first = first_candidate(track, best.beats_reliable);
     best.score.total = -1.0;

@@ -106,9 +106,10 @@ double moment_similarity(const TrackTimeline& track, const EnergyCurve& energy, 
     const float* ea = embedding_near(track, a_s - window_s / 2);
     const float* eb = embedding_near(track, b_s - window_s / 2);
     if (ea == nullptr || eb == nullptr) return energy_sim;
-    double emb = (cosine01(ea, eb, track.embedding_dim) +
-                  cosine01(embedding_near(track, a_s + window_s / 2), embedding_near(track, b_s + window_s / 2),
-                           track.embedding_dim)) / 2.0;
+    double emb = (cosine01(ea, eb, track.embedding_dim) + cosine01(embedding_near(track, a_s + window_s / 2),
+                                                                   embedding_near(track, b_s + window_s / 2),
+                                                                   track.embedding_dim)) /
+                 2.0;
     return 0.7 * emb + 0.3 * energy_sim;
 }
 

@@ -15,7 +15,9 @@ uint32_t u32(const std::vector<uint8_t>& b, size_t at) {
     return uint32_t(b[at]) | uint32_t(b[at + 1]) << 8 | uint32_t(b[at + 2]) << 16 | uint32_t(b[at + 3]) << 24;
 }
 uint16_t u16(const std::vector<uint8_t>& b, size_t at) { return uint16_t(b[at] | b[at + 1] << 8); }
-std::string tag(const std::vector<uint8_t>& b, size_t at) { return std::string(b.begin() + long(at), b.begin() + long(at) + 4); }
+std::string tag(const std::vector<uint8_t>& b, size_t at) {
+    return std::string(b.begin() + long(at), b.begin() + long(at) + 4);
+}
 
 TEST(WavWriter, Pcm16HeaderAndSamples) {
     std::vector<float> x = {0.0f, 1.0f, -1.0f, 0.5f, 2.0f, -3.0f};  // 3 stereo frames

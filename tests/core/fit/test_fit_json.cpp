@@ -24,14 +24,15 @@ TEST(FitJson, WritesTheSegmentThePlanAndTheScore) {
     plan.edit = "intro 0.2–2.2 s + ending 10.0–12.0 s";
     JsonWriter w;
     write_fit_json(w, seg, plan);
-    EXPECT_EQ(w.str(),
-              R"({"kind":"splice","edit":"intro 0.2–2.2 s + ending 10.0–12.0 s","length_s":4.000,)"
-              R"("segment_start_s":0.250,"segment_end_s":4.250,"cut_alignment":0.500,"beats_reliable":true,)"
-              R"("score":{"total":0.812,"pace":0.900,"pace_used":true,"cuts":0.500,"cuts_used":true,"start":1.000},)"
-              R"("pieces":[{"source_start_s":0.250,"source_end_s":2.250,"out_start_s":0.000},)"
-              R"({"source_start_s":10.000,"source_end_s":12.000,"out_start_s":2.000}],)"
-              R"("splices":[{"out_s":2.000,"from_source_s":2.250,"to_source_s":10.000,"crossfade_s":0.080,"similarity":0.930}],)"
-              R"("fade_in_s":0.000,"fade_out_start_s":3.970,"fade_out_end_s":4.000,"beats_out_s":[0.000,1.000]})");
+    EXPECT_EQ(
+        w.str(),
+        R"({"kind":"splice","edit":"intro 0.2–2.2 s + ending 10.0–12.0 s","length_s":4.000,)"
+        R"("segment_start_s":0.250,"segment_end_s":4.250,"cut_alignment":0.500,"beats_reliable":true,)"
+        R"("score":{"total":0.812,"pace":0.900,"pace_used":true,"cuts":0.500,"cuts_used":true,"start":1.000},)"
+        R"("pieces":[{"source_start_s":0.250,"source_end_s":2.250,"out_start_s":0.000},)"
+        R"({"source_start_s":10.000,"source_end_s":12.000,"out_start_s":2.000}],)"
+        R"("splices":[{"out_s":2.000,"from_source_s":2.250,"to_source_s":10.000,"crossfade_s":0.080,"similarity":0.930}],)"
+        R"("fade_in_s":0.000,"fade_out_start_s":3.970,"fade_out_end_s":4.000,"beats_out_s":[0.000,1.000]})");
     EXPECT_TRUE(parse_json(w.str())) << "not valid JSON";
     seg.note = "no beats: energy-only";
     JsonWriter w2;

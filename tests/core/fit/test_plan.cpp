@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "core/fit/fit.h"
-#include "core/fit/render.h"
 #include "core/fit/fit_test_util.h"
+#include "core/fit/render.h"
 
 namespace cf {
 namespace {
@@ -84,10 +84,10 @@ TEST(FitPlan, SegmentWithAFadeOutEndingOnABeat) {
     EditPlan p = plan_for(track, clip, o);
     expect_well_formed(track, p, 30.2);
     EXPECT_EQ(p.kind, FitKind::segment_fade);
-    EXPECT_DOUBLE_EQ(p.fade_out_end_s, 30.0);        // the last beat inside the clip
-    EXPECT_DOUBLE_EQ(p.fade_out_start_s, 29.0);      // two beats of 0.5 s
+    EXPECT_DOUBLE_EQ(p.fade_out_end_s, 30.0);    // the last beat inside the clip
+    EXPECT_DOUBLE_EQ(p.fade_out_start_s, 29.0);  // two beats of 0.5 s
     EXPECT_EQ(p.edit, "segment 0.0–30.2 s, fade-out over the last 2 beats");
-    EXPECT_EQ(p.fade_in_s, 0.0);                     // the track's own start
+    EXPECT_EQ(p.fade_in_s, 0.0);  // the track's own start
 }
 
 TEST(FitPlan, ASegmentThatReachesTheEndKeepsTheOwnEnding) {

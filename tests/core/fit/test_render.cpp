@@ -6,8 +6,8 @@
 #include <numbers>
 
 #include "core/fit/fit.h"
-#include "core/fit/render.h"
 #include "core/fit/fit_test_util.h"
+#include "core/fit/render.h"
 
 namespace cf {
 namespace {

@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "core/fit/fit.h"
+#include "core/fit/fit_test_util.h"
 #include "core/loudness/loudness.h"
 #include "core/rhythm/tempo.h"
-#include "core/fit/fit_test_util.h"
 
 namespace cf {
 namespace {
