@@ -96,6 +96,20 @@ make_hevc() {  # HEVC (libx265) + AAC, MP4 (hvc1), 3 s: cut 1.5
     -c:a aac -b:a 48k -ac 1 -t 3 "$out/hevc_aac_cut.mp4"
 }
 
+make_dissolve() {  # H.264 + AAC, MP4, 24 fps, 6 s: a dissolve 2.0–2.958, a cut at 4.5
+  # testsrc2 (0–3 s) dissolves into smptehdbars (2–4.5 s) over 2.0–3.0 s (xfade, transition fade:
+  # each frame a linear mix), then a hard cut to mandelbrot (4.5–6 s).
+  local g
+  g="$(seg "testsrc2=s=$SIZE:r=$RATE" 3)[a];$(seg "smptehdbars=s=$SIZE:r=$RATE" 2.5)[b];"
+  # xfade (ffmpeg 5.1) leaves a one-frame gap in its timestamps where the transition ends (frames 48–70
+  # mix, the next is stamped 72): the frames are renumbered so the gap is not filled by a duplicate.
+  # So: pure testsrc2 up to frame 48 (2.0 s), 23 mixed frames, pure smptehdbars from frame 71 (2.958 s).
+  g+="[a][b]xfade=transition=fade:duration=1:offset=2,setpts=N/($RATE*TB)[ab];$(seg "mandelbrot=s=$SIZE:r=$RATE" 1.5)[c];"
+  g+="[ab][c]concat=n=2:v=1:a=0[v]"
+  "${FF[@]}" -f lavfi -i "$(tone 6)" -filter_complex "$g" -map '[v]' -map 0:a \
+    -c:v libx264 -preset medium -crf 30 -c:a aac -b:a 48k -ac 1 -t 6 "$out/h264_dissolve.mp4"
+}
+
 make_bad() {
   : > "$out/bad_empty.mp4"
   printf 'This is a text file named like a video.\n' > "$out/bad_not_video.mp4"
@@ -127,5 +141,6 @@ make_vp9_opus
 make_portrait
 make_no_audio
 make_hevc
+make_dissolve
 make_bad
 ls -l "$out"

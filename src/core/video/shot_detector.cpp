@@ -15,6 +15,12 @@ using video_detail::FrameStats;
 constexpr double kMotionStep_s = 1.0 / 30.0;
 constexpr float kMotionGain = 4.0f;
 
+template <class T>
+T median_of(std::vector<T>& v) {
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
 std::string format_s(double t) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3f", t);
@@ -31,7 +37,14 @@ Status range_error(const char* name, double value, const char* range) {
 
 // [SECTION] options
 
-const char* fade_kind_name(FadeKind kind) { return kind == FadeKind::out_to_black ? "out" : "in"; }
+const char* fade_kind_name(FadeKind kind) {
+    switch (kind) {
+        case FadeKind::out_to_black: return "out";
+        case FadeKind::in_from_black: return "in";
+        case FadeKind::dissolve: return "dissolve";
+    }
+    return "?";
+}
 
 Status ShotDetectorOptions::validate() const {
     auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
@@ -46,6 +59,9 @@ Status ShotDetectorOptions::validate() const {
     if (!in(black_max_std, 0, 1)) return range_error("black_max_std", black_max_std, "0..1");
     if (!in(min_fade_frames, 2, 1000)) return range_error("min_fade_frames", min_fade_frames, "2..1000");
     if (!in(min_fade_luma_change, 0, 1)) return range_error("min_fade_luma_change", min_fade_luma_change, "0..1");
+    if (!in(max_dissolve_frames, 0, 240)) return range_error("max_dissolve_frames", max_dissolve_frames, "0..240");
+    if (!in(min_dissolve_change, 0.001, 1)) return range_error("min_dissolve_change", min_dissolve_change, "0.001..1");
+    if (!in(dissolve_max_residual, 0, 1)) return range_error("dissolve_max_residual", dissolve_max_residual, "0..1");
     if (!in(pace_bin_s, 0.1, 60)) return range_error("pace_bin_s", pace_bin_s, "0.1..60");
     return Status::ok();
 }
@@ -84,10 +100,39 @@ Status ShotDetector::push(const VideoFrame& frame) {
     s.distance_back.assign(size_t(options_.max_flash_frames), 1.0f);
     for (int k = 2; k <= options_.max_flash_frames + 1 && k <= int(recent_.size()); ++k)
         s.distance_back[size_t(k - 2)] = video_detail::frame_distance(recent_[recent_.size() - size_t(k)], f);
+    find_dissolve_ending_at(f, s);
     stats_.push_back(std::move(s));
     recent_.push_back(std::move(f));
-    while (int(recent_.size()) > options_.max_flash_frames + 1) recent_.pop_front();
+    while (int(recent_.size()) > std::max(options_.max_flash_frames, options_.max_dissolve_frames) + 1) recent_.pop_front();
     return Status::ok();
+}
+
+// Span lengths tried for a dissolve ending at the current frame. Any part of a dissolve is itself a
+// dissolve (a linear mix between its ends), so a dissolve of another length is found as the longest
+// listed span inside it; a span reaching into the still shots around it fails the mix test.
+constexpr int kDissolveSpans[] = {6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 176, 240};
+
+void ShotDetector::find_dissolve_ending_at(const video_detail::FrameFeatures& b, video_detail::FrameStats& s) const {
+    const ShotDetectorOptions& o = options_;
+    auto black = [&](const video_detail::FrameFeatures& f) { return f.mean_luma < o.black_luma && f.luma_std < o.black_max_std; };
+    if (black(b)) return;  // into black is a fade
+    for (int span : kDissolveSpans) {
+        if (span > o.max_dissolve_frames || span > int(recent_.size())) break;
+        const video_detail::FrameFeatures& a = recent_[recent_.size() - size_t(span)];
+        const float change = video_detail::luma_difference(a, b);
+        if (change < o.min_dissolve_change || black(a)) continue;
+        if (video_detail::gain_residual(a, b) < 0.5f * change) continue;  // the same picture, brighter or darker
+        float worst = 0;
+        for (int quarter = 1; quarter <= 3; ++quarter) {
+            const int offset = quarter * span / 4;
+            const video_detail::FrameFeatures& mid = recent_[recent_.size() - size_t(span - offset)];
+            worst = std::max(worst, video_detail::mix_residual(a, b, mid, float(offset) / float(span)));
+        }
+        if (worst <= o.dissolve_max_residual * change) {
+            s.dissolve_frames = span;
+            s.dissolve_residual = worst / change;
+        }
+    }
 }
 
 // [SECTION] fades
@@ -147,13 +192,59 @@ std::vector<Fade> find_fades(const std::vector<FrameStats>& st, const ShotDetect
     return fades;
 }
 
-// [SECTION] cuts
-
-template <class T>
-T median_of(std::vector<T>& v) {
-    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
-    return v[v.size() / 2];
+// Median frame-to-frame luma change over frames [first, last] (clipped to the clip); -1 if none.
+float median_change(const std::vector<FrameStats>& st, int first, int last) {
+    std::vector<float> v;
+    for (int i = std::max(1, first); i <= std::min(int(st.size()) - 1, last); ++i) v.push_back(st[size_t(i)].luma_change);
+    return v.empty() ? -1.0f : median_of(v);
 }
+
+// A dissolve changes the picture faster than the shots on either side of it: clearly faster (3×)
+// than the calmer side, and still faster (1.5×) than the busier one, which may be a moving shot.
+// Smooth motion that happens to look like a mix (a drifting gradient) changes about as fast before
+// and after the span.
+bool stands_out(const std::vector<FrameStats>& st, int first, int last) {
+    const int margin = std::max(2, (last - first) / 4);
+    const float inside = median_change(st, first + 1, last);
+    const float before = std::max(0.0f, median_change(st, first - margin + 1, first));
+    const float after = std::max(0.0f, median_change(st, last + 1, last + margin));
+    return inside > 3.0f * std::min(before, after) && inside > 1.5f * std::max(before, after);
+}
+
+// Still frames at the ends of a span (the shots around a dissolve) are not part of it.
+Fade trimmed_dissolve(const std::vector<FrameStats>& st, int first, int last) {
+    const float rate = median_change(st, first + 1, last);
+    while (last - first > 2 && st[size_t(first + 1)].luma_change < 0.3f * rate) ++first;
+    while (last - first > 2 && st[size_t(last)].luma_change < 0.3f * rate) --last;
+    return make_fade(FadeKind::dissolve, st, first, last);
+}
+
+// Of overlapping dissolve spans that stand out, the longest (then the cleanest) is the dissolve.
+std::vector<Fade> find_dissolves(const std::vector<FrameStats>& st) {
+    struct Span {
+        int first, last;
+        float residual;
+    };
+    std::vector<Span> spans;
+    for (int i = 0; i < int(st.size()); ++i) {
+        const int first = i - st[size_t(i)].dissolve_frames;
+        if (st[size_t(i)].dissolve_frames > 0 && stands_out(st, first, i)) spans.push_back({first, i, st[size_t(i)].dissolve_residual});
+    }
+    std::sort(spans.begin(), spans.end(), [](const Span& x, const Span& y) {
+        return x.last - x.first != y.last - y.first ? x.last - x.first > y.last - y.first : x.residual < y.residual;
+    });
+    std::vector<Span> chosen;
+    for (const Span& sp : spans) {
+        bool overlaps = false;
+        for (const Span& c : chosen) overlaps |= sp.first <= c.last && c.first <= sp.last;
+        if (!overlaps) chosen.push_back(sp);
+    }
+    std::vector<Fade> out;
+    for (const Span& c : chosen) out.push_back(trimmed_dissolve(st, c.first, c.last));
+    return out;
+}
+
+// [SECTION] cuts
 
 struct SideStats {
     float median = 0;
@@ -249,11 +340,14 @@ double typical_frame_step_s(const std::vector<FrameStats>& st) {
     return median_of(steps);
 }
 
-// Shot starts: every cut, and the middle of each black stretch inside the clip a fade leads into or
-// out of (a fade through black ends one shot and starts the next).
-std::vector<int> shot_starts(const std::vector<Cut>& cuts, const std::vector<BlackRun>& runs, int n_frames) {
+// Shot starts: every cut, the middle of every dissolve, and the middle of each black stretch inside
+// the clip a fade leads into or out of (a fade through black ends one shot and starts the next).
+std::vector<int> shot_starts(const std::vector<Cut>& cuts, const std::vector<Fade>& fades,
+                             const std::vector<BlackRun>& runs, int n_frames) {
     std::vector<int> starts{0};
     for (const Cut& c : cuts) starts.push_back(c.frame_idx);
+    for (const Fade& f : fades)
+        if (f.kind == FadeKind::dissolve) starts.push_back((f.first_frame_idx + f.last_frame_idx + 1) / 2);
     for (const BlackRun& r : runs)
         if ((r.faded_into || r.faded_out_of) && r.first > 0 && r.last < n_frames - 1)
             starts.push_back((r.first + r.last + 1) / 2);
@@ -345,8 +439,11 @@ Result<ShotAnalysis> ShotDetector::finish(double clip_duration_s) const {
     out.duration_s = clip_duration_s > 0 ? clip_duration_s : last_s + step_s;
     std::vector<BlackRun> runs = black_runs(stats_, options_);
     out.fades = find_fades(stats_, options_, runs);
+    for (const Fade& d : find_dissolves(stats_)) out.fades.push_back(d);
+    std::sort(out.fades.begin(), out.fades.end(),
+              [](const Fade& x, const Fade& y) { return x.first_frame_idx < y.first_frame_idx; });
     out.cuts = find_cuts(stats_, out.fades, step_s, options_);
-    out.shots = build_shots(stats_, shot_starts(out.cuts, runs, out.n_frames), out.duration_s);
+    out.shots = build_shots(stats_, shot_starts(out.cuts, out.fades, runs, out.n_frames), out.duration_s);
     out.pace = build_pace(stats_, out.cuts, out.duration_s, options_.pace_bin_s);
     return out;
 }

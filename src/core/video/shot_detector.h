@@ -19,8 +19,14 @@
 //    like one of frames i+1..i+max_flash_frames (a flash starts at i), or frame i like one of the
 //    max_flash_frames frames before i-1 (a flash ends at i), it is not a cut.
 //  - fade: a run of at least min_fade_frames frames whose mean luma falls steadily into black
-//    (out_to_black) or rises steadily out of it (in_from_black). Cuts are not reported inside fades.
-//  - shots: split at every cut and in the middle of every black stretch a fade leads into or out of.
+//    (out_to_black) or rises steadily out of it (in_from_black).
+//  - dissolve: frames a, b up to max_dissolve_frames apart that differ (luma by ≥
+//    min_dissolve_change, and b is no brighter or darker copy of a), with the frames between them at
+//    a quarter, half and three quarters of the way matching the linear mixes of a and b (residual
+//    under dissolve_max_residual of the a–b difference); the longest such span in a group of
+//    overlapping ones is the dissolve. Cuts are not reported inside fades or dissolves.
+//  - shots: split at every cut, in the middle of every dissolve, and in the middle of every black
+//    stretch a fade leads into or out of.
 //  - motion: the mean absolute luma change between neighbouring frames, per 1/30 s, as a share of
 //    full scale, times 4, clipped to 0..1 (1 = a quarter of the picture's range changes every
 //    1/30 s: very fast motion). Per shot: the mean over its frames.
@@ -53,6 +59,9 @@ struct ShotDetectorOptions {
     float black_max_std = 0.06f;      ///< ... and this luma standard deviation (0..1)
     int min_fade_frames = 4;          ///< frames in a fade, its black end included (2..1000)
     float min_fade_luma_change = 0.1f;  ///< mean luma a fade spans (0..1)
+    int max_dissolve_frames = 48;     ///< longest dissolve looked for, in frames; 0: none (0..240)
+    float min_dissolve_change = 0.06f;  ///< mean absolute luma difference a dissolve spans (0..1)
+    float dissolve_max_residual = 0.15f;  ///< frames off the linear mix by at most this share (0..1)
     double pace_bin_s = 1.0;          ///< pace curve resolution (0.1..60)
 
     /// Ok, or invalid_argument naming the first value out of its range.
@@ -65,13 +74,15 @@ struct Cut {
     float score = 0;     ///< its frame distance, 0..1
 };
 
-enum class FadeKind { out_to_black, in_from_black };
-const char* fade_kind_name(FadeKind kind);  ///< "out" / "in"
+enum class FadeKind { out_to_black, in_from_black, dissolve };
+const char* fade_kind_name(FadeKind kind);  ///< "out" / "in" / "dissolve"
 
 struct Fade {
     FadeKind kind = FadeKind::out_to_black;
-    double start_s = 0;       ///< time of its first frame (out: the last bright one; in: the last black one)
-    double end_s = 0;         ///< time of its last frame (out: the first black one; in: the first bright one)
+    double start_s = 0;       ///< time of its first frame (out: the last bright one; in: the last black one;
+                              ///< dissolve: the last frame of the old shot, to the nearest span looked for)
+    double end_s = 0;         ///< time of its last frame (out: the first black one; in: the first bright one;
+                              ///< dissolve: the first frame of the new shot, likewise)
     int first_frame_idx = 0;
     int last_frame_idx = 0;
 };
@@ -117,6 +128,8 @@ struct FrameStats {
     float luma_change = 0;  ///< luma_difference to the previous frame (0 for the first)
     /// distance_back[k-2] = frame_distance(frame - k, this frame), k = 2..max_flash_frames+1
     std::vector<float> distance_back;
+    int dissolve_frames = 0;   ///< the longest dissolve ending at this frame, in frames (0: none)
+    float dissolve_residual = 0;  ///< its residual share
 };
 }  // namespace video_detail
 
@@ -138,9 +151,11 @@ public:
     int n_frames() const { return int(stats_.size()); }
 
 private:
+    void find_dissolve_ending_at(const video_detail::FrameFeatures& b, video_detail::FrameStats& s) const;
+
     ShotDetectorOptions options_;
     std::vector<video_detail::FrameStats> stats_;
-    std::deque<video_detail::FrameFeatures> recent_;  ///< the last max_flash_frames + 1 frames
+    std::deque<video_detail::FrameFeatures> recent_;  ///< the last max(max_flash_frames, max_dissolve_frames) + 1 frames
     int width_px_ = 0, height_px_ = 0;                ///< the first frame's size
 };
 

@@ -16,7 +16,7 @@ namespace cf {
 /// Members duration_s, width, height (display, after rotation), rotation, fps, has_audio, video_codec.
 void write_video_info_json(JsonWriter& w, const VideoInfo& info);
 
-/// Members n_frames, cuts_s [s...], fades [{kind "out"|"in", start_s, end_s}], shots [{start_s, end_s,
+/// Members n_frames, cuts_s [s...], fades [{kind "out"|"in"|"dissolve", start_s, end_s}], shots [{start_s, end_s,
 /// motion, keyframe_s}], pace {cuts_per_min, motion, curve [{start_s, motion, n_cuts, pace}]}.
 /// Times with 3 decimals, scores with 3.
 void write_shot_analysis_json(JsonWriter& w, const ShotAnalysis& analysis);

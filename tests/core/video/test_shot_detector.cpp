@@ -127,6 +127,43 @@ TEST(ShotDetector, FadeOutToBlackAndInAgainIsAFadePairAndAShotBoundary) {
     EXPECT_LT(r->shots[1].start_s, r->fades[1].start_s + 1e-9);
 }
 
+// Pixel by pixel (1 - w)·a + w·b, as a dissolve (FFmpeg's xfade fade) makes it.
+VideoFrame mix(const VideoFrame& a, const VideoFrame& b, double w, double time_s) {
+    VideoFrame f = a;
+    f.time_s = time_s;
+    for (size_t i = 0; i < f.rgb.size(); ++i) f.rgb[i] = uint8_t(std::lround((1 - w) * a.rgb[i] + w * b.rgb[i]));
+    return f;
+}
+
+TEST(ShotDetector, ADissolveIsFoundWithItsSpanAndSplitsTheShot) {
+    ShotDetector d;
+    const VideoFrame a = textured({200, 80, 40}, 0), b = textured({40, 120, 220}, 0, 6);
+    push_frames(d, 50, [&](int, double t) { return mix(a, b, 0, t); });                   // 0..49: a
+    push_frames(d, 19, [&](int idx, double t) { return mix(a, b, (idx - 49) / 20.0, t); });  // 50..68: mixes
+    push_frames(d, 50, [&](int, double t) { return mix(a, b, 1, t); });                    // 69..: b
+    Result<ShotAnalysis> r = d.finish();
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->cuts.empty()) << "a cut at " << r->cuts[0].time_s;
+    ASSERT_EQ(r->fades.size(), 1u);
+    EXPECT_EQ(r->fades[0].kind, FadeKind::dissolve);
+    EXPECT_NEAR(r->fades[0].first_frame_idx, 49, 1);
+    EXPECT_NEAR(r->fades[0].last_frame_idx, 69, 1);
+    ASSERT_EQ(r->shots.size(), 2u);
+    EXPECT_NEAR(r->shots[1].first_frame_idx, 59, 2);
+}
+
+TEST(ShotDetector, AnExposureChangeOrASlowPanIsNoDissolve) {
+    ShotDetector d;
+    push_frames(d, 30, [](int, double t) { return textured({180, 140, 100}, t); });
+    push_frames(d, 24, [](int idx, double t) { return textured({180, 140, 100}, t, 0, 1.0 - 0.5 * (idx - 29) / 24.0); });
+    push_frames(d, 30, [](int, double t) { return textured({180, 140, 100}, t, 0, 0.5); });
+    push_frames(d, 60, [](int idx, double t) { return textured({180, 140, 100}, t, idx / 4, 0.5); });  // 1 px every 4 frames
+    Result<ShotAnalysis> r = d.finish();
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->fades.empty()) << fade_kind_name(r->fades[0].kind) << " at " << r->fades[0].start_s;
+    EXPECT_TRUE(r->cuts.empty());
+}
+
 TEST(ShotDetector, KeyframeIsInTheMiddleOfItsShotAndAvoidsBlur) {
     ShotDetector d;
     // One 50-frame shot; frame 25 is the only sharp one among flat (blurred) frames.

@@ -65,15 +65,17 @@ struct Known {
     double fps;
     const char* codec;
     bool has_audio;
+    size_t n_fades;  ///< fades and dissolves
 };
 
 const std::vector<Known>& known_clips() {
     static const std::vector<Known> clips = {
-        {"h264_aac_cuts_fades.mp4", {2.0, 3.5, 5.0, 8.5}, 24, "h264", true},
-        {"vp9_opus_cuts.webm", {1.5, 3.0, 4.5}, 30, "vp9", true},
-        {"h264_portrait_rotate90.mov", {1.0, 2.0}, 24, "h264", true},
-        {"h264_no_audio.mkv", {2.0, 3.0}, 24, "h264", false},
-        {"hevc_aac_cut.mp4", {1.5}, 24, "hevc", true},
+        {"h264_aac_cuts_fades.mp4", {2.0, 3.5, 5.0, 8.5}, 24, "h264", true, 2},
+        {"vp9_opus_cuts.webm", {1.5, 3.0, 4.5}, 30, "vp9", true, 0},
+        {"h264_portrait_rotate90.mov", {1.0, 2.0}, 24, "h264", true, 0},
+        {"h264_no_audio.mkv", {2.0, 3.0}, 24, "h264", false, 0},  // its drifting gradients are no dissolve
+        {"hevc_aac_cut.mp4", {1.5}, 24, "hevc", true, 0},
+        {"h264_dissolve.mp4", {4.5}, 24, "h264", true, 1},
     };
     return clips;
 }
@@ -101,6 +103,7 @@ TEST(VideoFixtures, CutDetectionF1WithinOneFrameIsAtLeast095) {
         const int hit = n_matched(k.cuts_s, d.shots.cuts, 1.0 / k.fps + 1e-3);
         EXPECT_EQ(hit, int(k.cuts_s.size())) << k.file << ": known cuts missed";
         EXPECT_EQ(d.shots.cuts.size(), k.cuts_s.size()) << k.file << ": cuts found";
+        EXPECT_EQ(d.shots.fades.size(), k.n_fades) << k.file << ": fades and dissolves found";
         n_known += int(k.cuts_s.size());
         n_found += int(d.shots.cuts.size());
         n_hit += hit;
@@ -140,6 +143,17 @@ TEST(VideoFixtures, TheFadeThroughBlackIsFoundAndTheFlashIsNoCut) {
     ASSERT_EQ(d.shots.shots.size(), 6u);  // four cuts and the fade through black
     EXPECT_GT(d.shots.shots[0].keyframe_s, 0.3);  // not in the shot's first or last fifth
     EXPECT_LT(d.shots.shots[0].keyframe_s, 1.7);
+}
+
+TEST(VideoFixtures, TheDissolveIsFoundAndIsNoCut) {
+    SKIP_WITHOUT_DECODER();
+    const Decoded d = decode("h264_dissolve.mp4");
+    ASSERT_TRUE(d.end) << d.end.message();
+    ASSERT_EQ(d.shots.fades.size(), 1u);
+    EXPECT_EQ(d.shots.fades[0].kind, FadeKind::dissolve);
+    EXPECT_NEAR(d.shots.fades[0].start_s, 2.0, 2.0 / 24);
+    EXPECT_NEAR(d.shots.fades[0].end_s, 71.0 / 24, 2.0 / 24);
+    ASSERT_EQ(d.shots.shots.size(), 3u);  // split in the dissolve and at the cut
 }
 
 TEST(VideoFixtures, PortraitClipIsTurnedUpright) {

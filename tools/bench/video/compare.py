@@ -31,6 +31,7 @@ FIXTURES = {
     "h264_portrait_rotate90.mov": (24, [1.0, 2.0]),
     "h264_no_audio.mkv": (24, [2.0, 3.0]),
     "hevc_aac_cut.mp4": (24, [1.5]),
+    "h264_dissolve.mp4": (24, [4.5]),
 }
 LONG_CUTS = [3.0 * k for k in range(1, 20)]
 

@@ -111,4 +111,22 @@ float frame_distance(const FrameFeatures& a, const FrameFeatures& b) {
     return 0.5f * (histogram_distance(a, b) + std::min(1.0f, 2.0f * luma_difference(a, b)));
 }
 
+float mix_residual(const FrameFeatures& a, const FrameFeatures& b, const FrameFeatures& mid, float w) {
+    if (a.thumb.size() != b.thumb.size() || a.thumb.size() != mid.thumb.size() || a.thumb.empty()) return 1.0f;
+    double sum = 0;
+    for (size_t i = 0; i < a.thumb.size(); ++i)
+        sum += std::abs(double(mid.thumb[i]) - ((1.0 - w) * a.thumb[i] + w * b.thumb[i]));
+    return float(sum / double(a.thumb.size()) / 255.0);
+}
+
+float gain_residual(const FrameFeatures& a, const FrameFeatures& b) {
+    if (a.thumb.size() != b.thumb.size() || a.thumb.empty()) return 1.0f;
+    double ab = 0, aa = 0;
+    for (size_t i = 0; i < a.thumb.size(); ++i) ab += double(a.thumb[i]) * b.thumb[i], aa += double(a.thumb[i]) * a.thumb[i];
+    const double gain = aa > 0 ? ab / aa : 0.0;
+    double sum = 0;
+    for (size_t i = 0; i < a.thumb.size(); ++i) sum += std::abs(double(b.thumb[i]) - gain * a.thumb[i]);
+    return float(sum / double(a.thumb.size()) / 255.0);
+}
+
 }  // namespace cf::video_detail

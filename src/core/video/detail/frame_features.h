@@ -37,4 +37,11 @@ float luma_difference(const FrameFeatures& a, const FrameFeatures& b);
 /// cuts between shots of similar colours.
 float frame_distance(const FrameFeatures& a, const FrameFeatures& b);
 
+/// How far `mid` is from the mix (1 - w)·a + w·b of the luma thumbnails, mean absolute, 0..1 (1 if
+/// the sizes differ). A dissolve from a to b passes through these mixes.
+float mix_residual(const FrameFeatures& a, const FrameFeatures& b, const FrameFeatures& mid, float w);
+/// How far b is from a·g for the best gain g, mean absolute, 0..1: small when b is a brighter or
+/// darker copy of a (a fade or an exposure change, not a dissolve to other content).
+float gain_residual(const FrameFeatures& a, const FrameFeatures& b);
+
 }  // namespace cf::video_detail
