@@ -146,6 +146,9 @@ public:
     /// Decides cuts, fades, shots and pace from every frame pushed. `clip_duration_s` is where the
     /// last shot ends (≤ 0: the last frame's time plus the typical frame step). empty if no frame
     /// was pushed; invalid_argument for bad options or a duration before the last frame.
+    /// It changes nothing: called while frames are still coming it gives a reading of the clip so
+    /// far (for first suggestions before the whole clip is read; the last ~threshold_window_s may
+    /// still change as later frames arrive), and push() goes on.
     Result<ShotAnalysis> finish(double clip_duration_s = 0) const;
 
     int n_frames() const { return int(stats_.size()); }

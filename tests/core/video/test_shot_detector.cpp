@@ -180,6 +180,21 @@ TEST(ShotDetector, KeyframeIsInTheMiddleOfItsShotAndAvoidsBlur) {
     EXPECT_DOUBLE_EQ(r->shots[0].keyframe_s, 1.0);
 }
 
+TEST(ShotDetector, FinishMidStreamReadsTheClipSoFarAndPushGoesOn) {
+    ShotDetector d;
+    push_frames(d, 50, [](int, double t) { return textured({200, 60, 60}, t); });
+    push_frames(d, 50, [](int, double t) { return textured({60, 60, 200}, t); });
+    Result<ShotAnalysis> so_far = d.finish();
+    ASSERT_TRUE(so_far);
+    EXPECT_EQ(cut_times(*so_far), (std::vector<double>{2.0}));
+    EXPECT_DOUBLE_EQ(so_far->duration_s, 4.0);
+    push_frames(d, 50, [](int, double t) { return textured({80, 180, 80}, t); });
+    Result<ShotAnalysis> all = d.finish();
+    ASSERT_TRUE(all);
+    EXPECT_EQ(cut_times(*all), (std::vector<double>{2.0, 4.0}));
+    EXPECT_EQ(all->n_frames, 150);
+}
+
 TEST(ShotDetector, BadFramesAreRefusedWithTheProblemNamed) {
     ShotDetector d;
     VideoFrame f = textured({100, 100, 100}, 0.0);
