@@ -114,7 +114,9 @@ struct SpliceChoice {
 SpliceChoice best_splice(const TrackTimeline& track, const EnergyCurve& energy, double start_s, double length_s,
                          const FitOptions& o) {
     const std::vector<double>& beats = track.beats_s;
-    double min_piece = length_s / 5.0, period = beat_period_s(track), half_x = o.crossfade_s / 2;
+    // Each piece at least a fifth of the clip and at least a crossfade long (the crossfade lies in both).
+    double min_piece = std::max(length_s / 5.0, o.crossfade_s), period = beat_period_s(track);
+    double half_x = o.crossfade_s / 2;
     SpliceChoice best;
     for (size_t i = lower_index(beats, start_s + min_piece); i < beats.size(); ++i) {
         double a = beats[i], rest = length_s - (a - start_s);
@@ -198,16 +200,20 @@ LoopChoice best_loop(const TrackTimeline& track, double start_s, double length_s
     LoopChoice best;
     for (size_t i = reliable ? lower_index(beats, earliest_x - kEps) : beats.size(); i < beats.size(); ++i)
         for (size_t span = 4; span <= 256 && i + span < beats.size() && beats[i + span] <= latest_y; span += 4) {
+            if (beats[i + span] - beats[i] < o.crossfade_s) continue;
             LoopChoice c = complete_loop(track, energy, start_s, length_s, beats[i], beats[i + span], period, o);
             if (c.score > best.score) best = c;
         }
     if (best.score > -1e9) return best;
-    double y = std::max(latest_y, earliest_x + o.crossfade_s);
-    return complete_loop(track, energy, start_s, length_s, std::min(earliest_x, y - o.crossfade_s), y, period, o);
+    return complete_loop(track, energy, start_s, length_s, earliest_x, latest_y, period, o);
 }
 
 EditPlan loop_plan(const TrackTimeline& track, const ClipShape& clip, const SegmentChoice& seg, bool reliable,
-                   const FitOptions& o) {
+                   const FitOptions& options) {
+    // A crossfade at most a third of what follows the start, so that every piece (the first, the loop
+    // and the rest, see complete_loop) is at least one crossfade long even in a very short track.
+    FitOptions o = options;
+    o.crossfade_s = std::min(o.crossfade_s, (track.duration_s - seg.start_s) / 3);
     LoopChoice c = best_loop(track, seg.start_s, clip.length_s, reliable, o);
     EditPlan plan;
     plan.kind = FitKind::loop;
@@ -240,7 +246,7 @@ Result<EditPlan> plan_fit(const TrackTimeline& track, const ClipShape& clip, con
     CF_RETURN_IF_ERROR(validate(track));
     CF_RETURN_IF_ERROR(validate(clip));
     bool loop = track.duration_s < clip.length_s - kEps;
-    double latest_start = loop ? track.duration_s - 2 * o.crossfade_s : track.duration_s - clip.length_s;
+    double latest_start = loop ? track.duration_s - 3 * 0.03 : track.duration_s - clip.length_s;
     if (!std::isfinite(seg.start_s) || seg.start_s < 0 || seg.start_s > latest_start + kEps)
         return Status(ErrorCode::invalid_argument, "segment start_s = " + seconds(seg.start_s) +
                                                        " s leaves no room in a track of " + seconds(track.duration_s) +

@@ -8,6 +8,8 @@ namespace cf::fit_detail {
 
 namespace {
 
+constexpr double kCellS = 0.1;
+
 double percentile(std::vector<double> v, double q) {
     std::sort(v.begin(), v.end());
     double pos = q * double(v.size() - 1);
@@ -45,6 +47,20 @@ EnergyCurve::EnergyCurve(const TrackTimeline& track) : times_s_(track.energy_tim
     double span = hi - lo > 1e-9 ? hi - lo : 1.0;
     values_.reserve(raw.size());
     for (double v : raw) values_.push_back(std::clamp((v - lo) / span, 0.0, 1.0));
+    size_t n_cells = size_t(std::max(0.0, std::ceil(times_s_.back() / kCellS))) + 1;
+    prefix_.push_back(0.0);
+    for (size_t k = 0; k < n_cells; ++k) {
+        cells_.push_back(at((double(k) + 0.5) * kCellS));
+        prefix_.push_back(prefix_.back() + kCellS * cells_.back());
+    }
+}
+
+double EnergyCurve::integral(double t_s) const {
+    if (t_s <= 0) return t_s * values_.front();  // held flat before the curve (and before 0)
+    double end_s = double(cells_.size()) * kCellS;
+    if (t_s >= end_s) return prefix_.back() + (t_s - end_s) * values_.back();
+    size_t k = std::min(cells_.size() - 1, size_t(t_s / kCellS));
+    return prefix_[k] + (t_s - double(k) * kCellS) * cells_[k];
 }
 
 double EnergyCurve::at(double t_s) const {
@@ -58,11 +74,9 @@ double EnergyCurve::at(double t_s) const {
 }
 
 double EnergyCurve::mean(double t0_s, double t1_s) const {
+    if (times_s_.empty()) return 0.5;
     if (t1_s <= t0_s) return at(t0_s);
-    int n = std::max(1, int(std::ceil((t1_s - t0_s) / 0.1)));
-    double sum = 0.0;
-    for (int k = 0; k < n; ++k) sum += at(t0_s + (k + 0.5) * (t1_s - t0_s) / n);
-    return sum / n;
+    return (integral(t1_s) - integral(t0_s)) / (t1_s - t0_s);
 }
 
 bool beats_reliable(const TrackTimeline& track, const FitOptions& options) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/common/random.h"
 #include "core/fit/fit.h"
 #include "core/fit/fit_test_util.h"
 #include "core/fit/render.h"
@@ -40,6 +41,10 @@ void expect_well_formed(const TrackTimeline& track, const EditPlan& p, double le
         if (k > 0) {
             EXPECT_NEAR(p.splices[k - 1].out_s, piece.out_start_s, 1e-9);
         }
+        // Each crossfade fits inside the pieces it joins: half of each side, both sides of a piece.
+        double fades =
+            (k > 0 ? p.splices[k - 1].crossfade_s : 0) + (k + 1 < p.pieces.size() ? p.splices[k].crossfade_s : 0);
+        EXPECT_GE(piece.source_end_s - piece.source_start_s, fades / 2 - 1e-9) << "piece " << k;
     }
     EXPECT_NEAR(out, length_s, 1e-9);  // exactly the clip's length
     EXPECT_LE(p.fade_out_end_s, length_s + 1e-9);
@@ -144,6 +149,47 @@ TEST(FitPlan, LoopsASectionWhenTheTrackIsShorter) {
     // The loop spans whole bars: a multiple of 4 beats of 0.5 s.
     double span_beats = (p.splices[0].from_source_s - p.splices[0].to_source_s) / 0.5;
     EXPECT_NEAR(std::fmod(span_beats + 0.5, 4.0), 0.5, 1e-6) << span_beats;
+}
+
+/// A random track: tempo drifting (beats jittered by up to ±15 ms), confidence anywhere in [0, 1], a
+/// ragged energy curve, sometimes an embedding timeline; a random clip from 0.2 s to 3× the track.
+TrackTimeline random_track(SplitMix64& rng) {
+    double duration = 0.5 + rng.uniform() * 240.0, period = 60.0 / (50.0 + rng.uniform() * 170.0);
+    TrackTimeline t = beat_track(duration, 60.0 / period, rng.uniform() * period,
+                                 [&](double) { return -60.0 + 60.0 * rng.uniform(); });
+    t.beat_confidence = rng.uniform();
+    for (size_t i = 1; i < t.beats_s.size(); ++i) t.beats_s[i] += (rng.uniform() - 0.5) * 0.03;
+    if (rng.below(2)) {
+        t.embedding_dim = 3;
+        for (double w = 0.75; w < duration; w += 1.5) {
+            t.embedding_times_s.push_back(w);
+            for (int d = 0; d < 3; ++d) t.embeddings.push_back(float(rng.normal()));
+        }
+    }
+    return t;
+}
+
+TEST(FitPlan, RandomTracksAndClipsAlwaysGiveAWellFormedPlanOfTheExactLength) {
+    SplitMix64 rng(14);
+    for (int n = 0; n < 300; ++n) {
+        TrackTimeline track = random_track(rng);
+        ClipShape clip{0.2 + rng.uniform() * 3.0 * track.duration_s, {}, {}};
+        for (double c = rng.uniform() * 3; c < clip.length_s; c += 0.3 + rng.uniform() * 4) clip.cuts_s.push_back(c);
+        for (int i = 0; i < int(clip.length_s); ++i) clip.pace.push_back(rng.uniform());
+        SCOPED_TRACE("case " + std::to_string(n) + ": track " + std::to_string(track.duration_s) + " s, clip " +
+                     std::to_string(clip.length_s) + " s");
+        FitOptions o;
+        if (rng.below(3) == 0) o.crossfade_s = 0.03 + rng.uniform() * 3.97;
+        Result<SegmentChoice> seg = choose_segment(track, clip, o);
+        ASSERT_TRUE(seg) << seg.status().message();
+        Result<EditPlan> plan = plan_fit(track, clip, *seg, o);
+        if (!plan) {  // only a track too short to hold two crossfades may refuse
+            EXPECT_LT(track.duration_s - seg->start_s, 0.09 + 1e-9) << plan.status().message();
+            continue;
+        }
+        expect_well_formed(track, *plan, clip.length_s);
+        for (const Splice& s : plan->splices) EXPECT_LE(s.crossfade_s, o.crossfade_s + 1e-12);
+    }
 }
 
 TEST(FitPlan, BadInputIsAStatusNamingIt) {

@@ -15,13 +15,18 @@ class EnergyCurve {
 public:
     explicit EnergyCurve(const TrackTimeline& track);
     double at(double t_s) const;
-    /// Mean over [t0_s, t1_s], sampled every 0.1 s (the curve's usual hop is 0.5 s).
+    /// Mean over [t0_s, t1_s] in O(1): the curve is held in 0.1 s cells (the curve's usual hop is
+    /// 0.5 s) with running sums, since the segment search asks for hundreds of thousands of means.
     double mean(double t0_s, double t1_s) const;
     bool empty() const { return times_s_.empty(); }
 
 private:
+    double integral(double t_s) const;  ///< ∫ from 0 to t_s of the cell-held curve
+
     std::vector<double> times_s_;
     std::vector<double> values_;
+    std::vector<double> cells_;   ///< at() at the middle of each 0.1 s cell from 0
+    std::vector<double> prefix_;  ///< prefix_[k] = 0.1 · (cells_[0] + … + cells_[k − 1])
 };
 
 /// Whether the beats are trusted (confidence, count); see fit.h.
