@@ -60,6 +60,39 @@ TEST(FitRender, NoClickAtASpliceUnlikeAButtSplice) {
     EXPECT_LT(max_step(*smooth, 0, smooth->size()), bound);  // nowhere else either
 }
 
+TEST(FitRender, PlannedSplicesAndLoopsRenderWithoutAClick) {
+    // A slightly detuned sine (its phase drifts 0.3 rad/s against the beat grid) so that no two beats
+    // are in phase: every planned join meets the music out of phase, as real music would.
+    const int rate = 16000;
+    std::vector<float> src(60 * rate);
+    for (size_t i = 0; i < src.size(); ++i) {
+        double t = double(i) / rate;
+        src[i] = float(0.5 * std::sin(kTwoPi * 440.0 * t + 0.3 * t));
+    }
+    const double own_step = 0.5 * (kTwoPi * 440.0 + 0.3) / rate, bound = 1.5 * own_step;
+    TrackTimeline track = fit_test::beat_track(60, 120, 0.25, [](double t) { return -20.0 + 8.0 * std::sin(t / 5.0); });
+    FitOptions always_splice;
+    always_splice.min_splice_similarity = 0.0;
+    double butt_step = 0.0;  // a join can meet the sine at a lucky phase, but not all of them
+    for (double length : {30.0, 95.0, 300.0}) {
+        ClipShape clip{length, {}, {}};
+        Result<SegmentChoice> seg = choose_segment(track, clip, always_splice);
+        ASSERT_TRUE(seg);
+        Result<EditPlan> plan = plan_fit(track, clip, *seg, always_splice);
+        ASSERT_TRUE(plan);
+        ASSERT_FALSE(plan->splices.empty()) << plan->edit;
+        Result<std::vector<float>> out = render_plan(*plan, PcmView{src.data(), src.size(), 1, rate});
+        ASSERT_TRUE(out);
+        EXPECT_LT(max_step(*out, 0, out->size()), bound) << plan->edit;
+        EditPlan butt = *plan;  // the same joins without crossfades
+        for (Splice& sp : butt.splices) sp.crossfade_s = 1.0 / rate;
+        Result<std::vector<float>> clicks = render_plan(butt, PcmView{src.data(), src.size(), 1, rate});
+        ASSERT_TRUE(clicks);
+        butt_step = std::max(butt_step, max_step(*clicks, 0, clicks->size()));
+    }
+    EXPECT_GT(butt_step, 2 * bound);  // the test sees a click when there is one
+}
+
 TEST(FitRender, CrossfadeIsEqualPower) {
     // Two uncorrelated constant channels cannot show power; instead: the same DC on both sides must
     // come out as g_out + g_in = cos + sin ≥ 1 and ≤ √2, and exactly 1 outside the crossfade.
