@@ -45,6 +45,8 @@
 //                  with a beat fade when it does not reach the track's end. Without reliable beats the
 //                  whole track is looped.
 // Every plan's pieces add up to exactly ClipShape::length_s; render_plan() makes that many samples.
+// Every piece is at least one crossfade long (a loop in a very short track shortens its crossfades to
+// a third of what follows the start). A track that leaves less than 90 ms after the start cannot loop.
 #pragma once
 
 #include <cstddef>
