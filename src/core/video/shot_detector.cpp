@@ -10,6 +10,8 @@ namespace cf {
 namespace {
 
 using video_detail::FrameStats;
+/// Which per-frame distance a rule reads: the combined one or the colour (histogram) one.
+using Signal = float FrameStats::*;
 
 // Motion is measured per 1/30 s so that clips of different frame rates compare.
 constexpr double kMotionStep_s = 1.0 / 30.0;
@@ -95,6 +97,7 @@ Status ShotDetector::push(const VideoFrame& frame) {
     if (!recent_.empty()) {
         s.distance = video_detail::frame_distance(recent_.back(), f);
         s.luma_change = video_detail::luma_difference(recent_.back(), f);
+        s.colour_distance = video_detail::histogram_distance(recent_.back(), f);
     }
     // distance_back[k-2]: to the frame k back; 1 (no resemblance) where there is none.
     s.distance_back.assign(size_t(options_.max_flash_frames), 1.0f);
@@ -254,9 +257,9 @@ struct SideStats {
 // The distances in [first, last]: their median, and the median + cut_sigma robust standard
 // deviations (1.4826 × the median absolute deviation). A median ignores the odd other cut in the
 // window, and steady fast motion (high, even distances) lifts the bar for all its frames.
-SideStats side_stats(const std::vector<FrameStats>& st, int first, int last, float sigma) {
+SideStats side_stats(const std::vector<FrameStats>& st, Signal signal, int first, int last, float sigma) {
     std::vector<float> around;
-    for (int j = std::max(1, first); j <= std::min(int(st.size()) - 1, last); ++j) around.push_back(st[size_t(j)].distance);
+    for (int j = std::max(1, first); j <= std::min(int(st.size()) - 1, last); ++j) around.push_back(st[size_t(j)].*signal);
     if (around.empty()) return {};
     SideStats out;
     out.median = median_of(around);
@@ -270,20 +273,27 @@ SideStats side_stats(const std::vector<FrameStats>& st, int first, int last, flo
 // not hide the cut between them (one window spanning both would have a huge deviation); and
 // cut_to_median_ratio times the higher of the two medians, so that a jolt inside a fast shot next to
 // a still one is not taken for a cut.
-float adaptive_threshold(const std::vector<FrameStats>& st, int i, int half_window, const ShotDetectorOptions& o) {
-    const SideStats before = side_stats(st, i - half_window, i - 1, o.cut_sigma);
-    const SideStats after = side_stats(st, i + 1, i + half_window, o.cut_sigma);
+float adaptive_threshold(const std::vector<FrameStats>& st, Signal signal, int i, int half_window,
+                         const ShotDetectorOptions& o) {
+    const SideStats before = side_stats(st, signal, i - half_window, i - 1, o.cut_sigma);
+    const SideStats after = side_stats(st, signal, i + 1, i + half_window, o.cut_sigma);
     const float bar = before.bar < 0 ? after.bar : after.bar < 0 ? before.bar : std::min(before.bar, after.bar);
     const float ratio_bar = o.cut_to_median_ratio * std::max(before.median, after.median);
     return std::max({o.min_cut_score, bar, ratio_bar});
 }
 
-bool is_local_peak(const std::vector<FrameStats>& st, int i) {
+bool is_local_peak(const std::vector<FrameStats>& st, Signal signal, int i) {
     for (int j = std::max(1, i - 2); j <= std::min(int(st.size()) - 1, i + 2); ++j) {
-        if (j < i && st[size_t(j)].distance >= st[size_t(i)].distance) return false;
-        if (j > i && st[size_t(j)].distance > st[size_t(i)].distance) return false;
+        if (j < i && st[size_t(j)].*signal >= st[size_t(i)].*signal) return false;
+        if (j > i && st[size_t(j)].*signal > st[size_t(i)].*signal) return false;
     }
     return true;
+}
+
+// A cut by one signal: large enough, the peak of its neighbourhood, above the adaptive bar.
+bool stands_as_cut(const std::vector<FrameStats>& st, Signal signal, int i, int half_window, const ShotDetectorOptions& o) {
+    const float score = st[size_t(i)].*signal;
+    return score >= o.min_cut_score && is_local_peak(st, signal, i) && score >= adaptive_threshold(st, signal, i, half_window, o);
 }
 
 // A flash (or a few odd frames) jumps away and comes back: frame i-1 resembles a frame shortly after
@@ -308,9 +318,12 @@ std::vector<Cut> find_cuts(const std::vector<FrameStats>& st, const std::vector<
     const int half_window = std::max(2, int(std::lround(o.threshold_window_s / frame_step_s)));
     std::vector<Cut> cuts;
     for (int i = 1; i < int(st.size()); ++i) {
+        // The combined distance sees cuts between shots of like colours; the colour distance alone
+        // sees cuts between shots shaken or moving so fast that their luma differences hide the cut.
+        const bool is_cut = stands_as_cut(st, &FrameStats::distance, i, half_window, o) ||
+                         stands_as_cut(st, &FrameStats::colour_distance, i, half_window, o);
+        if (!is_cut || inside_fade(fades, i) || is_flash(st, i, o)) continue;
         const float score = st[size_t(i)].distance;
-        if (score < o.min_cut_score || !is_local_peak(st, i) || inside_fade(fades, i) || is_flash(st, i, o)) continue;
-        if (score < adaptive_threshold(st, i, half_window, o)) continue;
         const Cut cut{st[size_t(i)].time_s, i, score};
         if (!cuts.empty() && cut.time_s - cuts.back().time_s < o.min_shot_s) {
             if (cut.score > cuts.back().score) cuts.back() = cut;

@@ -12,7 +12,8 @@
 //
 // How it reads (the .cpp explains the choices):
 //  - hard cut at frame i: the distance between frames i-1 and i (colour histogram + luma difference,
-//    detail/frame_features.h) is at least min_cut_score; stands cut_sigma robust standard deviations
+//    detail/frame_features.h; or the colour distance alone, which shaking and fast motion move
+//    less) is at least min_cut_score; stands cut_sigma robust standard deviations
 //    above the median of the distances within threshold_window_s before it or after it (an adaptive
 //    threshold: steady fast motion raises it; the lower side's bar counts, so a cut between a fast
 //    and a still shot is seen) and cut_to_median_ratio times the median distance on either side;
@@ -127,6 +128,7 @@ struct FrameStats {
     float mean_luma = 0, luma_std = 0, sharpness = 0;
     float distance = 0;     ///< frame_distance to the previous frame (0 for the first)
     float luma_change = 0;  ///< luma_difference to the previous frame (0 for the first)
+    float colour_distance = 0;  ///< histogram_distance to the previous frame (0 for the first)
     /// distance_back[k-2] = frame_distance(frame - k, this frame), k = 2..max_flash_frames+1
     std::vector<float> distance_back;
     int dissolve_frames = 0;   ///< the longest dissolve ending at this frame, in frames (0: none)

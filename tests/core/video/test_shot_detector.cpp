@@ -24,7 +24,7 @@ struct Rgb {
 };
 
 // A textured picture: a base colour with a diagonal stripe pattern shifted by `offset_px` (a pan).
-VideoFrame textured(Rgb c, double time_s, int offset_px = 0, double gain = 1.0) {
+VideoFrame textured(Rgb c, double time_s, int offset_px = 0, double gain = 1.0, int stripe_level = 40) {
     VideoFrame f;
     f.width_px = kW;
     f.height_px = kH;
@@ -32,7 +32,7 @@ VideoFrame textured(Rgb c, double time_s, int offset_px = 0, double gain = 1.0) 
     f.rgb.resize(size_t(kW * kH * 3));
     for (int y = 0; y < kH; ++y)
         for (int x = 0; x < kW; ++x) {
-            const int stripe = ((x + y + offset_px) / 6) % 2 ? 40 : -40;
+            const int stripe = ((x + y + offset_px) / 6) % 2 ? stripe_level : -stripe_level;
             const int v[3] = {c.r + stripe, c.g + stripe, c.b + stripe};
             for (int ch = 0; ch < 3; ++ch)
                 f.rgb[size_t((y * kW + x) * 3 + ch)] = uint8_t(std::clamp(int(std::lround(v[ch] * gain)), 0, 255));
@@ -105,6 +105,22 @@ TEST(ShotDetector, FastMotionIsNotACutButRaisesMotion) {
     ASSERT_EQ(r->pace.curve.size(), 4u);
     EXPECT_GT(r->pace.curve[0].pace, r->pace.curve[3].pace);
     EXPECT_EQ(r->pace.curve[2].n_cuts, 1);
+}
+
+TEST(ShotDetector, CutsBetweenShakenShotsAreFoundByTheirColours) {
+    // A hard shake of a high-contrast picture: it jumps by up to half a stripe period every frame,
+    // so the luma difference is as large within a shot as across the cut; the colours still change.
+    auto shaken = [](Rgb c) {
+        return [c](int idx, double t) { return textured(c, t, (idx * 7) % 12, 1.0, 110); };
+    };
+    ShotDetector d;
+    push_frames(d, 40, shaken({128, 118, 110}));
+    push_frames(d, 40, shaken({110, 128, 150}));
+    push_frames(d, 40, shaken({128, 118, 110}));
+    Result<ShotAnalysis> r = d.finish();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(cut_times(*r), (std::vector<double>{1.6, 3.2}));
+    EXPECT_GT(r->pace.motion, 0.3f);
 }
 
 TEST(ShotDetector, FadeOutToBlackAndInAgainIsAFadePairAndAShotBoundary) {
