@@ -2,10 +2,11 @@
 """Cut detection: cuefinder-core video vs FFmpeg's scdet filter, F1 (±1 frame) and wall time.
 
     /usr/bin/python3 tools/bench/video/compare.py --core build/native-release/src/cli/cuefinder-core \\
-        [--long build/bench-video/long_1080p30.mp4] [--repeat 3] [--max-size 256]
+        [--long build/bench-video/long_1080p30.mp4] [--variants build/bench-video/variants] [--repeat 3] [--max-size 256]
 
 Known cut times: tests/data/video/README.md (the fixtures) and tools/make_video_fixtures.sh --long
-(every 3 s). scdet runs as `ffmpeg -i F -vf scdet=threshold=10 -an -f null -` (full resolution, as
+(every 3 s); --variants adds harder versions of h264_aac_cuts_fades.mp4 (noise, a hue drift, mild and
+strong brightness flicker, a hard shake; VARIANTS below), same cuts. scdet runs as `ffmpeg -i F -vf scdet=threshold=10 -an -f null -` (full resolution, as
 FFmpeg users run it) and once more on frames scaled to the same size cuefinder reads (`scale=...,scdet`),
 so the two costs can be told apart. Wall time: median of --repeat runs, decoding included for both.
 Prints a Markdown table and one JSON line per (clip, method) on stderr.
@@ -34,6 +35,28 @@ FIXTURES = {
     "h264_dissolve.mp4": (24, [4.5]),
 }
 LONG_CUTS = [3.0 * k for k in range(1, 20)]
+
+# Harder versions of h264_aac_cuts_fades.mp4 (same cuts), made with ffmpeg filters by --variants DIR.
+VARIANTS = {
+    "noise": "noise=alls=25:allf=t+u",
+    "hue_drift": "hue=H=2*PI*t/3",
+    "flicker_mild": "eq=brightness=0.05*sin(2*PI*t*4):eval=frame",
+    "flicker_strong": "eq=brightness=0.15*sin(2*PI*t*4):eval=frame",
+    "shake": "crop=w=240:h=135:x='40+40*sin(2*PI*t*5)':y='22+22*cos(2*PI*t*7)',scale=320:180",
+}
+
+
+def make_variants(folder):
+    os.makedirs(folder, exist_ok=True)
+    src = os.path.join(VIDEO, "h264_aac_cuts_fades.mp4")
+    out = []
+    for name, vf in VARIANTS.items():
+        dest = os.path.join(folder, f"cuts_fades_{name}.mp4")
+        if not os.path.exists(dest):
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", src, "-vf", vf, "-c:v", "libx264", "-crf", "28",
+                            "-an", dest], check=True)
+        out.append((dest, 24, FIXTURES["h264_aac_cuts_fades.mp4"][1]))
+    return out
 
 
 def matched(known, found, tol):
@@ -90,10 +113,13 @@ def main():
     ap.add_argument("--long", default=None)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--max-size", type=int, default=256)
+    ap.add_argument("--variants", default=None, help="folder for the harder variants (made once); off if not given")
     args = ap.parse_args()
     clips = [(os.path.join(VIDEO, f), fps, cuts) for f, (fps, cuts) in FIXTURES.items()]
     if args.long:
         clips.append((args.long, 30, LONG_CUTS))
+    if args.variants:
+        clips += make_variants(args.variants)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
           f"load average before: {os.getloadavg()[0]:.2f}")
     methods = {"cuefinder": lambda p: ours(args.core, p, args.repeat, args.max_size),
@@ -105,7 +131,7 @@ def main():
         for name, run in methods.items():
             wall, found = run(path)
             hits = matched(known, found, 1.0 / fps + 1e-3)
-            group = "long" if path == args.long else "fixtures"
+            group = "fixtures" if os.path.dirname(path) == VIDEO else "other"
             if group == "fixtures":
                 t = totals[name]
                 t[0] += hits; t[1] += len(found); t[2] += len(known)
