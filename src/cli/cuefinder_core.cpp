@@ -170,31 +170,71 @@ int for_each_file(const std::vector<std::string>& files, Fn one) {
     return status;
 }
 
+// The arguments after the command: `option(arg, value)` handles an option that takes a value (returns
+// 0, or an exit status); anything else starting with "--" is unknown; the rest are files.
+// Returns the exit status (0 = go on).
+template <class OptionFn>
+int parse_args(int argc, char** argv, std::vector<std::string>& files, OptionFn option) {
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.rfind("--", 0) != 0) {
+            files.push_back(arg);
+            continue;
+        }
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "cuefinder-core: %s needs a value (or is unknown)\n", arg.c_str());
+            return usage();
+        }
+        if (int status = option(arg, std::string(argv[++i])); status != 0) return status;
+    }
+    return files.empty() ? usage() : 0;
+}
+
+int unknown_option(const std::string& arg) {
+    std::fprintf(stderr, "cuefinder-core: unknown option %s\n", arg.c_str());
+    return usage();
+}
+
 int video_main(int argc, char** argv) {
     cf::VideoSourceOptions options;
     std::vector<std::string> files;
-    for (int i = 2; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--max-size" && i + 1 < argc) {
-            char* end = nullptr;
-            const long px = std::strtol(argv[++i], &end, 10);
-            options.max_size_px = (*end == 0 && px > 0 && px < 100000) ? int(px) : -1;
-            if (cf::Status s = cf::check_video_source_options(options); !s) {
-                std::fprintf(stderr, "cuefinder-core: --max-size %s: %s\n", argv[i], s.message().c_str());
-                return 2;
-            }
-        } else if (arg.rfind("--", 0) == 0) {
-            std::fprintf(stderr, "cuefinder-core: unknown option %s\n", arg.c_str());
-            return usage();
-        } else {
-            files.push_back(arg);
+    const int status = parse_args(argc, argv, files, [&](const std::string& arg, const std::string& value) {
+        if (arg != "--max-size") return unknown_option(arg);
+        char* end = nullptr;
+        const long px = std::strtol(value.c_str(), &end, 10);
+        options.max_size_px = (*end == 0 && px > 0 && px < 100000) ? int(px) : -1;
+        if (cf::Status s = cf::check_video_source_options(options); !s) {
+            std::fprintf(stderr, "cuefinder-core: --max-size %s: %s\n", value.c_str(), s.message().c_str());
+            return 2;
         }
-    }
-    if (files.empty()) return usage();
+        return 0;
+    });
+    if (status != 0) return status;
     if (!cf::platform::video_decoder_available())
         std::fprintf(stderr, "cuefinder-core: video: this build decodes no video (built without FFmpeg's libraries; "
                              "apt-get install libavformat-dev libavcodec-dev libswscale-dev libavutil-dev, then rebuild)\n");
     return for_each_file(files, [&](const std::string& f) { return read_video(f, options); });
+}
+
+int features_option(FeatureJob& job, const std::string& arg, const std::string& value) {
+    if (arg == "--window") {
+        cf::TimeWindow w;
+        if (std::sscanf(value.c_str(), "%lf:%lf", &w.start_s, &w.duration_s) != 2 || w.start_s < 0 || w.duration_s <= 0) {
+            std::fprintf(stderr, "cuefinder-core: --window wants START_S:DURATION_S, got '%s'\n", value.c_str());
+            return 2;
+        }
+        job.windows.push_back(w);
+    } else if (arg == "--out") {
+        job.out_dir = value;
+    } else if (arg == "--quality") {
+        if (value == "fast") job.decode.resample_quality = cf::ResampleQuality::fast;
+        else if (value == "medium") job.decode.resample_quality = cf::ResampleQuality::medium;
+        else if (value == "best") job.decode.resample_quality = cf::ResampleQuality::best;
+        else return usage();
+    } else {
+        return unknown_option(arg);
+    }
+    return 0;
 }
 
 }  // namespace
@@ -206,30 +246,9 @@ int main(int argc, char** argv) {
     if (command != "features") return usage();
     FeatureJob job;
     std::vector<std::string> files;
-    for (int i = 2; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--window" && i + 1 < argc) {
-            cf::TimeWindow w;
-            if (std::sscanf(argv[++i], "%lf:%lf", &w.start_s, &w.duration_s) != 2 || w.start_s < 0 || w.duration_s <= 0) {
-                std::fprintf(stderr, "cuefinder-core: --window wants START_S:DURATION_S, got '%s'\n", argv[i]);
-                return 2;
-            }
-            job.windows.push_back(w);
-        } else if (arg == "--out" && i + 1 < argc) {
-            job.out_dir = argv[++i];
-        } else if (arg == "--quality" && i + 1 < argc) {
-            const std::string q = argv[++i];
-            if (q == "fast") job.decode.resample_quality = cf::ResampleQuality::fast;
-            else if (q == "medium") job.decode.resample_quality = cf::ResampleQuality::medium;
-            else if (q == "best") job.decode.resample_quality = cf::ResampleQuality::best;
-            else return usage();
-        } else if (arg.rfind("--", 0) == 0) {
-            std::fprintf(stderr, "cuefinder-core: unknown option %s\n", arg.c_str());
-            return usage();
-        } else {
-            files.push_back(arg);
-        }
-    }
-    if (files.empty()) return usage();
+    const int status = parse_args(argc, argv, files, [&](const std::string& arg, const std::string& value) {
+        return features_option(job, arg, value);
+    });
+    if (status != 0) return status;
     return for_each_file(files, [&](const std::string& f) { return extract(f, job); });
 }
