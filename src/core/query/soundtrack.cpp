@@ -1,0 +1,151 @@
+// cuefinder core — soundtrack suggestions (soundtrack.h explains the ranking).
+#include "core/query/soundtrack.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace cf::query {
+
+namespace {
+
+float clamp01(float x) { return std::clamp(x, 0.0f, 1.0f); }
+
+// Per-track content score (0..1) and the explanation of the query that weighed most.
+struct Content {
+    std::vector<float> score;
+    std::vector<std::string> why;
+};
+
+// Adds one mixed query's scores with weight `w`; `keep_why`: its explanations become the tracks' why.
+Status add_query(const QueryEngine& engine, const semantic::TextMatcher* matcher, MixedQuery q, float w,
+                 bool keep_why, Content& c) {
+    q.options.k = engine.n_tracks();
+    auto r = engine.run(q, matcher);
+    if (!r) return r.status();
+    for (const ResultRow& row : r->results) {
+        c.score[row.track] += w * row.score;
+        if (keep_why) c.why[row.track] = row.why;
+    }
+    return Status::ok();
+}
+
+MixedQuery base_query(const std::vector<TextQuery>& words, const SoundtrackOptions& options) {
+    MixedQuery q;
+    q.texts = words;
+    q.weights = options.weights;
+    q.options.filters = options.filters;
+    return q;
+}
+
+Result<Content> content_scores(const QueryEngine& engine, const semantic::TextMatcher* matcher, const ClipReading& clip,
+                               const std::vector<TextQuery>& words, const SoundtrackOptions& options) {
+    Content c{std::vector<float>(engine.n_tracks(), 0.0f), std::vector<std::string>(engine.n_tracks())};
+    double total = 0, longest = -1;
+    for (const ClipShot& shot : clip.shots) {
+        const double len = std::max(shot.end_s - shot.start_s, 0.0);
+        if (!shot.picture || len <= 0) continue;
+        MixedQuery q = base_query(words, options);
+        q.picture = *shot.picture;
+        CF_RETURN_IF_ERROR(add_query(engine, matcher, std::move(q), float(len), len > longest, c));
+        longest = std::max(longest, len);
+        total += len;
+    }
+    if (total == 0 && !words.empty()) {
+        CF_RETURN_IF_ERROR(add_query(engine, matcher, base_query(words, options), 1.0f, true, c));
+        total = 1;
+    }
+    if (total == 0) std::fill(c.score.begin(), c.score.end(), 0.5f);
+    else for (float& s : c.score) s = float(s / total);
+    return c;
+}
+
+std::string bpm_note(float bpm, const PaceTarget& target) {
+    if (!std::isfinite(bpm)) return "tempo unknown";
+    char buf[64];
+    const bool inside = bpm >= target.bpm_min && bpm <= target.bpm_max;
+    std::snprintf(buf, sizeof buf, "%.0f BPM%s", bpm, inside ? " fits" : "");
+    return buf;
+}
+
+}  // namespace
+
+ClipReading clip_reading(const ShotAnalysis& analysis) {
+    ClipReading clip;
+    clip.duration_s = analysis.duration_s;
+    clip.cuts_per_min = analysis.pace.cuts_per_min;
+    clip.motion = analysis.pace.motion;
+    for (const Shot& s : analysis.shots) clip.shots.push_back({s.start_s, s.end_s, s.motion, std::nullopt});
+    return clip;
+}
+
+PaceTarget pace_target(double cuts_per_min, float motion) {
+    const float cuts = clamp01(float(cuts_per_min / 30.0));
+    const float move = clamp01(motion / 0.3f);
+    PaceTarget t;
+    t.pace = 0.5f * cuts + 0.5f * move;
+    const float centre = 70.0f + 80.0f * t.pace;
+    t.bpm_min = centre - 12.5f;
+    t.bpm_max = centre + 12.5f;
+    t.energy = t.pace;
+    return t;
+}
+
+float tempo_fit(float bpm, const PaceTarget& target) {
+    if (!std::isfinite(bpm) || bpm <= 0) return 0.7f;
+    auto inside = [&](float b) { return b >= target.bpm_min && b <= target.bpm_max; };
+    if (inside(bpm)) return 1.0f;
+    if (inside(bpm / 2) || inside(bpm * 2)) return 0.9f;
+    const float d = bpm < target.bpm_min ? target.bpm_min - bpm : bpm - target.bpm_max;
+    return std::max(0.3f, 1.0f - d / 40.0f);
+}
+
+float track_energy(const TrackMeta& track) {
+    const float relaxed = track.moods[2], aggressive = track.moods[3], danceable = track.moods[4];
+    float sum = 0;
+    int n = 0;
+    for (float v : {aggressive, danceable, std::isfinite(relaxed) ? 1.0f - relaxed : kUnknown})
+        if (std::isfinite(v)) sum += v, ++n;
+    return n ? sum / float(n) : kUnknown;
+}
+
+float energy_fit(float energy, const PaceTarget& target) {
+    return std::isfinite(energy) ? 1.0f - 0.5f * std::fabs(clamp01(energy) - target.energy) : 1.0f;
+}
+
+std::string pace_explanation(const ClipReading& clip, const PaceTarget& target) {
+    const char* feel = clip.motion < 0.05f ? "still" : clip.motion < 0.2f ? "moving" : "fast";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s shots; %.1f cuts/min → %.0f–%.0f BPM", feel, clip.cuts_per_min,
+                  target.bpm_min, target.bpm_max);
+    return buf;
+}
+
+Result<std::vector<Suggestion>> suggest_soundtrack(const QueryEngine& engine, const semantic::TextMatcher* matcher,
+                                                   const ClipReading& clip, const std::vector<TextQuery>& words,
+                                                   const SoundtrackOptions& options) {
+    if (!std::isfinite(clip.duration_s) || clip.duration_s <= 0)
+        return Status(ErrorCode::invalid_argument, "the clip has no duration");
+    if (options.k == 0) return Status(ErrorCode::invalid_argument, "k must be at least 1");
+    const Catalog* cat = engine.catalog();
+    if (!cat) return Status(ErrorCode::invalid_argument, "suggestions need a catalog (track metadata)");
+    auto content = content_scores(engine, matcher, clip, words, options);
+    if (!content) return content.status();
+    const PaceTarget target = pace_target(clip.cuts_per_min, clip.motion);
+    const std::string pace = pace_explanation(clip, target);
+    std::vector<Suggestion> out;
+    for (uint32_t t = 0; t < cat->size(); ++t) {
+        if (!cat->passes(t, options.filters)) continue;
+        const TrackMeta& m = cat->tracks()[t];
+        Suggestion s{t, 0, content->score[t], tempo_fit(m.bpm, target), energy_fit(track_energy(m), target), ""};
+        s.score = s.content * s.tempo * s.energy;
+        s.why = pace + "; " + bpm_note(m.bpm, target);
+        if (!content->why[t].empty()) s.why += "; " + content->why[t];
+        out.push_back(std::move(s));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Suggestion& a, const Suggestion& b) { return a.score > b.score; });
+    if (out.size() > options.k) out.resize(options.k);
+    return out;
+}
+
+}  // namespace cf::query
