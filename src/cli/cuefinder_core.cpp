@@ -1,7 +1,7 @@
 // cuefinder-core — the core's command-line front end, used by ./cuefinder and by measurements.
 //
 //   cuefinder-core features FILE... [--window START_S:DURATION_S]... [--out DIR] [--quality fast|medium|best]
-//   cuefinder-core video FILE... [--max-size PX]
+//   cuefinder-core video FILE... [--max-size PX] [--keyframes DIR]
 //
 // `features` decodes each file (streaming), resamples to 16 kHz mono and computes the musicnn mel
 // frames, printing one JSON object per file: decode/feature timings, the frame count and the peak
@@ -12,7 +12,9 @@
 // pixels on the long side (default 256) and reads its shots (core/video/shot_detector.h), printing one
 // JSON object per file: file, duration_s, width, height (display), rotation, fps, has_audio,
 // video_codec, n_frames, cuts_s, fades, shots, pace, and decode_s / analyse_s timings. Errors as for
-// `features`.
+// `features`. --keyframes DIR: each shot's keyframe (decoded again in a second pass, at most PX on the
+// long side) is written as DIR/<file name>.shot<N>.bmp (24-bit BMP: the core's image decoder reads it)
+// and listed in order as "keyframes": [path, ...].
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -113,8 +115,48 @@ cf::Status extract(const std::string& path, const FeatureJob& job) {
     return cf::Status::ok();
 }
 
+// `frame` as a 24-bit BMP file (bottom-up rows padded to 4 bytes).
+cf::Status write_bmp(const cf::VideoFrame& frame, const std::string& out) {
+    const uint32_t w = uint32_t(frame.width_px), h = uint32_t(frame.height_px), row = (w * 3 + 3) & ~3u;
+    std::vector<uint8_t> b(54 + size_t(row) * h, 0);
+    auto put32 = [&](size_t at, uint32_t v) { for (int i = 0; i < 4; ++i) b[at + i] = uint8_t(v >> (8 * i)); };
+    b[0] = 'B', b[1] = 'M';
+    put32(2, uint32_t(b.size())), put32(10, 54), put32(14, 40), put32(18, w), put32(22, h);
+    b[26] = 1, b[28] = 24;
+    put32(34, uint32_t(b.size() - 54));
+    for (uint32_t y = 0; y < h; ++y)
+        for (uint32_t x = 0; x < w; ++x)
+            for (int c = 0; c < 3; ++c)  // BGR
+                b[54 + size_t(h - 1 - y) * row + x * 3 + c] = frame.rgb[(size_t(y) * w + x) * 3 + 2 - c];
+    std::FILE* f = std::fopen(out.c_str(), "wb");
+    if (!f) return cf::Status(cf::ErrorCode::io, out + ": cannot write");
+    const bool ok = std::fwrite(b.data(), 1, b.size(), f) == b.size();
+    return std::fclose(f) == 0 && ok ? cf::Status::ok() : cf::Status(cf::ErrorCode::io, out + ": cannot write");
+}
+
+// Decodes `path` a second time and writes the frames of the shots' keyframe indexes (keyframe_paths).
+cf::Status write_keyframes(const std::string& path, const cf::VideoSourceOptions& options, const cf::ShotAnalysis& shots,
+                           const std::string& dir, std::vector<std::string>& paths) {
+    auto source = cf::platform::open_video_file(path, options);
+    if (!source) return source.status();
+    const std::string base = dir + "/" + path.substr(path.find_last_of('/') + 1);
+    cf::VideoFrame frame;
+    size_t next = 0;
+    for (int idx = 0; next < shots.shots.size(); ++idx) {
+        cf::Result<bool> got = (*source)->next_frame(&frame);
+        if (!got) return got.status();
+        if (!*got) break;
+        for (; next < shots.shots.size() && shots.shots[next].keyframe_idx == idx; ++next) {
+            paths.push_back(base + ".shot" + std::to_string(next) + ".bmp");
+            CF_RETURN_IF_ERROR(write_bmp(frame, paths.back()));
+        }
+    }
+    if (next < shots.shots.size()) return cf::Status(cf::ErrorCode::io, path + ": fewer frames on the second pass");
+    return cf::Status::ok();
+}
+
 // Decodes `path` frame by frame into the shot detector (frames are never kept) and prints its reading.
-cf::Status read_video(const std::string& path, const cf::VideoSourceOptions& options) {
+cf::Status read_video(const std::string& path, const cf::VideoSourceOptions& options, const std::string& keyframe_dir) {
     using clock = std::chrono::steady_clock;
     auto source = cf::platform::open_video_file(path, options);
     if (!source) return source.status();
@@ -138,10 +180,17 @@ cf::Status read_video(const std::string& path, const cf::VideoSourceOptions& opt
     if (!shots) shots = detector.finish(0);  // a stated duration shorter than the frames: trust the frames
     if (!shots) return shots.status().with_context(path);
     analyse_s += std::chrono::duration<double>(clock::now() - f0).count();
+    std::vector<std::string> keyframes;
+    if (!keyframe_dir.empty()) CF_RETURN_IF_ERROR(write_keyframes(path, options, *shots, keyframe_dir, keyframes));
     cf::JsonWriter w;
     w.begin_object().key("file").value(path);
     cf::write_video_info_json(w, info);
     cf::write_shot_analysis_json(w, *shots);
+    if (!keyframe_dir.empty()) {
+        w.key("keyframes").begin_array();
+        for (const std::string& k : keyframes) w.value(k);
+        w.end_array();
+    }
     w.key("decode_s").number(decode_s, "%.3f").key("analyse_s").number(analyse_s, "%.3f");
     print_line(w.end_object());
     return cf::Status::ok();
@@ -151,7 +200,7 @@ int usage() {
     std::fprintf(stderr,
                  "usage: cuefinder-core features FILE... [--window START_S:DURATION_S]... [--out DIR]\n"
                  "                                [--quality fast|medium|best]\n"
-                 "       cuefinder-core video FILE... [--max-size PX]\n");
+                 "       cuefinder-core video FILE... [--max-size PX] [--keyframes DIR]\n");
     return 2;
 }
 
@@ -197,8 +246,13 @@ int unknown_option(const std::string& arg) {
 
 int video_main(int argc, char** argv) {
     cf::VideoSourceOptions options;
+    std::string keyframe_dir;
     std::vector<std::string> files;
     const int status = parse_args(argc, argv, files, [&](const std::string& arg, const std::string& value) {
+        if (arg == "--keyframes") {
+            keyframe_dir = value;
+            return 0;
+        }
         if (arg != "--max-size") return unknown_option(arg);
         char* end = nullptr;
         const long px = std::strtol(value.c_str(), &end, 10);
@@ -213,7 +267,7 @@ int video_main(int argc, char** argv) {
     if (!cf::platform::video_decoder_available())
         std::fprintf(stderr, "cuefinder-core: video: this build decodes no video (built without FFmpeg's libraries; "
                              "apt-get install libavformat-dev libavcodec-dev libswscale-dev libavutil-dev, then rebuild)\n");
-    return for_each_file(files, [&](const std::string& f) { return read_video(f, options); });
+    return for_each_file(files, [&](const std::string& f) { return read_video(f, options, keyframe_dir); });
 }
 
 int features_option(FeatureJob& job, const std::string& arg, const std::string& value) {
