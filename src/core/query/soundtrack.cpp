@@ -75,6 +75,8 @@ ClipReading clip_reading(const ShotAnalysis& analysis) {
     clip.duration_s = analysis.duration_s;
     clip.cuts_per_min = analysis.pace.cuts_per_min;
     clip.motion = analysis.pace.motion;
+    for (const Cut& c : analysis.cuts) clip.cuts_s.push_back(c.time_s);
+    for (const PacePoint& p : analysis.pace.curve) clip.pace.push_back(p.pace);
     for (const Shot& s : analysis.shots) clip.shots.push_back({s.start_s, s.end_s, s.motion, std::nullopt});
     return clip;
 }

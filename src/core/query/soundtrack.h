@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/json.h"
 #include "core/common/status.h"
 #include "core/query/query_engine.h"
 #include "core/video/shot_detector.h"
@@ -37,12 +38,22 @@ struct ClipShot {
 struct ClipReading {
     double duration_s = 0;
     std::vector<ClipShot> shots;
+    std::vector<double> cuts_s;
     double cuts_per_min = 0;
-    float motion = 0;  ///< 0..1, the whole clip
+    float motion = 0;         ///< 0..1, the whole clip
+    std::vector<double> pace;  ///< the pace curve (0..1), one value per second (ShotDetector default bins)
 };
 
 /// The reading of a ShotAnalysis, without pictures.
 ClipReading clip_reading(const ShotAnalysis& analysis);
+
+/// The clip's reading and the suggestions as JSON members: duration_s, cuts_s, shots [{start_s, end_s,
+/// motion, sees [words], moods {kColourMoodNames: 0..1} (both empty without a picture), why}], pace
+/// {cuts_per_min, motion, bpm_min, bpm_max, energy}, suggestions [{rank, id, title, path, score,
+/// content, tempo_fit, energy_fit, why, bpm, license, credit}].
+struct Suggestion;
+void write_soundtrack_json(JsonWriter& w, const Catalog& catalog, const ClipReading& clip,
+                           const std::vector<Suggestion>& suggestions);
 
 struct PaceTarget {
     float pace = 0;                   ///< 0..1

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/io/json_reader.h"
 #include "core/query/soundtrack.h"
 #include "core/semantic/semantic_search.h"
 #include "core/semantic/text_encoder.h"
@@ -162,4 +163,26 @@ TEST(SoundtrackClip, FromShotAnalysis) {
     EXPECT_DOUBLE_EQ(c.shots[1].end_s, 5.0);
     EXPECT_FLOAT_EQ(c.shots[0].motion, 0.2f);
     EXPECT_DOUBLE_EQ(c.cuts_per_min, 12.0);
+}
+
+TEST_F(SoundtrackOnCatalog, Json) {
+    ClipReading c = clip(6, 0.1f);
+    c.cuts_s = {4.0};
+    auto r = suggest_soundtrack(engine, &matcher, c, {}, opts(2));
+    ASSERT_TRUE(r.is_ok());
+    JsonWriter w;
+    w.begin_object();
+    write_soundtrack_json(w, cat, c, *r);
+    auto v = parse_json(w.end_object().str());
+    ASSERT_TRUE(v.is_ok()) << w.str();
+    EXPECT_DOUBLE_EQ(v->find("duration_s")->number(), 12.0);
+    EXPECT_DOUBLE_EQ(v->find("cuts_s")->items()[0].number(), 4.0);
+    ASSERT_EQ(v->find("shots")->items().size(), 2u);
+    EXPECT_TRUE(v->find("shots")->items()[0].find("sees")->is_array());
+    EXPECT_DOUBLE_EQ(v->find("pace")->find("cuts_per_min")->number(), 6.0);
+    const auto& s = v->find("suggestions")->items();
+    ASSERT_EQ(s.size(), 2u);
+    EXPECT_EQ(s[0].find("id")->string(), cat.tracks()[(*r)[0].track].id);
+    EXPECT_NEAR(s[0].find("score")->number(), (*r)[0].score, 1e-4);
+    for (const char* k : {"title", "path", "why", "bpm", "license", "credit"}) EXPECT_NE(s[1].find(k), nullptr) << k;
 }
