@@ -75,7 +75,7 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add_analysis(const char* analysis_js
     if (!analysis) return fail("analysis: " + analysis.status().message());
     auto entry = cf::catalog_entry(*analysis, *track, s.builder->tag_labels());
     if (!entry) return fail(entry.status().message());
-    const cf::Status st = s.builder->add_track(std::move(entry->meta), entry->embedding, entry->tag_probs);
+    const cf::Status st = s.builder->add_track(std::move(entry->meta), entry->embedding, entry->tag_probs, &entry->timeline);
     if (!st) return fail(st.message());
     s.unit_embeddings.insert(s.unit_embeddings.end(), entry->embedding.begin(), entry->embedding.end());
     return 0;

@@ -29,7 +29,10 @@
 //     (src/core/catalog/catalog.h). The core makes each catalog track from its cached analysis JSON and
 //     the track's own fields (src/core/analysis/catalog_entry.h), with every track's full tag probabilities (all MSD and MTT labels,
 //     in the models' manifest order, named "msd:<label>" / "mtt:<label>") in the TAGP section.
-//     A cached analysis without all of them is analysed again. Track paths are stored relative to
+//     Each track's timeline (beats, the energy curve, the per-patch embeddings: the TIML section, format
+//     v2, for fitting tracks to a video clip) comes from the same cached JSON — the workers ask for patch
+//     embeddings and keep the curves (the analyzer's default), as every cache entry since v1 has them,
+//     so existing caches stay valid. A cached analysis without all tag probabilities is analysed again. Track paths are stored relative to
 //     SOURCE (the folder, or the manifest's folder), so a published catalog names no private folder.
 import { fork, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';

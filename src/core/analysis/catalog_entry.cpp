@@ -75,6 +75,40 @@ std::vector<double> patch_starts(const std::vector<TimeWindow>& windows, size_t 
     return starts;
 }
 
+std::vector<double> doubles(const JsonValue* array) {
+    std::vector<double> out;
+    if (array)
+        for (const JsonValue& v : array->items()) out.push_back(v.is_number() ? v.number() : std::nan(""));
+    return out;
+}
+
+// Beats, the RMS energy curve (null points — silence — at its floor) and the per-patch embeddings at
+// their patches' centres: what fitting a track to a clip needs (core/fit/fit.h).
+TrackTimeline timeline_of(const JsonValue& a, double track_s) {
+    TrackTimeline t;
+    t.duration_s = track_s;
+    const double bpm = number_of(a, "bpm");
+    if (bpm > 0) {
+        t.bpm = bpm;
+        const double confidence = number_of(a, "bpm_confidence");
+        t.beat_confidence = std::isfinite(confidence) ? std::clamp(confidence, 0.0, 1.0) : 0.0;
+        t.beats_s = doubles(a.find("beats_s"));
+    }
+    if (const JsonValue* energy = a.find("energy")) {
+        t.energy_times_s = doubles(energy->find("times_s"));
+        for (double db : doubles(energy->find("rms_dbfs"))) t.energy_db.push_back(std::isfinite(db) ? float(db) : -120.0f);
+    }
+    const JsonValue* e = a.find("embedding");
+    const std::vector<float> mean = floats(e ? e->find("values") : nullptr);
+    t.embeddings = floats(e ? e->find("per_patch") : nullptr);
+    const size_t n_rows = mean.empty() ? 0 : t.embeddings.size() / mean.size();
+    t.embeddings.resize(n_rows * mean.size());
+    t.embedding_dim = mean.size();
+    for (double start : patch_starts(windows_of(a.find("windows")), n_rows, track_s))
+        t.embedding_times_s.push_back(std::min(track_s, start + patch_duration_s() / 2));
+    return t;
+}
+
 Segment segment_of(const JsonValue& a, double track_s, double segment_s) {
     const JsonValue* e = a.find("embedding");
     const std::vector<float> mean = floats(e ? e->find("values") : nullptr);
@@ -221,6 +255,8 @@ Result<CatalogEntry> catalog_entry(const JsonValue& a, const JsonValue& t, const
     const JsonValue* file_tags = a.find("metadata");
     fill_text_fields(entry.meta, t, file_tags && file_tags->is_object() ? file_tags : nullptr);
     fill_numbers(entry.meta, a, *summary);
+    entry.timeline = timeline_of(a, number_of(a, "duration_s"));
+    if (Status st = validate(entry.timeline); !st) return fail(st);
     return entry;
 }
 

@@ -20,6 +20,9 @@
 //   top_tags     the msd model's 10 best; moods; the representative segment (track_summary.h)
 //   embedding    the analysis's mean embedding scaled to unit length
 //   tag_probs    every tag label's probability ("<set>:<label>" → tags[set][label]) in label order
+//   timeline     (core/fit/fit.h) duration_s, bpm, bpm_confidence, beats_s; the energy curve
+//                (energy.times_s + energy.rms_dbfs, when the analysis has curves); one window per
+//                per-patch embedding row at its patch's centre time (when it has patch embeddings)
 // Text fields are kept on one line (tabs and line breaks become one space) and trimmed.
 #pragma once
 
@@ -29,6 +32,7 @@
 #include "core/analysis/track_summary.h"
 #include "core/catalog/catalog.h"
 #include "core/common/status.h"
+#include "core/fit/fit.h"
 #include "core/io/json_reader.h"
 
 namespace cf {
@@ -37,6 +41,7 @@ struct CatalogEntry {
     TrackMeta meta;
     std::vector<float> embedding;  ///< unit length
     std::vector<float> tag_probs;  ///< one per tag label, in label order (empty without labels)
+    TrackTimeline timeline;        ///< for CatalogBuilder::add_track (see the top of this file)
 };
 
 /// The summary (track_summary.h) of an analysis given as analysis_to_json's JSON. Patch times come from
@@ -46,7 +51,8 @@ struct CatalogEntry {
 Result<TrackSummary> summarize_analysis_json(const JsonValue& analysis, const SummaryOptions& options = {});
 
 /// The catalog track of an analysis (see the top of this file). Errors (invalid_argument, naming the
-/// track): no id, an analysis that failed or has no embedding, a tag label without a probability.
+/// track): no id, an analysis that failed or has no embedding, a tag label without a probability,
+/// beats or curves that are not ascending times.
 Result<CatalogEntry> catalog_entry(const JsonValue& analysis, const JsonValue& track,
                                    const std::vector<std::string>& tag_labels);
 

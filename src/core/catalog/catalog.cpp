@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unordered_set>
 
+#include "core/catalog/detail/timeline_section.h"
+#include "core/fit/fit.h"
 #include "core/io/container.h"
 #include "core/common/json.h"
 #include "core/index/kernels.h"
@@ -140,7 +142,8 @@ Status CatalogBuilder::set_tag_labels(std::vector<std::string> labels) {
     return Status::ok();
 }
 
-Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs) {
+Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs,
+                                 const TrackTimeline* timeline) {
     const std::string who = "track \"" + meta.id + "\"";
     if (meta.id.empty()) return Status(ErrorCode::invalid_argument, "catalog: a track has an empty id");
     for (const TrackMeta& t : tracks_)
@@ -171,6 +174,14 @@ Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embeddin
                                                            tag_labels_[i] + "\" is not in [0, 1]");
         }
     }
+    if (timeline) {
+        const std::string problem = catalog_detail::timeline_problem(*timeline, dim_);
+        if (!problem.empty()) return Status(ErrorCode::invalid_argument, "catalog: " + who + ": timeline: " + problem);
+    }
+    PayloadWriter record;
+    catalog_detail::write_timeline_record(record, timeline, dim_);
+    timeline_records_.push_back(std::move(record.bytes()));
+    any_timeline_ = any_timeline_ || timeline;
     if (meta.top_tags.size() > kMaxTags) meta.top_tags.resize(kMaxTags);
     for (const float p : tag_probs) tag_codes_.push_back(uint8_t(std::lround(double(p) * 255.0)));
     tracks_.push_back(std::move(meta));
@@ -260,6 +271,15 @@ Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& op
         w.raw(tag_codes_.data(), tag_codes_.size());
         cw.add_section("TAGP", std::move(w.bytes()));
     }
+    if (any_timeline_) {
+        PayloadWriter w;
+        w.u32(uint32_t(n));
+        w.u32(uint32_t(dim_));
+        w.u32(catalog_detail::kTimelineEncoding);
+        w.u32(0);
+        for (const std::vector<uint8_t>& record : timeline_records_) w.raw(record.data(), record.size());
+        cw.add_section("TIML", std::move(w.bytes()));
+    }
     if (n >= options.ivf_min_tracks) {
         const index::IvfPqIndex ix = index::IvfPqIndex::build(embeddings_.data(), n, dim_, options.ivf);
         ix.write(cw);
@@ -345,6 +365,7 @@ Status Catalog::load(const std::string& name) {
     auto rr = ContainerReader::parse(bytes_, name);
     if (!rr) return rr.status();
     const ContainerReader& r = *rr;
+    format_version_ = r.version();
 
     auto info = r.require("INFO");
     if (!info) return info.status();
@@ -444,6 +465,7 @@ Status Catalog::load(const std::string& name) {
         CF_RETURN_IF_ERROR(p.status());
         tag_labels_ = std::move(labels);
     }
+    if (auto tl = r.section("TIML")) CF_RETURN_IF_ERROR(load_timelines(*tl, n));
     auto ivf = index::IvfPqIndex::read(r, n, dim, &has_ivf_);
     if (!ivf) return ivf.status();
     if (has_ivf_) {
@@ -453,6 +475,49 @@ Status Catalog::load(const std::string& name) {
         ivf_ = std::move(*ivf);
     }
     return Status::ok();
+}
+
+// Checks every record once (so timeline() can decode without failing) and keeps the payload.
+Status Catalog::load_timelines(std::span<const uint8_t> payload, uint32_t n) {
+    PayloadReader p(payload, name_ + ": section TIML");
+    uint32_t n2 = 0, dim = 0, encoding = 0, reserved = 0;
+    p.u32(n2) && p.u32(dim) && p.u32(encoding) && p.u32(reserved);
+    if (p.ok() && n2 != n) p.fail("track count " + std::to_string(n2) + " does not match INFO (" + std::to_string(n) + ")");
+    if (p.ok() && dim != 0 && dim != dim_) p.fail("window dim " + std::to_string(dim) + " is not INFO's " + std::to_string(dim_));
+    if (p.ok() && encoding != catalog_detail::kTimelineEncoding) p.fail("unknown encoding " + std::to_string(encoding));
+    if (p.ok() && uint64_t(n) * 24 > p.remaining()) p.fail(std::to_string(n) + " records do not fit in " + std::to_string(p.remaining()) + " bytes");
+    std::vector<size_t> offsets;
+    for (uint32_t i = 0; i < n && p.ok(); ++i) {
+        offsets.push_back(payload.size() - p.remaining());
+        catalog_detail::read_timeline_record(p, dim, nullptr);
+    }
+    if (p.ok() && p.remaining() != 0) p.fail(std::to_string(p.remaining()) + " bytes left after the last record");
+    CF_RETURN_IF_ERROR(p.status());
+    timeline_bytes_.assign(payload.begin(), payload.end());
+    timeline_offsets_ = std::move(offsets);
+    timeline_dim_ = dim;
+    return Status::ok();
+}
+
+Status Catalog::timeline_status() const {
+    if (has_timeline()) return Status::ok();
+    const std::string why = format_version_ < 2 ? "was built before timelines (format v" + std::to_string(format_version_) + ")"
+                                                : "has no track timelines";
+    return Status(ErrorCode::unsupported_format,
+                  "catalog " + name_ + " " + why + ": rebuild it with ./cuefinder catalog build to fit tracks to a clip");
+}
+
+TrackTimeline Catalog::timeline(uint32_t track) const {
+    CF_ASSERT(has_timeline() && track < tracks_.size());
+    PayloadReader p(std::span<const uint8_t>(timeline_bytes_).subspan(timeline_offsets_[track]), name_ + ": section TIML");
+    TrackTimeline t;
+    const bool ok = catalog_detail::read_timeline_record(p, timeline_dim_, &t);
+    CF_ASSERT(ok);  // every record was checked when the catalog was opened
+    if (t.duration_s <= 0) {  // a track added without a timeline
+        t.duration_s = std::isfinite(tracks_[track].duration_s) ? tracks_[track].duration_s : 0.0;
+        t.bpm = std::isfinite(tracks_[track].bpm) ? tracks_[track].bpm : 0.0;
+    }
+    return t;
 }
 
 std::optional<uint32_t> Catalog::find(std::string_view id) const {

@@ -15,6 +15,10 @@
 //   for (const cf::SearchHit& h : *hits) printf("%s %.3f\n", h.id.c_str(), h.score);
 //
 //   // Every track's full tag probabilities (when the catalog has TAGP), e.g. for text → music scoring:
+//   // A track's timeline (beats, energy curve, window embeddings) for fitting it to a clip (core/fit/fit.h):
+//   if (Status st = cat->timeline_status(); !st) return st;   // "catalog X was built before timelines (format v1): …"
+//   cf::TrackTimeline tl = cat->timeline(track);
+//
 //   if (cat->has_tag_probs()) {
 //       const size_t L = cat->tag_labels().size();             // "msd:rock", "mtt:piano", …
 //       std::span<const uint8_t> codes = cat->tag_codes();     // size() × L, p ≈ code / 255
@@ -26,12 +30,22 @@
 //                 INFO (counts, dim, embedding name), META (per-track metadata), EF32 (unit-norm
 //                 float32 embeddings, optional), SQ8P + SQ8C (per-dimension int8 codes, always),
 //                 MAP2 (2-D map coordinates), IVFC/IVFL/PQCB/PQCD (IVF-PQ index, large catalogs only),
-//                 TAGP (optional: the catalog's tag labels and every track's probability for each, uint8)
+//                 TAGP (optional: the catalog's tag labels and every track's probability for each, uint8),
+//                 TIML (optional, format v2: per-track timelines — beats, energy, window embeddings)
 //                 TAGP payload (little-endian): u32 n_tracks (= INFO's), u32 n_labels L (1..4096),
 //                 u32 encoding (1 = uint8 code = round(p·255)), u32 reserved (0); L labels, each u32 byte
 //                 length (1..256) + UTF-8 bytes (unique, no newline); zeros to a multiple of 16 from the
 //                 payload start; n_tracks × L codes, track-major; nothing after. Catalogs without TAGP
 //                 open with tag_labels() empty; readers that predate TAGP ignore it.
+//                 TIML (format v2 on, optional: per-track timelines for core/fit) payload: u32 n_tracks,
+//                 u32 dim of the window embeddings (0 = none; else INFO's), u32 encoding (1), u32 reserved;
+//                 then one record per track in track order, nothing after. A record: f32 duration_s
+//                 (0 = this track has no timeline), f32 bpm (0 = no tempo), f32 beat_confidence (0..1),
+//                 u32 n_beats, u32 n_energy, u32 n_windows; beat times; energy-point times; n_energy u8
+//                 energy codes (dB = code·0.5 − 120, the analysis's RMS energy curve, 0.5 s hop); window
+//                 centre times; per window f32 scale + dim int8 codes (the window's unit-length embedding
+//                 ≈ code·scale). Times are ascending: each a u16 delta in ms from the previous (the first
+//                 from 0), or 0xFFFF followed by a u32 delta. docs/catalog-format.md has the sizes.
 //   catalog.json  the same metadata and map as JSON for the web page (the core does not read it)
 //   previews/     preview clips named by TrackMeta::preview (written by the catalog CLI, not here)
 //
@@ -60,6 +74,8 @@
 #include "core/index/quantizers.h"
 
 namespace cf {
+
+struct TrackTimeline;  // core/fit/fit.h: include it to call Catalog::timeline or pass one to add_track
 
 // [SECTION] Track metadata -----------------------------------------------------------------------
 inline constexpr size_t kNumMoods = 5;
@@ -128,7 +144,11 @@ public:
     /// set_tag_labels() was called, empty otherwise. Stored as round(p·255).
     /// Errors (invalid_argument, naming the track): empty or repeated id, embedding of the wrong size,
     /// non-finite or all-zero embedding, tag_probs of the wrong size or with NaN/out-of-range values.
-    Status add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs = {});
+    /// `timeline` (optional): the track's beats, energy curve and window embeddings (dim values each, or
+    /// none), stored in the TIML section when any track has one; errors name the track and the problem
+    /// (unsorted times, NaN, windows of another dim).
+    Status add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs = {},
+                     const TrackTimeline* timeline = nullptr);
     /// Map coordinates (x, y per track, in add order) from t-SNE or another layout; without this call
     /// the builder computes a PCA projection. Errors: wrong size, non-finite values.
     Status set_map(std::span<const float> xy, MapKind kind = MapKind::tsne);
@@ -153,6 +173,8 @@ private:
     MapKind map_kind_ = MapKind::none;
     std::vector<std::string> tag_labels_;
     std::vector<uint8_t> tag_codes_;  ///< n × tag_labels_.size(), round(p·255)
+    std::vector<std::vector<uint8_t>> timeline_records_;  ///< one TIML record per track (empty: none)
+    bool any_timeline_ = false;
 };
 
 // [SECTION] Search options and results -----------------------------------------------------------
@@ -231,6 +253,22 @@ public:
     /// Empty without TAGP.
     std::span<const uint8_t> tag_codes() const { return tag_codes_; }
 
+    /// The container's format version (1: before timelines; kContainerVersion for new catalogs).
+    uint32_t format_version() const { return format_version_; }
+    /// Whether the catalog has per-track timelines (TIML), needed to fit its tracks to a clip.
+    bool has_timeline() const { return !timeline_offsets_.empty(); }
+    /// OK with timelines, else unsupported_format saying what the catalog lacks and how to get it:
+    /// "catalog X was built before timelines (format v1): rebuild it with ./cuefinder catalog build to
+    /// fit tracks to a clip".
+    Status timeline_status() const;
+    /// Track `track`'s timeline (core/fit/fit.h), decoded: beats (±0.5 ms), energy curve (dB, 0.5 dB
+    /// steps), window centre times and their unit-length embeddings (int8, ≈ 0.4 % per value). A track
+    /// built without a timeline gets its metadata's duration and bpm and empty series.
+    /// CF_ASSERT: has_timeline(), track < size().
+    TrackTimeline timeline(uint32_t track) const;
+    /// Bytes of the TIML section (0 without): its size per track is timeline_section_bytes() / size().
+    size_t timeline_section_bytes() const { return timeline_bytes_.size(); }
+
     /// Top-k tracks by cosine similarity to `query` (dim floats, any nonzero norm), best first.
     /// Errors: invalid_argument (wrong size, non-finite or zero query, k = 0).
     Result<std::vector<SearchHit>> search(std::span<const float> query, const SearchOptions& options) const;
@@ -240,6 +278,7 @@ public:
 
 private:
     Status load(const std::string& name);
+    Status load_timelines(std::span<const uint8_t> payload, uint32_t n);
     float exact_score(const float* unit_query, const index::ScalarQuantizer8::Query& sq_query, uint32_t t) const;
 
     std::vector<uint8_t> bytes_;
@@ -257,6 +296,10 @@ private:
     index::IvfPqIndex ivf_;
     std::vector<std::string> tag_labels_;
     std::vector<uint8_t> tag_codes_;  ///< n × tag_labels_.size()
+    uint32_t format_version_ = 0;
+    std::vector<uint8_t> timeline_bytes_;   ///< the TIML payload, validated (decoded per call)
+    std::vector<size_t> timeline_offsets_;  ///< per track: its record's offset in timeline_bytes_
+    size_t timeline_dim_ = 0;
 };
 
 }  // namespace cf

@@ -42,8 +42,9 @@ namespace cf {
 // [SECTION] Constants ----------------------------------------------------------------------------
 inline constexpr char kContainerMagic[4] = {'C', 'F', 'C', 'T'};
 /// Format version this build writes and the newest it reads. Bump on any incompatible change and
-/// keep reading older versions (tests/core/catalog/test_catalog_compat.cpp).
-inline constexpr uint32_t kContainerVersion = 1;
+/// keep reading older versions (tests/core/catalog/test_catalog_compat.cpp). v2: catalogs may hold
+/// TIML (per-track timelines); v1 files still open and say they lack it (Catalog::timeline_status).
+inline constexpr uint32_t kContainerVersion = 2;
 inline constexpr size_t kContainerHeaderBytes = 32;
 inline constexpr size_t kContainerEntryBytes = 32;
 inline constexpr size_t kContainerAlignBytes = 64;

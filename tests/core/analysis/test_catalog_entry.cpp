@@ -72,6 +72,35 @@ TEST(CatalogEntry, NumbersSummaryEmbeddingAndTagProbabilities) {
     EXPECT_FLOAT_EQ(entry(R"({"id":"a"})", with_bpm).meta.bpm, 120.5f);
 }
 
+TEST(CatalogEntry, TimelineFromBeatsCurvesAndPatches) {
+    std::string a = kAnalysis;
+    const std::string no_tempo = R"("bpm":0.00,"bpm_confidence":0)";
+    a.replace(a.find(no_tempo), no_tempo.size(),
+              R"("bpm":120,"bpm_confidence":0.75,"beats_s":[0.25,0.75,1.25],"energy":{"hop_s":0.5,"times_s":[0.5,1,1.5],)"
+              R"("short_term_lufs":[-30,-20,-70],"rms_dbfs":[-31.5,-12.25,null]})");
+    const cf::TrackTimeline t = entry(R"({"id":"a"})", a).timeline;
+    EXPECT_DOUBLE_EQ(t.duration_s, 100.5);
+    EXPECT_DOUBLE_EQ(t.bpm, 120.0);
+    EXPECT_DOUBLE_EQ(t.beat_confidence, 0.75);
+    EXPECT_EQ(t.beats_s, (std::vector<double>{0.25, 0.75, 1.25}));
+    EXPECT_EQ(t.energy_times_s, (std::vector<double>{0.5, 1, 1.5}));
+    EXPECT_EQ(t.energy_db, (std::vector<float>{-31.5f, -12.25f, -120.0f}));  // null (silence) at the floor
+    ASSERT_EQ(t.embedding_dim, 2u);
+    ASSERT_EQ(t.embedding_times_s.size(), 3u);  // one per patch, at its centre
+    EXPECT_NEAR(t.embedding_times_s[1], 50.0 + cf::patch_duration_s() / 2, 1e-9);
+    EXPECT_EQ(t.embeddings, (std::vector<float>{1, 0, 3, 4, 0, 1}));
+    // No tempo: no beats (the analysis's beats of a failed tempo are not kept); no curves: no energy.
+    const cf::TrackTimeline none = entry(R"({"id":"a"})").timeline;
+    EXPECT_EQ(none.bpm, 0.0);
+    EXPECT_TRUE(none.beats_s.empty() && none.energy_db.empty());
+    // Beats out of order are an error naming the track.
+    a.replace(a.find("[0.25,0.75,1.25]"), 16, "[0.75,0.25,1.25]");
+    auto bad = cf::catalog_entry(json(a), json(R"({"id":"z"})"), kLabels);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.status().message().find("track \"z\""), std::string::npos) << bad.status().message();
+    EXPECT_NE(bad.status().message().find("beats_s"), std::string::npos) << bad.status().message();
+}
+
 TEST(CatalogEntry, ErrorsNameTheTrackAndWhatIsMissing) {
     auto err = [](const std::string& analysis, const std::string& track, std::vector<std::string> labels = kLabels) {
         auto e = cf::catalog_entry(json(analysis), json(track), labels);

@@ -1,14 +1,17 @@
-// The committed fixture catalog (tests/data/catalog/fixture_v1.cfc) and small synthetic catalogs for the
-// catalog tests. The fixture is regenerated with
+// The committed fixture catalogs (tests/data/catalog/fixture_v2.cfc, fixture_ivf_v2.cfc; the v1 files are
+// kept from before timelines) and small synthetic catalogs for the catalog tests. The fixture is regenerated with
 //   CF_REGENERATE_CATALOG_FIXTURE=1 build/<dir>/tests/cuefinder_tests --gtest_filter='CatalogCompat.*'
 // only when the format version changes (keep the old file as fixture_v<N>.cfc for the compat test).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "core/catalog/catalog.h"
+#include "core/fit/fit.h"
 #include "core/index/quantizers.h"
 
 namespace cf::test {
@@ -55,12 +58,38 @@ inline cf::TrackMeta fixture_track(size_t i) {
     return t;
 }
 
+/// A synthetic timeline for a fixture track (meta: fixture_track(i)): beats at its bpm from 0.25 s and an
+/// energy curve every second (a swell, −40..−10 dB), both over the first 40 s only (keeps the committed
+/// fixture small), and 8 windows over the whole track whose embeddings drift from `e`.
+inline cf::TrackTimeline fixture_timeline(const cf::TrackMeta& meta, const float* e, size_t dim) {
+    cf::TrackTimeline t;
+    t.duration_s = meta.duration_s;
+    t.bpm = meta.bpm;
+    t.beat_confidence = std::min(1.0f, meta.bpm_confidence);  // the metadata goes past 1 for i > 25
+    const double covered_s = std::min(t.duration_s, 40.0);
+    for (double b = 0.25; b < covered_s; b += 60.0 / t.bpm) t.beats_s.push_back(std::round(b * 1000.0) / 1000.0);
+    for (double x = 1.0; x <= covered_s; x += 1.0) {
+        t.energy_times_s.push_back(x);
+        t.energy_db.push_back(float(-25.0 + 15.0 * std::sin(x / covered_s * 6.283)));
+    }
+    t.embedding_dim = dim;
+    for (size_t w = 0; w < 8; ++w) {
+        t.embedding_times_s.push_back(t.duration_s * (double(w) + 0.5) / 8.0);
+        for (size_t d = 0; d < dim; ++d) t.embeddings.push_back(e[d] + 0.2f * float(std::sin(double(w * dim + d))));
+    }
+    return t;
+}
+
 /// Builder for the fixture (and bigger variants for tests: same metadata scheme, any n).
 inline cf::CatalogBuilder fixture_builder(size_t n = kFixtureTracks, size_t dim = kFixtureDim) {
     cf::CatalogBuilder b(dim, "fixture-" + std::to_string(dim) + "d");
     const std::vector<float> v = clustered_vectors(n, dim, 4, 42);
     for (size_t i = 0; i < n; ++i) {
-        cf::Status s = b.add_track(fixture_track(i), std::span<const float>(v.data() + i * dim, dim));
+        // Every track but the one of unknown bpm (19) has a timeline: it is stored with an empty record.
+        const cf::TrackMeta meta = fixture_track(i);
+        const cf::TrackTimeline t = fixture_timeline(meta, v.data() + i * dim, dim);
+        cf::Status s = b.add_track(meta, std::span<const float>(v.data() + i * dim, dim), {}, std::isfinite(meta.bpm) ? &t : nullptr);
+        if (!s) std::fprintf(stderr, "fixture_builder: %s\n", s.message().c_str());
         CF_ASSERT(s.is_ok());
     }
     return b;

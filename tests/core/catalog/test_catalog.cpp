@@ -256,7 +256,7 @@ TEST(Catalog, BuildJsonText) {
         R"("loudness_lufs":null,"segment_start_s":null,"segment_duration_s":null,"x":2,"y":3,)"
         R"("moods":[0.25,null,0.5,0.125,1],"tags":[]})";
     EXPECT_EQ(b.build_json(),
-              R"({"format":"cuefinder-catalog","version":1,"n_tracks":2,"dim":2,"embedding":"emb \"2d\"","map_kind":"tsne",)"
+              R"({"format":"cuefinder-catalog","version":2,"n_tracks":2,"dim":2,"embedding":"emb \"2d\"","map_kind":"tsne",)"
               R"("moods":["happy","sad","relaxed","aggressive","danceable"],"tracks":[)" "\n" +
                   track_a + ",\n" + track_b + "\n]}\n");
 }

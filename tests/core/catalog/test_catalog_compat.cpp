@@ -10,9 +10,12 @@
 
 namespace {
 
-std::string fixture_path() { return cf::test::test_data_dir() + "/catalog/fixture_v1.cfc"; }
+// Format v1 (before timelines) and v2 (TIML): the builder writes v2; v1 files must keep opening.
+std::string fixture_path(int version = 2) { return cf::test::test_data_dir() + "/catalog/fixture_v" + std::to_string(version) + ".cfc"; }
 // A second fixture with every section, IVF-PQ included (dim 4 keeps the PQ codebook at 4 KB).
-std::string ivf_fixture_path() { return cf::test::test_data_dir() + "/catalog/fixture_ivf_v1.cfc"; }
+std::string ivf_fixture_path(int version = 2) {
+    return cf::test::test_data_dir() + "/catalog/fixture_ivf_v" + std::to_string(version) + ".cfc";
+}
 cf::CatalogBuildOptions ivf_fixture_options() {
     cf::CatalogBuildOptions o;
     o.ivf_min_tracks = 0;
@@ -38,7 +41,7 @@ TEST(CatalogCompat, RegenerateFixtureWhenAsked) {
 }
 
 TEST(CatalogCompat, ReadsTheVersion1Fixture) {
-    auto cat = cf::Catalog::open(fixture_path());
+    auto cat = cf::Catalog::open(fixture_path(1));
     ASSERT_TRUE(cat) << cat.status().message();
     ASSERT_EQ(cat->size(), 20u);
     EXPECT_EQ(cat->dim(), 16u);
@@ -57,6 +60,21 @@ TEST(CatalogCompat, ReadsTheVersion1Fixture) {
     ASSERT_TRUE(a && b);
     ASSERT_EQ(a->size(), 5u);
     for (size_t r = 0; r < 5; ++r) EXPECT_EQ((*a)[r].id, (*b)[r].id);
+    // It predates timelines and says so, naming itself and the way out.
+    EXPECT_EQ(cat->format_version(), 1u);
+    EXPECT_FALSE(cat->has_timeline());
+    EXPECT_EQ(cat->timeline_status().message(),
+              "catalog " + fixture_path(1) + " was built before timelines (format v1): rebuild it with ./cuefinder "
+              "catalog build to fit tracks to a clip");
+    EXPECT_TRUE(fresh->has_timeline());
+}
+
+TEST(CatalogCompat, Version1IvfFixtureOpensWithoutTimelines) {
+    auto cat = cf::Catalog::open(ivf_fixture_path(1));
+    ASSERT_TRUE(cat) << cat.status().message();
+    EXPECT_TRUE(cat->has_index());
+    EXPECT_FALSE(cat->has_timeline());
+    EXPECT_FALSE(cat->timeline_status());
 }
 
 TEST(CatalogCompat, FixtureIsWhatTheBuilderWrites) {
@@ -68,19 +86,22 @@ TEST(CatalogCompat, FixtureIsWhatTheBuilderWrites) {
 }
 
 TEST(CatalogCompat, TruncationAtEveryByteIsAnErrorNotACrash) {
-    const std::vector<uint8_t> bytes = cf::test::read_bytes(fixture_path());
+  for (int version : {1, 2}) {
+    const std::vector<uint8_t> bytes = cf::test::read_bytes(fixture_path(version));
     ASSERT_GT(bytes.size(), 1000u);
     for (size_t n = 0; n < bytes.size(); ++n) {
         auto cat = cf::Catalog::open_memory(std::span<const uint8_t>(bytes.data(), n), "cut.cfc");
         ASSERT_FALSE(cat) << "accepted a catalog cut at byte " << n;
         ASSERT_NE(cat.status().message().find("cut.cfc"), std::string::npos) << cat.status().message();
     }
+  }
 }
 
 TEST(CatalogCompat, ByteFlipsAreChecksumErrors) {
     const std::vector<uint8_t> bytes = cf::test::read_bytes(fixture_path());
     auto reader = cf::ContainerReader::parse(bytes, "f");
     ASSERT_TRUE(reader);
+    ASSERT_TRUE(reader->section("TIML"));  // the v2 fixture's timelines are covered too
     size_t n_detected = 0, n_payload = 0;
     for (const std::string& tag : reader->tags()) {
         const auto s = *reader->section(tag);
