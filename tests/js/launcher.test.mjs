@@ -66,12 +66,13 @@ test('a missing or bad option value is a usage error naming the option, for ever
   assert.deepEqual(fs.readdirSync(cwd), [], 'a usage error writes nothing');
 });
 
-test('the tools behind analyze, search and tag name a missing option value too', needsBuild, () => {
+test('the tools behind analyze, search, tag and suggest name a missing option value too', needsBuild, () => {
   const cwd = folder('usage-tools');
   for (const [args, message] of [
     [['analyze', 'song.ogg', '--windows'], /--windows needs a value/],
     [['search', 'catalog', '--track'], /--track needs a value/],
     [['tag', 'song.ogg', '--labels'], /--labels needs a value/],
+    [['suggest', 'clip.mp4', '--text'], /--text needs a value/],
   ]) {
     const r = launch(args, { cwd });
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

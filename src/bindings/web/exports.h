@@ -69,6 +69,9 @@ const char* cf_sem_info(int h);                                             ///<
 int cf_sem_search(int h, const char* spec_json, const float* track, int track_dim, int n_items, const float* item_values,
                   const float* item_audio);  ///< 0 started (poll cf_sem_status), or -1
 
+// ---- suggest_api.cpp (cuefinder_node): video → soundtrack suggestions on a semantic_api.cpp session ----
+int cf_sem_suggest(int h, const char* clip_json, const char* spec_json);  ///< 0 started (poll cf_sem_status), or -1
+
 // ---- tsne_api.cpp (cuefinder_worker): the map ------------------------------------------------------
 int cf_tsne_begin(const float* data, int n, int dim, double perplexity, int n_iterations, int seed, int init,
                   const float* init_xy);                  ///< a handle > 0, or -1

@@ -60,6 +60,7 @@
 #include "bindings/web/abi.h"
 #include "bindings/web/exports.h"
 #include "bindings/web/search_options.h"
+#include "bindings/web/semantic_session.h"
 #include "core/io/json_reader.h"
 
 namespace {
@@ -566,3 +567,37 @@ EMSCRIPTEN_KEEPALIVE int cf_sem_search(int h, const char* spec_json, const float
 }
 
 }  // extern "C"
+
+// ---- semantic_session.h: operations of other bindings on a session ----------------------------------
+
+namespace cf::bindings {
+
+Result<SemanticParts> semantic_begin(int h) {
+    Session* s = find(h);
+    if (!s) return Status(ErrorCode::invalid_argument, no_handle(h));
+    const int gen = ++s->generation;
+    if (!s->search->ready() || !s->engine) {
+        fail(*s, "text search: not attached to a catalog yet");
+        return Status(ErrorCode::invalid_argument, s->error);
+    }
+    s->status = kPending;
+    s->error.clear();
+    s->result.clear();
+    return SemanticParts{s->embedder.get(), s->search.get(), &s->image_labels, s->catalog ? &*s->catalog : nullptr,
+                         &*s->engine, h, gen};
+}
+
+bool semantic_live(int h, int generation) { return live(h, generation) != nullptr; }
+
+void semantic_done(int h, int generation, std::string result) {
+    if (Session* s = live(h, generation)) {
+        s->result = std::move(result);
+        s->status = kDone;
+    }
+}
+
+void semantic_failed(int h, int generation, std::string message) {
+    if (Session* s = live(h, generation)) fail(*s, message);
+}
+
+}  // namespace cf::bindings

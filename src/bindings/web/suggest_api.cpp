@@ -1,0 +1,184 @@
+// C entry point of video → soundtrack suggestions for JavaScript (`./cuefinder suggest`): a clip's
+// reading (the JSON of `cuefinder-core video FILE --keyframes DIR`) + optional words → the core's
+// ranked suggestions (core/query/soundtrack.h), on a text search session of semantic_api.cpp that is
+// attached to a catalog. Errors and returned strings: abi.h.
+//
+//   _cf_sem_suggest(h, clipJson, '{"texts": ["but more epic"], "k": 5}');  // < 0: cf_error()
+//   while (_cf_sem_status(h) === 1) await tick();                          // -1: failed (cf_error())
+//   JSON.parse(UTF8ToString(_cf_sem_result(h)));
+//
+// The spec (JSON object, every key optional): "texts" [T, ...], "k" (default 5), "method" (bridge |
+// projection | ensemble, default ensemble), "weights" {"text", "image"}, and the search options of
+// search_options.h as filters. The result: {"file", duration_s, width, height, rotation, fps, has_audio,
+// video_codec, cuts_s, shots [{start_s, end_s, motion, sees, moods, why}], pace, suggestions} (members:
+// core/video/video_json.h, core/query/soundtrack.h). Each shot's keyframe (decoded by the core's image
+// decoder) becomes a picture query when the image model's labels are set; without them the shots count
+// by pace alone.
+#include <emscripten.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bindings/web/abi.h"
+#include "bindings/web/exports.h"
+#include "bindings/web/search_options.h"
+#include "bindings/web/semantic_session.h"
+#include "core/common/json.h"
+#include "core/image/image.h"
+#include "core/io/json_reader.h"
+#include "core/query/picture_query.h"
+#include "core/query/soundtrack.h"
+#include "core/video/video_json.h"
+
+namespace {
+
+namespace qry = cf::query;
+namespace sem = cf::semantic;
+
+struct SuggestJob {
+    cf::bindings::SemanticParts parts;
+    std::string file;
+    cf::VideoInfo info;
+    qry::ClipReading clip;
+    std::vector<std::string> keyframes;  ///< per shot, or empty
+    std::vector<std::string> texts;
+    std::vector<qry::TextQuery> words;
+    sem::TextMethod method = sem::TextMethod::ensemble;
+    qry::SoundtrackOptions options;
+    cf::SearchOptions search;  ///< the filters as the spec sets them
+};
+
+double num(const cf::JsonValue& v, const char* key) {
+    const cf::JsonValue* m = v.find(key);
+    return m && m->is_number() ? m->number() : 0.0;
+}
+
+// The reading of `cuefinder-core video` JSON; "" or an error message.
+std::string parse_clip(const char* text, SuggestJob& j) {
+    auto v = cf::parse_json(text ? text : "");
+    if (!v) return "clip: " + v.status().message();
+    if (!v->is_object() || !v->find("shots") || !v->find("pace")) return "clip: expected the JSON of cuefinder-core video";
+    if (const cf::JsonValue* f = v->find("file")) j.file = f->string();
+    j.info = {num(*v, "duration_s"), int(num(*v, "width")), int(num(*v, "height")), int(num(*v, "rotation")),
+              num(*v, "fps"), v->find("has_audio") && v->find("has_audio")->boolean(),
+              v->find("video_codec") ? v->find("video_codec")->string() : ""};
+    j.clip.duration_s = j.info.duration_s;
+    for (const cf::JsonValue& c : v->find("cuts_s") ? v->find("cuts_s")->items() : std::vector<cf::JsonValue>{})
+        j.clip.cuts_s.push_back(c.number());
+    for (const cf::JsonValue& s : v->find("shots")->items())
+        j.clip.shots.push_back({num(s, "start_s"), num(s, "end_s"), float(num(s, "motion")), std::nullopt});
+    const cf::JsonValue& pace = *v->find("pace");
+    j.clip.cuts_per_min = num(pace, "cuts_per_min");
+    j.clip.motion = float(num(pace, "motion"));
+    if (const cf::JsonValue* curve = pace.find("curve"))
+        for (const cf::JsonValue& p : curve->items()) j.clip.pace.push_back(num(p, "pace"));
+    if (const cf::JsonValue* k = v->find("keyframes"))
+        for (const cf::JsonValue& p : k->items()) j.keyframes.push_back(p.string());
+    if (!j.keyframes.empty() && j.keyframes.size() != j.clip.shots.size()) return "clip: one keyframe per shot expected";
+    return "";
+}
+
+std::string spec_key(const std::string& key, const cf::JsonValue& v, SuggestJob& j) {
+    if (key == "texts") {
+        for (const cf::JsonValue& t : v.items()) {
+            if (!t.is_string() || t.string().find_first_not_of(" \t\r\n") == std::string::npos)
+                return "spec 'texts': expected non-empty strings";
+            j.texts.push_back(t.string());
+        }
+        return v.is_array() ? "" : "spec 'texts': expected an array of strings";
+    }
+    if (key == "k") {
+        if (!v.is_number() || v.number() < 1 || v.number() > 1000) return "spec 'k': expected a number 1..1000";
+        j.options.k = size_t(v.number());
+        return "";
+    }
+    if (key == "method") return sem::parse_text_method(v.string(), &j.method) ? "" : "spec 'method': bridge, projection or ensemble";
+    if (key == "weights") {
+        if (const cf::JsonValue* t = v.find("text")) j.options.weights.text = float(t->number());
+        if (const cf::JsonValue* i = v.find("image")) j.options.weights.picture = float(i->number());
+        return "";
+    }
+    auto known = cf::web::apply_search_option(key, v, j.search);
+    if (!known) return known.status().message();
+    j.options.filters = j.search.filters;
+    return *known ? "" : "unknown spec key '" + key + "'";
+}
+
+std::string parse_spec(const char* text, SuggestJob& j) {
+    auto v = cf::parse_json(text && *text ? text : "{}");
+    if (!v) return "spec: " + v.status().message();
+    if (!v->is_object()) return "spec: expected a JSON object";
+    for (const auto& [key, value] : v->members())
+        if (std::string e = spec_key(key, value, j); !e.empty()) return e;
+    return "";
+}
+
+bool live(const SuggestJob& j) { return cf::bindings::semantic_live(j.parts.handle, j.parts.generation); }
+void failed(const SuggestJob& j, const std::string& m) { cf::bindings::semantic_failed(j.parts.handle, j.parts.generation, m); }
+
+void finish(std::shared_ptr<SuggestJob> j) {
+    if (!live(*j)) return;
+    auto r = qry::suggest_soundtrack(*j->parts.engine, &j->parts.search->matcher(), j->clip, j->words, j->options);
+    if (!r) return failed(*j, j->file + ": " + r.status().message());
+    cf::JsonWriter w;
+    w.begin_object().key("file").value(j->file);
+    cf::write_video_info_json(w, j->info);
+    qry::write_soundtrack_json(w, *j->parts.catalog, j->clip, *r);
+    cf::bindings::semantic_done(j->parts.handle, j->parts.generation, w.end_object().take());
+}
+
+// Shot i's keyframe → its picture query, then the next shot's; then the ranking.
+void run_picture(std::shared_ptr<SuggestJob> j, size_t i) {
+    if (!live(*j)) return;
+    if (i >= j->keyframes.size() || j->parts.image_labels->empty()) return finish(j);
+    auto img = cf::decode_image_file(j->keyframes[i]);
+    if (!img) return failed(*j, j->file + ": keyframe " + j->keyframes[i] + ": " + img.status().message());
+    qry::PictureOptions o;
+    o.method = j->method;
+    auto wanted = [j] { return live(*j); };
+    qry::prepare_picture(*img, j->keyframes[i], *j->parts.image_labels, *j->parts.embedder, *j->parts.search, o, wanted,
+                         [j, i](cf::Result<qry::PictureQuery> p) {
+                             if (!p) return failed(*j, j->keyframes[i] + ": " + p.status().message());
+                             j->clip.shots[i].picture = std::move(*p);
+                             run_picture(j, i + 1);
+                         });
+}
+
+void run_texts(std::shared_ptr<SuggestJob> j) {
+    if (j->texts.empty()) return run_picture(j, 0);
+    j->parts.search->embed(j->texts, [j](cf::Result<std::vector<float>> e) {
+        if (!live(*j)) return;
+        if (!e) return failed(*j, e.status().message());
+        for (size_t i = 0; i < j->texts.size(); ++i) {
+            auto q = j->parts.search->matcher().prepare(std::span<const float>(e->data() + i * sem::kTextDim, sem::kTextDim), j->method);
+            if (!q) return failed(*j, "\"" + j->texts[i] + "\": " + q.status().message());
+            j->words.push_back({j->texts[i], std::move(*q)});
+        }
+        run_picture(j, 0);
+    });
+}
+
+}  // namespace
+
+extern "C" {
+
+/// Starts suggestions for a clip (see the top of this file): 0 started (poll cf_sem_status), -1 on an
+/// immediate error (no handle, not attached to a catalog, bad clip or spec JSON).
+EMSCRIPTEN_KEEPALIVE int cf_sem_suggest(int h, const char* clip_json, const char* spec_json) {
+    auto j = std::make_shared<SuggestJob>();
+    std::string e = parse_clip(clip_json, *j);
+    if (e.empty()) e = parse_spec(spec_json, *j);
+    if (!e.empty()) return cf::bindings::fail(e);
+    auto parts = cf::bindings::semantic_begin(h);
+    if (!parts) return cf::bindings::fail(parts.status().message());
+    j->parts = *parts;
+    if (!j->parts.catalog) {
+        failed(*j, "suggestions need a catalog (attached raw arrays have no metadata)");
+        return cf::bindings::fail("suggestions need a catalog (attached raw arrays have no metadata)");
+    }
+    run_texts(j);
+    return 0;
+}
+
+}  // extern "C"

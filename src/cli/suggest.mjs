@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// ./cuefinder suggest VIDEO... [--catalog DIR] [-k N] [--text WORDS] [--json]
+//
+// Soundtrack suggestions for video clips, on this machine: the native core reads each clip
+// (`cuefinder-core video FILE --keyframes DIR`: cuts, fades, shots with motion, pace, one keyframe
+// per shot, FFmpeg's decoders) and the WASM core ranks the catalog's tracks for it
+// (src/bindings/web/suggest_api.cpp → core/query/soundtrack.h: what each shot shows and how it feels,
+// weighted by shot length; the pace → a BPM range and energy; the words). This script only runs the
+// two and prints what the core wrote.
+//
+//   VIDEO          MP4, MOV, WebM, MKV (H.264, HEVC, VP8, VP9, AV1: what this FFmpeg decodes)
+//   --catalog DIR  a catalog folder or .cfc (default: the demo catalog in ~/.cache/cuefinder)
+//   -k N           suggestions per clip (default 5)
+//   --text WORDS   words that refine the suggestions ("but more epic")
+//   --json         one JSON object per clip: file, duration_s, width, height, rotation, fps, has_audio,
+//                  video_codec, cuts_s, shots [{start_s, end_s, motion, sees, moods, why}], pace
+//                  {cuts_per_min, motion, bpm_min, bpm_max, energy}, suggestions [{rank, id, title,
+//                  path, score, content, tempo_fit, energy_fit, why, bpm, license, credit}]
+// A clip that cannot be read prints {"file", "error"} (text: "FILE: error") and makes the exit status
+// 1; the other clips are still done. Usage errors: exit status 2.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createAnalyzer, parseArgs as parseAnalyzeArgs } from './analyze.mjs';
+import { defaultCatalog, openSemantic } from './semantic.mjs';
+import { coreClient } from '../../web/core_client.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const USAGE = 'usage: ./cuefinder suggest VIDEO... [--catalog DIR] [-k N] [--text WORDS] [--json]';
+
+export function parseArgs(argv) {
+  const o = { files: [], catalog: null, k: 5, text: null, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
+    if (a === '--json') o.json = true;
+    else if (a === '--catalog') o.catalog = v();
+    else if (a === '-k' || a === '--k') { const s = v(); o.k = Number(s); if (!/^[0-9]+$/.test(s) || o.k < 1) throw new Error(`-k needs a whole number >= 1, got '${s}'`); }
+    else if (a === '--text') { o.text = v(); if (!o.text.trim()) throw new Error('--text is empty: type some words'); }
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
+    else o.files.push(a);
+  }
+  if (o.files.length === 0) throw new Error('no video given');
+  o.catalog ||= defaultCatalog();
+  if (!o.catalog) throw new Error('no catalog: give --catalog DIR (or build the demo catalog)');
+  return o;
+}
+
+// The native clip reader (CF_CORE_BIN, else the native-release build).
+function coreBin() {
+  const bin = process.env.CF_CORE_BIN || path.join(root, 'build/native-release/src/cli/cuefinder-core');
+  if (!fs.existsSync(bin)) throw new Error(`${bin} not found (./cuefinder build native-release cuefinder-core)`);
+  return bin;
+}
+
+// One clip's reading with its keyframes in `dir`: the JSON object of cuefinder-core video.
+function readClip(bin, file, dir) {
+  const r = spawnSync(bin, ['video', file, '--keyframes', dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const line = (r.stdout || '').trim().split('\n').filter(Boolean).pop();
+  if (!line) return { file, error: (r.stderr || '').trim() || `cuefinder-core exited with status ${r.status}` };
+  return JSON.parse(line);
+}
+
+async function suggestOne(sem, clip, spec) {
+  const c = coreClient(sem.core);
+  c.must('cf_sem_suggest', sem.handle, JSON.stringify(clip), JSON.stringify(spec));
+  while (c.must('cf_sem_status', sem.handle) === 1) await new Promise((r) => setImmediate(r));
+  return c.mustJson('cf_sem_result', sem.handle);
+}
+
+// A failure's message with its file named once.
+const named = (r) => (r.error.includes(r.file) ? r.error : `${r.file}: ${r.error}`);
+
+function printText(r) {
+  if (r.error) { console.log(named(r)); return; }
+  const p = r.pace;
+  console.log(`${r.file}: ${r.duration_s.toFixed(1)} s, ${r.width}×${r.height}, ${r.shots.length} shots, ` +
+    `${p.cuts_per_min.toFixed(1)} cuts/min → ${Math.round(p.bpm_min)}–${Math.round(p.bpm_max)} BPM${r.has_audio ? '' : ', no sound'}`);
+  for (const s of r.suggestions)
+    console.log(`${String(s.rank).padStart(3)}. ${(100 * s.score).toFixed(1).padStart(5)}%  ${s.title || s.id}` +
+      `${s.bpm ? `  ${Math.round(s.bpm)} BPM` : ''}  [${s.license || 'license unknown'}]  (${s.why})`);
+  if (r.suggestions.length === 0) console.log('  (no track)');
+}
+
+async function main() {
+  let o;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`cuefinder suggest: ${e.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  let sem, bin;
+  try {
+    bin = coreBin();
+    const an = await createAnalyzer({ ...parseAnalyzeArgs(['--no-taggram', '--no-curves']), only: [] });
+    sem = await openSemantic(an.core);
+    await sem.attachCatalog(o.catalog);
+  } catch (e) {
+    console.error(`cuefinder suggest: ${e.message}`);
+    process.exit(1);
+  }
+  const spec = { k: o.k, ...(o.text ? { texts: [o.text] } : {}) };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuefinder-suggest-'));
+  let status = 0;
+  try {
+    for (const file of o.files) {
+      let r = readClip(bin, file, dir);
+      if (!r.error) {
+        try { r = await suggestOne(sem, r, spec); } catch (e) { r = { file, error: e.message }; }
+      }
+      if (r.error) { status = 1; console.error(`cuefinder suggest: ${named(r)}`); }
+      if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else printText(r);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(status);
+}
+
+main();
