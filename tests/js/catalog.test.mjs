@@ -16,6 +16,44 @@ const ready = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models
 const opts = { skip: ready ? false : `needs ${moduleFile} (./cuefinder build wasm-release cuefinder_node)` };
 const node = (args) => spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CF_NODE_MODULE: moduleFile } });
 
+// The TIML section of a catalog.cfc, decoded here from the documented layout (src/core/catalog/catalog.h,
+// docs/catalog-format.md) rather than through the core, so the test also checks the format's description.
+function readTimelines(buf) {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  assert.equal(buf.subarray(0, 4).toString('latin1'), 'CFCT');
+  const version = dv.getUint32(4, true), nSections = dv.getUint32(8, true);
+  let at = -1, size = 0;
+  for (let i = 0; i < nSections; i++) {
+    const e = 32 + 32 * i;
+    if (buf.subarray(e, e + 4).toString('latin1') === 'TIML') { at = Number(dv.getBigUint64(e + 8, true)); size = Number(dv.getBigUint64(e + 16, true)); }
+  }
+  if (at < 0) return { version, tracks: null };
+  let p = at;
+  const u32 = () => { p += 4; return dv.getUint32(p - 4, true); };
+  const f32 = () => { p += 4; return dv.getFloat32(p - 4, true); };
+  const times = (n) => {
+    const out = [];
+    let ms = 0;
+    for (let i = 0; i < n; i++) { const d = dv.getUint16(p, true); p += 2; ms += d === 0xffff ? u32() : d; out.push(ms / 1000); }
+    return out;
+  };
+  const nTracks = u32(), dim = u32();
+  assert.equal(u32(), 1, 'encoding');
+  u32();
+  const tracks = [];
+  for (let t = 0; t < nTracks; t++) {
+    const duration_s = f32(), bpm = f32(), confidence = f32(), nBeats = u32(), nEnergy = u32(), nWindows = u32();
+    const beats_s = times(nBeats), energy_times_s = times(nEnergy);
+    const energy_db = [...buf.subarray(p, p + nEnergy)].map((c) => c * 0.5 - 120);
+    p += nEnergy;
+    const window_times_s = times(nWindows);
+    p += nWindows * (4 + dim);
+    tracks.push({ duration_s, bpm, confidence, beats_s, energy_times_s, energy_db, window_times_s });
+  }
+  assert.equal(p, at + size, 'nothing after the last record');
+  return { version, dim, tracks };
+}
+
 test('catalog build from a folder, resumable, with a bad file; search by track and by file', opts, () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-catalog-'));
   const music = path.join(tmp, 'music');
@@ -39,6 +77,23 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
     if (t.preview) assert.ok(fs.statSync(path.join(out, 'previews', t.preview)).size > 1000);
   }
   assert.ok(fs.existsSync(path.join(out, 'catalog.cfc')));
+  // Every track has a timeline (format v2): beats inside the track, curves and windows ascending.
+  const tl = readTimelines(fs.readFileSync(path.join(out, 'catalog.cfc')));
+  assert.equal(tl.version, 2);
+  assert.equal(tl.dim, cat.dim);
+  assert.equal(tl.tracks.length, cat.tracks.length);
+  const ascending = (xs) => xs.every((x, i) => i === 0 || x >= xs[i - 1]);
+  for (const [i, t] of tl.tracks.entries()) {
+    const meta = cat.tracks[i];
+    assert.ok(Math.abs(t.duration_s - meta.duration_s) < 1e-3, `${meta.id}: duration`);
+    assert.ok(t.beats_s.every((b) => b >= 0 && b <= t.duration_s), `${meta.id}: beats inside the track`);
+    assert.ok(ascending(t.beats_s) && ascending(t.energy_times_s) && ascending(t.window_times_s), `${meta.id}: ascending`);
+    assert.ok(t.energy_times_s.length >= Math.floor(t.duration_s / 0.5) - 1, `${meta.id}: ${t.energy_times_s.length} energy points`);
+    assert.ok(t.energy_times_s.every((x) => x > 0 && x <= t.duration_s + 1e-3), `${meta.id}: energy inside the track`);
+    assert.ok(t.energy_db.some((db) => db > -60), `${meta.id}: energy is not all silence`);
+    assert.ok(t.window_times_s.length >= 1 && t.window_times_s.length <= 8, `${meta.id}: ${t.window_times_s.length} windows`);
+    if (meta.bpm) assert.ok(t.beats_s.length > 0, `${meta.id}: a tempo without beats`);
+  }
   // Titles: the file's own tags (FLAC Vorbis comments), else the file name.
   const tagged = cat.tracks.find((t) => t.path.endsWith('tags_flac.flac'));
   assert.equal(tagged.title, 'Tagged Song');
