@@ -1,21 +1,28 @@
 #!/usr/bin/env node
-// ./cuefinder suggest VIDEO... [--catalog DIR] [-k N] [--text WORDS] [--json]
+// ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--json]
 //
 // Soundtrack suggestions for video clips, on this machine: the native core reads each clip
 // (`cuefinder-core video FILE --keyframes DIR`: cuts, fades, shots with motion, pace, one keyframe
 // per shot, FFmpeg's decoders) and the WASM core ranks the catalog's tracks for it
 // (src/bindings/web/suggest_api.cpp → core/query/soundtrack.h: what each shot shows and how it feels,
-// weighted by shot length; the pace → a BPM range and energy; the words). This script only runs the
-// two and prints what the core wrote.
+// weighted by shot length; the pace → a BPM range and energy; the words). Each suggestion is then
+// fitted to the clip (cf_suggest_fit → core/fit: the best segment and an edit of exactly the clip's
+// length) from the track's beats and energy curve, which come from analysing its audio here (tempo
+// and loudness, no models): trackAnalysis() is the one place, to be replaced by the catalog's
+// per-track timeline. This script only runs these and prints what the core wrote.
 //
 //   VIDEO          MP4, MOV, WebM, MKV (H.264, HEVC, VP8, VP9, AV1: what this FFmpeg decodes)
 //   --catalog DIR  a catalog folder or .cfc (default: the demo catalog in ~/.cache/cuefinder)
+//   --music DIR    where the catalog's relative track paths are (default: the catalog folder, then the
+//                  folder beside it named music)
 //   -k N           suggestions per clip (default 5)
 //   --text WORDS   words that refine the suggestions ("but more epic")
 //   --json         one JSON object per clip: file, duration_s, width, height, rotation, fps, has_audio,
 //                  video_codec, cuts_s, shots [{start_s, end_s, motion, sees, moods, why}], pace
 //                  {cuts_per_min, motion, bpm_min, bpm_max, energy}, suggestions [{rank, id, title,
-//                  path, score, content, tempo_fit, energy_fit, why, bpm, license, credit}]
+//                  path, score, content, tempo_fit, energy_fit, why, bpm, license, credit,
+//                  segment_start_s, segment_end_s, edit, fit_kind, cut_alignment, length_s}] (a track
+//                  whose audio is missing or cannot be fitted: fit_error instead of the fit's fields)
 // A clip that cannot be read prints {"file", "error"} (text: "FILE: error") and makes the exit status
 // 1; the other clips are still done. Usage errors: exit status 2.
 import fs from 'node:fs';
@@ -28,15 +35,16 @@ import { defaultCatalog, openSemantic } from './semantic.mjs';
 import { coreClient } from '../../web/core_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const USAGE = 'usage: ./cuefinder suggest VIDEO... [--catalog DIR] [-k N] [--text WORDS] [--json]';
+const USAGE = 'usage: ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--json]';
 
 export function parseArgs(argv) {
-  const o = { files: [], catalog: null, k: 5, text: null, json: false };
+  const o = { files: [], catalog: null, music: null, k: 5, text: null, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
     if (a === '--json') o.json = true;
     else if (a === '--catalog') o.catalog = v();
+    else if (a === '--music') o.music = v();
     else if (a === '-k' || a === '--k') { const s = v(); o.k = Number(s); if (!/^[0-9]+$/.test(s) || o.k < 1) throw new Error(`-k needs a whole number >= 1, got '${s}'`); }
     else if (a === '--text') { o.text = v(); if (!o.text.trim()) throw new Error('--text is empty: type some words'); }
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
@@ -63,11 +71,38 @@ function readClip(bin, file, dir) {
   return JSON.parse(line);
 }
 
-async function suggestOne(sem, clip, spec) {
+// A catalog track's audio file: its path as stored, absolute or relative to --music or the catalog.
+function trackFile(o, p) {
+  const dir = fs.existsSync(o.catalog) && fs.statSync(o.catalog).isDirectory() ? o.catalog : path.dirname(o.catalog);
+  const tries = path.isAbsolute(p) ? [p] : [o.music, dir, path.join(path.dirname(dir), 'music')].filter(Boolean).map((d) => path.join(d, p));
+  const f = tries.find((t) => fs.existsSync(t));
+  if (!f) throw new Error(`${p}: audio not found (give --music DIR)`);
+  return f;
+}
+
+// The track's beats and energy curve: its analysis (tempo, loudness curves; the one model the analyzer
+// needs to run, msd, is the smallest).
+async function trackAnalysis(an, file) {
+  const a = await an.analyze(file);
+  if (a.error) throw new Error(a.error);
+  return a;
+}
+
+async function suggestOne(sem, an, o, clip, spec) {
   const c = coreClient(sem.core);
   c.must('cf_sem_suggest', sem.handle, JSON.stringify(clip), JSON.stringify(spec));
   while (c.must('cf_sem_status', sem.handle) === 1) await new Promise((r) => setImmediate(r));
-  return c.mustJson('cf_sem_result', sem.handle);
+  const r = c.mustJson('cf_sem_result', sem.handle);
+  for (const s of r.suggestions) {
+    try {
+      const fit = c.mustJson('cf_suggest_fit', JSON.stringify(clip), JSON.stringify(await trackAnalysis(an, trackFile(o, s.path))));
+      Object.assign(s, { segment_start_s: fit.segment_start_s, segment_end_s: fit.segment_end_s, edit: fit.edit, fit_kind: fit.kind,
+        cut_alignment: fit.cut_alignment, length_s: fit.length_s });
+    } catch (e) {
+      s.fit_error = e.message;
+    }
+  }
+  return r;
 }
 
 // A failure's message with its file named once.
@@ -80,7 +115,8 @@ function printText(r) {
     `${p.cuts_per_min.toFixed(1)} cuts/min → ${Math.round(p.bpm_min)}–${Math.round(p.bpm_max)} BPM${r.has_audio ? '' : ', no sound'}`);
   for (const s of r.suggestions)
     console.log(`${String(s.rank).padStart(3)}. ${(100 * s.score).toFixed(1).padStart(5)}%  ${s.title || s.id}` +
-      `${s.bpm ? `  ${Math.round(s.bpm)} BPM` : ''}  [${s.license || 'license unknown'}]  (${s.why})`);
+      `${s.bpm ? `  ${Math.round(s.bpm)} BPM` : ''}  [${s.license || 'license unknown'}]  (${s.why})` +
+      `\n       ${s.fit_error ? `not fitted: ${s.fit_error}` : `${s.edit}; cuts on beats ${Math.round(100 * s.cut_alignment)} %`}`);
   if (r.suggestions.length === 0) console.log('  (no track)');
 }
 
@@ -92,10 +128,10 @@ async function main() {
     console.error(`cuefinder suggest: ${e.message}\n${USAGE}`);
     process.exit(2);
   }
-  let sem, bin;
+  let sem, bin, an;
   try {
     bin = coreBin();
-    const an = await createAnalyzer({ ...parseAnalyzeArgs(['--no-taggram', '--no-curves']), only: [] });
+    an = await createAnalyzer({ ...parseAnalyzeArgs(['--no-taggram', '--only', 'msd']) });
     sem = await openSemantic(an.core);
     await sem.attachCatalog(o.catalog);
   } catch (e) {
@@ -109,7 +145,7 @@ async function main() {
     for (const file of o.files) {
       let r = readClip(bin, file, dir);
       if (!r.error) {
-        try { r = await suggestOne(sem, r, spec); } catch (e) { r = { file, error: e.message }; }
+        try { r = await suggestOne(sem, an, o, r, spec); } catch (e) { r = { file, error: e.message }; }
       }
       if (r.error) { status = 1; console.error(`cuefinder suggest: ${named(r)}`); }
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');

@@ -1,6 +1,6 @@
 // ./cuefinder suggest (src/cli/suggest.mjs) on the fixture catalog (fixture_catalog.mjs) and the video
 // fixtures (tests/data/video/README.md: their cut times): the JSON fields, the clip's reading, the
-// suggestions, a bad file's error beside a good file's result (exit status 1), usage errors (2).
+// suggestions and their fits (an edit of exactly the clip's length), a bad file's error beside a good file's result (exit status 1), usage errors (2).
 // Needs the WASM module (fixture_catalog.mjs) and the native cuefinder-core with FFmpeg
 // (./cuefinder build native-release cuefinder-core): skipped without, as the other CLI tests are.
 import test from 'node:test';
@@ -50,6 +50,12 @@ test('suggest --json: the clip read, the suggestions ranked; a bad file named wi
     if (i > 0) assert.ok(good.suggestions[i - 1].score >= s.score, 'best first');
     assert.match(s.why, /cuts\/min → \d+–\d+ BPM/);
     assert.match(s.why, /sees: /);
+    assert.equal(s.fit_error, undefined, s.fit_error);
+    assert.ok(Math.abs(s.length_s - good.duration_s) <= 0.01, `the edit is the clip's length: ${s.length_s}`);
+    assert.ok(s.segment_start_s >= 0 && s.segment_end_s > s.segment_start_s, `${s.segment_start_s}–${s.segment_end_s}`);
+    assert.ok(typeof s.edit === 'string' && s.edit.length > 0);
+    assert.ok(['segment_fade', 'splice', 'loop'].includes(s.fit_kind), s.fit_kind);
+    assert.ok(s.cut_alignment >= 0 && s.cut_alignment <= 1);
   }
 });
 
@@ -57,10 +63,11 @@ test('suggest: a short readable list without --json; words reach the ranking', {
   const r = suggest([video('vp9_opus_cuts.webm'), '--catalog', fixtureCatalog(), '-k', '2', '--text', 'calm piano']);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.equal(lines.length, 3, r.stdout);
+  assert.equal(lines.length, 5, r.stdout);
   assert.match(lines[0], /vp9_opus_cuts\.webm: 6\.0 s, 320×180, \d+ shots, [\d.]+ cuts\/min → \d+–\d+ BPM/);
   assert.match(lines[1], /^ {2}1\. /);
   assert.match(lines[1], /BPM( fits)?; fits: [^;]+; sees: /, 'the words explain themselves before the picture');
+  assert.match(lines[2], /^ {7}\S.*; cuts on beats \d+ %$/, 'the edit in words');
 });
 
 test('suggest: usage errors are exit status 2 and name the problem', { skip }, () => {

@@ -29,6 +29,7 @@
 #include "core/io/json_reader.h"
 #include "core/query/picture_query.h"
 #include "core/query/soundtrack.h"
+#include "core/fit/fit_json.h"
 #include "core/video/video_json.h"
 
 namespace {
@@ -159,9 +160,54 @@ void run_texts(std::shared_ptr<SuggestJob> j) {
     });
 }
 
+std::vector<double> doubles(const cf::JsonValue* v, double missing) {
+    std::vector<double> out;
+    if (v)
+        for (const cf::JsonValue& x : v->items()) out.push_back(x.is_number() ? x.number() : missing);
+    return out;
+}
+
+// The track's beats and energy curve, from its analysis JSON (analysis_json.h: duration_s, bpm,
+// bpm_confidence, beats_s, energy {times_s, rms_dbfs}). The one place they come from: the catalog's
+// per-track timeline can replace it.
+cf::Result<cf::TrackTimeline> track_timeline(const char* analysis_json) {
+    auto v = cf::parse_json(analysis_json ? analysis_json : "");
+    if (!v) return cf::Status(cf::ErrorCode::invalid_argument, "track analysis: " + v.status().message());
+    if (const cf::JsonValue* e = v->find("error")) return cf::Status(cf::ErrorCode::invalid_argument, e->string());
+    cf::TrackTimeline t;
+    t.duration_s = num(*v, "duration_s");
+    t.bpm = num(*v, "bpm");
+    t.beat_confidence = num(*v, "bpm_confidence");
+    t.beats_s = doubles(v->find("beats_s"), 0);
+    const cf::JsonValue* energy = v->find("energy");
+    if (!energy) return cf::Status(cf::ErrorCode::invalid_argument, "track analysis: no energy curve (analyse with curves)");
+    t.energy_times_s = doubles(energy->find("times_s"), 0);
+    for (double db : doubles(energy->find("rms_dbfs"), -120)) t.energy_db.push_back(float(db));
+    CF_RETURN_IF_ERROR(cf::validate(t));
+    return t;
+}
+
 }  // namespace
 
 extern "C" {
+
+/// The best segment of a track for the clip and an edit of exactly the clip's length (core/fit/fit.h):
+/// write_fit_json's object (core/fit/fit_json.h), or NULL (bad clip or analysis JSON, no fit).
+EMSCRIPTEN_KEEPALIVE const char* cf_suggest_fit(const char* clip_json, const char* analysis_json) {
+    SuggestJob j;
+    if (std::string e = parse_clip(clip_json, j); !e.empty()) return cf::bindings::fail_null(e);
+    auto track = track_timeline(analysis_json);
+    if (!track) return cf::bindings::fail_null(track.status().message());
+    const cf::ClipShape clip = qry::clip_shape(j.clip);
+    auto segment = cf::choose_segment(*track, clip);
+    if (!segment) return cf::bindings::fail_null(segment.status().message());
+    auto plan = cf::plan_fit(*track, clip, *segment);
+    if (!plan) return cf::bindings::fail_null(plan.status().message());
+    cf::JsonWriter w;
+    cf::write_fit_json(w, *segment, *plan);
+    return cf::bindings::text(w.take());
+}
+
 
 /// Starts suggestions for a clip (see the top of this file): 0 started (poll cf_sem_status), -1 on an
 /// immediate error (no handle, not attached to a catalog, bad clip or spec JSON).

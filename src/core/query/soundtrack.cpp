@@ -81,6 +81,14 @@ ClipReading clip_reading(const ShotAnalysis& analysis) {
     return clip;
 }
 
+ClipShape clip_shape(const ClipReading& clip) {
+    ClipShape shape;
+    shape.length_s = clip.duration_s;
+    shape.cuts_s = clip.cuts_s;
+    shape.pace = clip.pace;
+    return shape;
+}
+
 PaceTarget pace_target(double cuts_per_min, float motion) {
     const float cuts = clamp01(float(cuts_per_min / 30.0));
     const float move = clamp01(motion / 0.3f);

@@ -24,6 +24,7 @@
 
 #include "core/common/json.h"
 #include "core/common/status.h"
+#include "core/fit/fit.h"
 #include "core/query/query_engine.h"
 #include "core/video/shot_detector.h"
 
@@ -47,7 +48,10 @@ struct ClipReading {
 /// The reading of a ShotAnalysis, without pictures.
 ClipReading clip_reading(const ShotAnalysis& analysis);
 
-/// The clip's reading and the suggestions as JSON members: duration_s, cuts_s, shots [{start_s, end_s,
+/// The clip as the fitting sees it (core/fit/fit.h): its length, cuts and pace curve.
+ClipShape clip_shape(const ClipReading& clip);
+
+/// The clip's reading and the suggestions as JSON members (beside write_video_info_json's): cuts_s, shots [{start_s, end_s,
 /// motion, sees [words], moods {kColourMoodNames: 0..1} (both empty without a picture), why}], pace
 /// {cuts_per_min, motion, bpm_min, bpm_max, energy}, suggestions [{rank, id, title, path, score,
 /// content, tempo_fit, energy_fit, why, bpm, license, credit}].

@@ -175,7 +175,7 @@ TEST_F(SoundtrackOnCatalog, Json) {
     write_soundtrack_json(w, cat, c, *r);
     auto v = parse_json(w.end_object().str());
     ASSERT_TRUE(v.is_ok()) << w.str();
-    EXPECT_DOUBLE_EQ(v->find("duration_s")->number(), 12.0);
+    EXPECT_EQ(v->find("duration_s"), nullptr);  // write_video_info_json's
     EXPECT_DOUBLE_EQ(v->find("cuts_s")->items()[0].number(), 4.0);
     ASSERT_EQ(v->find("shots")->items().size(), 2u);
     EXPECT_TRUE(v->find("shots")->items()[0].find("sees")->is_array());
@@ -185,4 +185,15 @@ TEST_F(SoundtrackOnCatalog, Json) {
     EXPECT_EQ(s[0].find("id")->string(), cat.tracks()[(*r)[0].track].id);
     EXPECT_NEAR(s[0].find("score")->number(), (*r)[0].score, 1e-4);
     for (const char* k : {"title", "path", "why", "bpm", "license", "credit"}) EXPECT_NE(s[1].find(k), nullptr) << k;
+}
+
+TEST(SoundtrackClip, ShapeForFitting) {
+    ClipReading c;
+    c.duration_s = 7.5;
+    c.cuts_s = {2.0, 5.0};
+    c.pace = {0.1, 0.5};
+    const ClipShape s = clip_shape(c);
+    EXPECT_DOUBLE_EQ(s.length_s, 7.5);
+    EXPECT_EQ(s.cuts_s, c.cuts_s);
+    EXPECT_EQ(s.pace, c.pace);
 }
