@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--json]
+// ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--render OUT.wav] [--json]
 //
 // Soundtrack suggestions for video clips, on this machine: the native core reads each clip
 // (`cuefinder-core video FILE --keyframes DIR`: cuts, fades, shots with motion, pace, one keyframe
@@ -17,6 +17,8 @@
 //                  folder beside it named music)
 //   -k N           suggestions per clip (default 5)
 //   --text WORDS   words that refine the suggestions ("but more epic")
+//   --render OUT   (one VIDEO) the top suggestion fitted to the clip as a WAV of exactly its length
+//                  (cf_suggest_render: the core renders and encodes; 44.1 kHz mono, 16-bit)
 //   --json         one JSON object per clip: file, duration_s, width, height, rotation, fps, has_audio,
 //                  video_codec, cuts_s, shots [{start_s, end_s, motion, sees, moods, why}], pace
 //                  {cuts_per_min, motion, bpm_min, bpm_max, energy}, suggestions [{rank, id, title,
@@ -35,22 +37,24 @@ import { defaultCatalog, openSemantic } from './semantic.mjs';
 import { coreClient } from '../../web/core_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const USAGE = 'usage: ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--json]';
+const USAGE = 'usage: ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--render OUT.wav] [--json]';
 
 export function parseArgs(argv) {
-  const o = { files: [], catalog: null, music: null, k: 5, text: null, json: false };
+  const o = { files: [], catalog: null, music: null, k: 5, text: null, render: null, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
     if (a === '--json') o.json = true;
     else if (a === '--catalog') o.catalog = v();
     else if (a === '--music') o.music = v();
+    else if (a === '--render') o.render = v();
     else if (a === '-k' || a === '--k') { const s = v(); o.k = Number(s); if (!/^[0-9]+$/.test(s) || o.k < 1) throw new Error(`-k needs a whole number >= 1, got '${s}'`); }
     else if (a === '--text') { o.text = v(); if (!o.text.trim()) throw new Error('--text is empty: type some words'); }
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else o.files.push(a);
   }
   if (o.files.length === 0) throw new Error('no video given');
+  if (o.render && o.files.length > 1) throw new Error('--render takes one VIDEO');
   o.catalog ||= defaultCatalog();
   if (!o.catalog) throw new Error('no catalog: give --catalog DIR (or build the demo catalog)');
   return o;
@@ -88,6 +92,15 @@ async function trackAnalysis(an, file) {
   return a;
 }
 
+// The core's WAV of the fitted track, written to `out` (the bytes are the core's).
+function render(core, out, clip, analysis, audio) {
+  const c = coreClient(core);
+  const n = c.must('cf_suggest_render', JSON.stringify(clip), JSON.stringify(analysis), audio);
+  const p = c.call('cf_suggest_render_bytes');
+  if (!p) throw c.error();
+  fs.writeFileSync(out, Buffer.from(core.HEAPU8.subarray(p, p + n)));
+}
+
 async function suggestOne(sem, an, o, clip, spec) {
   const c = coreClient(sem.core);
   c.must('cf_sem_suggest', sem.handle, JSON.stringify(clip), JSON.stringify(spec));
@@ -95,7 +108,9 @@ async function suggestOne(sem, an, o, clip, spec) {
   const r = c.mustJson('cf_sem_result', sem.handle);
   for (const s of r.suggestions) {
     try {
-      const fit = c.mustJson('cf_suggest_fit', JSON.stringify(clip), JSON.stringify(await trackAnalysis(an, trackFile(o, s.path))));
+      const analysis = await trackAnalysis(an, trackFile(o, s.path));
+      const fit = c.mustJson('cf_suggest_fit', JSON.stringify(clip), JSON.stringify(analysis));
+      if (o.render && s.rank === 1) render(sem.core, o.render, clip, analysis, trackFile(o, s.path));
       Object.assign(s, { segment_start_s: fit.segment_start_s, segment_end_s: fit.segment_end_s, edit: fit.edit, fit_kind: fit.kind,
         cut_alignment: fit.cut_alignment, length_s: fit.length_s });
     } catch (e) {

@@ -6,6 +6,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fixtureCatalog, fixtureSkipReason, nodeModule, root } from './fixture_catalog.mjs';
@@ -59,9 +60,25 @@ test('suggest --json: the clip read, the suggestions ranked; a bad file named wi
   }
 });
 
-test('suggest: a short readable list without --json; words reach the ranking', { skip }, () => {
-  const r = suggest([video('vp9_opus_cuts.webm'), '--catalog', fixtureCatalog(), '-k', '2', '--text', 'calm piano']);
+// The frames of a 16-bit mono WAV and its rate (the core's encode_wav layout: fmt, then data).
+function wavFrames(file) {
+  const b = fs.readFileSync(file);
+  assert.equal(b.toString('latin1', 0, 4), 'RIFF');
+  let at = 12;
+  while (b.toString('latin1', at, at + 4) !== 'data') at += 8 + b.readUInt32LE(at + 4);
+  return { frames: b.readUInt32LE(at + 4) / 2, rate: b.readUInt32LE(24), channels: b.readUInt16LE(22) };
+}
+
+test('suggest: a short readable list without --json; words reach the ranking; --render is the clip\'s length', { skip }, () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cf-suggest-')), 'fitted.wav');
+  const r = suggest([video('vp9_opus_cuts.webm'), '--catalog', fixtureCatalog(), '-k', '2', '--text', 'calm piano', '--render', out]);
   assert.equal(r.status, 0, r.stderr);
+  const wav = wavFrames(out);
+  assert.equal(wav.channels, 1);
+  const clip = JSON.parse(spawnSync(coreBin, ['video', video('vp9_opus_cuts.webm')], { encoding: 'utf8' }).stdout);
+  assert.ok(Math.abs(clip.duration_s - 6.0) < 0.05);
+  assert.equal(wav.frames, Math.round(clip.duration_s * wav.rate), 'exactly the clip\'s length');
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 5, r.stdout);
   assert.match(lines[0], /vp9_opus_cuts\.webm: 6\.0 s, 320×180, \d+ shots, [\d.]+ cuts\/min → \d+–\d+ BPM/);
@@ -72,7 +89,8 @@ test('suggest: a short readable list without --json; words reach the ranking', {
 
 test('suggest: usage errors are exit status 2 and name the problem', { skip }, () => {
   for (const [args, message] of [[[], /no video given/], [['a.mp4', '-k', '0'], /-k needs a whole number/],
-    [['a.mp4', '--frobnicate'], /unknown option --frobnicate/], [['a.mp4', '--text', ' '], /--text is empty/]]) {
+    [['a.mp4', '--frobnicate'], /unknown option --frobnicate/], [['a.mp4', '--text', ' '], /--text is empty/],
+    [['a.mp4', 'b.mp4', '--render', 'x.wav'], /--render takes one VIDEO/]]) {
     const r = suggest(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);

@@ -29,7 +29,10 @@
 #include "core/io/json_reader.h"
 #include "core/query/picture_query.h"
 #include "core/query/soundtrack.h"
+#include "core/audio/audio_reader.h"
+#include "core/audio/wav_writer.h"
 #include "core/fit/fit_json.h"
+#include "core/fit/render.h"
 #include "core/video/video_json.h"
 
 namespace {
@@ -187,6 +190,32 @@ cf::Result<cf::TrackTimeline> track_timeline(const char* analysis_json) {
     return t;
 }
 
+struct TrackFit {
+    cf::SegmentChoice segment;
+    cf::EditPlan plan;
+};
+
+// A clip's reading (cuefinder-core video JSON) and a track's analysis → its segment and edit plan.
+cf::Result<TrackFit> fit_track(const char* clip_json, const char* analysis_json) {
+    SuggestJob j;
+    if (std::string e = parse_clip(clip_json, j); !e.empty()) return cf::Status(cf::ErrorCode::invalid_argument, e);
+    auto track = track_timeline(analysis_json);
+    if (!track) return track.status();
+    const cf::ClipShape clip = qry::clip_shape(j.clip);
+    auto segment = cf::choose_segment(*track, clip);
+    if (!segment) return segment.status();
+    auto plan = cf::plan_fit(*track, clip, *segment);
+    if (!plan) return plan.status();
+    return TrackFit{std::move(*segment), std::move(*plan)};
+}
+
+constexpr int kRenderRateHz = 44100;
+
+std::vector<uint8_t>& rendered() {
+    static std::vector<uint8_t> bytes;
+    return bytes;
+}
+
 }  // namespace
 
 extern "C" {
@@ -194,20 +223,38 @@ extern "C" {
 /// The best segment of a track for the clip and an edit of exactly the clip's length (core/fit/fit.h):
 /// write_fit_json's object (core/fit/fit_json.h), or NULL (bad clip or analysis JSON, no fit).
 EMSCRIPTEN_KEEPALIVE const char* cf_suggest_fit(const char* clip_json, const char* analysis_json) {
-    SuggestJob j;
-    if (std::string e = parse_clip(clip_json, j); !e.empty()) return cf::bindings::fail_null(e);
-    auto track = track_timeline(analysis_json);
-    if (!track) return cf::bindings::fail_null(track.status().message());
-    const cf::ClipShape clip = qry::clip_shape(j.clip);
-    auto segment = cf::choose_segment(*track, clip);
-    if (!segment) return cf::bindings::fail_null(segment.status().message());
-    auto plan = cf::plan_fit(*track, clip, *segment);
-    if (!plan) return cf::bindings::fail_null(plan.status().message());
+    auto fit = fit_track(clip_json, analysis_json);
+    if (!fit) return cf::bindings::fail_null(fit.status().message());
     cf::JsonWriter w;
-    cf::write_fit_json(w, *segment, *plan);
+    cf::write_fit_json(w, fit->segment, fit->plan);
     return cf::bindings::text(w.take());
 }
 
+/// The same fit rendered from the track's audio (`audio_path`, decoded to 44.1 kHz mono): a 16-bit WAV
+/// of exactly the clip's length. Its size in bytes (the bytes: cf_suggest_render_bytes), or -1.
+EMSCRIPTEN_KEEPALIVE double cf_suggest_render(const char* clip_json, const char* analysis_json, const char* audio_path) {
+    auto fit = fit_track(clip_json, analysis_json);
+    if (!fit) return cf::bindings::fail(fit.status().message());
+    const std::string path = audio_path ? audio_path : "";
+    cf::DecodeOptions o;
+    o.output_rate_hz = kRenderRateHz;
+    auto reader = cf::AudioReader::open_file(path, o);
+    if (!reader) return cf::bindings::fail(path + ": " + reader.status().message());
+    auto pcm = cf::decode_all(**reader, o);
+    if (!pcm) return cf::bindings::fail(path + ": " + pcm.status().message());
+    auto out = cf::render_plan(fit->plan, cf::PcmView{pcm->data(), pcm->size(), 1, kRenderRateHz});
+    if (!out) return cf::bindings::fail(out.status().message());
+    auto wav = cf::encode_wav(*out, 1, kRenderRateHz);
+    if (!wav) return cf::bindings::fail(wav.status().message());
+    rendered() = std::move(*wav);
+    return double(rendered().size());
+}
+
+/// The last cf_suggest_render's WAV bytes (valid until the next render), or NULL when none.
+EMSCRIPTEN_KEEPALIVE const uint8_t* cf_suggest_render_bytes() {
+    if (rendered().empty()) return reinterpret_cast<const uint8_t*>(cf::bindings::fail_null("no render yet"));
+    return rendered().data();
+}
 
 /// Starts suggestions for a clip (see the top of this file): 0 started (poll cf_sem_status), -1 on an
 /// immediate error (no handle, not attached to a catalog, bad clip or spec JSON).
