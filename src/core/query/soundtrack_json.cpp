@@ -32,7 +32,7 @@ void write_suggestion(JsonWriter& w, const Catalog& catalog, const Suggestion& s
 
 void write_soundtrack_json(JsonWriter& w, const Catalog& catalog, const ClipReading& clip,
                            const std::vector<Suggestion>& suggestions) {
-    w.key("duration_s").number(clip.duration_s, "%.3f").key("cuts_s").begin_array();
+    w.key("cuts_s").begin_array();
     for (double c : clip.cuts_s) w.number(c, "%.3f");
     w.end_array().key("shots").begin_array();
     for (const ClipShot& shot : clip.shots) write_shot(w, shot);
