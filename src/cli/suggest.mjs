@@ -7,9 +7,9 @@
 // (src/bindings/web/suggest_api.cpp → core/query/soundtrack.h: what each shot shows and how it feels,
 // weighted by shot length; the pace → a BPM range and energy; the words). Each suggestion is then
 // fitted to the clip (cf_suggest_fit → core/fit: the best segment and an edit of exactly the clip's
-// length) from the track's beats and energy curve, which come from analysing its audio here (tempo
-// and loudness, no models): trackAnalysis() is the one place, to be replaced by the catalog's
-// per-track timeline. This script only runs these and prints what the core wrote.
+// length) from the track's beats and energy curve: the catalog's per-track timeline (format v2), or
+// for an older catalog an analysis of the track's audio here (trackSource() decides). This script
+// only runs these and prints what the core wrote.
 //
 //   VIDEO          MP4, MOV, WebM, MKV (H.264, HEVC, VP8, VP9, AV1: what this FFmpeg decodes)
 //   --catalog DIR  a catalog folder or .cfc (default: the demo catalog in ~/.cache/cuefinder)
@@ -92,13 +92,22 @@ async function trackAnalysis(an, file) {
   return a;
 }
 
-// The core's WAV of the fitted track, written to `out` (the bytes are the core's).
-function render(core, out, clip, analysis, audio) {
+// The core's WAV of the fitted track, written to `out` (the bytes are the core's). `from`: where the
+// track's beats and energy come from (trackSource).
+function render(core, out, clip, from, audio) {
   const c = coreClient(core);
-  const n = c.must('cf_suggest_render', JSON.stringify(clip), JSON.stringify(analysis), audio);
+  const n = c.must('cf_suggest_render', from.handle, from.id, JSON.stringify(clip), from.analysis, audio);
   const p = c.call('cf_suggest_render_bytes');
   if (!p) throw c.error();
   fs.writeFileSync(out, Buffer.from(core.HEAPU8.subarray(p, p + n)));
+}
+
+// Where a suggestion's beats and energy come from: the catalog's timeline (format v2), else the
+// track's analysis here (a catalog built before timelines). The one place that decides.
+async function trackSource(sem, an, o, s) {
+  if (sem.hasTimelines) return { handle: sem.handle, id: s.id, analysis: '' };
+  const analysis = await trackAnalysis(an, trackFile(o, s.path));
+  return { handle: 0, id: '', analysis: JSON.stringify(analysis) };
 }
 
 async function suggestOne(sem, an, o, clip, spec) {
@@ -108,9 +117,9 @@ async function suggestOne(sem, an, o, clip, spec) {
   const r = c.mustJson('cf_sem_result', sem.handle);
   for (const s of r.suggestions) {
     try {
-      const analysis = await trackAnalysis(an, trackFile(o, s.path));
-      const fit = c.mustJson('cf_suggest_fit', JSON.stringify(clip), JSON.stringify(analysis));
-      if (o.render && s.rank === 1) render(sem.core, o.render, clip, analysis, trackFile(o, s.path));
+      const from = await trackSource(sem, an, o, s);
+      const fit = c.mustJson('cf_suggest_fit', from.handle, from.id, JSON.stringify(clip), from.analysis);
+      if (o.render && s.rank === 1) render(sem.core, o.render, clip, from, trackFile(o, s.path));
       Object.assign(s, { segment_start_s: fit.segment_start_s, segment_end_s: fit.segment_end_s, edit: fit.edit, fit_kind: fit.kind,
         cut_alignment: fit.cut_alignment, length_s: fit.length_s });
     } catch (e) {
@@ -149,6 +158,7 @@ async function main() {
     an = await createAnalyzer({ ...parseAnalyzeArgs(['--no-taggram', '--only', 'msd']) });
     sem = await openSemantic(an.core);
     await sem.attachCatalog(o.catalog);
+    sem.hasTimelines = coreClient(sem.core).mustJson('cf_sem_info', sem.handle).timelines;
   } catch (e) {
     console.error(`cuefinder suggest: ${e.message}`);
     process.exit(1);

@@ -71,8 +71,10 @@ int cf_sem_search(int h, const char* spec_json, const float* track, int track_di
 
 // ---- suggest_api.cpp (cuefinder_node): video → soundtrack suggestions on a semantic_api.cpp session ----
 int cf_sem_suggest(int h, const char* clip_json, const char* spec_json);  ///< 0 started (poll cf_sem_status), or -1
-const char* cf_suggest_fit(const char* clip_json, const char* analysis_json);  ///< write_fit_json's object, or NULL
-double cf_suggest_render(const char* clip_json, const char* analysis_json, const char* audio_path);  ///< WAV bytes, or -1
+const char* cf_suggest_fit(int h, const char* track_id, const char* clip_json,
+                           const char* analysis_json);  ///< write_fit_json's object, or NULL; h > 0: the catalog timeline
+double cf_suggest_render(int h, const char* track_id, const char* clip_json, const char* analysis_json,
+                         const char* audio_path);  ///< WAV bytes, or -1
 const uint8_t* cf_suggest_render_bytes();  ///< the last render's WAV, or NULL
 
 // ---- tsne_api.cpp (cuefinder_worker): the map ------------------------------------------------------

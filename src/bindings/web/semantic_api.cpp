@@ -539,6 +539,7 @@ EMSCRIPTEN_KEEPALIVE const char* cf_sem_info(int h) {
     w.key("dim").value(s->engine ? s->engine->dim() : 0).key("n_concepts").value(s->concepts.size());
     w.key("has_projection").value(ready && s->search->matcher().has_projection());
     w.key("catalog_tag_probs").value(s->catalog && s->catalog->has_tag_probs());
+    w.key("timelines").value(s->catalog && s->catalog->has_timeline());
     w.key("known_concepts").value(size_t(std::count(s->known.begin(), s->known.end(), true)));
     return cf::bindings::text(w.end_object().take());
 }
@@ -588,6 +589,11 @@ Result<SemanticParts> semantic_begin(int h) {
 }
 
 bool semantic_live(int h, int generation) { return live(h, generation) != nullptr; }
+
+const Catalog* semantic_catalog(int h) {
+    Session* s = find(h);
+    return s && s->catalog ? &*s->catalog : nullptr;
+}
 
 void semantic_done(int h, int generation, std::string result) {
     if (Session* s = live(h, generation)) {

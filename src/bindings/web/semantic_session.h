@@ -26,6 +26,8 @@ struct SemanticParts {
 /// Starts an operation on handle `h` (status pending): its parts, or an error (no such handle, not
 /// attached yet) — also recorded as the session's failure when the handle exists.
 Result<SemanticParts> semantic_begin(int h);
+/// The catalog handle `h` is attached to (no operation starts), or nullptr (no handle, raw arrays).
+const Catalog* semantic_catalog(int h);
 /// Whether operation `generation` on `h` is still the current one.
 bool semantic_live(int h, int generation);
 /// Ends the operation with a result (cf_sem_result) or a failure (cf_sem_status -1); ignored when it

@@ -17,6 +17,7 @@
 #include <emscripten.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -195,11 +196,28 @@ struct TrackFit {
     cf::EditPlan plan;
 };
 
-// A clip's reading (cuefinder-core video JSON) and a track's analysis → its segment and edit plan.
-cf::Result<TrackFit> fit_track(const char* clip_json, const char* analysis_json) {
+// A track's timeline from the catalog attached to search handle `h` (format v2: beats, energy curve,
+// window embeddings), or an error saying what the catalog lacks.
+cf::Result<cf::TrackTimeline> catalog_timeline(int h, const char* track_id) {
+    const cf::Catalog* cat = cf::bindings::semantic_catalog(h);
+    if (!cat) return cf::Status(cf::ErrorCode::invalid_argument, "no catalog attached to text search handle " + std::to_string(h));
+    CF_RETURN_IF_ERROR(cat->timeline_status());
+    const std::optional<uint32_t> t = cat->find(track_id ? track_id : "");
+    if (!t) return cf::Status(cf::ErrorCode::not_found, std::string("no track '") + (track_id ? track_id : "") + "' in the catalog");
+    cf::TrackTimeline tl = cat->timeline(*t);
+    if (tl.duration_s <= 0) return cf::Status(cf::ErrorCode::not_found, std::string("track '") + track_id + "' has no timeline");
+    return tl;
+}
+
+// The track's timeline: from the catalog (h > 0 and a track id) or from its analysis JSON.
+cf::Result<cf::TrackTimeline> timeline_of(int h, const char* track_id, const char* analysis_json) {
+    return h > 0 ? catalog_timeline(h, track_id) : track_timeline(analysis_json);
+}
+
+// A clip's reading (cuefinder-core video JSON) and a track's timeline → its segment and edit plan.
+cf::Result<TrackFit> fit_track(const char* clip_json, const cf::Result<cf::TrackTimeline>& track) {
     SuggestJob j;
     if (std::string e = parse_clip(clip_json, j); !e.empty()) return cf::Status(cf::ErrorCode::invalid_argument, e);
-    auto track = track_timeline(analysis_json);
     if (!track) return track.status();
     const cf::ClipShape clip = qry::clip_shape(j.clip);
     auto segment = cf::choose_segment(*track, clip);
@@ -221,9 +239,11 @@ std::vector<uint8_t>& rendered() {
 extern "C" {
 
 /// The best segment of a track for the clip and an edit of exactly the clip's length (core/fit/fit.h):
-/// write_fit_json's object (core/fit/fit_json.h), or NULL (bad clip or analysis JSON, no fit).
-EMSCRIPTEN_KEEPALIVE const char* cf_suggest_fit(const char* clip_json, const char* analysis_json) {
-    auto fit = fit_track(clip_json, analysis_json);
+/// write_fit_json's object (core/fit/fit_json.h), or NULL (bad clip, no timeline, no fit). The track's
+/// beats and energy: with h > 0 the timeline of catalog track `track_id` in the catalog attached to
+/// text search handle h (format v2; a v1 catalog fails saying so), else its `analysis_json`.
+EMSCRIPTEN_KEEPALIVE const char* cf_suggest_fit(int h, const char* track_id, const char* clip_json, const char* analysis_json) {
+    auto fit = fit_track(clip_json, timeline_of(h, track_id, analysis_json));
     if (!fit) return cf::bindings::fail_null(fit.status().message());
     cf::JsonWriter w;
     cf::write_fit_json(w, fit->segment, fit->plan);
@@ -232,8 +252,9 @@ EMSCRIPTEN_KEEPALIVE const char* cf_suggest_fit(const char* clip_json, const cha
 
 /// The same fit rendered from the track's audio (`audio_path`, decoded to 44.1 kHz mono): a 16-bit WAV
 /// of exactly the clip's length. Its size in bytes (the bytes: cf_suggest_render_bytes), or -1.
-EMSCRIPTEN_KEEPALIVE double cf_suggest_render(const char* clip_json, const char* analysis_json, const char* audio_path) {
-    auto fit = fit_track(clip_json, analysis_json);
+EMSCRIPTEN_KEEPALIVE double cf_suggest_render(int h, const char* track_id, const char* clip_json, const char* analysis_json,
+                                              const char* audio_path) {
+    auto fit = fit_track(clip_json, timeline_of(h, track_id, analysis_json));
     if (!fit) return cf::bindings::fail(fit.status().message());
     const std::string path = audio_path ? audio_path : "";
     cf::DecodeOptions o;

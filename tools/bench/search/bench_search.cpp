@@ -503,9 +503,12 @@ int run_wasm(const Args& a) {
         auto ix = cf::index::IvfPqIndex::read(*r, n, a.dim, &present);
         if (!ix) { std::fprintf(stderr, "%s\n", ix.status().message().c_str()); return 2; }
         cf::PayloadReader p(*r->section("BNCH"), "BNCH");
-        uint32_t n2, d2, nq;
-        float build_s;
-        p.u32(n2) && p.u32(d2) && p.u32(nq) && p.f32(build_s);
+        uint32_t n2 = 0, d2 = 0, nq = 0;
+        float build_s = 0;
+        if (!(p.u32(n2) && p.u32(d2) && p.u32(nq) && p.f32(build_s))) {
+            std::fprintf(stderr, "%s: BNCH section too short\n", dump_path(a, n).c_str());
+            return 2;
+        }
         cf::index::ScalarQuantizer8 sq;
         sq.dim = a.dim;
         sq.scale.resize(a.dim);
