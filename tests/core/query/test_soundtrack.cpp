@@ -6,8 +6,7 @@
 
 #include "core/io/json_reader.h"
 #include "core/query/soundtrack.h"
-#include "core/semantic/semantic_search.h"
-#include "core/semantic/text_encoder.h"
+#include "core/query/query_test_util.h"
 
 using namespace cf;
 using namespace cf::query;
@@ -34,29 +33,12 @@ Catalog make_catalog() {
         const float p[3] = {t % 3 == 0 ? 0.9f : 0.05f, t % 3 == 1 ? 0.9f : 0.05f, t % 3 == 2 ? 0.9f : 0.05f};
         EXPECT_TRUE(b.add_track(m, emb, p));
     }
-    auto bytes = b.build({});
-    CF_ASSERT(bytes.is_ok());
-    auto cat = Catalog::open_buffer(std::move(*bytes), "test.cfc");
-    CF_ASSERT(cat.is_ok());
-    return std::move(*cat);
+    return test::open_built(b);
 }
 
-std::vector<float> axis(size_t j) {
-    std::vector<float> v(sem::kTextDim, 0.0f);
-    v[j] = 1.0f;
-    return v;
-}
+std::vector<float> axis(size_t j) { return test::text_axis(j); }
 
-sem::TextMatcher make_matcher(const Catalog& cat) {
-    std::vector<float> emb;
-    for (size_t j = 0; j < concepts().size(); ++j) {
-        auto a = axis(j);
-        emb.insert(emb.end(), a.begin(), a.end());
-    }
-    auto m = sem::TextMatcher::build(concepts(), emb, sem::catalog_concept_values(cat, concepts()), cat.size(), {}, 0);
-    CF_ASSERT(m.is_ok());
-    return std::move(*m);
-}
+sem::TextMatcher make_matcher(const Catalog& cat) { return test::axis_matcher(cat, concepts()); }
 
 ClipReading clip(double cuts_per_min, float motion) {
     ClipReading c;
