@@ -13,8 +13,8 @@
 //
 //   VIDEO          MP4, MOV, WebM, MKV (H.264, HEVC, VP8, VP9, AV1: what this FFmpeg decodes)
 //   --catalog DIR  a catalog folder or .cfc (default: the demo catalog in ~/.cache/cuefinder)
-//   --music DIR    where the catalog's relative track paths are (default: the catalog folder, then the
-//                  folder beside it named music)
+//   --music DIR    where the catalog's relative track paths are (default: the catalog folder, its
+//                  parent, then a folder beside it named music)
 //   -k N           suggestions per clip (default 5)
 //   --text WORDS   words that refine the suggestions ("but more epic")
 //   --render OUT   (one VIDEO) the top suggestion fitted to the clip as a WAV of exactly its length
@@ -78,7 +78,10 @@ function readClip(bin, file, dir) {
 // A catalog track's audio file: its path as stored, absolute or relative to --music or the catalog.
 function trackFile(o, p) {
   const dir = fs.existsSync(o.catalog) && fs.statSync(o.catalog).isDirectory() ? o.catalog : path.dirname(o.catalog);
-  const tries = path.isAbsolute(p) ? [p] : [o.music, dir, path.join(path.dirname(dir), 'music')].filter(Boolean).map((d) => path.join(d, p));
+  // Paths are relative to the folder (or manifest) the catalog was built from: --music, else the catalog
+  // folder, its parent (the demo catalog: manifest.json beside catalog/) or a music/ folder beside it.
+  const tries = path.isAbsolute(p) ? [p]
+    : [o.music, dir, path.dirname(dir), path.join(path.dirname(dir), 'music')].filter(Boolean).map((d) => path.join(d, p));
   const f = tries.find((t) => fs.existsSync(t));
   if (!f) throw new Error(`${p}: audio not found (give --music DIR)`);
   return f;
