@@ -20,6 +20,8 @@
 //                                 worker script) and ort-wasm-simd-threaded.wasm. The .jsep/.jspi/
 //                                 .asyncify builds belong to the WebGPU/WebNN/JSPI bundles (ort.min.mjs,
 //                                 ort.all.*), which the app does not use: 55 MB less to download.
+//   vendor/mediabunny.min.mjs     the demuxer of web/video_reader.mjs (npm mediabunny's one ESM bundle,
+//                                 unmodified; MPL-2.0: licenses/mediabunny-LICENSE.txt beside it)
 //   models/<name>/{model.onnx,manifest.json}, models/README.md, models/LICENSE-essentia-models.txt
 //   catalog/{catalog.cfc,catalog.json}, catalog/previews/<file> for each preview named in catalog.json
 //   licenses/{LICENSE,THIRD_PARTY.md}
@@ -41,6 +43,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** The ONNX Runtime Web 1.30 files the wasm execution provider loads at run time (see the header). */
 export const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+
+/** npm mediabunny's files the site ships (web/video_reader.mjs imports the bundle), by their site path. */
+export const MEDIABUNNY_FILES = { 'vendor/mediabunny.min.mjs': 'dist/bundles/mediabunny.min.mjs', 'licenses/mediabunny-LICENSE.txt': 'LICENSE' };
 
 /** The UI font (Debian fonts-dejavu-core, Bitstream Vera / public-domain license) and its copyright. */
 export const DEBIAN_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -120,6 +125,7 @@ async function sha256File(p) {
  * @param {string} [o.models='<repo>/models']
  * @param {string} [o.web='<repo>/web']                     page files (index.html required)
  * @param {string} [o.ortDist='<repo>/node_modules/onnxruntime-web/dist']
+ * @param {string} [o.mediabunny='<repo>/node_modules/mediabunny']
  * @param {string} [o.licenseDir='<repo>']                  holds LICENSE and THIRD_PARTY.md
  * @param {string|false} [o.font=DEBIAN_FONT]  copied to fonts/DejaVuSans.ttf when the file exists
  * @param {string} [o.fontLicense=DEBIAN_FONT_LICENSE]  copied to licenses/fonts-dejavu-copyright.txt
@@ -184,6 +190,12 @@ export async function assemble(o = {}) {
   for (const f of ORT_FILES) {
     await requireFile(path.join(ortDist, f), 'onnxruntime-web');
     add(path.join(ortDist, f), `ort/${f}`, 'app');
+  }
+
+  const mediabunny = path.resolve(expandHome(o.mediabunny || path.join(repoRoot, 'node_modules/mediabunny')));
+  for (const [dest, f] of Object.entries(MEDIABUNNY_FILES)) {
+    await requireFile(path.join(mediabunny, f), 'mediabunny (npm install mediabunny@1.61.0)');
+    add(path.join(mediabunny, f), dest, 'app');
   }
 
   await requireDir(models, '--models');

@@ -116,10 +116,10 @@ test('assemble: layout, manifest hashes and groups, tests and unused files left 
   assert.deepEqual(onDisk, [
     'byte_range.js', 'catalog/catalog.cfc', 'catalog/catalog.json', 'catalog/previews/p1.opus', 'catalog/previews/p2.ogg',
     'cuefinder_app.js', 'cuefinder_app.wasm', 'fonts/DejaVuSans.ttf', 'index.html',
-    'licenses/LICENSE', 'licenses/THIRD_PARTY.md', 'licenses/fonts-dejavu-copyright.txt',
+    'licenses/LICENSE', 'licenses/THIRD_PARTY.md', 'licenses/fonts-dejavu-copyright.txt', 'licenses/mediabunny-LICENSE.txt',
     'models/LICENSE-essentia-models.txt', 'models/README.md', 'models/tiny-model/manifest.json', 'models/tiny-model/model.onnx',
     'ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm', 'ort/ort.wasm.min.mjs',
-    'site-manifest.json', 'style.css', 'sw.js', 'sw_client.mjs',
+    'site-manifest.json', 'style.css', 'sw.js', 'sw_client.mjs', 'vendor/mediabunny.min.mjs',
   ]);
   // Every listed file exists with the recorded size and hash; every file but the manifest is listed.
   assert.deepEqual(manifest.files.map((f) => f.path), onDisk.filter((p) => p !== 'site-manifest.json'));
