@@ -8,6 +8,8 @@
 #include <numbers>
 #include <string>
 
+#include <samplerate.h>
+
 namespace cf {
 
 namespace {
@@ -129,6 +131,32 @@ Result<std::vector<float>> render_plan(const EditPlan& plan, const PcmView& src)
     for (const Splice& s : plan.splices) zones.push_back(splice_zone(s, src.sample_rate_hz));
     for (size_t k = 0; k < plan.pieces.size(); ++k) add_piece(plan, k, src, zones, out);
     apply_fades(plan, src.sample_rate_hz, src.n_channels, out);
+    return out;
+}
+
+Result<std::vector<float>> render_plan_at_rate(const EditPlan& plan, const PcmView& src, int output_rate_hz) {
+    if (output_rate_hz < 1000 || output_rate_hz > 768000)
+        return Status(ErrorCode::invalid_argument, "render: output rate " + std::to_string(output_rate_hz) + " Hz is outside [1000, 768000]");
+    auto at_source = render_plan(plan, src);
+    if (!at_source || output_rate_hz == src.sample_rate_hz) return at_source;
+    const size_t ch = size_t(src.n_channels), n_in = at_source->size() / ch;
+    const size_t n_out = rendered_frames(plan.length_s, output_rate_hz);
+    std::vector<float> out((n_out + 64) * ch, 0.0f);
+    SRC_DATA d{};
+    d.data_in = at_source->data();
+    d.input_frames = long(n_in);
+    d.data_out = out.data();
+    d.output_frames = long(n_out + 64);
+    d.src_ratio = double(output_rate_hz) / src.sample_rate_hz;
+    d.end_of_input = 1;
+    if (int e = src_simple(&d, SRC_SINC_MEDIUM_QUALITY, src.n_channels); e != 0)
+        return Status(ErrorCode::invalid_argument, std::string("render: resampling failed: ") + src_strerror(e));
+    // The count is made exact: the edit ends in silence or the track's own 30 ms fade, so a frame
+    // more or less at the end is inaudible.
+    const size_t got = size_t(d.output_frames_gen);
+    for (size_t f = got; f < n_out; ++f)
+        for (size_t c = 0; c < ch; ++c) out[f * ch + c] = got > 0 ? out[(got - 1) * ch + c] : 0.0f;
+    out.resize(n_out * ch);
     return out;
 }
 

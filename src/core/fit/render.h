@@ -6,6 +6,7 @@
 //   cf::PcmView pcm{samples.data(), n_frames, /*n_channels=*/2, /*sample_rate_hz=*/48000};
 //   cf::Result<std::vector<float>> out = cf::render_plan(*plan, pcm);     // interleaved, same channels
 //   cf::Result<std::vector<uint8_t>> wav = cf::encode_wav(*out, 2, 48000); // core/audio/wav_writer.h
+//   auto at44 = cf::render_plan_at_rate(*plan, pcm, 44100);                  // rendered, then resampled
 //
 // Source samples outside the decoded audio (a crossfade's half before the track's start, a track a
 // little shorter than its catalog duration) read as silence.
@@ -29,6 +30,12 @@ struct PcmView {
 
 /// The number of frames render_plan() makes: llround(length_s × sample_rate_hz).
 size_t rendered_frames(double length_s, int sample_rate_hz);
+
+/// render_plan at the source's rate, then resampled to output_rate_hz (libsamplerate's medium sinc,
+/// every channel): exactly rendered_frames(plan.length_s, output_rate_hz) frames, source.n_channels
+/// channels (the resampler's last frame repeated or cut to make the count exact). The same as
+/// render_plan when the rates are equal.
+Result<std::vector<float>> render_plan_at_rate(const EditPlan& plan, const PcmView& source, int output_rate_hz);
 
 /// Renders `plan` from `source` (interleaved, source.n_channels channels). Bad input is a Status naming
 /// it: no audio, NaN or infinite samples in the parts the plan reads (named by frame), a bad rate or
