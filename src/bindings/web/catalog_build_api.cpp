@@ -14,6 +14,7 @@
 
 #include "core/analysis/catalog_entry.h"
 #include "core/catalog/catalog.h"
+#include "core/catalog/license_policy.h"
 #include "core/common/json.h"
 #include "core/io/json_reader.h"
 #include "core/map/tsne.h"
@@ -128,6 +129,24 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_tsne_map(double perplexity, int n_it
     const cf::Status st = s.builder->set_map(*xy, cf::MapKind::tsne);
     if (!st) return fail(st.message());
     return 0;
+}
+
+/// May the catalog site publish the full-length audio of a track with this license string
+/// (core/catalog/license_policy.h, for a free non-commercial site)? 1 allowed, 0 denied (the license says
+/// no), -1 unknown: empty or not recognised, with the reason in cf_error() (abi.h's convention).
+EMSCRIPTEN_KEEPALIVE int cf_license_allows_audio(const char* license) {
+    const cf::AudioLicenseDecision d = cf::full_audio_permission(license ? license : "");
+    if (d.verdict == cf::AudioVerdict::unknown) return fail(d.reason);
+    return int(d.verdict);
+}
+
+/// The same decision as JSON: {"verdict": "allowed"|"denied"|"unknown", "family", "reason"}. Never NULL.
+EMSCRIPTEN_KEEPALIVE const char* cf_license_audio_policy(const char* license) {
+    const cf::AudioLicenseDecision d = cf::full_audio_permission(license ? license : "");
+    cf::JsonWriter w;
+    w.begin_object().key("verdict").value(cf::audio_verdict_name(d.verdict)).key("family").value(d.family);
+    w.key("reason").value(d.reason).end_object();
+    return cf::bindings::text(w.take());
 }
 
 }  // extern "C"

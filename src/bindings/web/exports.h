@@ -49,6 +49,8 @@ int cf_catalog_builder_add_analysis(const char* analysis_json, const char* track
 const char* cf_catalog_track_summary(const char* analysis_json);          ///< the track summary as JSON, or NULL
 int cf_catalog_builder_write(const char* dir);                            ///< 0 or -1
 int cf_catalog_builder_tsne_map(double perplexity, int n_iterations, double seed);  ///< 0 or -1 (PCA map kept)
+int cf_license_allows_audio(const char* license);          ///< full audio publishable: 1 yes, 0 no, -1 unknown (why: cf_error)
+const char* cf_license_audio_policy(const char* license);  ///< {"verdict", "family", "reason"}, never NULL
 
 // ---- model_check_api.cpp (cuefinder_node, cuefinder_app): a model file against its sha256 ----------
 void cf_sha256_begin();                                          ///< starts a hash
