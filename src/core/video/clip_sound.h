@@ -56,12 +56,23 @@ public:
     ClipSound finish() const;
 
 private:
+    struct Biquad {
+        double b[3] = {}, a[3] = {};  ///< a[0] = 1
+        double z[2] = {};             ///< direct form II transposed state
+    };
+    void init_filter(int rate_hz);
+    double k_weight(double x);
+
     ClipSoundOptions options_;
     int rate_hz_ = 0;
-    double z_[4] = {};          // K-weighting filter state (two biquads)
-    double sum_sq_ = 0;         // of the current step
+    Biquad filter_[2];                   // K-weighting: high shelf, then high-pass
+    size_t n_samples_ = 0;
+    double step_sum_sq_ = 0;             // of the current step
     size_t in_step_ = 0, step_samples_ = 0;
-    std::vector<float> mean_sq_;  // per completed step
+    std::vector<double> step_mean_sq_;   // per completed step
+    double quarter_sum_sq_ = 0;          // of the current 100 ms gating quarter
+    size_t in_quarter_ = 0, quarter_samples_ = 0;
+    std::vector<double> quarter_mean_sq_;  // per completed quarter (R128 gating blocks are 4 of them)
 };
 
 /// The music's gain (linear, 0..1) at clip time t_s under `sound`: 1 without audio or outside kept

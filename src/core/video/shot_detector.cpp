@@ -369,14 +369,17 @@ std::vector<int> shot_starts(const std::vector<Cut>& cuts, const std::vector<Fad
     return starts;
 }
 
+float keyframe_score_of(const std::vector<FrameStats>& st, int i) {
+    return st[size_t(i)].sharpness * (1.0f - 0.5f * frame_motion(st, i));
+}
+
 // The keyframe: in the shot's middle 60 %, the sharpest frame, discounted by its motion (blur).
-int pick_keyframe(const std::vector<FrameStats>& st, int first, int n) {
-    const int lo = first + n / 5;
-    const int hi = std::max(lo, first + (n * 4 + 4) / 5 - 1);
-    int best = lo;
+int pick_keyframe(const std::vector<FrameStats>& st, const Shot& shot) {
+    const FrameSpan span = keyframe_search_span(shot);
+    int best = span.first;
     float best_score = -1;
-    for (int i = lo; i <= hi && i < first + n; ++i) {
-        const float score = st[size_t(i)].sharpness * (1.0f - 0.5f * frame_motion(st, i));
+    for (int i = span.first; i <= span.last; ++i) {
+        const float score = keyframe_score_of(st, i);
         if (score > best_score) best_score = score, best = i;
     }
     return best;
@@ -394,7 +397,7 @@ std::vector<Shot> build_shots(const std::vector<FrameStats>& st, const std::vect
         double motion = 0;
         for (int i = shot.first_frame_idx + 1; i < end; ++i) motion += frame_motion(st, i);
         shot.motion = shot.n_frames > 1 ? float(motion / (shot.n_frames - 1)) : 0.0f;
-        shot.keyframe_idx = pick_keyframe(st, shot.first_frame_idx, shot.n_frames);
+        shot.keyframe_idx = pick_keyframe(st, shot);
         shot.keyframe_s = st[size_t(shot.keyframe_idx)].time_s;
         shots.push_back(shot);
     }
@@ -436,6 +439,18 @@ Pace build_pace(const std::vector<FrameStats>& st, const std::vector<Cut>& cuts,
 }  // namespace
 
 // [SECTION] finish
+
+FrameSpan keyframe_search_span(const Shot& shot) {
+    const int first = shot.first_frame_idx, n = shot.n_frames;
+    const int lo = first + n / 5;
+    const int hi = std::max(lo, first + (n * 4 + 4) / 5 - 1);
+    return {lo, std::min(hi, first + n - 1)};
+}
+
+float ShotDetector::keyframe_score(int frame_idx) const {
+    if (frame_idx < 0 || frame_idx >= int(stats_.size())) return 0;
+    return keyframe_score_of(stats_, frame_idx);
+}
 
 Result<ShotAnalysis> ShotDetector::finish(double clip_duration_s) const {
     CF_RETURN_IF_ERROR(options_.validate());

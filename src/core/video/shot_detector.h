@@ -136,6 +136,12 @@ struct FrameStats {
 };
 }  // namespace video_detail
 
+/// The frames a shot's keyframe is picked from, its middle 60 %: {first, last} frame index, inclusive.
+struct FrameSpan {
+    int first = 0, last = 0;
+};
+FrameSpan keyframe_search_span(const Shot& shot);
+
 class ShotDetector {
 public:
     /// Options are checked by push() and finish() (a bad option is reported there, never a crash).
@@ -155,6 +161,9 @@ public:
     Result<ShotAnalysis> finish(double clip_duration_s = 0) const;
 
     int n_frames() const { return int(stats_.size()); }
+    /// How good pushed frame `frame_idx` is as a keyframe: its sharpness, discounted by its motion
+    /// (blur); finish() picks each shot's keyframe by it. 0 for an index not pushed.
+    float keyframe_score(int frame_idx) const;
 
 private:
     void find_dissolve_ending_at(const video_detail::FrameFeatures& b, video_detail::FrameStats& s) const;
