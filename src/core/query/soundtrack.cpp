@@ -81,6 +81,14 @@ ClipReading clip_reading(const ShotAnalysis& analysis) {
     return clip;
 }
 
+ClipReading sound_only_reading(double duration_s) {
+    ClipReading clip;
+    clip.duration_s = duration_s;
+    clip.shots.push_back({0.0, duration_s, 0.0f, std::nullopt});
+    clip.pace_known = false;
+    return clip;
+}
+
 ClipShape clip_shape(const ClipReading& clip) {
     ClipShape shape;
     shape.length_s = clip.duration_s;
@@ -142,20 +150,39 @@ Result<std::vector<Suggestion>> suggest_soundtrack(const QueryEngine& engine, co
     auto content = content_scores(engine, matcher, clip, words, options);
     if (!content) return content.status();
     const PaceTarget target = pace_target(clip.cuts_per_min, clip.motion);
-    const std::string pace = pace_explanation(clip, target);
+    const std::string pace = clip.pace_known ? pace_explanation(clip, target) : "picture not read: pace unknown";
     std::vector<Suggestion> out;
     for (uint32_t t = 0; t < cat->size(); ++t) {
         if (!cat->passes(t, options.filters)) continue;
         const TrackMeta& m = cat->tracks()[t];
         Suggestion s{t, 0, content->score[t], tempo_fit(m.bpm, target), energy_fit(track_energy(m), target), ""};
+        if (!clip.pace_known) s.tempo = s.energy = 1.0f;
         s.score = s.content * s.tempo * s.energy;
-        s.why = pace + "; " + bpm_note(m.bpm, target);
+        s.why = pace + "; " + (clip.pace_known ? bpm_note(m.bpm, target) : bpm_note(m.bpm, PaceTarget{}));
         if (!content->why[t].empty()) s.why += "; " + content->why[t];
         out.push_back(std::move(s));
     }
     std::stable_sort(out.begin(), out.end(), [](const Suggestion& a, const Suggestion& b) { return a.score > b.score; });
     if (out.size() > options.k) out.resize(options.k);
     return out;
+}
+
+Result<TrackFit> fit_track(const TrackTimeline& track, const ClipReading& clip, const FitOptions& options) {
+    const ClipShape shape = clip_shape(clip);
+    auto segment = choose_segment(track, shape, options);
+    if (!segment) return segment.status();
+    auto plan = plan_fit(track, shape, *segment, options);
+    if (!plan) return plan.status();
+    return TrackFit{std::move(*segment), std::move(*plan)};
+}
+
+Result<TrackFit> fit_catalog_track(const Catalog& catalog, uint32_t track, const ClipReading& clip,
+                                   const FitOptions& options) {
+    CF_RETURN_IF_ERROR(catalog.timeline_status());
+    if (track >= catalog.size()) return Status(ErrorCode::not_found, "no track " + std::to_string(track) + " in the catalog");
+    TrackTimeline tl = catalog.timeline(track);
+    if (tl.duration_s <= 0) return Status(ErrorCode::not_found, "track '" + catalog.tracks()[track].id + "' has no timeline");
+    return fit_track(tl, clip, options);
 }
 
 }  // namespace cf::query

@@ -43,10 +43,17 @@ struct ClipReading {
     double cuts_per_min = 0;
     float motion = 0;         ///< 0..1, the whole clip
     std::vector<double> pace;  ///< the pace curve (0..1), one value per second (ShotDetector default bins)
+    /// false when the picture could not be read (a codec the page cannot decode): tempo and energy
+    /// then do not rank, only the words do.
+    bool pace_known = true;
 };
 
 /// The reading of a ShotAnalysis, without pictures.
 ClipReading clip_reading(const ShotAnalysis& analysis);
+
+/// A clip whose picture could not be read (its sound and the words still count): one shot, no cuts,
+/// pace unknown.
+ClipReading sound_only_reading(double duration_s);
 
 /// The clip as the fitting sees it (core/fit/fit.h): its length, cuts and pace curve.
 ClipShape clip_shape(const ClipReading& clip);
@@ -94,5 +101,19 @@ struct Suggestion {
 Result<std::vector<Suggestion>> suggest_soundtrack(const QueryEngine& engine, const semantic::TextMatcher* matcher,
                                                    const ClipReading& clip, const std::vector<TextQuery>& words,
                                                    const SoundtrackOptions& options);
+
+/// A track fitted to a clip: the best segment and an edit of exactly the clip's length (core/fit).
+struct TrackFit {
+    SegmentChoice segment;
+    EditPlan plan;
+};
+
+/// Fits a track timeline to the clip (choose_segment, then plan_fit).
+Result<TrackFit> fit_track(const TrackTimeline& track, const ClipReading& clip, const FitOptions& options = {});
+
+/// Fits catalog track `track` from the catalog's per-track timeline (format v2). Errors: a catalog
+/// without timelines (Catalog::timeline_status says what it lacks), a track out of range or without one.
+Result<TrackFit> fit_catalog_track(const Catalog& catalog, uint32_t track, const ClipReading& clip,
+                                   const FitOptions& options = {});
 
 }  // namespace cf::query

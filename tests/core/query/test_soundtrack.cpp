@@ -179,3 +179,39 @@ TEST(SoundtrackClip, ShapeForFitting) {
     EXPECT_EQ(s.cuts_s, c.cuts_s);
     EXPECT_EQ(s.pace, c.pace);
 }
+
+TEST_F(SoundtrackOnCatalog, AClipWithoutItsPictureRanksByWordsNotPace) {
+    ClipReading c = sound_only_reading(12.0);
+    ASSERT_EQ(c.shots.size(), 1u);
+    EXPECT_FALSE(c.pace_known);
+    auto r = suggest_soundtrack(engine, &matcher, c, {text(1)}, opts(4));
+    ASSERT_TRUE(r.is_ok()) << r.status().message();
+    for (const Suggestion& s : *r) {
+        EXPECT_EQ(s.tempo, 1.0f);
+        EXPECT_EQ(s.energy, 1.0f);
+        EXPECT_EQ(cat.tracks()[s.track].top_tags[0].label, "c1") << "the words decide";
+        EXPECT_NE(s.why.find("pace unknown"), std::string::npos) << s.why;
+    }
+}
+
+TEST(SoundtrackFit, ATrackTimelineIsFittedToExactlyTheClipsLengthOnItsBeats) {
+    TrackTimeline tl;
+    tl.duration_s = 90, tl.bpm = 120, tl.beat_confidence = 0.9;
+    for (double t = 0.25; t < 90; t += 0.5) tl.beats_s.push_back(t);
+    for (double t = 0; t < 90; t += 0.5) tl.energy_times_s.push_back(t), tl.energy_db.push_back(-20.0f);
+    ClipReading c;
+    c.duration_s = 17.3;
+    c.cuts_s = {4.0, 9.5};
+    auto fit = fit_track(tl, c);
+    ASSERT_TRUE(fit.is_ok()) << fit.status().message();
+    EXPECT_NEAR(fit->plan.length_s, 17.3, 1e-9);
+    const double start = fit->segment.start_s;
+    const double beat_phase = std::fmod(start - 0.25, 0.5);
+    EXPECT_TRUE(beat_phase < 1e-6 || beat_phase > 0.5 - 1e-6) << "starts on a beat: " << start;
+}
+
+TEST_F(SoundtrackOnCatalog, ACatalogWithoutTimelinesCannotBeFittedAndSaysWhy) {
+    auto fit = fit_catalog_track(cat, 0, clip(2, 0.1f));
+    ASSERT_FALSE(fit.is_ok());
+    EXPECT_NE(fit.status().message().find("timeline"), std::string::npos) << fit.status().message();
+}
