@@ -375,7 +375,8 @@ export function tempDir(prefix = 'cf-browser-') {
 /**
  * The browser tests' catalog: short clips from tests/data/audio and the golden clips
  * (tests/data/golden/source), built by the catalog CLI with the given WASM module (its analyses are
- * cached: a rebuild only re-writes). Returns the catalog folder.
+ * cached: a rebuild only re-writes), with every track's full-length audio (--full-audio all: a folder
+ * gives no license fields; the clips' licenses are in tests/data/README.md). Returns the catalog folder.
  */
 export function fixtureCatalog(nodeModule) {
   const golden = path.join(repoRoot, 'tests/data/golden/source');
@@ -390,7 +391,7 @@ export function fixtureCatalog(nodeModule) {
   fs.mkdirSync(music, { recursive: true });
   for (const f of sources) fs.copyFileSync(f, path.join(music, path.basename(f)));
   const catalog = path.join(out, 'catalog');
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'src/cli/catalog/build.mjs'), music, '-o', catalog, '--jobs', '2', '--name', 'browser test fixture', '--quiet'],
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'src/cli/catalog/build.mjs'), music, '-o', catalog, '--jobs', '2', '--name', 'browser test fixture', '--full-audio', 'all', '--quiet'],
     { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
   assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
   return catalog;

@@ -1,6 +1,9 @@
 // The fixture catalog the CLI tests search (semantic.test.mjs, cli_snapshot.test.mjs): five short clips
 // of tests/data/audio and the golden clips of tests/data/golden/source, built once by
-// src/cli/catalog/build.mjs into build/test-fixtures/semantic-catalog/{music,catalog} and reused.
+// src/cli/catalog/build.mjs into build/test-fixtures/semantic-catalog/{music,catalog} and reused. Built
+// with --full-audio all (the folder gives no license fields; tests/data/README.md: CC0 clips, golden
+// clips under BSD-2-Clause and CC BY-NC-SA 1.0), so every track has its full-length audio
+// (catalog/audio/, catalog.json `audio`).
 //
 //   import { fixtureCatalog, fixtureSkipReason, nodeModule } from './fixture_catalog.mjs';
 //   const skip = fixtureSkipReason();          // false, or why the fixture cannot be built here
@@ -45,8 +48,18 @@ function build(files, into) {
   fs.mkdirSync(music, { recursive: true });
   for (const f of files) fs.copyFileSync(f, path.join(music, path.basename(f)));
   const r = spawnSync(process.execPath, [path.join(root, 'src/cli/catalog/build.mjs'), music, '-o', path.join(into, 'catalog'), '--jobs', '2',
-    '--name', 'semantic test fixture', '--quiet'], { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
+    '--name', 'semantic test fixture', '--full-audio', 'all', '--quiet'], { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
   assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
+}
+
+/** Built before catalogs had full audio: every track of catalog.json names its audio file. */
+function hasFullAudio(catalog) {
+  try {
+    const tracks = JSON.parse(fs.readFileSync(path.join(catalog, 'catalog.json'), 'utf8')).tracks;
+    return tracks.length > 0 && tracks.every((t) => t.audio && fs.existsSync(path.join(catalog, 'audio', t.audio)));
+  } catch {
+    return false;
+  }
 }
 
 let cached = null;
@@ -57,6 +70,7 @@ export function fixtureCatalog() {
   const names = files.map((f) => path.basename(f)).sort().join('\n');
   const music = path.join(out, 'music');
   if (fs.existsSync(music) && fs.readdirSync(music).sort().join('\n') !== names) fs.rmSync(out, { recursive: true, force: true });
+  if (fs.existsSync(path.join(out, 'catalog/catalog.cfc')) && !hasFullAudio(path.join(out, 'catalog'))) fs.rmSync(out, { recursive: true, force: true });
   if (!fs.existsSync(path.join(out, 'catalog/catalog.cfc'))) {
     const tmp = `${out}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // ./cuefinder catalog build SOURCE -o OUT — analyse every track and write a catalog.
 //
 //   node src/cli/catalog/build.mjs SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--quiet]
-//                                [--track-timeout S]
+//                                [--track-timeout S] [--full-audio auto|all|none]
 //
 // SOURCE: a folder (searched recursively for .wav .mp3 .flac .ogg .oga .opus), a manifest JSON
 // ({"tracks": [{"path", "id"?, "title"?, "artist"?, "composer"?, "genre"?, "source"?, "license"?,
@@ -25,6 +25,15 @@
 //     segment (the core's track summary: centred on the analysed patch most like the track), mono 48 kHz,
 //     loudness-normalised to −16 LUFS with a −1 dBFS peak ceiling, 0.5 s fades, Opus 48 kb/s
 //     (opusenc) → OUT/previews/<cache key>.opus.
+//  4b. encodes each track's full-length audio, where it may be published (--full-audio: "auto", the
+//     default, asks the core's license policy, src/core/catalog/license_policy.h, about each track's
+//     license; "all": the builder asserts the rights to every track; "none"), unmodified but for the
+//     encoding: FFmpeg decodes (channels kept, more than two downmixed to stereo), opusenc encodes Opus
+//     96 kb/s with the track's title, artist, license and attribution as tags → OUT/audio/<key>.opus,
+//     checked to be the track's full length. <key> hashes the file (path, size, mtime) and those tags,
+//     so a rebuild encodes only new or changed tracks; `jobs` encodes run at once. catalog.json gets
+//     per track `audio` (the file name) and `audio_bytes`; the summary and build_report.json say how
+//     many tracks got full audio and why the others did not.
 //  5. lays out the map with t-SNE in the core and writes OUT/catalog.cfc + OUT/catalog.json
 //     (src/core/catalog/catalog.h). The core makes each catalog track from its cached analysis JSON and
 //     the track's own fields (src/core/analysis/catalog_entry.h), with every track's full tag probabilities (all MSD and MTT labels,
@@ -34,13 +43,14 @@
 //     embeddings and keep the curves (the analyzer's default), as every cache entry since v1 has them,
 //     so existing caches stay valid. A cached analysis without all tag probabilities is analysed again. Track paths are stored relative to
 //     SOURCE (the folder, or the manifest's folder), so a published catalog names no private folder.
-import { fork, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analysisProfile } from '../../../web/ort_bridge.mjs';
+import { readOgg } from './demo_lib.mjs';
 import { coreClient, loadNodeCore } from '../../../web/core_client.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,6 +66,8 @@ const V1_PROFILE = '{"name":"catalog","full_track_max_s":0,"n_windows":8,"window
 const V1_KEY = 'v1:{"windows":8,"windowPatches":1,"maxFullS":0,"maxPatches":{"mtt":4,"happy":2,"sad":2,"relaxed":2,"aggressive":2,"danceable":2}}';
 export const profileKey = (profileJson) => (profileJson === V1_PROFILE ? V1_KEY : `v2:${profileJson}`);
 const PREVIEW_S = 30, PREVIEW_RATE = 48000, PREVIEW_LUFS = -16;
+const AUDIO_KBPS = 96;
+export const FULL_AUDIO_MODES = ['auto', 'all', 'none'];
 
 function parseCsv(text) {
   const rows = [];
@@ -261,6 +273,118 @@ function writePreview(core, track, r, seg, file) {
   fs.renameSync(opusTmp, file);
 }
 
+// ---- full-length audio ------------------------------------------------------------------------------
+// The whole track, unmodified but for its encoding, for the site to serve where the license allows it
+// (src/core/catalog/license_policy.h says why the policy is what it is).
+
+/// The tracks whose full audio is published under `mode`, and for "auto" the others with the policy's
+/// reason: { publish: [track], skipped: [{ id, license, verdict, why }] }.
+function fullAudioPlan(c, tracks, mode) {
+  if (mode === 'none') return { publish: [], skipped: [] };
+  if (mode === 'all') return { publish: tracks.slice(), skipped: [] };
+  const publish = [], skipped = [];
+  for (const t of tracks) {
+    const license = t.license == null ? '' : String(t.license);
+    const d = c.mustJson('cf_license_audio_policy', license);
+    if (d.verdict === 'allowed') publish.push(t);
+    else skipped.push({ id: t.id, license, verdict: d.verdict, why: d.reason });
+  }
+  return { publish, skipped };
+}
+
+const audioTags = (t) => ({ title: String(t.title || t.id), artist: String(t.artist || ''), license: String(t.license || ''),
+  attribution: String(t.attribution || '') });
+
+/// The file name of a track's full audio: changes with the file and with the tags written into it.
+function audioFileName(t) {
+  const st = fs.statSync(t.path);
+  const what = JSON.stringify([t.path, st.size, st.mtimeMs, AUDIO_KBPS, audioTags(t)]);
+  return `${crypto.createHash('sha1').update(what).digest('hex').slice(0, 16)}.opus`;
+}
+
+const exitOf = (child) => new Promise((resolve) => {
+  child.on('error', (e) => resolve(e.code === 'ENOENT' ? `${child.spawnfile} not found` : e.message));
+  child.on('close', (code, signal) => resolve(code === 0 ? 0 : signal || `exit ${code}`));
+});
+const lastLine = (text) => text.trim().split('\n').pop() || '';
+
+/// FFmpeg decodes the track (first audio stream, every channel) to WAV on a pipe, opusenc encodes it;
+/// the result must be the track's whole length (`durationS`, from the analysis) before it is renamed
+/// to `dest`. Throws a message saying which step failed.
+async function encodeFullAudio(t, durationS, dest) {
+  const tmp = tmpName(dest) + '.opus';
+  const tags = audioTags(t);
+  const args = ['--quiet', '--bitrate', String(AUDIO_KBPS), '--downmix-stereo', '--title', tags.title];
+  if (tags.artist) args.push('--artist', tags.artist);
+  if (tags.license) args.push('--comment', `LICENSE=${tags.license}`);
+  if (tags.attribution) args.push('--comment', `COMMENT=${tags.attribution}`);
+  const dec = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-i', t.path, '-map', '0:a:0', '-map_metadata', '-1', '-fflags', '+bitexact',
+    '-f', 'wav', '-c:a', 'pcm_s24le', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const enc = spawn('opusenc', [...args, '-', tmp], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const err = { dec: '', enc: '' };
+  dec.stderr.on('data', (d) => { err.dec += d; });
+  enc.stderr.on('data', (d) => { err.enc += d; });
+  enc.stdin.on('error', () => {});  // opusenc gave up: its own exit says why
+  dec.stdout.pipe(enc.stdin);
+  const [decoded, encoded] = await Promise.all([exitOf(dec), exitOf(enc)]);
+  try {
+    if (decoded !== 0) throw new Error(`ffmpeg could not decode it (${decoded}): ${lastLine(err.dec)}`);
+    if (encoded !== 0) throw new Error(`opusenc failed (${encoded}): ${lastLine(err.enc)}`);
+    const info = readOgg(tmp);
+    if (!info.eos) throw new Error('the encoded Opus file has no end-of-stream page (truncated)');
+    if (Number.isFinite(durationS) && Math.abs(info.duration_s - durationS) > 0.25 + 0.005 * durationS)
+      throw new Error(`the encoded audio lasts ${info.duration_s.toFixed(2)} s, the track ${durationS.toFixed(2)} s`);
+    fs.renameSync(tmp, dest);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/// Encodes the full audio of `tracks` into o.dir, o.jobs at a time; files already there are kept.
+/// Returns { audio: Map(id → {file, bytes}), failed: [{id, error}] }.
+async function encodeAll(tracks, results, o) {
+  const audio = new Map(), failed = [], todo = [];
+  for (const t of tracks) {
+    let file;
+    try { file = audioFileName(t); } catch (e) { failed.push({ id: t.id, error: e.message }); continue; }
+    const dest = path.join(o.dir, file);
+    if (fs.existsSync(dest)) audio.set(t.id, { file, bytes: fs.statSync(dest).size });
+    else todo.push({ t, file, dest });
+  }
+  if (todo.length) o.say(`full audio: encoding ${todo.length} tracks (${tracks.length - todo.length} already encoded)\n`);
+  let next = 0, done = 0;
+  const t0 = Date.now();
+  const one = async () => {
+    while (next < todo.length) {
+      const { t, file, dest } = todo[next++];
+      try {
+        await encodeFullAudio(t, results.get(t.id).duration_s, dest);
+        audio.set(t.id, { file, bytes: fs.statSync(dest).size });
+      } catch (e) {
+        failed.push({ id: t.id, error: e.message });
+        o.say(`  no full audio for ${t.id}: ${e.message}\n`);
+      }
+      if (++done % 10 === 0 || done === todo.length) o.say(`full audio: [${done}/${todo.length}] ${fmtTime((Date.now() - t0) / 1000)}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.jobs, todo.length) }, one));
+  return { audio, failed };
+}
+
+/// One line for the summary: how many tracks got full audio and why the others did not.
+function audioSummary(mode, nTracks, audio, skipped, failed) {
+  if (mode === 'none') return 'full audio: none (--full-audio none)';
+  const mb = ([...audio.values()].reduce((s, a) => s + a.bytes, 0) / 1e6).toFixed(1);
+  let line = `full audio (--full-audio ${mode}${mode === 'all' ? ': the builder asserts the rights to every track' : ': by license'}): ` +
+    `${audio.size} of ${nTracks} tracks, ${mb} MB`;
+  const why = new Map();
+  for (const s of skipped) why.set(s.why, (why.get(s.why) || 0) + 1);
+  const groups = [...why].sort((a, b) => b[1] - a[1]).map(([w, n]) => `${n}× ${w}`);
+  if (groups.length) line += `; not published: ${groups.slice(0, 4).join('; ')}${groups.length > 4 ? `; and ${groups.length - 4} more reasons` : ''}`;
+  if (failed.length) line += `; ${failed.length} could not be encoded`;
+  return line + (groups.length || failed.length ? ' (build_report.json lists each track)' : '');
+}
+
 // The track's own fields for the core (src/core/analysis/catalog_entry.h says which wins over the file's
 // tags); the core reads the rest from the analysis.
 function trackFields(t, preview) {
@@ -346,7 +470,7 @@ async function analyseAll(todo, o) {
 async function main() {
   const argv = process.argv.slice(2);
   let source = null, out = null, jobs = Math.max(1, Math.min(os.cpus().length, 4)), name = null, previews = true, quiet = false;
-  let trackTimeoutS = 600;
+  let trackTimeoutS = 600, fullAudio = 'auto';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-o' || a === '--out') out = argv[++i];
@@ -358,10 +482,14 @@ async function main() {
       if (!(trackTimeoutS > 0)) { console.error(`catalog build: --track-timeout: expected seconds > 0, got ${argv[i] ?? 'nothing'}`); process.exit(2); }
     }
     else if (a === '--quiet') quiet = true;
+    else if (a === '--full-audio') {
+      fullAudio = argv[++i];
+      if (!FULL_AUDIO_MODES.includes(fullAudio)) { console.error(`catalog build: --full-audio: expected auto, all or none, got ${fullAudio ?? 'nothing'}`); process.exit(2); }
+    }
     else if (a.startsWith('-')) { console.error(`catalog build: unknown option ${a}`); process.exit(2); } else source = a;
   }
   if (!source || !out) {
-    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--track-timeout S]');
+    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--track-timeout S] [--full-audio auto|all|none]');
     process.exit(2);
   }
   let tracks;
@@ -423,6 +551,19 @@ async function main() {
   // 4-5. previews, map, catalog
   const ok = tracks.filter((t) => results.has(t.id));
   if (ok.length === 0) { console.error('catalog build: no track could be analysed'); process.exit(1); }
+  // 4b. full-length audio
+  const plan = fullAudioPlan(c, ok, fullAudio);
+  let audio = new Map(), audioFailed = [];
+  if (plan.publish.length) {
+    const missing = ['ffmpeg', 'opusenc'].filter((tool) => spawnSync(tool, [tool === 'ffmpeg' ? '-version' : '--version']).status !== 0);
+    if (missing.length) say(`full audio: ${missing.join(' and ')} not found (Debian ffmpeg, opus-tools): no full audio this time\n`);
+    else {
+      const dir = path.resolve(out, 'audio');
+      fs.mkdirSync(dir, { recursive: true });
+      removeLeftovers(dir);
+      ({ audio, failed: audioFailed } = await encodeAll(plan.publish, results, { dir, jobs, say }));
+    }
+  }
   const dim = results.get(ok[0].id).embedding.dim;
   c.call('cf_catalog_builder_new', dim, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`);
   if (typeof core._cf_catalog_builder_set_tag_labels !== 'function') {
@@ -465,12 +606,22 @@ async function main() {
     process.exit(1);
   }
   const report = { name: name || path.basename(path.resolve(out)), n_tracks: ok.length - failed.filter((f) => results.has(f.id)).length,
-    n_failed: failed.length, failed, n_previews: nPreviews, profile, built: new Date().toISOString() };
+    n_failed: failed.length, failed, n_previews: nPreviews,
+    full_audio: { mode: fullAudio, n_tracks: audio.size, bytes: [...audio.values()].reduce((sum, a) => sum + a.bytes, 0),
+      not_published: plan.skipped, failed: audioFailed },
+    profile, built: new Date().toISOString() };
   fs.writeFileSync(path.join(out, 'build_report.json'), JSON.stringify(report, null, 1));
   // The page shows the catalog's name: add it to catalog.json (the core writes the rest).
   const infoFile = path.join(out, 'catalog.json');
-  writeAtomic(infoFile, JSON.stringify({ name: report.name, ...JSON.parse(fs.readFileSync(infoFile, 'utf8')) }));
+  // ... and each track's full audio (the file under audio/ and its size, for fetching it in ranges).
+  const info = JSON.parse(fs.readFileSync(infoFile, 'utf8'));
+  for (const tr of info.tracks || []) {
+    const a = audio.get(tr.id);
+    if (a) Object.assign(tr, { audio: a.file, audio_bytes: a.bytes });
+  }
+  writeAtomic(infoFile, JSON.stringify({ name: report.name, ...info }));
   say(`catalog: ${path.resolve(out)} (${report.n_tracks} tracks, ${nPreviews} previews${failed.length ? `, ${failed.length} could not be analysed: see build_report.json` : ''})\n`);
+  say(audioSummary(fullAudio, ok.length, audio, plan.skipped, audioFailed) + '\n');
   process.exit(0);
 }
 
