@@ -3,7 +3,7 @@
 // [SECTION] contract
 //   Register from the page:  navigator.serviceWorker.register('sw.js')   (scope = the site folder)
 //   The site folder holds site-manifest.json (written by src/site/assemble.mjs):
-//     {version, built, files:[{path, bytes, sha256}], groups:{app, models, catalog, previews}}
+//     {version, built, files:[{path, bytes, sha256}], groups:{app, models, catalog, previews, audio}}
 //   install   fetches site-manifest.json, downloads groups app + models + catalog into the cache
 //             "cuefinder-site-<version>" (files whose sha256 did not change are copied from the
 //             previous version's cache instead of downloaded), checks every file's sha256, and posts
@@ -12,8 +12,8 @@
 //               {type:'sw-error', version, message}                            (install failed)
 //             to every window client, controlled or not. A failed install leaves the previous
 //             version in charge (or none): the site still works online.
-//   activate  deletes the caches of other versions, drops stored previews the new manifest no longer
-//             names or lists with another sha256, claims the open pages and posts
+//   activate  deletes the caches of other versions, drops stored previews and full audio the new
+//             manifest no longer names or lists with another sha256, claims the open pages and posts
 //             {type:'sw-activated', version}. Pages that an older worker controlled reload then
 //             (web/sw_client.mjs), so no page mixes files of two site versions.
 //   fetch     (GET, same origin, inside the scope)
@@ -24,6 +24,12 @@
 //               once plays offline later) only when its size and sha256 match site-manifest.json. On a
 //               mismatch the page still gets the network's bytes, nothing is stored, and pages get
 //               {type:'sw-preview-mismatch', version, path, message} (see fetchPreview for why).
+//             - full-length track audio (group "audio", catalog/audio/*, never precached): from the
+//               audio cache when stored there, else the network with the page's Range header (the page
+//               fetches it in ranges: web/track_audio.mjs). A response that holds the whole file (200,
+//               or 206 of bytes 0..size-1) and matches its size and sha256 in site-manifest.json is
+//               stored in "cuefinder-audio", so a track fetched whole plays offline later; offline and
+//               not stored, the request fails as a network error.
 //             - navigations that are not precached: network, and the cached index.html when offline.
 //             - everything else: network.
 //             Range requests on cached or previewed files are answered from the stored full response:
@@ -44,9 +50,11 @@ const SITE_VERSION = 'dev';
 
 const SITE_CACHE_PREFIX = 'cuefinder-site-';
 const PREVIEW_CACHE = 'cuefinder-previews';
+const AUDIO_CACHE = 'cuefinder-audio';
 const META_CACHE = 'cuefinder-meta';
 const PRECACHE_GROUPS = ['app', 'models', 'catalog'];
 const PREVIEW_GROUP = 'previews';
+const AUDIO_GROUP = 'audio';
 const DOWNLOAD_CONCURRENCY = 4;
 const PROGRESS_INTERVAL_MS = 150;
 
@@ -71,7 +79,7 @@ function broadcast(msg) {
 // A worker can be stopped and restarted at any time, so the active version is stored in META_CACHE at
 // activation and read back lazily; the in-memory copy is only a shortcut.
 
-let state = null;  // {version, cacheName, precached:Set<rel>, previews:Set<rel>, files:Map<rel, {bytes, sha256}>}
+let state = null;  // {version, cacheName, precached:Set<rel>, previews:Set<rel>, audio:Set<rel>, files:Map<rel, {bytes, sha256}>}
 
 function stateFromManifest(manifest) {
   const precached = new Set(['site-manifest.json']);
@@ -81,6 +89,7 @@ function stateFromManifest(manifest) {
     cacheName: SITE_CACHE_PREFIX + manifest.version,
     precached,
     previews: new Set(manifest.groups?.[PREVIEW_GROUP] || []),
+    audio: new Set(manifest.groups?.[AUDIO_GROUP] || []),
     files: new Map((manifest.files || []).map((f) => [f.path, f])),
   };
 }
@@ -215,11 +224,11 @@ self.addEventListener('install', (event) => {
 
 // [SECTION] activate: switch versions, clean up
 
-/** Keeps the stored previews that `next` names with the sha256 they were checked against. */
-async function prunePreviews(previous, next) {
-  const previews = await caches.open(PREVIEW_CACHE);
+/** Keeps the stored previews (or full audio: group 'audio') that `next` names with the sha256 they were checked against. */
+async function prunePreviews(previous, next, cacheName = PREVIEW_CACHE, group = 'previews') {
+  const previews = await caches.open(cacheName);
   const keep = new Set();
-  for (const rel of next.previews) {
+  for (const rel of next[group]) {
     const was = previous?.files.get(rel)?.sha256;
     if (!previous || was === next.files.get(rel)?.sha256) keep.add(urlOf(rel));
   }
@@ -248,6 +257,7 @@ self.addEventListener('activate', (event) => {
         if (n.startsWith(SITE_CACHE_PREFIX) && n !== next.cacheName) await caches.delete(n);
       }
       await prunePreviews(previous, next);
+      await prunePreviews(previous, next, AUDIO_CACHE, 'audio');
     }
     await self.clients.claim();
     await broadcast({ type: 'sw-activated', version: next ? next.version : SITE_VERSION });
@@ -304,7 +314,30 @@ async function fetchPreview(request, rel, st, cache) {
   return withRange(request, storedResponse(blob, r));
 }
 
-async function respond(request, rel) {
+/**
+ * Full-length audio not stored yet: the network answers the page's own request (its Range header
+ * included). A response holding the whole file is stored when it matches site-manifest.json; the
+ * check and the storing run after the page has its response (event.waitUntil keeps the worker alive).
+ */
+async function fetchAudio(request, rel, st, cache, event) {
+  const r = await fetch(request);
+  const range = r.status === 206 ? /^bytes 0-(\d+)\/(\d+)$/.exec(r.headers.get('content-range') || '') : null;
+  const whole = r.status === 200 || (range && Number(range[1]) + 1 === Number(range[2]));
+  if (whole && st.files.has(rel)) {
+    const copy = r.clone();
+    event.waitUntil((async () => {
+      const blob = await copy.blob();
+      if (await mismatch(rel, blob, st.files.get(rel))) return;  // not vouched for: not stored
+      const headers = new Headers(copy.headers);
+      headers.delete('Content-Range');
+      headers.set('Content-Length', String(blob.size));
+      await cache.put(urlOf(rel), new Response(blob, { status: 200, statusText: 'OK', headers }));
+    })().catch(() => {}));  // storage full: the page has its bytes all the same
+  }
+  return r;
+}
+
+async function respond(request, rel, event) {
   const st = await loadState().catch(() => null);
   if (st && st.precached.has(rel)) {
     const cache = await caches.open(st.cacheName);
@@ -315,6 +348,11 @@ async function respond(request, rel) {
     const hit = await cache.match(urlOf(rel));
     if (hit) return withRange(request, hit);
     return fetchPreview(request, rel, st, cache);
+  } else if (st && st.audio.has(rel)) {
+    const cache = await caches.open(AUDIO_CACHE);
+    const hit = await cache.match(urlOf(rel));
+    if (hit) return withRange(request, hit);
+    return fetchAudio(request, rel, st, cache, event);
   }
   if (request.mode === 'navigate') {
     try {
@@ -344,7 +382,7 @@ self.addEventListener('fetch', (event) => {
   }
   if (rel === '' || rel.endsWith('/')) rel += 'index.html';
   if (rel === 'sw.js') return;
-  event.respondWith(respond(request, rel));
+  event.respondWith(respond(request, rel, event));
 });
 
 self.addEventListener('message', (event) => {

@@ -23,15 +23,17 @@
 //   vendor/mediabunny.min.mjs     the demuxer of web/video_reader.mjs (npm mediabunny's one ESM bundle,
 //                                 unmodified; MPL-2.0: licenses/mediabunny-LICENSE.txt beside it)
 //   models/<name>/{model.onnx,manifest.json}, models/README.md, models/LICENSE-essentia-models.txt
-//   catalog/{catalog.cfc,catalog.json}, catalog/previews/<file> for each preview named in catalog.json
+//   catalog/{catalog.cfc,catalog.json}, catalog/previews/<file> for each preview named in catalog.json,
+//   catalog/audio/<file> for each track's full-length audio named in catalog.json (`audio`; hard links)
 //   licenses/{LICENSE,THIRD_PARTY.md}
 //   (the font can be turned off with font: false, or pointed elsewhere)
-//   site-manifest.json            {version, built, files:[{path,bytes,sha256}], groups:{app,models,catalog,previews}}
+//   site-manifest.json            {version, built, files:[{path,bytes,sha256}], groups:{app,models,catalog,previews,audio}}
 //
 // `version` is the first 16 hex digits of the sha256 over "path sha256\n" of every file except
 // sw.js and site-manifest.json; sw.js then gets `const SITE_VERSION = '<version>'` so its bytes change
 // with every new site and browsers install the new service worker. The service worker precaches
-// groups app + models + catalog; previews are cached when first played.
+// groups app + models + catalog; previews are cached when first played; full audio is fetched in ranges
+// and never precached.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -262,6 +264,16 @@ export async function assemble(o = {}) {
     previews.add(p);
   }
   for (const p of [...previews].sort()) add(path.join(catalog, 'previews', p), `catalog/previews/${p}`, 'previews');
+  // Full-length audio (catalog.json `audio`, where the track's license allows it): served, never precached.
+  const audio = new Set();
+  for (const t of catalogJson.tracks) {
+    if (!t || !t.audio) continue;
+    const a = String(t.audio);
+    if (a.includes('/') || a.includes('\\') || a.startsWith('.')) fail(`--catalog: track ${t.id}: audio name "${a}" is not a plain file name`);
+    if (!audio.has(a)) await requireFile(path.join(catalog, 'audio', a), `--catalog (full audio of track ${t.id})`);
+    audio.add(a);
+  }
+  for (const a of [...audio].sort()) add(path.join(catalog, 'audio', a), `catalog/audio/${a}`, 'audio');
 
   for (const f of ['LICENSE', 'THIRD_PARTY.md']) {
     await requireFile(path.join(licenseDir, f), 'licenses');
@@ -292,7 +304,9 @@ export async function assemble(o = {}) {
   for (const p of plan) {
     const dest = path.join(out, ...p.dest.split('/'));
     await fsp.mkdir(path.dirname(dest), { recursive: true });
-    await fsp.copyFile(p.src, dest, fs.constants.COPYFILE_FICLONE);
+    // Full audio can be a gigabyte: a hard link (a real file to any host) where the file system allows it.
+    if (p.group === 'audio') await fsp.link(p.src, dest).catch(() => fsp.copyFile(p.src, dest, fs.constants.COPYFILE_FICLONE));
+    else await fsp.copyFile(p.src, dest, fs.constants.COPYFILE_FICLONE);
     const entry = { path: p.dest, bytes: (await fsp.stat(dest)).size, sha256: await sha256File(dest), group: p.group };
     if (p.dest === 'sw.js') swEntry = entry;
     files.push(entry);
@@ -313,7 +327,7 @@ export async function assemble(o = {}) {
     swEntry.sha256 = crypto.createHash('sha256').update(patched).digest('hex');
   }
 
-  const groups = { app: [], models: [], catalog: [], previews: [] };
+  const groups = { app: [], models: [], catalog: [], previews: [], audio: [] };
   for (const f of files) if (f.group) groups[f.group].push(f.path);
   const manifest = {
     version,
@@ -327,7 +341,8 @@ export async function assemble(o = {}) {
   const mb = (n) => (n / 1e6).toFixed(1);
   log(`site ${version}: ${files.length} files in ${out}\n` +
     `  precached: app ${mb(sum('app'))} MB, models ${mb(sum('models'))} MB (${modelNames.length}), catalog ${mb(sum('catalog'))} MB ` +
-    `(${catalogJson.tracks.length} tracks); previews ${mb(sum('previews'))} MB (${previews.size}, cached when played)`);
+    `(${catalogJson.tracks.length} tracks); previews ${mb(sum('previews'))} MB (${previews.size}, cached when played); ` +
+    `full audio ${mb(sum('audio'))} MB (${audio.size} tracks, fetched in ranges when needed)`);
   return { out, manifest };
 }
 
