@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cf::app {
 
@@ -37,6 +39,21 @@ public:
     /// Tells the page that analysis request `request` finished (resolves window.cuefinder.analyzeFile).
     virtual void analysis_finished(int request, bool ok, const std::string& message) = 0;
 
+    // Video (src/app/session/video_model.h). The page keeps each dropped clip (never uploaded) by the
+    // request id VideoModel::begin returned.
+    /// Shows clip `request` in the video view (show = false: the page may forget it).
+    virtual void show_clip(int request, bool show) = 0;
+    /// Plays `wav` (the fitted music, exactly the clip's length) in sync with the shown clip from clip
+    /// time start_s; clip_sound: the clip's own sound plays too (the music was ducked under it).
+    virtual void play_with_clip(const std::vector<uint8_t>& wav, double start_s, bool clip_sound) = 0;
+    /// Where the shown clip is playing (seconds), or -1 when nothing plays with it.
+    virtual double clip_position_s() const = 0;
+    /// Fetches a site file (`url` relative to the site) in Range requests; the answer arrives through
+    /// VideoModel::on_fetched(fetch_id, ...).
+    virtual void fetch(int fetch_id, const std::string& url) = 0;
+    /// Offers bytes as a file download.
+    virtual void download_bytes(const std::string& file_name, const std::string& mime_type,
+                                const std::vector<uint8_t>& bytes) = 0;
     /// Seconds on a monotonic clock.
     virtual double now_s() const = 0;
 };

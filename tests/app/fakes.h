@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/host.h"
 #include "core/catalog/catalog.h"
+#include "core/fit/fit.h"
 #include "core/model/embedder.h"
 #include "core/semantic/text_encoder.h"
 #include "test_util.h"
@@ -45,6 +47,20 @@ public:
     void stop_tsne() override {}
     void analysis_finished(int request, bool ok, const std::string& message) override { finished.push_back({request, ok, message}); }
     double now_s() const override { return clock_s; }
+    // video
+    std::vector<std::pair<int, bool>> shown;      ///< show_clip calls
+    std::vector<std::pair<int, std::string>> fetches;
+    std::vector<uint8_t> last_wav, last_download_bytes;
+    bool last_clip_sound = false;
+    void show_clip(int request, bool show) override { shown.push_back({request, show}); }
+    void play_with_clip(const std::vector<uint8_t>& wav, double, bool clip_sound) override {
+        last_wav = wav, last_clip_sound = clip_sound, is_playing = true;
+    }
+    double clip_position_s() const override { return is_playing ? 0.0 : -1.0; }
+    void fetch(int fetch_id, const std::string& url) override { fetches.push_back({fetch_id, url}); }
+    void download_bytes(const std::string& name, const std::string&, const std::vector<uint8_t>& bytes) override {
+        last_download_name = name, last_download_bytes = bytes;
+    }
 };
 
 /// Answers the sentence encoder ("use-lite") at once: one row per sentence, 1 at (token id mod dim)
@@ -115,7 +131,21 @@ inline std::vector<TestTrack> test_tracks() {
 
 /// catalog.cfc bytes of test_tracks(): CatalogBuilder writes the catalog into a temporary folder of
 /// its own, the bytes are read back from there. Empty on failure.
-inline std::vector<uint8_t> test_catalog_bytes() {
+/// A track's timeline for fitting (with_timelines): steady beats at its BPM, a rising energy curve.
+inline TrackTimeline test_timeline(const TrackMeta& m) {
+    TrackTimeline tl;
+    tl.duration_s = m.duration_s;
+    tl.bpm = m.bpm;
+    tl.beat_confidence = 0.9;
+    for (double t = 0.5; t < m.duration_s; t += 60.0 / m.bpm) tl.beats_s.push_back(t);
+    for (double t = 0; t < m.duration_s; t += 0.5) {
+        tl.energy_times_s.push_back(t);
+        tl.energy_db.push_back(float(-30.0 + 20.0 * t / m.duration_s));
+    }
+    return tl;
+}
+
+inline std::vector<uint8_t> test_catalog_bytes(bool with_timelines = false) {
     CatalogBuilder b(4, "test-embedding-4");
     std::vector<float> xy;
     for (const TestTrack& t : test_tracks()) {
@@ -130,7 +160,8 @@ inline std::vector<uint8_t> test_catalog_bytes() {
         m.moods = {t.happy, 1 - t.happy, 0.5f, 0.5f, 0.5f};
         m.top_tags = {{"piano", t.piano}, {"rock", 1 - t.piano}};
         std::stable_sort(m.top_tags.begin(), m.top_tags.end(), [](auto& a, auto& b) { return a.prob > b.prob; });
-        if (!b.add_track(m, t.embedding)) return {};
+        const TrackTimeline tl = test_timeline(m);
+        if (!b.add_track(m, t.embedding, {}, with_timelines ? &tl : nullptr)) return {};
         xy.push_back(t.x), xy.push_back(t.y);
     }
     if (!b.set_map(xy)) return {};

@@ -28,7 +28,8 @@ Session::Session(Host& host, Embedder* embedder)
     : host_(host),
       embedder_(embedder),
       words_(host, embedder, query_,
-             WordsHooks{[this] { words_parts_changed(); }, [this](const std::string& e) { error_ = e; }, [this] { words_labels_scored(); }}) {}
+             WordsHooks{[this] { words_parts_changed(); }, [this](const std::string& e) { error_ = e; }, [this] { words_labels_scored(); }}),
+      video_(host, embedder, words_) {}
 Session::~Session() = default;
 
 void Session::set_models(std::vector<AudioModel> models) {
@@ -51,6 +52,7 @@ Status Session::open_catalog(std::vector<uint8_t> bytes, const std::string& name
     map_.open(*catalog_);
     words_.clear_parts();
     words_.attach(*catalog_, models_);  // text search for this catalog (when the text model is loaded)
+    video_.attach(catalog_.get(), engine_.get(), base_url);
     return Status();
 }
 
@@ -191,6 +193,7 @@ std::string Session::results_title() const {
 }
 
 void Session::words_parts_changed() {
+    if (video_.has_clip()) video_.refine();  // the words refine the soundtrack suggestions too
     if (query_.kind == Query::Kind::none && !words_.has_parts()) results_.clear();
     else run_search();
 }

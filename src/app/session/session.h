@@ -26,6 +26,7 @@
 #include "app/session/map_model.h"
 #include "app/session/query.h"
 #include "app/session/results.h"
+#include "app/session/video_model.h"
 #include "app/session/words_model.h"
 #include "core/analysis/track_analyzer.h"
 #include "core/catalog/catalog.h"
@@ -120,6 +121,9 @@ public:
 
     WordsModel& words() { return words_; }
     const WordsModel& words() const { return words_; }
+    /// A dropped video → fitted soundtrack suggestions (video_model.h).
+    VideoModel& video() { return video_; }
+    const VideoModel& video() const { return video_; }
 
     // [SECTION] Messages and state ---------------------------------------------------------------
     const std::string& error() const { return error_; }
@@ -176,6 +180,7 @@ private:
 
     MapModel map_;
     WordsModel words_;
+    VideoModel video_;  ///< after words_ (it holds a reference to it)
 };
 
 }  // namespace cf::app

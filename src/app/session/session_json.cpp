@@ -43,6 +43,7 @@ std::string Session::state_json(const std::function<void(JsonWriter&)>& view_fie
     write_results(w);
     w.key("selected_row").value(results_.selected_row);
     words_.write_state(w, catalog_.get());
+    video_.write_state(w);
     w.key("results_are_fit").value(results_.are_fit);
     w.key("selection").begin_array();
     for (uint32_t t : map_.selection()) w.value(catalog_->tracks()[t].id);

@@ -268,3 +268,13 @@ void WordsModel::score_labels() {
 }
 
 }  // namespace cf::app
+
+namespace cf::app {
+
+std::vector<query::TextQuery> WordsModel::text_queries() const {
+    std::vector<query::TextQuery> out;
+    if (text_.prepared && weight_text > 0) out.push_back(query::TextQuery{text_.text, *text_.prepared});
+    return out;
+}
+
+}  // namespace cf::app

@@ -87,6 +87,13 @@ public:
     bool ready() const { return ready_; }
     const std::string& status() const { return status_; }            ///< "" when ready
     const semantic::TextMatcher& matcher() const { return semantic_->matcher(); }
+    /// For the video model: the text search session (null without a text model), the image model's
+    /// labels, and `action` once the matcher is ready (at once when it is).
+    semantic::SemanticSearch* search() { return semantic_.get(); }
+    const std::vector<std::string>& image_labels() const { return image_labels_; }
+    void when_ready(std::function<void()> action);
+    /// The typed words as a query part (empty without words).
+    std::vector<query::TextQuery> text_queries() const;
     bool has_parts() const { return !text_.text.empty() || !image_.name.empty(); }
     const TextPart& text() const { return text_; }
     const std::string& typing() const { return text_wanted_; }
@@ -104,7 +111,6 @@ public:
 
 private:
     void write_image(JsonWriter& w) const;
-    void when_ready(std::function<void()> action);
     void start_text_embedding();
     void picture_ready(int request, ImagePart part, Result<query::PictureQuery> picture, double t0);
     void fail_image(int request, const std::string& name, const std::string& message);

@@ -159,6 +159,8 @@ Result<ClipAnalysis> ClipReader::finish() {
     return s.analyse(true);
 }
 
+ClipSound ClipReader::sound() const { return impl_->sound.finish(); }
+
 // [SECTION] JSON
 
 void write_clip_json(JsonWriter& w, const std::string& file, const ClipAnalysis& clip) {

@@ -66,6 +66,8 @@ public:
     /// The clip so far (complete = false), without ending the reading: early suggestions while the
     /// rest is still decoding. Needs at least 2 frames.
     Result<ClipAnalysis> finish_partial() const;
+    /// The sound pushed so far (a clip whose picture cannot be decoded still has its sound).
+    ClipSound sound() const;
     /// The whole clip. An error when no frame was pushed ("clip.mp4: no video frame decoded").
     Result<ClipAnalysis> finish();
 
