@@ -8,13 +8,14 @@
 // memory of the process so far. Bad files print {"file", "error"} and make the exit status 1; the
 // other files are still processed.
 //
-// `video` decodes each clip (platform/video_decoder.h: FFmpeg natively) to frames of at most PX
-// pixels on the long side (default 256) and reads its shots (core/video/shot_detector.h), printing one
-// JSON object per file: file, duration_s, width, height (display), rotation, fps, has_audio,
-// video_codec, n_frames, cuts_s, fades, shots, pace, and decode_s / analyse_s timings. Errors as for
-// `features`. --keyframes DIR: each shot's keyframe (decoded again in a second pass, at most PX on the
-// long side) is written as DIR/<file name>.shot<N>.bmp (24-bit BMP: the core's image decoder reads it)
-// and listed in order as "keyframes": [path, ...].
+// `video` decodes each clip once (platform/video_decoder.h: FFmpeg natively), its frames at most PX
+// pixels on the long side (default 256) and its first audio stream, and reads it in that one pass
+// (core/video/clip_reader.h: shots, a keyframe per shot, the clip's own sound), printing one JSON
+// object per file: file, duration_s, width, height (display), rotation, fps, has_audio, video_codec,
+// n_frames, cuts_s, fades, shots, pace, sound, complete, and decode_s / analyse_s timings. Errors as
+// for `features`. --keyframes DIR: each shot's keyframe (kept by the reader during the pass, at most
+// PX on the long side) is written as DIR/<file name>.shot<N>.bmp (24-bit BMP: the core's image
+// decoder reads it) and listed in order as "keyframes": [path, ...].
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -26,8 +27,7 @@
 #include "core/audio/audio_reader.h"
 #include "core/common/json.h"
 #include "core/features/musicnn_features.h"
-#include "core/video/shot_detector.h"
-#include "core/video/video_json.h"
+#include "core/video/clip_reader.h"
 #include "platform/process_stats.h"
 #include "platform/video_decoder.h"
 
@@ -115,9 +115,9 @@ cf::Status extract(const std::string& path, const FeatureJob& job) {
     return cf::Status::ok();
 }
 
-// `frame` as a 24-bit BMP file (bottom-up rows padded to 4 bytes).
-cf::Status write_bmp(const cf::VideoFrame& frame, const std::string& out) {
-    const uint32_t w = uint32_t(frame.width_px), h = uint32_t(frame.height_px), row = (w * 3 + 3) & ~3u;
+// `image` as a 24-bit BMP file (bottom-up rows padded to 4 bytes).
+cf::Status write_bmp(const cf::Image& image, const std::string& out) {
+    const uint32_t w = uint32_t(image.width_px), h = uint32_t(image.height_px), row = (w * 3 + 3) & ~3u;
     std::vector<uint8_t> b(54 + size_t(row) * h, 0);
     auto put32 = [&](size_t at, uint32_t v) { for (int i = 0; i < 4; ++i) b[at + i] = uint8_t(v >> (8 * i)); };
     b[0] = 'B', b[1] = 'M';
@@ -127,41 +127,40 @@ cf::Status write_bmp(const cf::VideoFrame& frame, const std::string& out) {
     for (uint32_t y = 0; y < h; ++y)
         for (uint32_t x = 0; x < w; ++x)
             for (int c = 0; c < 3; ++c)  // BGR
-                b[54 + size_t(h - 1 - y) * row + x * 3 + c] = frame.rgb[(size_t(y) * w + x) * 3 + 2 - c];
+                b[54 + size_t(h - 1 - y) * row + x * 3 + c] = image.rgb[(size_t(y) * w + x) * 3 + 2 - c];
     std::FILE* f = std::fopen(out.c_str(), "wb");
     if (!f) return cf::Status(cf::ErrorCode::io, out + ": cannot write");
     const bool ok = std::fwrite(b.data(), 1, b.size(), f) == b.size();
     return std::fclose(f) == 0 && ok ? cf::Status::ok() : cf::Status(cf::ErrorCode::io, out + ": cannot write");
 }
 
-// Decodes `path` a second time and writes the frames of the shots' keyframe indexes (keyframe_paths).
-cf::Status write_keyframes(const std::string& path, const cf::VideoSourceOptions& options, const cf::ShotAnalysis& shots,
-                           const std::string& dir, std::vector<std::string>& paths) {
-    auto source = cf::platform::open_video_file(path, options);
-    if (!source) return source.status();
+// Each shot's keyframe, as the reader kept it, to DIR/<file name>.shot<N>.bmp (paths listed in order).
+cf::Status write_keyframes(const std::string& path, const cf::ClipAnalysis& clip, const std::string& dir,
+                           std::vector<std::string>& paths) {
     const std::string base = dir + "/" + path.substr(path.find_last_of('/') + 1);
-    cf::VideoFrame frame;
-    size_t next = 0;
-    for (int idx = 0; next < shots.shots.size(); ++idx) {
-        cf::Result<bool> got = (*source)->next_frame(&frame);
-        if (!got) return got.status();
-        if (!*got) break;
-        for (; next < shots.shots.size() && shots.shots[next].keyframe_idx == idx; ++next) {
-            paths.push_back(base + ".shot" + std::to_string(next) + ".bmp");
-            CF_RETURN_IF_ERROR(write_bmp(frame, paths.back()));
-        }
+    for (size_t i = 0; i < clip.keyframes.size(); ++i) {
+        paths.push_back(base + ".shot" + std::to_string(i) + ".bmp");
+        CF_RETURN_IF_ERROR(write_bmp(clip.keyframes[i], paths.back()));
     }
-    if (next < shots.shots.size()) return cf::Status(cf::ErrorCode::io, path + ": fewer frames on the second pass");
     return cf::Status::ok();
 }
 
-// Decodes `path` frame by frame into the shot detector (frames are never kept) and prints its reading.
-cf::Status read_video(const std::string& path, const cf::VideoSourceOptions& options, const std::string& keyframe_dir) {
+// Hands the audio the source decoded on its way to the last frame to the reader.
+cf::Status push_audio(cf::VideoSource& source, cf::ClipReader& reader, std::vector<float>& mono) {
+    mono.clear();
+    const int rate_hz = source.take_audio(&mono);
+    return mono.empty() ? cf::Status::ok() : reader.push_audio(mono.data(), mono.size(), rate_hz);
+}
+
+// Decodes `path` once, frames and sound into the clip reader, and prints its reading.
+cf::Status read_video(const std::string& path, cf::VideoSourceOptions options, const std::string& keyframe_dir) {
     using clock = std::chrono::steady_clock;
+    options.decode_audio = true;
     auto source = cf::platform::open_video_file(path, options);
     if (!source) return source.status();
-    cf::ShotDetector detector;
+    cf::ClipReader reader(path, (*source)->info());
     cf::VideoFrame frame;
+    std::vector<float> mono;
     double decode_s = 0, analyse_s = 0;
     while (true) {
         const auto a = clock::now();
@@ -169,23 +168,20 @@ cf::Status read_video(const std::string& path, const cf::VideoSourceOptions& opt
         const auto b = clock::now();
         decode_s += std::chrono::duration<double>(b - a).count();
         if (!got) return got.status();
+        CF_RETURN_IF_ERROR(push_audio(**source, reader, mono));
         if (!*got) break;
-        cf::Status pushed = detector.push(frame);
-        if (!pushed) return pushed.with_context(path);
+        CF_RETURN_IF_ERROR(reader.push_frame(frame));
         analyse_s += std::chrono::duration<double>(clock::now() - b).count();
     }
     const auto f0 = clock::now();
-    const cf::VideoInfo& info = (*source)->info();
-    cf::Result<cf::ShotAnalysis> shots = detector.finish(std::max(info.duration_s, 0.0));
-    if (!shots) shots = detector.finish(0);  // a stated duration shorter than the frames: trust the frames
-    if (!shots) return shots.status().with_context(path);
+    cf::Result<cf::ClipAnalysis> clip = reader.finish();
+    if (!clip) return clip.status();
     analyse_s += std::chrono::duration<double>(clock::now() - f0).count();
     std::vector<std::string> keyframes;
-    if (!keyframe_dir.empty()) CF_RETURN_IF_ERROR(write_keyframes(path, options, *shots, keyframe_dir, keyframes));
+    if (!keyframe_dir.empty()) CF_RETURN_IF_ERROR(write_keyframes(path, *clip, keyframe_dir, keyframes));
     cf::JsonWriter w;
-    w.begin_object().key("file").value(path);
-    cf::write_video_info_json(w, info);
-    cf::write_shot_analysis_json(w, *shots);
+    w.begin_object();
+    cf::write_clip_json(w, path, *clip);
     if (!keyframe_dir.empty()) {
         w.key("keyframes").begin_array();
         for (const std::string& k : keyframes) w.value(k);

@@ -8,6 +8,8 @@
 //   auto src = cf::platform::open_video_file("clip.mov", {.max_size_px = 160});
 //   if (!src) report(src.status().message());           // "clip.mov: not a video: ..."
 //   (*src)->info().rotation_deg;                         // 90 for a portrait phone clip
+// With {.decode_audio = true} the FFmpeg source also decodes the first audio stream in the same pass
+// (VideoSource::take_audio: mono float at the stream's rate); the stand-in has no audio either.
 #pragma once
 
 #include <memory>

@@ -16,6 +16,11 @@
 //   }
 //   cf::Result<cf::ShotAnalysis> shots = detector.finish((*src)->info().duration_s);
 //
+// The clip's sound comes out of the same pass ({.decode_audio = true}): whatever audio the decoder
+// met while reading up to a frame is waiting in take_audio() (mono, the stream's own rate):
+//   std::vector<float> mono;
+//   if (int rate_hz = (*src)->take_audio(&mono); !mono.empty()) reader.push_audio(mono.data(), mono.size(), rate_hz);
+//
 // Bad input policy for implementations (ErrorCode; every message starts with the file's name):
 //  - not_found / io:        the file cannot be opened or read;
 //  - empty:                 0 bytes;
@@ -26,6 +31,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/common/status.h"
 #include "core/video/video_frame.h"
@@ -47,6 +53,8 @@ struct VideoSourceOptions {
     /// Frames are scaled down (aspect kept) so that their longer side is at most this many pixels;
     /// smaller clips are not scaled up. 16..4096.
     int max_size_px = 256;
+    /// Also decode the clip's first audio stream, in the same pass over the file (take_audio()).
+    bool decode_audio = false;
 };
 
 /// Validates the options once: invalid_argument naming the bad value.
@@ -60,6 +68,16 @@ public:
     /// The next frame (upright, downscaled, RGB8) into *frame: true, or false at the end of the clip.
     /// An error names the file; frames returned before it are valid.
     virtual Result<bool> next_frame(VideoFrame* frame) = 0;
+    /// With options.decode_audio: the audio decoded so far and not taken yet, appended to *mono as
+    /// mono float samples (the mean of the channels, ±1 full scale), timed so that sample 0 is at frame
+    /// time 0 (leading silence added, or samples before the picture starts left out). Returns the
+    /// sample rate in Hz, or 0 when there is no audio (none decoded yet, no audio stream, audio off,
+    /// or an audio codec this build cannot decode: the picture is still read). After next_frame()
+    /// answers false, everything is here. Damaged audio packets are skipped.
+    virtual int take_audio(std::vector<float>* mono) {
+        (void)mono;
+        return 0;
+    }
 };
 
 }  // namespace cf

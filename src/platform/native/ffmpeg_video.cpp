@@ -1,4 +1,4 @@
-// [SECTION] state  [SECTION] opening  [SECTION] decoding  [SECTION] seam
+// [SECTION] state  [SECTION] opening  [SECTION] audio  [SECTION] decoding  [SECTION] seam
 #include "platform/native/ffmpeg_video.h"
 
 #include <algorithm>
@@ -13,6 +13,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/display.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/samplefmt.h>
 #include <libswscale/swscale.h>
 }
 
@@ -36,8 +37,18 @@ struct FfmpegVideoSource::State {
     double last_time_s = -1;
     int n_frames = 0;
     bool flushed = false, finished = false;
+    // The clip's first audio stream (options.decode_audio), decoded as its packets come by.
+    AVCodecContext* audio_decoder = nullptr;
+    AVFrame* audio_frame = nullptr;
+    int audio_idx = -1;
+    int audio_rate_hz = 0;       ///< of the first decoded audio frame; frames at another rate are left out
+    bool audio_started = false;  ///< the first frame's offset from the picture's start was applied
+    int64_t audio_skip = 0;      ///< samples still to leave out (audio starting before the picture)
+    std::vector<float> audio;    ///< mono, decoded and not yet taken
 
     ~State() {
+        av_frame_free(&audio_frame);
+        avcodec_free_context(&audio_decoder);
         sws_freeContext(scaler);
         av_frame_free(&decoded);
         av_packet_free(&packet);
@@ -133,6 +144,93 @@ void read_info(FfmpegVideoSource::State& s) {
 
 }  // namespace
 
+// [SECTION] audio
+
+namespace {
+
+// The first audio stream's decoder; none (audio_idx -1) when there is no audio or this build cannot
+// decode it: the picture is read all the same.
+void open_audio(FfmpegVideoSource::State& s) {
+    if (!s.options.decode_audio || !s.info.has_audio) return;
+    const AVCodec* codec = nullptr;
+    const int idx = av_find_best_stream(s.format, AVMEDIA_TYPE_AUDIO, -1, s.stream_idx, &codec, 0);
+    if (idx < 0 || !codec) return;
+    s.audio_decoder = avcodec_alloc_context3(codec);
+    s.audio_frame = av_frame_alloc();
+    if (!s.audio_decoder || !s.audio_frame ||
+        avcodec_parameters_to_context(s.audio_decoder, s.format->streams[idx]->codecpar) < 0 ||
+        avcodec_open2(s.audio_decoder, codec, nullptr) < 0) {
+        avcodec_free_context(&s.audio_decoder);
+        return;
+    }
+    s.audio_idx = idx;
+}
+
+// Sample i of channel c of a decoded frame in any of FFmpeg's sample formats, as ±1 full scale.
+double sample_at(const AVFrame* f, int c, int i, int n_channels) {
+    const AVSampleFormat fmt = AVSampleFormat(f->format);
+    const bool planar = av_sample_fmt_is_planar(fmt);
+    const uint8_t* base = f->extended_data[planar ? c : 0];
+    const size_t at = planar ? size_t(i) : size_t(i) * size_t(n_channels) + size_t(c);
+    switch (av_get_packed_sample_fmt(fmt)) {
+        case AV_SAMPLE_FMT_FLT: return reinterpret_cast<const float*>(base)[at];
+        case AV_SAMPLE_FMT_DBL: return reinterpret_cast<const double*>(base)[at];
+        case AV_SAMPLE_FMT_S16: return reinterpret_cast<const int16_t*>(base)[at] / 32768.0;
+        case AV_SAMPLE_FMT_S32: return reinterpret_cast<const int32_t*>(base)[at] / 2147483648.0;
+        case AV_SAMPLE_FMT_S64: return double(reinterpret_cast<const int64_t*>(base)[at]) / 9223372036854775808.0;
+        case AV_SAMPLE_FMT_U8: return (base[at] - 128) / 128.0;
+        default: return 0;
+    }
+}
+
+// Places the first decoded frame on the picture's clock: audio starting after the first frame gets
+// leading silence (up to a minute), audio starting before it loses its head.
+void start_audio(FfmpegVideoSource::State& s, const AVFrame* f) {
+    s.audio_started = true;
+    s.audio_rate_hz = f->sample_rate;
+    const AVStream* st = s.format->streams[s.audio_idx];
+    const int64_t pts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : st->start_time;
+    if (pts == AV_NOPTS_VALUE) return;
+    const double offset_s = std::clamp(double(pts) * av_q2d(st->time_base) - s.start_s, -60.0, 60.0);
+    const int64_t offset = std::llround(offset_s * f->sample_rate);
+    if (offset > 0) s.audio.resize(s.audio.size() + size_t(offset), 0.0f);
+    else s.audio_skip = -offset;
+}
+
+// Appends a decoded frame, downmixed to mono (the mean of its channels).
+void append_audio(FfmpegVideoSource::State& s, const AVFrame* f) {
+    if (!s.audio_started) start_audio(s, f);
+    const int n_channels = f->ch_layout.nb_channels;
+    if (f->sample_rate != s.audio_rate_hz || n_channels < 1) return;
+    const int first = int(std::min<int64_t>(s.audio_skip, f->nb_samples));
+    s.audio_skip -= first;
+    for (int i = first; i < f->nb_samples; ++i) {
+        double sum = 0;
+        for (int c = 0; c < n_channels; ++c) sum += sample_at(f, c, i, n_channels);
+        const double mono = sum / n_channels;
+        s.audio.push_back(std::isfinite(mono) ? float(mono) : 0.0f);
+    }
+}
+
+// Sends an audio packet (nullptr: the end of the file) and takes every frame it gives. A damaged
+// packet is skipped: the clip's sound is a bonus, never a reason to fail its picture.
+void decode_audio(FfmpegVideoSource::State& s, const AVPacket* packet) {
+    if (avcodec_send_packet(s.audio_decoder, packet) < 0 && packet) return;
+    while (avcodec_receive_frame(s.audio_decoder, s.audio_frame) == 0) {
+        append_audio(s, s.audio_frame);
+        av_frame_unref(s.audio_frame);
+    }
+}
+
+}  // namespace
+
+int FfmpegVideoSource::take_audio(std::vector<float>* mono) {
+    State& s = *state_;
+    mono->insert(mono->end(), s.audio.begin(), s.audio.end());
+    s.audio.clear();
+    return s.audio_rate_hz;
+}
+
 // [SECTION] decoding
 
 namespace {
@@ -197,9 +295,11 @@ Status feed_decoder(FfmpegVideoSource::State& s) {
         if (err == AVERROR_EOF || (err < 0 && avio_feof(s.format->pb))) {
             s.flushed = true;
             avcodec_send_packet(s.decoder, nullptr);
+            if (s.audio_idx >= 0) decode_audio(s, nullptr);
             return Status::ok();
         }
         if (err < 0) return s.error(ErrorCode::io, "read failed (" + av_error_text(err) + ")");
+        if (s.packet->stream_index == s.audio_idx) decode_audio(s, s.packet);
         const bool ours = s.packet->stream_index == s.stream_idx;
         const int sent = ours ? avcodec_send_packet(s.decoder, s.packet) : 0;
         av_packet_unref(s.packet);
@@ -250,6 +350,7 @@ Result<std::unique_ptr<VideoSource>> FfmpegVideoSource::open(const std::string& 
     CF_RETURN_IF_ERROR(open_stream(*s));
     CF_RETURN_IF_ERROR(open_decoder(*s));
     read_info(*s);
+    open_audio(*s);
     s->packet = av_packet_alloc();
     s->decoded = av_frame_alloc();
     if (!s->packet || !s->decoded) return s->error(ErrorCode::too_large, "out of memory");

@@ -5,7 +5,9 @@
 // Debian build decodes: H.264, HEVC, VP8, VP9, AV1 via libdav1d, ...), scaling and conversion to RGB8
 // with libswscale (area averaging, straight to the downscaled size), then the display matrix's
 // rotation applied to the small frame. Timestamps are the frames' best-effort presentation times
-// minus the stream's start time.
+// minus the stream's start time. With VideoSourceOptions::decode_audio, the first audio stream's
+// packets met on the way are decoded too (libavcodec) and downmixed to mono float here (every
+// FFmpeg sample format, packed or planar), at the stream's own rate: one pass over the file.
 #pragma once
 
 #include <memory>
@@ -23,6 +25,7 @@ public:
 
     const VideoInfo& info() const override;
     Result<bool> next_frame(VideoFrame* frame) override;
+    int take_audio(std::vector<float>* mono) override;
 
     struct State;  ///< FFmpeg contexts; defined in the .cpp only
 
