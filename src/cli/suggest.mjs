@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--render OUT.wav] [--json]
+// ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--render OUT.wav [--duck]]
+//                   [--cues OUT.json|OUT.csv] [--json]
 //
 // Soundtrack suggestions for video clips, on this machine: the native core reads each clip
 // (`cuefinder-core video FILE --keyframes DIR`: cuts, fades, shots with motion, pace, one keyframe
@@ -8,8 +9,11 @@
 // weighted by shot length; the pace → a BPM range and energy; the words). Each suggestion is then
 // fitted to the clip (cf_suggest_fit → core/fit: the best segment and an edit of exactly the clip's
 // length) from the track's beats and energy curve: the catalog's per-track timeline (format v2), or
-// for an older catalog an analysis of the track's audio here (trackSource() decides). This script
-// only runs these and prints what the core wrote.
+// for an older catalog the track's tempo and loudness measured here by the core, no model run
+// (cf_suggest_track_timeline; trackSource() decides). The exports of the top suggestion are the
+// core's too: the WAV (cf_suggest_render), the cue sheet (cf_suggest_cue_sheet) and the FFmpeg
+// command that muxes the WAV with the clip (cf_suggest_mux_command). This script only runs these and
+// prints or writes what the core made.
 //
 //   VIDEO          MP4, MOV, WebM, MKV (H.264, HEVC, VP8, VP9, AV1: what this FFmpeg decodes)
 //   --catalog DIR  a catalog folder or .cfc (default: the demo catalog in ~/.cache/cuefinder)
@@ -18,13 +22,20 @@
 //   -k N           suggestions per clip (default 5)
 //   --text WORDS   words that refine the suggestions ("but more epic")
 //   --render OUT   (one VIDEO) the top suggestion fitted to the clip as a WAV of exactly its length
-//                  (cf_suggest_render: the core renders and encodes; 44.1 kHz mono, 16-bit)
+//                  (cf_suggest_render: the core renders and encodes; 44.1 kHz 16-bit, stereo when the
+//                  track is), then prints the FFmpeg command that puts it under the clip (to stdout
+//                  without --json; with --json it is the top suggestion's "mux_command")
+//   --duck         (with --render) the music lowered where the clip's own sound is worth keeping, and
+//                  the mux command mixes the clip's sound with it (a clip without sound: music only)
+//   --cues OUT     (one VIDEO) the top suggestion's cue sheet: OUT.json or OUT.csv (the format from the
+//                  extension): track, credit line, license, source offsets, splices, fades, beats, cuts
 //   --json         one JSON object per clip: file, duration_s, width, height, rotation, fps, has_audio,
 //                  video_codec, cuts_s, shots [{start_s, end_s, motion, sees, moods, why}], pace
 //                  {cuts_per_min, motion, bpm_min, bpm_max, energy}, suggestions [{rank, id, title,
 //                  path, score, content, tempo_fit, energy_fit, why, bpm, license, credit,
 //                  segment_start_s, segment_end_s, edit, fit_kind, cut_alignment, length_s}] (a track
-//                  whose audio is missing or cannot be fitted: fit_error instead of the fit's fields)
+//                  whose audio is missing or cannot be fitted: fit_error instead of the fit's fields;
+//                  with --render the top one also has mux_command, with --cues cue_sheet: the file)
 // A clip that cannot be read prints {"file", "error"} (text: "FILE: error") and makes the exit status
 // 1; the other clips are still done. Usage errors: exit status 2.
 import fs from 'node:fs';
@@ -37,10 +48,11 @@ import { defaultCatalog, openSemantic } from './semantic.mjs';
 import { coreClient } from '../../web/core_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const USAGE = 'usage: ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] [--render OUT.wav] [--json]';
+const USAGE = 'usage: ./cuefinder suggest VIDEO... [--catalog DIR] [--music DIR] [-k N] [--text WORDS] ' +
+  '[--render OUT.wav [--duck]] [--cues OUT.json|OUT.csv] [--json]';
 
 export function parseArgs(argv) {
-  const o = { files: [], catalog: null, music: null, k: 5, text: null, render: null, json: false };
+  const o = { files: [], catalog: null, music: null, k: 5, text: null, render: null, duck: false, cues: null, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
@@ -48,6 +60,8 @@ export function parseArgs(argv) {
     else if (a === '--catalog') o.catalog = v();
     else if (a === '--music') o.music = v();
     else if (a === '--render') o.render = v();
+    else if (a === '--duck') o.duck = true;
+    else if (a === '--cues') o.cues = v();
     else if (a === '-k' || a === '--k') { const s = v(); o.k = Number(s); if (!/^[0-9]+$/.test(s) || o.k < 1) throw new Error(`-k needs a whole number >= 1, got '${s}'`); }
     else if (a === '--text') { o.text = v(); if (!o.text.trim()) throw new Error('--text is empty: type some words'); }
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
@@ -55,6 +69,13 @@ export function parseArgs(argv) {
   }
   if (o.files.length === 0) throw new Error('no video given');
   if (o.render && o.files.length > 1) throw new Error('--render takes one VIDEO');
+  if (o.duck && !o.render) throw new Error('--duck needs --render OUT.wav');
+  if (o.cues && o.files.length > 1) throw new Error('--cues takes one VIDEO');
+  if (o.cues) {
+    const ext = path.extname(o.cues).toLowerCase();
+    if (ext !== '.json' && ext !== '.csv') throw new Error(`--cues: OUT.json or OUT.csv, got '${o.cues}'`);
+    o.cuesFormat = ext.slice(1);
+  }
   o.catalog ||= defaultCatalog();
   if (!o.catalog) throw new Error('no catalog: give --catalog DIR (or build the demo catalog)');
   return o;
@@ -87,42 +108,53 @@ function trackFile(o, p) {
   return f;
 }
 
-// The track's beats and energy curve: its analysis (tempo, loudness curves; the one model the analyzer
-// needs to run, msd, is the smallest).
-async function trackAnalysis(an, file) {
-  const a = await an.analyze(file);
-  if (a.error) throw new Error(a.error);
-  return a;
-}
-
-// The core's WAV of the fitted track, written to `out` (the bytes are the core's). `from`: where the
-// track's beats and energy come from (trackSource).
-function render(core, out, clip, from, audio) {
+// The core's WAV of the fitted track, written to `out` (the bytes are the core's), and the FFmpeg
+// command that muxes it with the clip. `from`: where the track's beats and energy come from (trackSource).
+function render(core, o, clip, from, audio) {
   const c = coreClient(core);
-  const n = c.must('cf_suggest_render', from.handle, from.id, JSON.stringify(clip), from.analysis, audio);
+  const n = c.must('cf_suggest_render', from.handle, from.id, JSON.stringify(clip), from.analysis, audio, o.duck ? 1 : 0);
   const p = c.call('cf_suggest_render_bytes');
   if (!p) throw c.error();
-  fs.writeFileSync(out, Buffer.from(core.HEAPU8.subarray(p, p + n)));
+  fs.writeFileSync(o.render, Buffer.from(core.HEAPU8.subarray(p, p + n)));
+  const out = path.join(path.dirname(o.render), `${path.parse(clip.file).name}-${path.parse(o.render).name}${path.extname(clip.file) || '.mp4'}`);
+  return c.mustText('cf_suggest_mux_command', clip.file, o.render, out, o.duck && clip.has_audio ? 1 : 0);
+}
+
+// The core's cue sheet of the fitted track, written to o.cues.
+function writeCues(core, o, clip, from) {
+  const text = coreClient(core).mustText('cf_suggest_cue_sheet', from.handle, from.id, JSON.stringify(clip), from.analysis, o.cuesFormat);
+  fs.writeFileSync(o.cues, text);
 }
 
 // Where a suggestion's beats and energy come from: the catalog's timeline (format v2), else the
-// track's analysis here (a catalog built before timelines). The one place that decides.
-async function trackSource(sem, an, o, s) {
+// track's tempo and energy curve measured from its audio by the core (a catalog built before
+// timelines; no model runs). The one place that decides. The handle also gives the cue sheet the
+// catalog's metadata.
+function trackSource(sem, o, s) {
   if (sem.hasTimelines) return { handle: sem.handle, id: s.id, analysis: '' };
-  const analysis = await trackAnalysis(an, trackFile(o, s.path));
-  return { handle: 0, id: '', analysis: JSON.stringify(analysis) };
+  const analysis = coreClient(sem.core).mustText('cf_suggest_track_timeline', trackFile(o, s.path));
+  return { handle: sem.handle, id: s.id, analysis };
 }
 
-async function suggestOne(sem, an, o, clip, spec) {
+// The top suggestion's exports (--render, --cues) into `s`.
+function exportTop(sem, o, clip, from, s) {
+  if (o.render) s.mux_command = render(sem.core, o, clip, from, trackFile(o, s.path));
+  if (o.cues) {
+    writeCues(sem.core, o, clip, from);
+    s.cue_sheet = o.cues;
+  }
+}
+
+async function suggestOne(sem, o, clip, spec) {
   const c = coreClient(sem.core);
   c.must('cf_sem_suggest', sem.handle, JSON.stringify(clip), JSON.stringify(spec));
   while (c.must('cf_sem_status', sem.handle) === 1) await new Promise((r) => setImmediate(r));
   const r = c.mustJson('cf_sem_result', sem.handle);
   for (const s of r.suggestions) {
     try {
-      const from = await trackSource(sem, an, o, s);
+      const from = trackSource(sem, o, s);
       const fit = c.mustJson('cf_suggest_fit', from.handle, from.id, JSON.stringify(clip), from.analysis);
-      if (o.render && s.rank === 1) render(sem.core, o.render, clip, from, trackFile(o, s.path));
+      if (s.rank === 1) exportTop(sem, o, clip, from, s);
       Object.assign(s, { segment_start_s: fit.segment_start_s, segment_end_s: fit.segment_end_s, edit: fit.edit, fit_kind: fit.kind,
         cut_alignment: fit.cut_alignment, length_s: fit.length_s });
     } catch (e) {
@@ -135,7 +167,7 @@ async function suggestOne(sem, an, o, clip, spec) {
 // A failure's message with its file named once.
 const named = (r) => (r.error.includes(r.file) ? r.error : `${r.file}: ${r.error}`);
 
-function printText(r) {
+function printText(r, o) {
   if (r.error) { console.log(named(r)); return; }
   const p = r.pace;
   console.log(`${r.file}: ${r.duration_s.toFixed(1)} s, ${r.width}×${r.height}, ${r.shots.length} shots, ` +
@@ -145,6 +177,9 @@ function printText(r) {
       `${s.bpm ? `  ${Math.round(s.bpm)} BPM` : ''}  [${s.license || 'license unknown'}]  (${s.why})` +
       `\n       ${s.fit_error ? `not fitted: ${s.fit_error}` : `${s.edit}; cuts on beats ${Math.round(100 * s.cut_alignment)} %`}`);
   if (r.suggestions.length === 0) console.log('  (no track)');
+  const top = r.suggestions[0];
+  if (top?.cue_sheet) console.log(`cue sheet: ${top.cue_sheet}`);
+  if (top?.mux_command) console.log(`music: ${o.render}; under the clip with:\n${top.mux_command}`);
 }
 
 async function main() {
@@ -155,10 +190,12 @@ async function main() {
     console.error(`cuefinder suggest: ${e.message}\n${USAGE}`);
     process.exit(2);
   }
-  let sem, bin, an;
+  let sem, bin;
   try {
     bin = coreBin();
-    an = await createAnalyzer({ ...parseAnalyzeArgs(['--no-taggram', '--only', 'msd']) });
+    // The analyzer only for its core with ONNX Runtime installed (the text and image models): no audio
+    // model slot, none is run (a track's beats and energy come from cf_suggest_track_timeline).
+    const an = await createAnalyzer({ ...parseAnalyzeArgs([]), only: [] });
     sem = await openSemantic(an.core);
     await sem.attachCatalog(o.catalog);
     sem.hasTimelines = coreClient(sem.core).mustJson('cf_sem_info', sem.handle).timelines;
@@ -173,11 +210,11 @@ async function main() {
     for (const file of o.files) {
       let r = readClip(bin, file, dir);
       if (!r.error) {
-        try { r = await suggestOne(sem, an, o, r, spec); } catch (e) { r = { file, error: e.message }; }
+        try { r = await suggestOne(sem, o, r, spec); } catch (e) { r = { file, error: e.message }; }
       }
       if (r.error) { status = 1; console.error(`cuefinder suggest: ${named(r)}`); }
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
-      else printText(r);
+      else printText(r, o);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

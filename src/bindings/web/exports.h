@@ -74,10 +74,15 @@ int cf_sem_search(int h, const char* spec_json, const float* track, int track_di
 // ---- suggest_api.cpp (cuefinder_node): video → soundtrack suggestions on a semantic_api.cpp session ----
 int cf_sem_suggest(int h, const char* clip_json, const char* spec_json);  ///< 0 started (poll cf_sem_status), or -1
 const char* cf_suggest_fit(int h, const char* track_id, const char* clip_json,
-                           const char* analysis_json);  ///< write_fit_json's object, or NULL; h > 0: the catalog timeline
+                           const char* analysis_json);  ///< write_fit_json's object, or NULL; analysis "": h's catalog timeline
+const char* cf_suggest_track_timeline(const char* audio_path);  ///< beats + energy from the audio (no model), or NULL
 double cf_suggest_render(int h, const char* track_id, const char* clip_json, const char* analysis_json,
-                         const char* audio_path);  ///< WAV bytes, or -1
+                         const char* audio_path, int duck);  ///< WAV bytes (44.1 kHz, stereo kept), or -1
 const uint8_t* cf_suggest_render_bytes();  ///< the last render's WAV, or NULL
+const char* cf_suggest_cue_sheet(int h, const char* track_id, const char* clip_json, const char* analysis_json,
+                                 const char* format);  ///< "json" | "csv" cue sheet text, or NULL
+const char* cf_suggest_mux_command(const char* video_path, const char* wav_path, const char* out_path,
+                                   int keep_clip_audio);  ///< the FFmpeg command line, or NULL
 
 // ---- tsne_api.cpp (cuefinder_worker): the map ------------------------------------------------------
 int cf_tsne_begin(const float* data, int n, int dim, double perplexity, int n_iterations, int seed, int init,

@@ -14,6 +14,13 @@
 // core/video/video_json.h, core/query/soundtrack.h). Each shot's keyframe (decoded by the core's image
 // decoder) becomes a picture query when the image model's labels are set; without them the shots count
 // by pace alone.
+//
+// A suggestion's fit and its exports (the track's beats and energy: the catalog's timeline, or the
+// analysis JSON of cf_suggest_track_timeline for a catalog without timelines):
+//   _cf_suggest_fit(h, id, clipJson, '')                   // the edit (core/fit/fit_json.h)
+//   _cf_suggest_render(h, id, clipJson, '', audio, duck)   // WAV bytes; _cf_suggest_render_bytes()
+//   _cf_suggest_cue_sheet(h, id, clipJson, '', 'csv')      // core/fit/cue_sheet.h
+//   _cf_suggest_mux_command(video, wav, out, keepClipAudio)  // core/fit/mux_command.h
 #include <emscripten.h>
 
 #include <memory>
@@ -30,10 +37,13 @@
 #include "core/io/json_reader.h"
 #include "core/query/picture_query.h"
 #include "core/query/soundtrack.h"
-#include "core/audio/audio_reader.h"
 #include "core/audio/wav_writer.h"
+#include "core/fit/cue_sheet.h"
+#include "core/fit/duck.h"
 #include "core/fit/fit_json.h"
+#include "core/fit/mux_command.h"
 #include "core/fit/render.h"
+#include "core/fit/track_audio.h"
 #include "core/video/video_json.h"
 
 namespace {
@@ -191,6 +201,8 @@ cf::Result<cf::TrackTimeline> track_timeline(const char* analysis_json) {
     return t;
 }
 
+constexpr int kRenderRateHz = 44100;
+
 struct TrackFit {
     cf::SegmentChoice segment;
     cf::EditPlan plan;
@@ -209,13 +221,29 @@ cf::Result<cf::TrackTimeline> catalog_timeline(int h, const char* track_id) {
     return tl;
 }
 
-// The track's timeline: from the catalog (h > 0 and a track id) or from its analysis JSON.
+// The track's timeline: from its analysis JSON when one is given, else from the catalog attached to h.
 cf::Result<cf::TrackTimeline> timeline_of(int h, const char* track_id, const char* analysis_json) {
-    return h > 0 ? catalog_timeline(h, track_id) : track_timeline(analysis_json);
+    return analysis_json && *analysis_json ? track_timeline(analysis_json) : catalog_timeline(h, track_id);
 }
 
-// A clip's reading (cuefinder-core video JSON) and a track's timeline → its segment and edit plan.
-cf::Result<TrackFit> fit_track(const char* clip_json, const cf::Result<cf::TrackTimeline>& track) {
+// The clip's "sound" object (cuefinder-core video: write_clip_sound_json) → what ducking needs.
+cf::Result<cf::ClipSound> clip_sound(const char* clip_json) {
+    auto v = cf::parse_json(clip_json ? clip_json : "");
+    if (!v) return cf::Status(cf::ErrorCode::invalid_argument, "clip: " + v.status().message());
+    const cf::JsonValue* s = v->find("sound");
+    if (!s || !s->is_object())
+        return cf::Status(cf::ErrorCode::invalid_argument, "clip: no \"sound\" object to duck under (read the clip with a cuefinder-core that measures it)");
+    cf::ClipSound sound;
+    sound.has_audio = s->find("has_audio") && s->find("has_audio")->boolean();
+    if (const cf::JsonValue* d = s->find("duck_db"); d && d->is_number()) sound.duck_db = float(d->number());
+    if (const cf::JsonValue* k = s->find("keep"))
+        for (const cf::JsonValue& span : k->items()) sound.keep.push_back({num(span, "start_s"), num(span, "end_s")});
+    return sound;
+}
+
+// A clip's reading (cuefinder-core video JSON) and a track's timeline → its segment and edit plan;
+// `clip_out` (optional) gets the parsed reading.
+cf::Result<TrackFit> fit_track(const char* clip_json, const cf::Result<cf::TrackTimeline>& track, SuggestJob* clip_out = nullptr) {
     SuggestJob j;
     if (std::string e = parse_clip(clip_json, j); !e.empty()) return cf::Status(cf::ErrorCode::invalid_argument, e);
     if (!track) return track.status();
@@ -224,10 +252,36 @@ cf::Result<TrackFit> fit_track(const char* clip_json, const cf::Result<cf::Track
     if (!segment) return segment.status();
     auto plan = cf::plan_fit(*track, clip, *segment);
     if (!plan) return plan.status();
+    if (clip_out) *clip_out = std::move(j);
     return TrackFit{std::move(*segment), std::move(*plan)};
 }
 
-constexpr int kRenderRateHz = 44100;
+// The cue sheet's track: the catalog's metadata when h has a catalog with the track, else the id.
+cf::CueTrack cue_track(int h, const char* track_id) {
+    cf::CueTrack t;
+    t.id = track_id ? track_id : "";
+    const cf::Catalog* cat = h > 0 ? cf::bindings::semantic_catalog(h) : nullptr;
+    const std::optional<uint32_t> i = cat ? cat->find(t.id) : std::nullopt;
+    if (!i) return t;
+    const cf::TrackMeta& m = cat->tracks()[*i];
+    return {m.id, m.title, m.artist, m.path, m.license, m.attribution};
+}
+
+// The fitted track rendered at kRenderRateHz with the source's channels (1 or 2), ducked under the
+// clip's kept sound when `duck`, as a 16-bit WAV.
+cf::Result<std::vector<uint8_t>> render_wav(const TrackFit& fit, const std::string& path, const char* clip_json, bool duck) {
+    cf::Result<cf::ClipSound> sound = duck ? clip_sound(clip_json) : cf::Result<cf::ClipSound>(cf::ClipSound{});
+    if (!sound) return sound.status();
+    cf::TrackAudioOptions o;
+    o.timeline = false;
+    o.audio = true;
+    auto track = cf::read_track_audio(path, o);
+    if (!track) return track.status();
+    auto out = cf::render_plan_at_rate(fit.plan, track->pcm_view(), kRenderRateHz);
+    if (!out) return out.status();
+    if (duck) CF_RETURN_IF_ERROR(cf::duck_under_clip(*out, track->n_channels, kRenderRateHz, *sound));
+    return cf::encode_wav(*out, track->n_channels, kRenderRateHz);
+}
 
 std::vector<uint8_t>& rendered() {
     static std::vector<uint8_t> bytes;
@@ -240,8 +294,9 @@ extern "C" {
 
 /// The best segment of a track for the clip and an edit of exactly the clip's length (core/fit/fit.h):
 /// write_fit_json's object (core/fit/fit_json.h), or NULL (bad clip, no timeline, no fit). The track's
-/// beats and energy: with h > 0 the timeline of catalog track `track_id` in the catalog attached to
-/// text search handle h (format v2; a v1 catalog fails saying so), else its `analysis_json`.
+/// beats and energy: its `analysis_json` when given (non-empty; cf_suggest_track_timeline makes one),
+/// else the timeline of catalog track `track_id` in the catalog attached to text search handle h
+/// (format v2; a v1 catalog fails saying so).
 EMSCRIPTEN_KEEPALIVE const char* cf_suggest_fit(int h, const char* track_id, const char* clip_json, const char* analysis_json) {
     auto fit = fit_track(clip_json, timeline_of(h, track_id, analysis_json));
     if (!fit) return cf::bindings::fail_null(fit.status().message());
@@ -250,22 +305,31 @@ EMSCRIPTEN_KEEPALIVE const char* cf_suggest_fit(int h, const char* track_id, con
     return cf::bindings::text(w.take());
 }
 
-/// The same fit rendered from the track's audio (`audio_path`, decoded to 44.1 kHz mono): a 16-bit WAV
-/// of exactly the clip's length. Its size in bytes (the bytes: cf_suggest_render_bytes), or -1.
+/// A track's beats and energy curve measured from its audio file (tempo + loudness, no model; for a
+/// catalog without timelines): {"file", "duration_s", "bpm", "bpm_confidence", "beats_s",
+/// "energy": {"times_s", "rms_dbfs"}} — what cf_suggest_fit's analysis_json takes — or NULL.
+EMSCRIPTEN_KEEPALIVE const char* cf_suggest_track_timeline(const char* audio_path) {
+    const std::string path = audio_path ? audio_path : "";
+    auto t = cf::read_track_audio(path, cf::TrackAudioOptions{});
+    if (!t) return cf::bindings::fail_null(t.status().message());
+    const cf::TrackTimeline& tl = t->timeline;
+    cf::JsonWriter w;
+    w.begin_object().key("file").value(path).key("duration_s").number(tl.duration_s, "%.3f");
+    w.key("bpm").number(tl.bpm, "%.2f").key("bpm_confidence").number(tl.beat_confidence, "%.3f");
+    w.key("beats_s").numbers(tl.beats_s, "%.3f").key("energy").begin_object();
+    w.key("times_s").numbers(tl.energy_times_s, "%.3f").key("rms_dbfs").numbers(tl.energy_db, "%.2f").end_object();
+    return cf::bindings::text(w.end_object().take());
+}
+
+/// The same fit rendered from the track's audio (`audio_path`, 44.1 kHz, stereo kept — mono files stay
+/// mono, more channels are averaged: core/fit/track_audio.h): a 16-bit WAV of exactly the clip's length,
+/// with `duck` != 0 lowered under the clip's own sound (the clip JSON's "sound": core/fit/duck.h). Its
+/// size in bytes (the bytes: cf_suggest_render_bytes), or -1.
 EMSCRIPTEN_KEEPALIVE double cf_suggest_render(int h, const char* track_id, const char* clip_json, const char* analysis_json,
-                                              const char* audio_path) {
+                                              const char* audio_path, int duck) {
     auto fit = fit_track(clip_json, timeline_of(h, track_id, analysis_json));
     if (!fit) return cf::bindings::fail(fit.status().message());
-    const std::string path = audio_path ? audio_path : "";
-    cf::DecodeOptions o;
-    o.output_rate_hz = kRenderRateHz;
-    auto reader = cf::AudioReader::open_file(path, o);
-    if (!reader) return cf::bindings::fail(path + ": " + reader.status().message());
-    auto pcm = cf::decode_all(**reader, o);
-    if (!pcm) return cf::bindings::fail(path + ": " + pcm.status().message());
-    auto out = cf::render_plan(fit->plan, cf::PcmView{pcm->data(), pcm->size(), 1, kRenderRateHz});
-    if (!out) return cf::bindings::fail(out.status().message());
-    auto wav = cf::encode_wav(*out, 1, kRenderRateHz);
+    auto wav = render_wav(*fit, audio_path ? audio_path : "", clip_json, duck != 0);
     if (!wav) return cf::bindings::fail(wav.status().message());
     rendered() = std::move(*wav);
     return double(rendered().size());
@@ -275,6 +339,31 @@ EMSCRIPTEN_KEEPALIVE double cf_suggest_render(int h, const char* track_id, const
 EMSCRIPTEN_KEEPALIVE const uint8_t* cf_suggest_render_bytes() {
     if (rendered().empty()) return reinterpret_cast<const uint8_t*>(cf::bindings::fail_null("no render yet"));
     return rendered().data();
+}
+
+/// The cue sheet of the fit (core/fit/cue_sheet.h) as `format` "json" or "csv", or NULL. Timeline as
+/// cf_suggest_fit; the track's title, artist, path, license and credit from the catalog attached to h
+/// (h > 0; else only its id).
+EMSCRIPTEN_KEEPALIVE const char* cf_suggest_cue_sheet(int h, const char* track_id, const char* clip_json, const char* analysis_json,
+                                                      const char* format) {
+    const std::string f = format ? format : "";
+    if (f != "json" && f != "csv") return cf::bindings::fail_null("cue sheet format '" + f + "': expected json or csv");
+    SuggestJob clip;
+    auto fit = fit_track(clip_json, timeline_of(h, track_id, analysis_json), &clip);
+    if (!fit) return cf::bindings::fail_null(fit.status().message());
+    const cf::CueSheet cue{{clip.file, fit->plan.length_s, clip.clip.cuts_s}, cue_track(h, track_id), fit->segment, fit->plan};
+    return cf::bindings::text(f == "json" ? cf::cue_sheet_json(cue) : cf::cue_sheet_csv(cue));
+}
+
+/// The FFmpeg command line that muxes a rendered WAV with its clip (core/fit/mux_command.h: the picture
+/// copied, AAC audio; keep_clip_audio != 0: the clip's sound mixed with the music), or NULL.
+EMSCRIPTEN_KEEPALIVE const char* cf_suggest_mux_command(const char* video_path, const char* wav_path, const char* out_path,
+                                                        int keep_clip_audio) {
+    cf::MuxOptions o;
+    o.keep_clip_audio = keep_clip_audio != 0;
+    auto cmd = cf::ffmpeg_mux_command(video_path ? video_path : "", wav_path ? wav_path : "", out_path ? out_path : "", o);
+    if (!cmd) return cf::bindings::fail_null(cmd.status().message());
+    return cf::bindings::text(std::move(*cmd));
 }
 
 /// Starts suggestions for a clip (see the top of this file): 0 started (poll cf_sem_status), -1 on an
