@@ -3,7 +3,7 @@
 // built with --full-audio all (tests/browser/lib.mjs), served by src/site/serve.mjs with the real
 // service worker (web/sw.js) in charge: the bytes are the file's, every request carries a Range header,
 // progress adds up; a missing file, a size the catalog does not expect, a server that ignores Range
-// (plain GET), a truncated range and a network failure give errors naming the track; a file fetched
+// (plain GET), a truncated range and a network failure give errors naming the track, a cancel stops it; a file fetched
 // whole is stored by the service worker and fetched offline in ranges from its cache.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -168,4 +168,19 @@ test('browser: fetchTrackAudio without Range support, and a truncated range', { 
   assert.equal(short.ok, false);
   assert.match(short.message, /^Short Track: (truncated: got 100 of 8192 bytes at offset 8192|the download of .* broke off)/);
   assert.deepEqual(short.progress, [[8192, file.length]]);
+
+  // Cancelled after the first range: the AbortError comes back, and no further range is asked for.
+  const before = seen.length;
+  const aborted = await page.evaluate(async () => {
+    const { fetchTrackAudio } = await import('./track_audio.mjs');
+    const controller = new AbortController();
+    try {
+      await fetchTrackAudio('http://localhost:9/short.opus', { chunkBytes: 8192, signal: controller.signal, onProgress: () => controller.abort() });
+      return 'finished';
+    } catch (e) {
+      return e.name;
+    }
+  });
+  assert.equal(aborted, 'AbortError');
+  assert.equal(seen.length - before, 1, 'only the first range was requested');
 });
