@@ -84,6 +84,18 @@ const char* cf_suggest_cue_sheet(int h, const char* track_id, const char* clip_j
 const char* cf_suggest_mux_command(const char* video_path, const char* wav_path, const char* out_path,
                                    int keep_clip_audio);  ///< the FFmpeg command line, or NULL
 
+// ---- video_api.cpp (cuefinder_node, cuefinder_app): a clip the page decoded → its reading (video_reading.h) ----
+int cf_video_begin(const char* name, const char* info_json);  ///< a handle > 0, or -1
+int cf_video_frame(int h, const uint8_t* rgba, int width_px, int height_px, double time_s);  ///< 0 or -1
+int cf_video_audio(int h, const float* samples, int n_samples, int rate_hz);  ///< mono; 0 or -1
+const char* cf_video_partial(int h);                       ///< the clip so far (write_clip_json), or NULL
+const char* cf_video_end(int h);                           ///< the whole clip (write_clip_json), or NULL
+const char* cf_video_sound(int h);                         ///< its sound so far, frames or not, or NULL
+void cf_video_free(int h);                                 ///< unknown handles ignored
+const uint8_t* cf_video_keyframe(int h, int shot_index);   ///< RGB of shot i's keyframe, or NULL
+int cf_video_keyframe_width(int h, int shot_index);        ///< its width in pixels, or -1
+int cf_video_keyframe_height(int h, int shot_index);       ///< its height in pixels, or -1
+
 // ---- tsne_api.cpp (cuefinder_worker): the map ------------------------------------------------------
 int cf_tsne_begin(const float* data, int n, int dim, double perplexity, int n_iterations, int seed, int init,
                   const float* init_xy);                  ///< a handle > 0, or -1
