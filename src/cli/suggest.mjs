@@ -37,7 +37,8 @@
 //                  whose audio is missing or cannot be fitted: fit_error instead of the fit's fields;
 //                  with --render the top one also has mux_command, with --cues cue_sheet: the file)
 // A clip that cannot be read prints {"file", "error"} (text: "FILE: error") and makes the exit status
-// 1; the other clips are still done. Usage errors: exit status 2.
+// 1; the other clips are still done. So does a --render or --cues whose top suggestion could not be
+// fitted (nothing is written). Usage errors: exit status 2.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -213,6 +214,11 @@ async function main() {
         try { r = await suggestOne(sem, o, r, spec); } catch (e) { r = { file, error: e.message }; }
       }
       if (r.error) { status = 1; console.error(`cuefinder suggest: ${named(r)}`); }
+      const top = r.suggestions?.[0];
+      if (!r.error && (o.render || o.cues) && !(top && !top.fit_error)) {
+        status = 1;
+        console.error(`cuefinder suggest: ${file}: nothing exported: ${top ? `the top suggestion was not fitted: ${top.fit_error}` : 'no suggestion'}`);
+      }
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
       else printText(r, o);
     }

@@ -31,15 +31,19 @@ std::string run(const std::string& command) {
     return out;
 }
 
+/// A POSIX shell runs commands here (not under WASM, where popen fails).
+bool have_shell() { return run("echo ok") == "ok\n"; }
+
 const std::vector<std::string> kNasty = {"it's", "$(echo pwned)", "`echo pwned`", "two\nlines", "*", "~", "ü é 日本.mp4",
                                          "back\\slash", "\"quoted\"", " lead and trail ", "-n", "a'b'c", "$HOME", "x;y|z&",
                                          "'", "''", "!", "#hash", "%d.mp4", "tab\there"};
 
 TEST(FitMux, ShellQuoteSurvivesTheShell) {
-    for (const std::string& s : kNasty) EXPECT_EQ(run("printf %s " + shell_quote(s)), s) << s;
     EXPECT_EQ(shell_quote("plain-name_1.mp4"), "plain-name_1.mp4");
     EXPECT_EQ(shell_quote(""), "''");
     EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+    if (!have_shell()) GTEST_SKIP() << "no shell to run commands (popen fails here)";
+    for (const std::string& s : kNasty) EXPECT_EQ(run("printf %s " + shell_quote(s)), s) << s;
 }
 
 TEST(FitMux, NamesFfmpegWouldMisreadGetDotSlash) {
@@ -64,7 +68,8 @@ TEST(FitMux, CommandCopiesThePictureAndEncodesAac) {
     EXPECT_EQ(*cmd, "ffmpeg -i './-my clip'\\''s.mp4' -i fit.wav -filter_complex "
                     "'[0:a:0]volume=-3.00dB[clip];[clip][1:a:0]amix=inputs=2:duration=longest:normalize=0[mix]' "
                     "-map 0:v:0 -map '[mix]' -c:v copy -c:a aac -b:a 192k out.mp4");
-    EXPECT_EQ(run("printf '%s|' " + cmd->substr(7)).substr(0, 22), "-i|./-my clip's.mp4|-i") << "one word per argument";
+    if (have_shell())
+        EXPECT_EQ(run("printf '%s|' " + cmd->substr(7)).substr(0, 22), "-i|./-my clip's.mp4|-i") << "one word per argument";
 }
 
 TEST(FitMux, BadInputIsNamed) {
@@ -104,6 +109,7 @@ void write_music(const fs::path& path, double length_s) {
 }
 
 TEST(FitMux, CommandRunsWithFfmpegOnNastyNames) {
+    if (!have_shell()) GTEST_SKIP() << "no shell to run commands (popen fails here)";
     if (!on_path("ffmpeg") || !on_path("ffprobe")) GTEST_SKIP() << "ffmpeg/ffprobe not on PATH: the mux command is not run";
     const fs::path clip_src = fs::path(CF_TEST_DATA_DIR) / "video/h264_aac_cuts_fades.mp4";
     const double clip_s = probe_duration_s(clip_src, "v:0");
