@@ -275,6 +275,7 @@ cf::Result<std::vector<uint8_t>> render_wav(const TrackFit& fit, const std::stri
     cf::TrackAudioOptions o;
     o.timeline = false;
     o.audio = true;
+    o.audio_windows = cf::plan_source_windows(fit.plan);  // only what the edit plays is decoded
     auto track = cf::read_track_audio(path, o);
     if (!track) return track.status();
     auto out = cf::render_plan_at_rate(fit.plan, track->pcm_view(), kRenderRateHz);

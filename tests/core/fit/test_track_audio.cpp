@@ -89,5 +89,43 @@ TEST(FitTrackAudio, RenderAtAnotherRateIsExactAndKeepsTheLevel) {
     EXPECT_FALSE(render_plan_at_rate(plan, t->pcm_view(), 10));
 }
 
+/// A 0.6 s splice plan: [0.4, 0.7] s of the source, then [second_s, second_s + 0.3].
+EditPlan two_windows_plan(double second_s) {
+    EditPlan plan;
+    plan.kind = FitKind::splice;
+    plan.length_s = 0.6;
+    plan.pieces = {{0.4, 0.7, 0.0}, {second_s, second_s + 0.3, 0.3}};
+    plan.splices = {{0.3, 0.7, second_s, 0.08, 1.0}};
+    plan.fade_out_start_s = plan.fade_out_end_s = 0.6;
+    return plan;
+}
+
+TEST(FitTrackAudio, DecodingOnlyThePlansWindowsRendersTheSame) {
+    const auto windows = plan_source_windows(two_windows_plan(2.1));
+    ASSERT_EQ(windows.size(), 2u);
+    EXPECT_NEAR(windows[0].start_s, 0.4 - 0.08 - 0.05, 1e-9);
+    EXPECT_NEAR(windows[1].start_s + windows[1].duration_s, 2.4 + 0.08 + 0.05, 1e-9) << "the last piece to the edit's end";
+    for (auto [file, second_s] : {std::pair{"vorbis_q2_44k_stereo_3s.ogg", 2.1}, {"wav_s16_44k_stereo.wav", 0.6}, {"flac_s16_44k_stereo.flac", 0.6}}) {
+        const EditPlan plan = two_windows_plan(second_s);
+        TrackAudioOptions o;
+        o.timeline = false;
+        o.audio = true;
+        auto whole = read_track_audio(audio(file), o);
+        o.audio_windows = plan_source_windows(plan);
+        auto some = read_track_audio(audio(file), o);
+        ASSERT_TRUE(whole && some) << file;
+        EXPECT_EQ(some->pcm.size(), whole->pcm.size()) << file << ": the buffer spans the track";
+        auto a = render_plan_at_rate(plan, whole->pcm_view(), 44100), b = render_plan_at_rate(plan, some->pcm_view(), 44100);
+        ASSERT_TRUE(a && b);
+        ASSERT_EQ(a->size(), b->size());
+        double worst = 0;
+        for (size_t i = 0; i < a->size(); ++i) worst = std::max(worst, double(std::fabs((*a)[i] - (*b)[i])));
+        EXPECT_LT(worst, 1e-4) << file << ": the same samples (seeking is exact up to float rounding)";
+        double outside = 0;  // what no window covers stays silent (and is not decoded)
+        for (size_t i = 0; i < size_t(0.2 * 44100) * 2; ++i) outside += std::fabs(some->pcm[i]);
+        EXPECT_EQ(outside, 0.0) << file;
+    }
+}
+
 }  // namespace
 }  // namespace cf
