@@ -24,7 +24,8 @@
 //   --render OUT   (one VIDEO) the top suggestion fitted to the clip as a WAV of exactly its length
 //                  (cf_suggest_render: the core renders and encodes; 44.1 kHz 16-bit, stereo when the
 //                  track is), then prints the FFmpeg command that puts it under the clip (to stdout
-//                  without --json; with --json it is the top suggestion's "mux_command")
+//                  without --json; with --json it is the top suggestion's "mux_command"), writing
+//                  CLIP-OUT.mp4 beside OUT (.mkv for a clip that is not MP4/MOV: WebM cannot hold AAC)
 //   --duck         (with --render) the music lowered where the clip's own sound is worth keeping, and
 //                  the mux command mixes the clip's sound with it (a clip without sound: music only)
 //   --cues OUT     (one VIDEO) the top suggestion's cue sheet: OUT.json or OUT.csv (the format from the
@@ -117,7 +118,9 @@ function render(core, o, clip, from, audio) {
   const p = c.call('cf_suggest_render_bytes');
   if (!p) throw c.error();
   fs.writeFileSync(o.render, Buffer.from(core.HEAPU8.subarray(p, p + n)));
-  const out = path.join(path.dirname(o.render), `${path.parse(clip.file).name}-${path.parse(o.render).name}${path.extname(clip.file) || '.mp4'}`);
+  // The muxed file beside the WAV: MP4 for an MP4/MOV clip, else Matroska (WebM cannot hold AAC).
+  const ext = /^\.(mp4|m4v|mov)$/i.test(path.extname(clip.file)) ? '.mp4' : '.mkv';
+  const out = path.join(path.dirname(o.render), `${path.parse(clip.file).name}-${path.parse(o.render).name}${ext}`);
   return c.mustText('cf_suggest_mux_command', clip.file, o.render, out, o.duck && clip.has_audio ? 1 : 0);
 }
 

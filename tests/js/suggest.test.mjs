@@ -84,11 +84,16 @@ test('suggest: a short readable list without --json; words reach the ranking; --
   const clip = JSON.parse(spawnSync(coreBin, ['video', video('vp9_opus_cuts.webm')], { encoding: 'utf8' }).stdout);
   assert.ok(Math.abs(clip.duration_s - 6.0) < 0.05);
   assert.equal(wav.frames, Math.round(clip.duration_s * wav.rate), 'exactly the clip\'s length');
-  fs.rmSync(path.dirname(out), { recursive: true, force: true });
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 7, r.stdout);
   assert.equal(lines[5], `music: ${out}; under the clip with:`);
-  assert.match(lines[6], /^ffmpeg -i .*vp9_opus_cuts\.webm -i .*fitted\.wav -map 0:v:0 -map 1:a:0 -c:v copy -c:a aac /);
+  assert.match(lines[6], /^ffmpeg -i .*vp9_opus_cuts\.webm -i .*fitted\.wav -map 0:v:0 -map 1:a:0 -c:v copy -c:a aac -b:a 192k \S*vp9_opus_cuts-fitted\.mkv$/);
+  if (onPath('ffmpeg') && onPath('ffprobe')) {  // VP9 copied with AAC: Matroska takes both
+    const sh = spawnSync('/bin/sh', ['-c', `${lines[6]} </dev/null`], { encoding: 'utf8' });
+    assert.equal(sh.status, 0, sh.stderr);
+    assert.equal(probe(path.join(path.dirname(out), 'vp9_opus_cuts-fitted.mkv'), 'stream=codec_name'), 'vp9\naac');
+  }
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
   assert.match(lines[0], /vp9_opus_cuts\.webm: 6\.0 s, 320×180, \d+ shots, [\d.]+ cuts\/min → \d+–\d+ BPM/);
   assert.match(lines[1], /^ {2}1\. /);
   assert.match(lines[1], /BPM( fits)?; fits: [^;]+; sees: /, 'the words explain themselves before the picture');

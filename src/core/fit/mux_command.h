@@ -10,7 +10,9 @@
 // clip's length. Without keep_clip_audio the music replaces the clip's sound; with it, amix sums the
 // clip's first audio stream and the music (normalize=0: levels as they are, so the ducking done in the
 // WAV stays what it was; duration=longest). A clip without audio must not ask for keep_clip_audio
-// (FFmpeg would fail on the missing stream [0:a:0]).
+// (FFmpeg would fail on the missing stream [0:a:0]). The output's extension picks the container, which
+// must hold the clip's video codec and AAC: .mp4 for H.264/HEVC/AV1/VP9, .mkv for anything (WebM cannot
+// hold AAC).
 //
 // Quoting: every argument that is not plain ASCII letters, digits and -_./:=+,@% is single-quoted
 // (' inside becomes '\''), so spaces, quotes, $, `, \, newlines and non-ASCII names (kept byte for
