@@ -14,6 +14,7 @@ import * as ort from './ort/ort.wasm.min.mjs';
 import { installOrtBridge, configureModels, DEFAULT_SLOTS, modelFileName, manifestSha256, checkModelBytes } from './ort_bridge.mjs';
 import { registerServiceWorker as registerWorker } from './sw_client.mjs';
 import { coreClient } from './core_client.mjs';
+import { createAppVideo } from './app_video.mjs';
 
 const params = new URLSearchParams(location.search);
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;  // 1 GiB: the WASM heap holds the file while it is decoded
@@ -102,7 +103,8 @@ const host = {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
-    window.cuefinder.lastDownload = { name, mime, text: new TextDecoder().decode(bytes) };
+    const text = /^(text|application\/json)/.test(mime) ? new TextDecoder().decode(bytes) : null;
+    window.cuefinder.lastDownload = { name, mime, size: bytes.length, text };
   },
   openPicker: () => $('file-input').click(),
   startTsne(data, n, dim, perplexity, seed) {
@@ -180,6 +182,9 @@ const api = {
     await api.ready;
     if (!(file instanceof Blob)) throw new Error('analyzeFile: expected a File or Blob');
     const name = file.name || 'dropped file';
+    // A video is read in the page (WebCodecs) frame by frame, never whole into the heap.
+    const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
+    if (core.mustText('cf_app_media_kind', head, head.length)) return analyzeVideo(file, name);
     if (file.size > MAX_FILE_BYTES) {
       const msg = `${name}: the file is too large (${(file.size / 1e9).toFixed(1)} GB; the limit is 1 GB)`;
       core.call('cf_app_set_error', msg);
@@ -226,6 +231,18 @@ const api = {
   lastDownload: null,
   offlineReady: false,
 };
+// A dropped video: read into the core, then wait for its suggestions (or the error the app shows).
+let appVideo = null, videoReader = null;
+async function analyzeVideo(file, name) {
+  videoReader ||= (await import('./video_reader.mjs')).readVideo;
+  const request = await appVideo.analyze(file, name);
+  return waitState((s) => {
+    const v = s.video;
+    if (v.error && v.stage !== 'reading' && !v.reading) throw new Error(v.error);
+    return v.name === name && v.stage === 'ready' && !v.reading;
+  }, 600000, `suggestions for ${name} (request ${request})`);
+}
+
 async function waitState(pred, timeoutMs, what) {
   const t0 = performance.now();
   for (;;) {
@@ -304,6 +321,8 @@ async function main() {
     printErr: (s) => console.warn(s),
   });
   core = coreClient(Module);
+  appVideo = createAppVideo({ core, player, layout: () => api.layout(), readVideo: (...a) => videoReader(...a) });
+  Object.assign(host, appVideo.host);
   api.timings.module_ms = performance.now() - t0;
   loadingBox.hidden = true;
   setLoading('Downloading the catalog…', 0);
@@ -344,7 +363,8 @@ async function main() {
 
   const catalogName = params.get('catalog_name') || 'catalog';
   let info = {};
-  try { info = await (await fetch('catalog/catalog.json')).json(); } catch (e) { /* the name is optional */ }
+  let infoText = '';
+  try { infoText = await (await fetch('catalog/catalog.json')).text(); info = JSON.parse(infoText); } catch (e) { /* the name is optional */ }
   const cfc = await fetchBytes('catalog/catalog.cfc', (got, total) =>
     setLoading(`Downloading the catalog… ${(got / 1e6).toFixed(1)}${total ? ' / ' + (total / 1e6).toFixed(1) : ''} MB`, total ? got / total : 0.5));
   const rc = core.call('cf_app_open_catalog', info.name || catalogName, 'catalog/', cfc, cfc.length);
@@ -355,6 +375,7 @@ async function main() {
     readyReject(new Error(msg));
     return;
   }
+  if (infoText) core.call('cf_app_set_catalog_files', infoText);  // which tracks have full-length audio
   appLoading = false;
   setLoading('', 0);
   // Words and pictures: the sentence encoder's vocabulary and the image model's class names (small);

@@ -8,7 +8,8 @@
 //   a drop:      int id = app.session().analyze("song.mp3", bytes);   // host->analysis_finished(id, ...) later
 //
 // One file per screen: ui_main.cpp (frame, menu, keys, about), ui_query.cpp (query panel, filters),
-// ui_results.cpp (matches), ui_words.cpp (words, picture, zero-shot tags), ui_map.cpp (the map).
+// ui_results.cpp (matches), ui_words.cpp (words, picture, zero-shot tags), ui_video.cpp (a dropped
+// video: the clip, its timeline, soundtrack suggestions), ui_map.cpp (the map).
 #pragma once
 
 #include <array>
@@ -82,6 +83,17 @@ private:
     void draw_tags_panel();
     void draw_label_row(size_t i, bool file);
     void draw_label_best(size_t i);
+    // ui_video.cpp
+    void draw_video_panel();
+    void draw_video_view();
+    void draw_video_timeline();
+    void draw_plan_marks(const EditPlan& plan, const ImVec2& p, float w, float h, double len);
+    void draw_video_controls();
+    void draw_soundtracks_panel();
+    void draw_soundtrack_row(const Catalog& cat, size_t i);
+    void draw_soundtrack_actions();
+    void draw_soundtrack_detail();
+    void draw_matches_tabs();
     // ui_map.cpp
     void draw_map_panel();
     void draw_map_toolbar();
@@ -107,6 +119,7 @@ private:
     bool show_about_ = false;
     bool scroll_to_selected_ = false;
     bool filters_changed_ = false;
+    int soundtracks_tab_for_ = 0;                    ///< the clip whose suggestions were last brought to front
     std::array<char, 256> text_buf_{};               ///< what is typed
     std::array<char, 512> labels_buf_{};             ///< the tagging panel's labels, as typed
     std::string labels_seen_;                        ///< the session's labels last copied into labels_buf_

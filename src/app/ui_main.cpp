@@ -69,12 +69,34 @@ void App::layout_windows() {
     const float results_h = wide ? h : std::floor(h * 0.45f);
     ImGui::SetNextWindowPos(ImVec2(left_w, top));
     ImGui::SetNextWindowSize(ImVec2(mid_w, results_h));
-    if (ImGui::Begin("Matches", nullptr, fixed)) draw_results_panel();
+    if (ImGui::Begin("Matches", nullptr, fixed)) draw_matches_tabs();
     ImGui::End();
     ImGui::SetNextWindowPos(wide ? ImVec2(left_w + mid_w, top) : ImVec2(left_w, top + results_h));
     ImGui::SetNextWindowSize(wide ? ImVec2(w - left_w - mid_w, h) : ImVec2(mid_w, h - results_h));
     if (ImGui::Begin("Map", nullptr, fixed | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) draw_map_panel();
     ImGui::End();
+}
+
+// Matches, and the soundtracks of a dropped video in a tab of their own (brought to front once per clip).
+void App::draw_matches_tabs() {
+    const VideoModel& v = session_.video();
+    if (!v.has_clip() || !session_.catalog()) return draw_results_panel();
+    if (!ImGui::BeginTabBar("matches_tabs")) return;
+    const bool bring = soundtracks_tab_for_ != v.shown_request();
+    if (bring) soundtracks_tab_for_ = v.shown_request();
+    const bool sound_open = ImGui::BeginTabItem("Soundtracks", nullptr, bring ? ImGuiTabItemFlags_SetSelected : 0);
+    mark("tab_soundtracks");
+    if (sound_open) {
+        draw_soundtracks_panel();
+        ImGui::EndTabItem();
+    }
+    const bool matches_open = ImGui::BeginTabItem("Matches");
+    mark("tab_matches");
+    if (matches_open) {
+        draw_results_panel();
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
 }
 
 void App::draw_lower_tabs() {

@@ -44,8 +44,9 @@ void draw_query_intro() {
 }  // namespace
 
 void App::draw_query_panel() {
+    draw_video_panel();
     draw_words_panel();
-    if (ImGui::Button("Open audio or picture...")) session_.host().open_file_picker();
+    if (ImGui::Button("Open audio, picture or video...")) session_.host().open_file_picker();
     mark("open_button");
     ImGui::SameLine();
     ImGui::TextDisabled("or drop one anywhere");

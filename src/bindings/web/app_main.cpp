@@ -4,7 +4,8 @@
 // strings: abi.h.
 //
 // JS side: web/app.js sets Module.cfHost = {playUrl, playQuery, pause, resume, playing, position,
-// playbackError, download, openPicker, startTsne, stopTsne, analysisFinished} before the first frame.
+// playbackError, download, openPicker, startTsne, stopTsne, analysisFinished, showClip, playWithClip,
+// clipPosition, fetch} before the first frame.
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
@@ -27,7 +28,9 @@
 #include "platform/web/model_slots.h"
 #include "bindings/web/abi.h"
 #include "bindings/web/exports.h"
+#include "bindings/web/video_reading.h"
 #include "core/common/json.h"
+#include "core/video/video_sniff.h"
 
 // clang-format off
 EM_JS(void, cf_js_play_url, (const char* url, double start_s), { Module.cfHost.playUrl(UTF8ToString(url), start_s); });
@@ -48,6 +51,12 @@ EM_JS(void, cf_js_stop_tsne, (), { Module.cfHost.stopTsne(); });
 EM_JS(void, cf_js_analysis_finished, (int request, int ok, const char* message), {
     Module.cfHost.analysisFinished(request, ok !== 0, UTF8ToString(message));
 });
+EM_JS(void, cf_js_show_clip, (int request, int show), { Module.cfHost.showClip(request, show !== 0); });
+EM_JS(void, cf_js_play_with_clip, (const uint8_t* wav, int n_bytes, double start_s, int clip_sound), {
+    Module.cfHost.playWithClip(HEAPU8.slice(wav, wav + n_bytes), start_s, clip_sound !== 0);
+});
+EM_JS(double, cf_js_clip_position, (), { return Module.cfHost.clipPosition(); });
+EM_JS(void, cf_js_fetch, (int fetch_id, const char* url), { Module.cfHost.fetch(fetch_id, UTF8ToString(url)); });
 EM_JS(double, cf_js_window_width, (), { return window.innerWidth; });
 EM_JS(double, cf_js_window_height, (), { return window.innerHeight; });
 // clang-format on
@@ -70,6 +79,15 @@ public:
     void download(const std::string& name, const std::string& mime, const std::string& text) override {
         cf_js_download(name.c_str(), mime.c_str(), text.data(), int(text.size()));
     }
+    void download_bytes(const std::string& name, const std::string& mime, const std::vector<uint8_t>& bytes) override {
+        cf_js_download(name.c_str(), mime.c_str(), reinterpret_cast<const char*>(bytes.data()), int(bytes.size()));
+    }
+    void show_clip(int request, bool show) override { cf_js_show_clip(request, show ? 1 : 0); }
+    void play_with_clip(const std::vector<uint8_t>& wav, double start_s, bool clip_sound) override {
+        cf_js_play_with_clip(wav.data(), int(wav.size()), start_s, clip_sound ? 1 : 0);
+    }
+    double clip_position_s() const override { return cf_js_clip_position(); }
+    void fetch(int fetch_id, const std::string& url) override { cf_js_fetch(fetch_id, url.c_str()); }
     void open_file_picker() override { cf_js_open_picker(); }
     void start_tsne(const float* data, size_t n, size_t dim, double perplexity, int seed) override {
         cf_js_start_tsne(data, int(n), int(dim), perplexity, seed);
@@ -112,8 +130,10 @@ void apply_font(float dpr) {
     io.Fonts->Clear();
     ImFontConfig cfg;
     cfg.FontDataOwnedByAtlas = false;
+    // Latin-1 plus the punctuation and arrows the app writes ("70–95 BPM", "9 cuts/min → …", "·").
+    static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x2193, 0x2212, 0x2212, 0x2264, 0x2265, 0};
     if (!r.font_ttf.empty())
-        io.Fonts->AddFontFromMemoryTTF(r.font_ttf.data(), int(r.font_ttf.size()), 15.0f * dpr, &cfg);
+        io.Fonts->AddFontFromMemoryTTF(r.font_ttf.data(), int(r.font_ttf.size()), 15.0f * dpr, &cfg, kRanges);
     else {
         cfg.SizePixels = 13.0f * dpr;
         io.Fonts->AddFontDefault(&cfg);
@@ -219,6 +239,59 @@ EMSCRIPTEN_KEEPALIVE int cf_app_open_catalog(const char* name, const char* base_
 EMSCRIPTEN_KEEPALIVE int cf_app_analyze(const char* name, const uint8_t* bytes, double n_bytes) {
     std::vector<uint8_t> copy(bytes, bytes + size_t(n_bytes));
     return rt().app->session().analyze(name, std::move(copy));
+}
+
+// ---- a dropped video (src/app/session/video_model.h) ----------------------------------------------
+// web/app.js: cf_app_media_kind on the file's first bytes; a video is read by web/video_reader.mjs into
+// a cf_video_* reading (video_api.cpp) and handed over here by its handle.
+
+/// "MP4", "QuickTime", "WebM", "Matroska" when the first bytes are a video container, else "".
+EMSCRIPTEN_KEEPALIVE const char* cf_app_media_kind(const uint8_t* head, double n_bytes) {
+    return cf::video_container_name(cf::sniff_video_container({head, size_t(n_bytes)}));
+}
+
+/// A dropped video is being read: the request id the page keeps the file under (Host::show_clip).
+EMSCRIPTEN_KEEPALIVE int cf_app_video_begin(const char* name) { return rt().app->session().video().begin(name); }
+
+/// The clip read so far (cf_video_* handle h): early suggestions. 0, or -1 (fewer than 2 frames, ...).
+EMSCRIPTEN_KEEPALIVE int cf_app_video_progress(int request, int h, double fraction) {
+    auto clip = cf::bindings::video_partial(h);
+    if (!clip) return cf::bindings::fail(clip.status().message());
+    rt().app->session().video().partial(request, **clip, fraction);
+    return 0;
+}
+
+/// The whole clip (after cf_video_end(h) answered): suggestions, fitted. 0, or -1 (unknown handle).
+EMSCRIPTEN_KEEPALIVE int cf_app_video_end(int request, int h) {
+    const cf::ClipAnalysis* clip = cf::bindings::video_analysis(h);
+    if (!clip || !clip->complete) return cf::bindings::fail("video: no finished reading with handle " + std::to_string(h));
+    rt().app->session().video().finished(request, *clip);
+    return 0;
+}
+
+/// The picture cannot be decoded here (HEVC): suggestions from the words, the sound of reading h (0: none).
+EMSCRIPTEN_KEEPALIVE void cf_app_video_unreadable(int request, const char* message, double duration_s, int h) {
+    cf::ClipSound sound;
+    if (const cf::ClipSound* s = h > 0 ? cf::bindings::video_sound(h) : nullptr) sound = *s;
+    rt().app->session().video().picture_unreadable(request, message, duration_s, std::move(sound));
+}
+
+/// The clip could not be read: `message` names it and the problem; the clip shown before stays.
+EMSCRIPTEN_KEEPALIVE void cf_app_video_failed(int request, const char* message) {
+    rt().app->session().video().failed(request, message);
+}
+
+/// The answer to Host::fetch: the bytes (copied), or `error` (non-empty) naming the file and problem.
+EMSCRIPTEN_KEEPALIVE void cf_app_fetched(int fetch_id, const uint8_t* bytes, double n_bytes, const char* error) {
+    cf::app::VideoModel& v = rt().app->session().video();
+    if (error && *error) return v.on_fetched(fetch_id, cf::Status(cf::ErrorCode::io, error));
+    v.on_fetched(fetch_id, std::vector<uint8_t>(bytes, bytes + size_t(n_bytes)));
+}
+
+/// catalog.json's text: which tracks have full-length audio. 0, or -1.
+EMSCRIPTEN_KEEPALIVE int cf_app_set_catalog_files(const char* catalog_json) {
+    cf::Status st = rt().app->session().video().set_track_files(catalog_json ? catalog_json : "");
+    return st ? 0 : cf::bindings::fail(st.message());
 }
 
 /// CPU time of the last frame in ms (the browser's rendering of the submitted GL calls not included).

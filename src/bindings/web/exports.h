@@ -128,5 +128,13 @@ void cf_app_set_error(const char* text);                             ///< error 
 void cf_app_set_status(const char* text, double fraction);           ///< status line
 void cf_app_display_points(int n);                                   ///< points drawn on the map
 void cf_app_set_font(const uint8_t* bytes, double n_bytes);          ///< a TTF font (copied)
+const char* cf_app_media_kind(const uint8_t* head, double n_bytes);  ///< "MP4", "WebM", ... for a video, else ""
+int cf_app_video_begin(const char* name);                            ///< the request id of a dropped video
+int cf_app_video_progress(int request, int h, double fraction);      ///< the clip so far (cf_video_* h); 0 or -1
+int cf_app_video_end(int request, int h);                            ///< the whole clip; 0 or -1
+void cf_app_video_unreadable(int request, const char* message, double duration_s, int h);  ///< picture not decodable
+void cf_app_video_failed(int request, const char* message);         ///< the clip could not be read
+void cf_app_fetched(int fetch_id, const uint8_t* bytes, double n_bytes, const char* error);  ///< Host::fetch's answer
+int cf_app_set_catalog_files(const char* catalog_json);              ///< catalog.json (full-audio files); 0 or -1
 
 }  // extern "C"
