@@ -104,7 +104,7 @@ const host = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
     const text = /^(text|application\/json)/.test(mime) ? new TextDecoder().decode(bytes) : null;
-    window.cuefinder.lastDownload = { name, mime, size: bytes.length, text };
+    window.cuefinder.lastDownload = { name, mime, size: bytes.length, text, head: Array.from(bytes.subarray(0, 64)) };
   },
   openPicker: () => $('file-input').click(),
   startTsne(data, n, dim, perplexity, seed) {

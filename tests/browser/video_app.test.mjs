@@ -103,7 +103,10 @@ test('video: drop a clip, suggestions fitted to it, play with the clip, exports,
     await clickOn(page, layout.export_wav_button);
     await waitFor(page, () => window.cuefinder.lastDownload && window.cuefinder.lastDownload.name.endsWith('.wav'), null, 30000);
     const wav = await page.evaluate(() => window.cuefinder.lastDownload);
-    assert.equal(wav.size, 44 + 2 * Math.round(v.clip.duration_s * 44100), `WAV of ${v.clip.duration_s} s at 44.1 kHz mono 16-bit`);
+    const channels = wav.head[22], rate = wav.head[24] | (wav.head[25] << 8) | (wav.head[26] << 16);
+    assert.equal(rate, 44100);
+    assert.ok(channels === 1 || channels === 2, `channels ${channels}`);
+    assert.equal(wav.size, 44 + 2 * channels * Math.round(v.clip.duration_s * 44100), `WAV of ${v.clip.duration_s} s at 44.1 kHz, ${channels} ch, 16-bit`);
     await clickOn(page, layout.cues_json_button);
     await waitFor(page, () => window.cuefinder.lastDownload.name.endsWith('.json'), null, 10000);
     const cue = JSON.parse(await page.evaluate(() => window.cuefinder.lastDownload.text));

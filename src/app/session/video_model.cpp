@@ -12,6 +12,7 @@
 #include "core/fit/fit_json.h"
 #include "core/fit/mux_command.h"
 #include "core/fit/render.h"
+#include "core/fit/track_audio.h"
 #include "core/io/byte_source.h"
 #include "core/io/json_reader.h"
 #include "core/query/clip_pictures.h"
@@ -58,7 +59,7 @@ void VideoModel::attach(const Catalog* catalog, const query::QueryEngine* engine
     selected_ = audition_row_ = pending_row_ = -1;
     pending_ = Action::none;
     fetched_track_ = UINT32_MAX;
-    fetched_pcm_.clear();
+    fetched_bytes_.clear();
 }
 
 Status VideoModel::set_track_files(const std::string& catalog_json) {
@@ -251,16 +252,7 @@ void VideoModel::on_fetched(int fetch_id, Result<std::vector<uint8_t>> bytes) {
         error_ = bytes.status().message();
         return;
     }
-    const TrackMeta& t = catalog_->tracks()[rows_[row].suggestion.track];
-    DecodeOptions o;
-    o.output_rate_hz = kRenderRateHz;
-    auto reader = AudioReader::open(make_owned_memory_source(std::move(*bytes), t.id), o);
-    auto pcm = reader ? decode_all(**reader, o) : Result<std::vector<float>>(reader.status());
-    if (!pcm) {
-        error_ = (t.title.empty() ? t.id : t.title) + ": " + pcm.status().message();
-        return;
-    }
-    fetched_pcm_ = std::move(*pcm);
+    fetched_bytes_ = std::move(*bytes);
     fetched_track_ = rows_[row].suggestion.track;
     run_action(row, action);
 }
@@ -279,14 +271,21 @@ void VideoModel::run_action(int row, Action action) {
     host_.download_bytes(wav_name(row), "audio/wav", *wav);
 }
 
-// The fitted edit of row's track, from the fetched audio: a 44.1 kHz WAV of exactly the clip's length,
-// ducked under the clip's own sound when clip_sound is on.
+// The fitted edit of row's track, from the fetched audio (only the stretches the edit plays are
+// decoded; stereo kept): a 44.1 kHz WAV of exactly the clip's length, ducked under the clip's own
+// sound when clip_sound is on.
 Result<std::vector<uint8_t>> VideoModel::render_wav(int row) {
     const VideoRow& r = rows_[row];
-    auto out = render_plan(r.fit->plan, PcmView{fetched_pcm_.data(), fetched_pcm_.size(), 1, kRenderRateHz});
+    const TrackMeta& t = catalog_->tracks()[r.suggestion.track];
+    TrackAudioOptions o;
+    o.timeline = false, o.audio = true;
+    o.audio_windows = plan_source_windows(r.fit->plan);
+    auto audio = read_track_audio(make_owned_memory_source(fetched_bytes_, t.title.empty() ? t.id : t.title), o);
+    if (!audio) return audio.status();
+    auto out = render_plan_at_rate(r.fit->plan, audio->pcm_view(), kRenderRateHz);
     if (!out) return out.status();
-    if (clip_sound && clip_) CF_RETURN_IF_ERROR(duck_under_clip(*out, 1, kRenderRateHz, clip_->sound));
-    return encode_wav(*out, 1, kRenderRateHz);
+    if (clip_sound && clip_) CF_RETURN_IF_ERROR(duck_under_clip(*out, audio->n_channels, kRenderRateHz, clip_->sound));
+    return encode_wav(*out, audio->n_channels, kRenderRateHz);
 }
 
 std::string VideoModel::wav_name(int row) const {

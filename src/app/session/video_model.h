@@ -144,7 +144,7 @@ private:
     Action pending_ = Action::none;
     int pending_row_ = -1;
     uint32_t fetched_track_ = UINT32_MAX;
-    std::vector<float> fetched_pcm_;         ///< the last fetched track, decoded (44.1 kHz mono)
+    std::vector<uint8_t> fetched_bytes_;     ///< the last fetched track's audio file
 };
 
 }  // namespace cf::app

@@ -100,6 +100,14 @@ Status read_windows(AudioReader& reader, Taps& taps, const std::string& path, co
 }  // namespace
 
 Result<TrackAudio> read_track_audio(const std::string& path, const TrackAudioOptions& options) {
+    auto source = open_file_source(path);
+    if (!source) return source.status();
+    return read_track_audio(std::move(*source), options);
+}
+
+Result<TrackAudio> read_track_audio(std::unique_ptr<ByteSource> source, const TrackAudioOptions& options) {
+    if (!source) return Status(ErrorCode::invalid_argument, "read_track_audio: no source");
+    const std::string path = source->name();
     TrackAudio out;
     Taps taps{nullptr, &out, options.timeline, options.audio, options.max_audio_bytes / sizeof(float), false, 0, Status::ok()};
     DecodeOptions d;
@@ -109,7 +117,7 @@ Result<TrackAudio> read_track_audio(const std::string& path, const TrackAudioOpt
     d.source_tap = [&](const float* x, size_t n, int ch, int rate) {
         if (info) on_source(taps, *info, x, n, ch, rate);
     };
-    auto reader = AudioReader::open_file(path, d);
+    auto reader = AudioReader::open(std::move(source), d);
     if (!reader) return reader.status();
     info = &(*reader)->info();
     out.sample_rate_hz = info->source_rate_hz;

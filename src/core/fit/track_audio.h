@@ -28,6 +28,7 @@
 #include "core/common/status.h"
 #include "core/fit/fit.h"
 #include "core/fit/render.h"
+#include "core/io/byte_source.h"
 
 namespace cf {
 
@@ -52,6 +53,8 @@ struct TrackAudio {
 
 /// Reads `path` once (see the top of this file). Errors name the file (the audio reader's messages).
 Result<TrackAudio> read_track_audio(const std::string& path, const TrackAudioOptions& options);
+/// The same from any byte source (the page's fetched bytes: make_owned_memory_source).
+Result<TrackAudio> read_track_audio(std::unique_ptr<ByteSource> source, const TrackAudioOptions& options);
 
 /// The source windows `plan` reads: each piece's source range (only as far as it plays), widened by
 /// the longest crossfade and `margin_s` on both sides.
