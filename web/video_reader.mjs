@@ -1,7 +1,11 @@
 // Reads a video file in the page, on the device: demuxed by mediabunny, decoded by the browser's
-// WebCodecs, each frame drawn downscaled and upright on an OffscreenCanvas and handed over as RGBA, the
-// sound as mono float blocks. Nothing leaves the page. The sink decides what to do with it
-// (web/video_core.mjs pushes it into the core's cf::ClipReader).
+// WebCodecs, each frame downscaled (display size: visible rectangle, pixel aspect) and turned upright
+// (rotation metadata) and handed over as RGBA, the sound as mono float blocks. Nothing leaves the page.
+// The sink decides what to do with it (web/video_core.mjs pushes it into the core's cf::ClipReader).
+// Pixels: 8-bit YUV frames (what software decoders give) are copied out with VideoFrame.copyTo and
+// area-averaged by web/video_pixels.mjs; other frames (GPU-only, 10-bit, RGB) are drawn on an
+// OffscreenCanvas with the same geometry. (A canvas readback per frame cost 100–350 ms at 1080p in
+// headless Chromium, whose 2D canvas is GPU-emulated: video_pixels.mjs says more.)
 //
 //   import { readVideo } from './video_reader.mjs';
 //   await readVideo(file, {
@@ -48,6 +52,8 @@
 //
 // [SECTION] index: errors · geometry and drawing · reading with WebCodecs (info, video, sound) ·
 //                  the <video> fallback · readVideo
+
+import { handlesFormat, yuvToRgba } from './video_pixels.mjs';
 
 const MAX_DECODE_QUEUE = 8;       // chunks waiting in a decoder before the reader waits for a dequeue
 const MAX_PENDING_FRAMES = 4;     // drawn frames waiting for the sink before decoding goes on
@@ -100,7 +106,29 @@ export function frameGeometry(codedW, codedH, rotation, maxSizePx, flip = false)
   let m = { 0: [1, 0, 0, 1, 0, 0], 90: [0, 1, -1, 0, width, 0], 180: [-1, 0, 0, -1, width, height], 270: [0, -1, 1, 0, 0, height] }[rotation];
   if (!m) throw new Error(`rotation ${rotation}: expected 0, 90, 180 or 270`);
   if (flip) m = [-m[0], m[1], -m[2], m[3], width - m[4], m[5]];
-  return { width, height, drawWidth: sw, drawHeight: sh, transform: m };
+  return { width, height, drawWidth: sw, drawHeight: sh, transform: m, rotation, flip };
+}
+
+/**
+ * VideoFrame → RGBA with `geometry`: 8-bit YUV planes through copyTo and web/video_pixels.mjs (no
+ * readback), anything else drawn on the canvas. Frames are converted one at a time (one buffer).
+ */
+function makeConverter(geometry, canvasOnly) {
+  let draw = null, buf = null, useCanvas = canvasOnly;
+  return async (frame) => {
+    if (!useCanvas && handlesFormat(frame.format)) {
+      try {
+        const rect = frame.visibleRect, size = frame.allocationSize({ rect });
+        if (!buf || buf.length < size) buf = new Uint8Array(size);
+        const layout = await frame.copyTo(buf, { rect });
+        return yuvToRgba(buf, layout, frame.format, rect, frame.colorSpace, geometry);
+      } catch {
+        useCanvas = true;  // e.g. a visible rectangle copyTo refuses: the canvas draws every frame from here
+      }
+    }
+    draw = draw || makeDrawer(geometry);
+    return draw(frame);
+  };
 }
 
 /** A canvas that draws a frame (VideoFrame or <video>) with `geometry` and returns its RGBA copy. */
@@ -231,22 +259,25 @@ function sleep(ms) {
 /** Decodes every video frame: drawn, closed, handed to sink.frame in presentation order. */
 async function decodeVideo(MB, ctx) {
   const { file, track, config, geometry, sink, signal, clock, progress } = ctx;
-  const draw = makeDrawer(geometry);
+  const convert = makeConverter(geometry, ctx.canvasOnly);
   const state = { pending: [], failure: null, n: 0, lastS: -1 };
+  let chain = Promise.resolve();
   const decoder = new VideoDecoder({
+    // Each frame is closed as soon as its pixels are out (the conversions run one after another).
     output: (frame) => {
-      try {
-        state.pending.push({ rgba: draw(frame), width: geometry.width, height: geometry.height, timeS: clock(frame.timestamp / 1e6) });
-      } catch (e) {
-        state.failure = state.failure || e;
-      } finally {
-        frame.close();
-      }
+      const timeS = clock(frame.timestamp / 1e6);
+      const job = chain.then(() => convert(frame)).finally(() => frame.close());
+      chain = job.catch(() => {});
+      const item = job.then((rgba) => ({ rgba, width: geometry.width, height: geometry.height, timeS }),
+        (e) => { throw { decode: e }; });
+      item.catch(() => {});  // awaited by deliver; left alone after a failure or a cancel
+      state.pending.push(item);
     },
     error: (e) => { state.failure = state.failure || e; },
   });
   decoder.configure(config);
-  const deliver = async (f) => {
+  const deliver = async (item) => {
+    const f = await item;
     await sink.frame(f);
     state.n++;
     state.lastS = f.timeS;
@@ -343,7 +374,7 @@ async function readWithWebCodecs(MB, file, c, sink, o) {
     info.rotation, o.maxSizePx, await c.video.getFlip());
   const clock = frameClock(await c.video.getFirstTimestamp().catch(() => 0), info.fps);
   const [video] = await Promise.all([
-    decodeVideo(MB, { file, track: c.video, config, geometry, sink, signal: o.signal, clock, progress }), audioJob]);
+    decodeVideo(MB, { file, track: c.video, config, geometry, sink, signal: o.signal, clock, progress, canvasOnly: !!o.canvas }), audioJob]);
   const bad = endProblem(file, info, video);
   if (bad) throw bad;
   if (o.onProgress) o.onProgress(1);
@@ -472,7 +503,8 @@ function hasWebCodecs() {
 /**
  * Reads `file` (File or Blob) into `sink` (see the top). Resolves after sink.end(); rejects with a
  * VideoReadError. Options: maxSizePx (16..4096, default 256), signal (AbortSignal), onProgress(fraction),
- * fallback (true: the <video> element path even with WebCodecs), fallbackRate (default 2),
+ * fallback (true: the <video> element path even with WebCodecs), fallbackRate (default 2), canvas
+ * (true: every WebCodecs frame drawn on the canvas, not copied out as YUV: to compare the two),
  * demuxerUrl (default MEDIABUNNY_URL).
  */
 export async function readVideo(file, sink, options = {}) {
