@@ -35,6 +35,7 @@
 #include "core/common/json.h"
 #include "core/image/image.h"
 #include "core/io/json_reader.h"
+#include "core/query/clip_pictures.h"
 #include "core/query/picture_query.h"
 #include "core/query/soundtrack.h"
 #include "core/audio/wav_writer.h"
@@ -143,25 +144,29 @@ void finish(std::shared_ptr<SuggestJob> j) {
     cf::bindings::semantic_done(j->parts.handle, j->parts.generation, w.end_object().take());
 }
 
-// Shot i's keyframe → its picture query, then the next shot's; then the ranking.
-void run_picture(std::shared_ptr<SuggestJob> j, size_t i) {
+// The shots' keyframes (files the CLI wrote) → picture queries (core/query/clip_pictures.h); then the ranking.
+void run_pictures(std::shared_ptr<SuggestJob> j) {
     if (!live(*j)) return;
-    if (i >= j->keyframes.size() || j->parts.image_labels->empty()) return finish(j);
-    auto img = cf::decode_image_file(j->keyframes[i]);
-    if (!img) return failed(*j, j->file + ": keyframe " + j->keyframes[i] + ": " + img.status().message());
-    qry::PictureOptions o;
-    o.method = j->method;
-    auto wanted = [j] { return live(*j); };
-    qry::prepare_picture(*img, j->keyframes[i], *j->parts.image_labels, *j->parts.embedder, *j->parts.search, o, wanted,
-                         [j, i](cf::Result<qry::PictureQuery> p) {
-                             if (!p) return failed(*j, j->keyframes[i] + ": " + p.status().message());
-                             j->clip.shots[i].picture = std::move(*p);
-                             run_picture(j, i + 1);
-                         });
+    if (j->keyframes.empty() || j->parts.image_labels->empty()) return finish(j);
+    std::vector<cf::Image> images;
+    for (const std::string& k : j->keyframes) {
+        auto img = cf::decode_image_file(k);
+        if (!img) return failed(*j, j->file + ": keyframe " + k + ": " + img.status().message());
+        images.push_back(std::move(*img));
+    }
+    auto clip = std::make_shared<qry::ClipReading>(j->clip);
+    qry::ShotPictureOptions o;
+    o.picture.method = j->method;
+    qry::read_shot_pictures(clip, std::move(images), *j->parts.image_labels, *j->parts.embedder, *j->parts.search, o,
+                            [j] { return live(*j); }, [j, clip](cf::Status s) {
+                                if (!s) return failed(*j, j->file + ": " + s.message());
+                                j->clip = std::move(*clip);
+                                finish(j);
+                            });
 }
 
 void run_texts(std::shared_ptr<SuggestJob> j) {
-    if (j->texts.empty()) return run_picture(j, 0);
+    if (j->texts.empty()) return run_pictures(j);
     j->parts.search->embed(j->texts, [j](cf::Result<std::vector<float>> e) {
         if (!live(*j)) return;
         if (!e) return failed(*j, e.status().message());
@@ -170,7 +175,7 @@ void run_texts(std::shared_ptr<SuggestJob> j) {
             if (!q) return failed(*j, "\"" + j->texts[i] + "\": " + q.status().message());
             j->words.push_back({j->texts[i], std::move(*q)});
         }
-        run_picture(j, 0);
+        run_pictures(j);
     });
 }
 
@@ -203,22 +208,14 @@ cf::Result<cf::TrackTimeline> track_timeline(const char* analysis_json) {
 
 constexpr int kRenderRateHz = 44100;
 
-struct TrackFit {
-    cf::SegmentChoice segment;
-    cf::EditPlan plan;
-};
-
 // A track's timeline from the catalog attached to search handle `h` (format v2: beats, energy curve,
 // window embeddings), or an error saying what the catalog lacks.
 cf::Result<cf::TrackTimeline> catalog_timeline(int h, const char* track_id) {
     const cf::Catalog* cat = cf::bindings::semantic_catalog(h);
     if (!cat) return cf::Status(cf::ErrorCode::invalid_argument, "no catalog attached to text search handle " + std::to_string(h));
-    CF_RETURN_IF_ERROR(cat->timeline_status());
     const std::optional<uint32_t> t = cat->find(track_id ? track_id : "");
     if (!t) return cf::Status(cf::ErrorCode::not_found, std::string("no track '") + (track_id ? track_id : "") + "' in the catalog");
-    cf::TrackTimeline tl = cat->timeline(*t);
-    if (tl.duration_s <= 0) return cf::Status(cf::ErrorCode::not_found, std::string("track '") + track_id + "' has no timeline");
-    return tl;
+    return qry::catalog_timeline(*cat, *t);
 }
 
 // The track's timeline: from its analysis JSON when one is given, else from the catalog attached to h.
@@ -243,17 +240,13 @@ cf::Result<cf::ClipSound> clip_sound(const char* clip_json) {
 
 // A clip's reading (cuefinder-core video JSON) and a track's timeline → its segment and edit plan;
 // `clip_out` (optional) gets the parsed reading.
-cf::Result<TrackFit> fit_track(const char* clip_json, const cf::Result<cf::TrackTimeline>& track, SuggestJob* clip_out = nullptr) {
+cf::Result<qry::TrackFit> fit_track(const char* clip_json, const cf::Result<cf::TrackTimeline>& track, SuggestJob* clip_out = nullptr) {
     SuggestJob j;
     if (std::string e = parse_clip(clip_json, j); !e.empty()) return cf::Status(cf::ErrorCode::invalid_argument, e);
     if (!track) return track.status();
-    const cf::ClipShape clip = qry::clip_shape(j.clip);
-    auto segment = cf::choose_segment(*track, clip);
-    if (!segment) return segment.status();
-    auto plan = cf::plan_fit(*track, clip, *segment);
-    if (!plan) return plan.status();
-    if (clip_out) *clip_out = std::move(j);
-    return TrackFit{std::move(*segment), std::move(*plan)};
+    auto fit = qry::fit_track(*track, j.clip);
+    if (fit && clip_out) *clip_out = std::move(j);
+    return fit;
 }
 
 // The cue sheet's track: the catalog's metadata when h has a catalog with the track, else the id.
@@ -269,7 +262,7 @@ cf::CueTrack cue_track(int h, const char* track_id) {
 
 // The fitted track rendered at kRenderRateHz with the source's channels (1 or 2), ducked under the
 // clip's kept sound when `duck`, as a 16-bit WAV.
-cf::Result<std::vector<uint8_t>> render_wav(const TrackFit& fit, const std::string& path, const char* clip_json, bool duck) {
+cf::Result<std::vector<uint8_t>> render_wav(const qry::TrackFit& fit, const std::string& path, const char* clip_json, bool duck) {
     cf::Result<cf::ClipSound> sound = duck ? clip_sound(clip_json) : cf::Result<cf::ClipSound>(cf::ClipSound{});
     if (!sound) return sound.status();
     cf::TrackAudioOptions o;

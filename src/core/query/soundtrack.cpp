@@ -176,13 +176,19 @@ Result<TrackFit> fit_track(const TrackTimeline& track, const ClipReading& clip, 
     return TrackFit{std::move(*segment), std::move(*plan)};
 }
 
-Result<TrackFit> fit_catalog_track(const Catalog& catalog, uint32_t track, const ClipReading& clip,
-                                   const FitOptions& options) {
+Result<TrackTimeline> catalog_timeline(const Catalog& catalog, uint32_t track) {
     CF_RETURN_IF_ERROR(catalog.timeline_status());
     if (track >= catalog.size()) return Status(ErrorCode::not_found, "no track " + std::to_string(track) + " in the catalog");
     TrackTimeline tl = catalog.timeline(track);
     if (tl.duration_s <= 0) return Status(ErrorCode::not_found, "track '" + catalog.tracks()[track].id + "' has no timeline");
-    return fit_track(tl, clip, options);
+    return tl;
+}
+
+Result<TrackFit> fit_catalog_track(const Catalog& catalog, uint32_t track, const ClipReading& clip,
+                                   const FitOptions& options) {
+    auto tl = catalog_timeline(catalog, track);
+    if (!tl) return tl.status();
+    return fit_track(*tl, clip, options);
 }
 
 }  // namespace cf::query

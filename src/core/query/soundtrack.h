@@ -111,6 +111,10 @@ struct TrackFit {
 /// Fits a track timeline to the clip (choose_segment, then plan_fit).
 Result<TrackFit> fit_track(const TrackTimeline& track, const ClipReading& clip, const FitOptions& options = {});
 
+/// Catalog track `track`'s timeline (format v2). Errors: a catalog without timelines (what it lacks),
+/// a track out of range or without one.
+Result<TrackTimeline> catalog_timeline(const Catalog& catalog, uint32_t track);
+
 /// Fits catalog track `track` from the catalog's per-track timeline (format v2). Errors: a catalog
 /// without timelines (Catalog::timeline_status says what it lacks), a track out of range or without one.
 Result<TrackFit> fit_catalog_track(const Catalog& catalog, uint32_t track, const ClipReading& clip,
