@@ -306,7 +306,7 @@ function monoOf(data) {
 
 /** Decodes the sound: mono blocks to sink.audio. A failure is a warning (the picture still counts). */
 async function decodeAudio(MB, ctx) {
-  const { file, track, config, sink, signal } = ctx;
+  const { file, track, config, sink, signal, progress } = ctx;
   const state = { pending: [], failure: null, n: 0 };
   const decoder = new AudioDecoder({
     output: (data) => {
@@ -324,6 +324,7 @@ async function decodeAudio(MB, ctx) {
   const deliver = async (b) => {
     await sink.audio(b.mono, b.rateHz);
     state.n += b.mono.length;
+    if (progress) progress(state.n / b.rateHz);
   };
   try {
     await pump(MB, track, decoder, state, deliver, (p) => p.toEncodedAudioChunk(), signal, file);
@@ -365,7 +366,8 @@ async function readWithWebCodecs(MB, file, c, sink, o) {
   await sink.begin(info);
   if (c.audio && !aConfig && sink.warning) await sink.warning(`${file}: its ${info.audioCodec} sound can't be decoded in this browser`);
   const progress = (tS) => { if (o.onProgress && info.durationS > 0) o.onProgress(Math.min(1, tS / info.durationS)); };
-  const audioJob = aConfig ? decodeAudio(MB, { file, track: c.audio, config: aConfig, sink, signal: o.signal }) : null;
+  // Progress follows the picture, or the sound when there is no picture to decode.
+  const audioJob = aConfig ? decodeAudio(MB, { file, track: c.audio, config: aConfig, sink, signal: o.signal, progress: problem ? progress : null }) : null;
   if (problem) {
     await audioJob;
     throw new VideoReadError(file, 'video-codec-unsupported', problem, { framesDelivered: 0, audioDelivered: !!audioJob });

@@ -135,6 +135,7 @@ test('HEVC: the plain error naming the file, after its sound was delivered (no f
   assert.equal(got.frames.length, 0);
   assertTone(got, 3.0);
   assert.deepEqual(got.order, ['begin'], 'no end() after an error');
+  assert.ok(got.progress.monotonic && got.progress.last > 0.95, `progress follows the sound: ${JSON.stringify(got.progress)}`);
 });
 
 test('truncated mp4: the frames before the damage (as ffprobe has them), then an error naming the file', { skip, timeout: 120000 }, async () => {
