@@ -52,6 +52,14 @@ function cachedWeights(size, n) {
   return tables.get(key);
 }
 
+let scratchFloats = new Float32Array(0);  // areaScale's rows, reused (conversions run one at a time)
+function scratch(n) {
+  if (scratchFloats.length < n) scratchFloats = new Float32Array(n);
+  const s = scratchFloats.subarray(0, n);
+  s.fill(0);
+  return s;
+}
+
 /**
  * One plane area-averaged to outW × outH (an exact box filter, separable: each source pixel counts by
  * the share of it inside an output pixel; a plane smaller than the output, as chroma can be, is scaled
@@ -60,7 +68,7 @@ function cachedWeights(size, n) {
  */
 export function areaScale(src, offset, stride, step, w, h, outW, outH) {
   const bx = cachedWeights(w, outW), by = cachedWeights(h, outH);
-  const cols = new Float32Array(outH * w);  // each output row, at full width
+  const cols = scratch(outH * w);  // each output row, at full width
   for (let i = 0, k = 0; i < outH; i++) {
     const o = i * w;
     for (let t = 0; t < by.count[i]; t++, k++) {
