@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "app/session/session.h"
 #include "core/audio/wav_writer.h"
@@ -16,7 +17,7 @@ using namespace cf::app::test;
 namespace {
 
 // A clip of `duration_s` read so far: a cut every `shot_s`, fast motion.
-ClipAnalysis test_clip(double duration_s, double shot_s = 2.0) {
+ClipAnalysis test_clip(double duration_s, double shot_s = 2.0, float motion = 0.3f) {
     ClipAnalysis c;
     c.info.duration_s = duration_s;
     c.info.width_px = 320, c.info.height_px = 180;
@@ -24,13 +25,13 @@ ClipAnalysis test_clip(double duration_s, double shot_s = 2.0) {
     for (double t = 0; t < duration_s; t += shot_s) {
         if (t > 0) c.shots.cuts.push_back(Cut{t, int(t * 30), 0.8f});
         Shot s;
-        s.start_s = t, s.end_s = std::min(t + shot_s, duration_s), s.motion = 0.3f;
+        s.start_s = t, s.end_s = std::min(t + shot_s, duration_s), s.motion = motion;
         c.shots.shots.push_back(s);
         c.keyframes.push_back(Image{});
     }
     c.shots.pace.cuts_per_min = 60.0 / shot_s;
-    c.shots.pace.motion = 0.3f;
-    for (int i = 0; i < int(duration_s); ++i) c.shots.pace.curve.push_back(PacePoint{double(i), 0.3f, 0, 0.7f});
+    c.shots.pace.motion = motion;
+    for (int i = 0; i < int(duration_s); ++i) c.shots.pace.curve.push_back(PacePoint{double(i), motion, 0, 0.7f});
     return c;
 }
 
@@ -172,6 +173,34 @@ TEST_F(VideoModelTest, ACatalogWithoutTimelinesSaysWhatItLacks) {
     ASSERT_FALSE(session.video().rows().empty());
     EXPECT_FALSE(session.video().rows()[0].fit);
     EXPECT_NE(session.video().rows()[0].fit_error.find("timeline"), std::string::npos) << session.video().rows()[0].fit_error;
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(VideoModelTest, TypedWordsRefineTheSuggestions) {
+    const std::string vocab = use_lite_vocab();
+    if (vocab.empty()) GTEST_SKIP() << "no models/use-lite/vocab.txt";
+    ASSERT_TRUE(session.set_text_model(vocab).is_ok());
+    ASSERT_TRUE(session.words().ready()) << session.words().status();
+    const int r = video.begin("clip.mp4");
+    video.finished(r, test_clip(12.0, 4.0, 0.2f));  // 15 cuts/min, moving: 100–125 BPM
+    const std::set<std::string> rock = {"t4", "t5", "t6", "t7"}, piano = {"t0", "t1", "t2", "t3"};
+    const Catalog& cat = *session.catalog();
+    auto count_top3 = [&](const std::set<std::string>& ids) {
+        int n = 0;
+        for (size_t i = 0; i < 3; ++i) n += int(ids.count(cat.tracks()[video.rows()[i].suggestion.track].id));
+        return n;
+    };
+    ASSERT_GE(video.rows().size(), 3u);
+    const int rock_before = count_top3(rock);
+    session.words().set_text_query("piano");  // the fake encoder's "piano" is the concept "piano"
+    ASSERT_TRUE(session.words().text().prepared.has_value());
+    EXPECT_GT(count_top3(piano), 3 - rock_before) << "the words moved piano tracks up";
+    EXPECT_NE(video.rows()[0].suggestion.why.find("piano"), std::string::npos) << video.rows()[0].suggestion.why;
+    session.words().set_text_query("rock");
+    EXPECT_GE(count_top3(rock), 2);
 }
 
 }  // namespace
