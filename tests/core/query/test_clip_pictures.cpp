@@ -2,6 +2,8 @@
 // the pipeline before any model runs. The model path itself is covered by test_picture_query.cpp.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "core/query/clip_pictures.h"
 
 using namespace cf;
@@ -40,28 +42,30 @@ TEST(ClipPictures, TheLongestShotsAreClassifiedFirstUpToTheCap) {
     EXPECT_TRUE(shots_to_classify(ClipReading{}, 3).empty());
 }
 
-TEST(ClipPictures, KeyframesThatDoNotMatchTheShotsAreAnErrorBeforeAnyModelRuns) {
-    auto c = std::make_shared<ClipReading>(clip_with_shots({2.0, 3.0}));
+// A clip of two shots and a text search whose model always fails (nothing here may reach it).
+struct ClipPicturesTest : testing::Test {
+    std::shared_ptr<ClipReading> c = std::make_shared<ClipReading>(clip_with_shots({2.0, 3.0}));
     NoModel model;
-    auto tok = text::SentencePieceTokenizer::from_vocab_text(kVocab);
-    ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-    semantic::SemanticSearch search(model, std::move(*tok));
+    std::optional<semantic::SemanticSearch> search;
+    void SetUp() override {
+        auto tok = text::SentencePieceTokenizer::from_vocab_text(kVocab);
+        ASSERT_TRUE(tok.is_ok()) << tok.status().message();
+        search.emplace(model, std::move(*tok));
+    }
+};
+
+TEST_F(ClipPicturesTest, KeyframesThatDoNotMatchTheShotsAreAnErrorBeforeAnyModelRuns) {
     Status got = Status::ok();
     int calls = 0;
-    read_shot_pictures(c, std::vector<Image>(1), {"a"}, model, search, {}, nullptr, [&](Status s) { got = s, ++calls; });
+    read_shot_pictures(c, std::vector<Image>(1), {"a"}, model, *search, {}, nullptr, [&](Status s) { got = s, ++calls; });
     EXPECT_EQ(calls, 1);
     EXPECT_EQ(got.code(), ErrorCode::invalid_argument);
     EXPECT_NE(got.message().find("1 keyframes for 2 shots"), std::string::npos) << got.message();
     EXPECT_EQ(model.calls, 0);
 }
 
-TEST(ClipPictures, AnEmptyKeyframeIsNamedByItsShot) {
-    auto c = std::make_shared<ClipReading>(clip_with_shots({2.0, 3.0}));
-    NoModel model;
-    auto tok = text::SentencePieceTokenizer::from_vocab_text(kVocab);
-    ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-    semantic::SemanticSearch search(model, std::move(*tok));
+TEST_F(ClipPicturesTest, AnEmptyKeyframeIsNamedByItsShot) {
     Status got = Status::ok();
-    read_shot_pictures(c, std::vector<Image>(2), {"a"}, model, search, {}, nullptr, [&](Status s) { got = s; });
+    read_shot_pictures(c, std::vector<Image>(2), {"a"}, model, *search, {}, nullptr, [&](Status s) { got = s; });
     EXPECT_NE(got.message().find("shot 2 (2.0 s): no keyframe"), std::string::npos) << got.message();
 }

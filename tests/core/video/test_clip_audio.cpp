@@ -11,15 +11,12 @@
 #include "core/video/clip_reader.h"
 #include "platform/video_decoder.h"
 #include "test_util.h"
+#include "video_test_util.h"
 
 namespace cf {
 namespace {
 
-std::string video_path(const std::string& file) { return test::test_data_dir() + "/video/" + file; }
-
-#define SKIP_WITHOUT_DECODER()                                                                     \
-    if (!platform::video_decoder_available()) GTEST_SKIP() << "built without a video decoder ("   \
-                                                           << platform::video_decoder_name() << ")"
+using test::video_path;
 
 struct Read {
     VideoInfo info;
