@@ -2,7 +2,7 @@
 // Do pace and picture move soundtrack suggestions the right way? Calm vs lively clips (make_clips.py).
 //
 //   node tools/eval/suggest/eval.mjs [--manifest build/eval-suggest/manifest.json] [--catalog DIR]
-//        [-k 10] [--boot 5000] [--out build/eval-suggest/results.json] [--md OUT.md]
+//        [-k 10] [--boot 5000] [--split tuning|held-out] [--out build/eval-suggest/results.json] [--md OUT.md]
 //
 // For every clip of the manifest:
 //  - suggest: `./cuefinder suggest CLIP... --catalog DIR -k K --json` (the product, as a user runs it);
@@ -29,12 +29,12 @@ import { coreClient } from '../../../web/core_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const NEUTRAL = { cuts_per_min: 15, motion: 0.15 };  // pace 0.5: 97.5–122.5 BPM, energy 0.5
-const MOODS = ['happy', 'sad', 'relaxed', 'aggressive', 'danceable'];  // catalog.h kMoodNames
+const NEUTRAL_RANGE = [70 + 80 * 0.5 - 12.5, 70 + 80 * 0.5 + 12.5];
 const FPS = 30;  // make_clips.py
 
 function parseArgs(argv) {
   const o = { manifest: path.join(root, 'build/eval-suggest/manifest.json'), catalog: null, k: 10, boot: 5000,
-    out: path.join(root, 'build/eval-suggest/results.json'), md: null };
+    out: path.join(root, 'build/eval-suggest/results.json'), md: null, split: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === '--manifest') o.manifest = path.resolve(v());
@@ -43,6 +43,7 @@ function parseArgs(argv) {
     else if (a === '--boot') o.boot = Number(v());
     else if (a === '--out') o.out = path.resolve(v());
     else if (a === '--md') o.md = path.resolve(v());
+    else if (a === '--split') { o.split = v(); if (!['tuning', 'held-out'].includes(o.split)) throw new Error(`--split: tuning or held-out, not ${o.split}`); }
     else throw new Error(`unknown option ${a}`);
   }
   o.catalog ||= path.join(process.env.CF_CACHE_DIR || path.join(os.homedir(), '.cache/cuefinder'), 'demo/catalog');
@@ -62,13 +63,17 @@ const paceOf = (cutsPerMin, motion) => 0.5 * clamp01(cutsPerMin / 30) + 0.5 * cl
 
 const mean = (xs) => { const v = xs.filter(Number.isFinite); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN; };
 
-// Per top-K list: mean BPM of the known tempos, how many known, mean energy, relaxed share.
-function listStats(ids, tracks) {
+// Per top-K list: mean BPM of the known tempos, how many known, the shares of the known tempos inside
+// the target range [lo, hi] and at half or double of it (tempo_fit 0.9), mean energy, relaxed share.
+function listStats(ids, tracks, [lo, hi]) {
   const t = ids.map((id) => tracks.get(id));
   if (t.some((x) => !x)) throw new Error(`a suggestion's id is not in catalog.json: ${ids.filter((id) => !tracks.has(id))}`);
   const bpms = t.map((x) => num(x.bpm)).filter((b) => b > 0);
   const relaxed = t.map((x) => num(x.moods[2])).filter(Number.isFinite);
+  const inside = (b) => b >= lo && b <= hi;
+  const share = (p) => (bpms.length ? bpms.filter(p).length / bpms.length : NaN);
   return { bpm: mean(bpms), n_bpm: bpms.length, n: t.length, energy: mean(t.map((x) => trackEnergy(x.moods))),
+    in_range: share(inside), octave: share((b) => !inside(b) && (inside(b / 2) || inside(b * 2))),
     relaxed_share: relaxed.length ? relaxed.filter((r) => r >= 0.5).length / relaxed.length : NaN };
 }
 
@@ -154,8 +159,8 @@ function table(rows, conds, o, split) {
   const out = [];
   for (const cond of conds) {
     out.push(`\n**${split}, ${cond.title}** (top ${o.k} per clip; mean over clips)\n`);
-    out.push('| class | clips | cuts/min | motion | pace → BPM target | mean BPM (known of K) | energy | relaxed share |');
-    out.push('|---|---|---|---|---|---|---|---|');
+    out.push('| class | clips | cuts/min | motion | pace → BPM target | mean BPM (known of K) | BPM in target / at ½ or 2× | energy | relaxed share |');
+    out.push('|---|---|---|---|---|---|---|---|---|');
     const by = {};
     for (const cls of ['calm', 'lively']) {
       const rs = rows.filter((r) => r.split === split && r.class === cls);
@@ -164,10 +169,10 @@ function table(rows, conds, o, split) {
       by[cls] = { rs, s };
       out.push(`| ${cls} | ${rs.length} | ${f(mean(rs.map((r) => r.cuts_per_min)))} | ${f(mean(rs.map((r) => r.motion)), 3)} | ` +
         `${f(pace, 2)} → ${f(70 + 80 * pace - 12.5, 0)}–${f(70 + 80 * pace + 12.5, 0)} | ${f(mean(s.map((x) => x.bpm)))} ` +
-        `(${f(mean(s.map((x) => x.n_bpm)))} of ${o.k}) | ${f(mean(s.map((x) => x.energy)), 3)} | ${f(mean(s.map((x) => x.relaxed_share)), 2)} |`);
+        `(${f(mean(s.map((x) => x.n_bpm)))} of ${o.k}) | ${f(mean(s.map((x) => x.in_range)), 2)} / ${f(mean(s.map((x) => x.octave)), 2)} | ${f(mean(s.map((x) => x.energy)), 3)} | ${f(mean(s.map((x) => x.relaxed_share)), 2)} |`);
     }
     const D = (m, seed) => diff(by.lively.s.map((x) => x[m]), by.calm.s.map((x) => x[m]), o.boot, seed);
-    out.push(`| **lively − calm** (95 % CI) | | | | | ${ci(D('bpm', 1), 1)} | ${ci(D('energy', 2), 3)} | ${ci(D('relaxed_share', 3), 2)} |`);
+    out.push(`| **lively − calm** (95 % CI) | | | | | ${ci(D('bpm', 1), 1)} | | ${ci(D('energy', 2), 3)} | ${ci(D('relaxed_share', 3), 2)} |`);
   }
   return out.join('\n');
 }
@@ -176,7 +181,7 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const manifest = JSON.parse(fs.readFileSync(o.manifest, 'utf8'));
   const base = path.dirname(o.manifest);
-  const clips = manifest.clips.map((c) => ({ ...c, abs: path.resolve(base, c.file) }));
+  const clips = manifest.clips.filter((c) => !o.split || c.split === o.split).map((c) => ({ ...c, abs: path.resolve(base, c.file) }));
   const catalog = JSON.parse(fs.readFileSync(path.join(o.catalog, 'catalog.json'), 'utf8'));
   const tracks = new Map(catalog.tracks.map((t) => [t.id, t]));
 
@@ -189,13 +194,15 @@ async function main() {
     return { name: c.name, split: c.split, class: c.class, duration_s: s.duration_s, cuts_per_min: s.pace.cuts_per_min,
       motion: s.pace.motion, pace: paceOf(s.pace.cuts_per_min, s.pace.motion), bpm_target: [s.pace.bpm_min, s.pace.bpm_max],
       cuts: cutScore(c.cuts_s, s.cuts_s), ids, same_as_cli: x.full.join() === ids.join(), n_keyframes: x.n_keyframes,
-      suggest: listStats(ids, tracks), picture: listStats(x.picture, tracks), pace_only: listStats(x.pace_only, tracks),
+      suggest: listStats(ids, tracks, [s.pace.bpm_min, s.pace.bpm_max]), picture: listStats(x.picture, tracks, NEUTRAL_RANGE),
+      pace_only: listStats(x.pace_only, tracks, [s.pace.bpm_min, s.pace.bpm_max]),
       picture_ids: x.picture, pace_only_ids: x.pace_only };
   });
-  const all = listStats([...tracks.keys()], tracks);
+  const all = listStats([...tracks.keys()], tracks, NEUTRAL_RANGE);
   const conds = [{ key: 'suggest', title: '`./cuefinder suggest` (pace + pictures)' },
     { key: 'picture', title: 'control: pictures, neutral pace (every clip read as 15 cuts/min, motion 0.15)' },
     { key: 'pace_only', title: 'control: pace only (no keyframes: content 0.5 for every track)' }];
+  const splits = o.split ? [o.split] : ['tuning', 'held-out'];
   const cuts = (split) => {
     const rs = rows.filter((r) => r.split === split), k = rs.reduce((a, r) => a + r.cuts.known, 0),
       fd = rs.reduce((a, r) => a + r.cuts.found, 0), h = rs.reduce((a, r) => a + r.cuts.hits, 0);
@@ -204,8 +211,8 @@ async function main() {
   const md = [
     `Catalog: ${o.catalog} (${tracks.size} tracks: mean BPM ${f(all.bpm)} over ${all.n_bpm} with a tempo, mean energy ${f(all.energy, 3)}, relaxed share ${f(all.relaxed_share, 2)}).`,
     `\`./cuefinder suggest\` on ${rows.length} clips: ${f(cli.wall_s)} s wall. In-process full ranking = the CLI's top ${o.k} on ${rows.filter((r) => r.same_as_cli).length}/${rows.length} clips.`,
-    `Cut detection on the clips: ${cuts('tuning')}; ${cuts('held-out')}.`,
-    table(rows, conds, o, 'tuning'), table(rows, conds, o, 'held-out')].join('\n');
+    `Cut detection on the clips: ${splits.map(cuts).join('; ')}.`,
+    ...splits.map((s) => table(rows, conds, o, s))].join('\n');
   fs.mkdirSync(path.dirname(o.out), { recursive: true });
   fs.writeFileSync(o.out, JSON.stringify({ catalog: o.catalog, k: o.k, neutral: NEUTRAL, catalog_stats: all, cli_wall_s: cli.wall_s, rows }, null, 1));
   if (o.md) fs.writeFileSync(o.md, md + '\n');
