@@ -11,6 +11,10 @@ namespace {
 
 float clamp01(float x) { return std::clamp(x, 0.0f, 1.0f); }
 
+// Chosen on the tuning half of the calm/lively clip set (soundtrack.h).
+constexpr float kHalfDoubleTempoFit = 0.6f;
+constexpr float kEnergyWeight = 0.75f;
+
 // Per-track content score (0..1) and the explanation of the query that weighed most.
 struct Content {
     std::vector<float> score;
@@ -113,7 +117,7 @@ float tempo_fit(float bpm, const PaceTarget& target) {
     if (!std::isfinite(bpm) || bpm <= 0) return 0.7f;
     auto inside = [&](float b) { return b >= target.bpm_min && b <= target.bpm_max; };
     if (inside(bpm)) return 1.0f;
-    if (inside(bpm / 2) || inside(bpm * 2)) return 0.9f;
+    if (inside(bpm / 2) || inside(bpm * 2)) return kHalfDoubleTempoFit;
     const float d = bpm < target.bpm_min ? target.bpm_min - bpm : bpm - target.bpm_max;
     return std::max(0.3f, 1.0f - d / 40.0f);
 }
@@ -128,7 +132,7 @@ float track_energy(const TrackMeta& track) {
 }
 
 float energy_fit(float energy, const PaceTarget& target) {
-    return std::isfinite(energy) ? 1.0f - 0.5f * std::fabs(clamp01(energy) - target.energy) : 1.0f;
+    return std::isfinite(energy) ? 1.0f - kEnergyWeight * std::fabs(clamp01(energy) - target.energy) : 1.0f;
 }
 
 std::string pace_explanation(const ClipReading& clip, const PaceTarget& target) {

@@ -11,9 +11,12 @@
 // pictures; 0.5 for every track with neither. pace → tempo and energy (pace_target): pace p (0..1) =
 // half min(cuts/min ÷ 30, 1) + half min(motion ÷ 0.3, 1); target BPM centre 70 + 80·p with a ±12.5 BPM
 // range (2 cuts/min and motion 0.02: 63–88 BPM; 30 cuts/min and fast motion: 137–162 BPM) and target
-// energy p. tempo_fit: 1 inside the range, 0.9 when half or double the BPM is inside, else falling by
-// 1/40 per BPM outside down to 0.3; unknown BPM 0.7. energy_fit: 1 − 0.5·|energy − target|, the
-// track's energy the mean of its known moods aggressive, danceable and 1 − relaxed (none known: 1).
+// energy p. tempo_fit: 1 inside the range, 0.6 when half or double the BPM is inside (a 150 BPM track
+// is not a calm clip's 75 BPM), else falling by 1/40 per BPM outside down to 0.3; unknown BPM 0.7.
+// energy_fit: 1 − 0.75·|energy − target|, the track's energy the mean of its known moods aggressive,
+// danceable and 1 − relaxed (none known: 1). The 0.6 and 0.75 were chosen on the tuning half of the
+// calm/lively clip set (tools/eval/suggest/tune.mjs; docs/benchmarks/suggest.md), with the held-out
+// half reported beside it.
 // score = content · tempo_fit · energy_fit.
 #pragma once
 

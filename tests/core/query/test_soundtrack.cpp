@@ -82,8 +82,8 @@ TEST(SoundtrackPace, LivelierClipsAimFaster) {
 TEST(SoundtrackPace, TempoFitAllowsHalfAndDouble) {
     const PaceTarget t{0.5f, 100, 125, 0.5f};
     EXPECT_FLOAT_EQ(tempo_fit(110, t), 1.0f);
-    EXPECT_FLOAT_EQ(tempo_fit(220, t), 0.9f);
-    EXPECT_FLOAT_EQ(tempo_fit(55, t), 0.9f);
+    EXPECT_FLOAT_EQ(tempo_fit(220, t), 0.6f);
+    EXPECT_FLOAT_EQ(tempo_fit(55, t), 0.6f);
     EXPECT_FLOAT_EQ(tempo_fit(135, t), 0.75f);
     EXPECT_FLOAT_EQ(tempo_fit(300, t), 0.3f);  // neither 150 nor 600 inside; 175 BPM out: the floor
 }
@@ -94,7 +94,7 @@ TEST(SoundtrackPace, EnergyFromMoods) {
     EXPECT_FLOAT_EQ(energy_fit(kUnknown, {}), 1.0f);
     m.moods = {kUnknown, kUnknown, 0.2f, 0.6f, kUnknown};
     EXPECT_FLOAT_EQ(track_energy(m), 0.7f);
-    EXPECT_FLOAT_EQ(energy_fit(0.7f, PaceTarget{0, 0, 0, 0.2f}), 0.75f);
+    EXPECT_FLOAT_EQ(energy_fit(0.7f, PaceTarget{0, 0, 0, 0.2f}), 0.625f);
 }
 
 TEST_F(SoundtrackOnCatalog, PaceMovesTheSuggestions) {
