@@ -234,7 +234,7 @@ const api = {
 // A dropped video: read into the core, then wait for its suggestions (or the error the app shows).
 let appVideo = null, videoReader = null;
 async function analyzeVideo(file, name) {
-  videoReader ||= (await import('./video_reader.mjs')).readVideo;
+  videoReader ||= (await import('./video_remote.mjs')).readVideoOffThread;  // decoding in a worker
   const request = await appVideo.analyze(file, name);
   return waitState((s) => {
     const v = s.video;

@@ -78,6 +78,7 @@ test('video: drop a clip, suggestions fitted to it, play with the clip, exports,
     }
     assert.match(v.explanation, /cuts\/min → \d+–\d+ BPM/);
     console.log(`# ${GOOD}: first suggestions ${v.first_suggestions_s.toFixed(2)} s, all ${v.finished_s.toFixed(2)} s; top: ${v.suggestions[0].id} (${v.suggestions[0].fit.edit})`);
+    assert.ok(requests.some((r) => r.url.endsWith('/video_worker.mjs')), 'the clip was decoded in the video worker, off the page');
     let layout = await layoutOf(page);
     assert.ok(layout.video_view && layout.video_timeline && layout.tab_soundtracks, Object.keys(layout).join());
     const placed = await page.evaluate(() => { const e = document.getElementById('clip'); const r = e.getBoundingClientRect(); return { hidden: e.hidden, x: r.x, y: r.y, w: r.width, h: r.height, src: e.src }; });

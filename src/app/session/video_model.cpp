@@ -103,6 +103,7 @@ void VideoModel::finished(int request, Result<ClipAnalysis> clip) {
     if (!current(request)) return;
     if (!clip) return failed(request, clip.status().message());
     progress_ = 1;
+    read_s_ = host_.now_s() - started_s_;
     show(request, std::move(*clip), true);
     classify_and_rank(request);
 }
@@ -352,7 +353,8 @@ void VideoModel::write_state(JsonWriter& w) const {
     w.key("video").begin_object().key("stage").value(video_stage_name(stage_)).key("reading").value(request_ != 0 && !final_);
     w.key("progress").number(progress_, "%.3f").key("name").value(clip_name_).key("error").value(error_);
     w.key("notice").value(notice_).key("explanation").value(explanation_).key("clip_sound").value(clip_sound);
-    w.key("first_suggestions_s").number(first_suggestions_s_, "%.3f").key("finished_s").number(finished_s_, "%.3f");
+    w.key("first_suggestions_s").number(first_suggestions_s_, "%.3f").key("read_s").number(read_s_, "%.3f");
+    w.key("finished_s").number(finished_s_, "%.3f");
     w.key("selected").value(selected_).key("auditioning").value(audition_row_).key("mux_command").value(mux_command_);
     if (clip_) {
         w.key("clip").begin_object();

@@ -135,7 +135,7 @@ private:
     std::shared_ptr<query::ClipReading> reading_;
     std::string clip_name_, error_, notice_, explanation_, mux_command_;
     VideoStage stage_ = VideoStage::none;
-    double progress_ = 0, first_suggestions_s_ = 0, finished_s_ = 0;
+    double progress_ = 0, first_suggestions_s_ = 0, read_s_ = 0, finished_s_ = 0;
     bool final_ = false;
 
     std::vector<VideoRow> rows_;
