@@ -11,7 +11,9 @@
 import { coreVideoSink } from './video_core.mjs';
 import { fetchTrackAudio } from './track_audio.mjs';
 
-const PROGRESS_EVERY_MS = 1000;  // early suggestions: the clip so far handed over at most this often
+// Early suggestions: the clip so far is handed over every second at first, then every 5 s (each hand-over
+// reads the clip so far again in the core: cheap early, not at minute 10 of a long clip).
+const PROGRESS_FIRST_MS = 1000, PROGRESS_FIRST_CALLS = 8, PROGRESS_LATER_MS = 5000;
 const DRIFT_S = 0.08;            // music re-synced to the picture beyond this
 
 export function createAppVideo({ core, player, layout, readVideo }) {
@@ -74,12 +76,14 @@ export function createAppVideo({ core, player, layout, readVideo }) {
     const request = core.call('cf_app_video_begin', name);
     urls.set(request, URL.createObjectURL(file));
     const sink = coreVideoSink(core, name);
-    let info = null, last = 0;
+    let info = null, last = 0, calls = 0;
     const begin = sink.begin;
     sink.begin = (i) => { info = i; begin(i); };
     const onProgress = (f) => {
-      if (performance.now() - last < PROGRESS_EVERY_MS || !sink.handle) return;
+      const every = calls < PROGRESS_FIRST_CALLS ? PROGRESS_FIRST_MS : PROGRESS_LATER_MS;
+      if (performance.now() - last < every || !sink.handle) return;
       last = performance.now();
+      calls++;
       core.call('cf_app_video_progress', request, sink.handle, f);  // -1 (too few frames yet) is fine
     };
     try {
