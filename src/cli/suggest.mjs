@@ -32,7 +32,9 @@
 //                  extension): track, credit line, license, source offsets, splices, fades, beats, cuts
 //   --json         one JSON object per clip: file, duration_s, width, height, rotation, fps, has_audio,
 //                  video_codec, cuts_s, shots [{start_s, end_s, motion, sees, moods, why}], pace
-//                  {cuts_per_min, motion, bpm_min, bpm_max, energy}, suggestions [{rank, id, title,
+//                  {cuts_per_min, motion, bpm_min, bpm_max, energy}, sound (the clip's own: loudness
+//                  curve, noise floor, keep [{start_s, end_s}] — core/video/clip_sound.h, as
+//                  cuefinder-core video reads it), suggestions [{rank, id, title,
 //                  path, score, content, tempo_fit, energy_fit, why, bpm, license, credit,
 //                  segment_start_s, segment_end_s, edit, fit_kind, cut_alignment, length_s}] (a track
 //                  whose audio is missing or cannot be fitted: fit_error instead of the fit's fields;
@@ -154,6 +156,7 @@ async function suggestOne(sem, o, clip, spec) {
   c.must('cf_sem_suggest', sem.handle, JSON.stringify(clip), JSON.stringify(spec));
   while (c.must('cf_sem_status', sem.handle) === 1) await new Promise((r) => setImmediate(r));
   const r = c.mustJson('cf_sem_result', sem.handle);
+  if (clip.sound) r.sound = clip.sound;  // the clip's own sound, as the core read it
   for (const s of r.suggestions) {
     try {
       const from = trackSource(sem, o, s);
@@ -175,7 +178,8 @@ function printText(r, o) {
   if (r.error) { console.log(named(r)); return; }
   const p = r.pace;
   console.log(`${r.file}: ${r.duration_s.toFixed(1)} s, ${r.width}×${r.height}, ${r.shots.length} shots, ` +
-    `${p.cuts_per_min.toFixed(1)} cuts/min → ${Math.round(p.bpm_min)}–${Math.round(p.bpm_max)} BPM${r.has_audio ? '' : ', no sound'}`);
+    `${p.cuts_per_min.toFixed(1)} cuts/min → ${Math.round(p.bpm_min)}–${Math.round(p.bpm_max)} BPM${r.has_audio ? '' : ', no sound'}` +
+    (r.sound?.keep?.length ? `, sound worth keeping in ${r.sound.keep.length} stretch${r.sound.keep.length > 1 ? 'es' : ''}` : ''));
   for (const s of r.suggestions)
     console.log(`${String(s.rank).padStart(3)}. ${(100 * s.score).toFixed(1).padStart(5)}%  ${s.title || s.id}` +
       `${s.bpm ? `  ${Math.round(s.bpm)} BPM` : ''}  [${s.license || 'license unknown'}]  (${s.why})` +

@@ -41,6 +41,9 @@ test('suggest --json: the clip read, the suggestions ranked; a bad file named wi
   assert.deepEqual(good.cuts_s, [2, 3.5, 5, 8.5]);  // tests/data/video/README.md
   assert.equal(good.has_audio, true);
   assert.equal(silent.has_audio, false);
+  assert.equal(good.sound.has_audio, true, 'the clip\'s own sound is in the JSON');
+  assert.ok(good.sound.loudness_lufs.length > 10 && Array.isArray(good.sound.keep), JSON.stringify(good.sound).slice(0, 200));
+  assert.equal(silent.sound.has_audio, false);
   assert.equal(good.shots.length, 6);
   for (const s of good.shots) {
     assert.ok(s.end_s > s.start_s && s.motion >= 0 && s.motion <= 1);
