@@ -94,6 +94,7 @@ private:
     void draw_soundtrack_actions();
     void draw_soundtrack_detail();
     void draw_matches_tabs();
+    void tab(const char* label, const char* name, void (App::*draw)(), int flags = 0);
     // ui_map.cpp
     void draw_map_panel();
     void draw_map_toolbar();

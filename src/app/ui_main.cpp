@@ -77,42 +77,31 @@ void App::layout_windows() {
     ImGui::End();
 }
 
+// One tab of the current tab bar, its rectangle marked as `name` (for tests); `draw` when it is open.
+void App::tab(const char* label, const char* name, void (App::*draw)(), int flags) {
+    const bool open = ImGui::BeginTabItem(label, nullptr, flags);
+    mark(name);
+    if (!open) return;
+    (this->*draw)();
+    ImGui::EndTabItem();
+}
+
 // Matches, and the soundtracks of a dropped video in a tab of their own (brought to front once per clip).
 void App::draw_matches_tabs() {
     const VideoModel& v = session_.video();
     if (!v.has_clip() || !session_.catalog()) return draw_results_panel();
     if (!ImGui::BeginTabBar("matches_tabs")) return;
     const bool bring = soundtracks_tab_for_ != v.shown_request();
-    if (bring) soundtracks_tab_for_ = v.shown_request();
-    const bool sound_open = ImGui::BeginTabItem("Soundtracks", nullptr, bring ? ImGuiTabItemFlags_SetSelected : 0);
-    mark("tab_soundtracks");
-    if (sound_open) {
-        draw_soundtracks_panel();
-        ImGui::EndTabItem();
-    }
-    const bool matches_open = ImGui::BeginTabItem("Matches");
-    mark("tab_matches");
-    if (matches_open) {
-        draw_results_panel();
-        ImGui::EndTabItem();
-    }
+    soundtracks_tab_for_ = v.shown_request();
+    tab("Soundtracks", "tab_soundtracks", &App::draw_soundtracks_panel, bring ? ImGuiTabItemFlags_SetSelected : 0);
+    tab("Matches", "tab_matches", &App::draw_results_panel);
     ImGui::EndTabBar();
 }
 
 void App::draw_lower_tabs() {
     if (!ImGui::BeginTabBar("lower")) return;
-    const bool filters_open = ImGui::BeginTabItem("Filters");
-    mark("tab_filters");
-    if (filters_open) {
-        draw_filters_panel();
-        ImGui::EndTabItem();
-    }
-    const bool tags_open = ImGui::BeginTabItem("Zero-shot tags");
-    mark("tab_tags");
-    if (tags_open) {
-        draw_tags_panel();
-        ImGui::EndTabItem();
-    }
+    tab("Filters", "tab_filters", &App::draw_filters_panel);
+    tab("Zero-shot tags", "tab_tags", &App::draw_tags_panel);
     ImGui::EndTabBar();
 }
 
