@@ -1,0 +1,76 @@
+// MatchExplainer on a catalog where one concept is everywhere ("electronic") and others are rare:
+// the explanation names what is unusual and shared, and what differs, not what every track has.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/query/match_why.h"
+#include "core/query/query_test_util.h"
+
+using namespace cf;
+using namespace cf::query;
+namespace sem = cf::semantic;
+
+namespace {
+
+std::vector<sem::Concept> concepts() {
+    return {{"msd", "electronic", "electronic"}, {"mtt", "electronic", "electronic"}, {"mtt", "piano", "piano"},
+            {"mtt", "drums", "drums"},           {"msd", "sad", "sad"},               {"mood", "happy", "happy"}};
+}
+
+// 20 tracks: all electronic (0.85..0.95); piano on tracks 0-5, drums on 6-9, sad on 0-2 and 10-11.
+Catalog make_catalog() {
+    CatalogBuilder b(2, "test-2d");
+    EXPECT_TRUE(b.set_tag_labels({"msd:electronic", "mtt:electronic", "mtt:piano", "mtt:drums", "msd:sad"}));
+    for (int t = 0; t < 20; ++t) {
+        TrackMeta m;
+        m.id = "t" + std::to_string(t);
+        m.moods[0] = t >= 15 ? 0.9f : 0.1f;  // happy
+        const float e[2] = {std::cos(0.3f * float(t)), std::sin(0.3f * float(t))};
+        const float p[5] = {0.85f + 0.005f * float(t), 0.9f, t < 6 ? 0.8f : 0.05f, (t >= 6 && t < 10) ? 0.7f : 0.05f,
+                            (t < 3 || t == 10 || t == 11) ? 0.6f : 0.05f};
+        EXPECT_TRUE(b.add_track(m, e, p));
+    }
+    return test::open_built(b);
+}
+
+struct MatchWhyOnCatalog : testing::Test {
+    Catalog cat = make_catalog();
+    sem::TextMatcher matcher = test::axis_matcher(cat, concepts());
+    MatchExplainer why{matcher};
+    MatchWhy explain(uint32_t q, uint32_t r) const { return why.explain(matcher.track_values(q), matcher.track_values(r)); }
+};
+
+}  // namespace
+
+TEST_F(MatchWhyOnCatalog, NamesSharedRareConceptsNotTheCatalogWideOne) {
+    const MatchWhy w = explain(0, 1);  // both piano + sad + electronic
+    EXPECT_EQ(w.shared, (std::vector<std::string>{"sad", "piano"}));  // the rarer first
+    EXPECT_TRUE(w.more.empty());
+    EXPECT_TRUE(w.less.empty());
+    EXPECT_EQ(w.text(), "both: sad, piano");
+}
+
+TEST_F(MatchWhyOnCatalog, NamesWhatDiffersBothWays) {
+    const MatchWhy w = explain(0, 7);  // piano + sad → drums
+    EXPECT_TRUE(w.shared.empty());
+    EXPECT_EQ(w.more, (std::vector<std::string>{"drums"}));
+    EXPECT_EQ(w.less.size(), 2u);
+    EXPECT_NE(std::find(w.less.begin(), w.less.end(), "piano"), w.less.end());
+    EXPECT_EQ(w.text(), "more: drums · less: " + w.less[0] + ", " + w.less[1]);
+}
+
+TEST_F(MatchWhyOnCatalog, RowsOfOneQueryReadDifferently) {
+    const std::string a = explain(0, 1).text(), b = explain(0, 10).text(), c = explain(0, 15).text();
+    EXPECT_NE(a, b);
+    EXPECT_NE(b, c);
+    EXPECT_EQ(b, "both: sad · less: piano");
+    EXPECT_NE(c.find("more: happy"), std::string::npos) << c;
+}
+
+TEST_F(MatchWhyOnCatalog, UnknownValuesCountAsTheMeanAndWrongSizesGiveNothing) {
+    std::vector<float> q(concepts().size(), std::numeric_limits<float>::quiet_NaN());
+    EXPECT_EQ(why.explain(q, matcher.track_values(0)).shared.size(), 0u);
+    EXPECT_EQ(why.explain(std::vector<float>(2, 0.5f), matcher.track_values(0)).text(), "");
+}
