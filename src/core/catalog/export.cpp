@@ -5,22 +5,12 @@
 #include <map>
 #include <set>
 
+#include "core/common/csv.h"
 #include "core/common/json.h"
 
 namespace cf {
 
 namespace {
-
-std::string csv_field(std::string_view s) {
-    if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
 
 std::string number(float v, int decimals) {
     if (!std::isfinite(v)) return "";

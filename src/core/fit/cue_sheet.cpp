@@ -74,13 +74,6 @@ std::string_view file_name_of(std::string_view path) {
     return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
 void write_cue_sheet_json(JsonWriter& w, const CueSheet& cue) {
     const EditPlan& plan = cue.plan;
     w.begin_object().key("cue_sheet").value(1);

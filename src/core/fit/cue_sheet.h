@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/csv.h"  // csv_field
 #include "core/common/json.h"
 #include "core/fit/fit.h"
 
@@ -65,9 +66,6 @@ std::string cue_credit_line(const CueTrack& track);
 
 /// The last component of a path ('/' or '\\' separated): "clips/beach.mp4" → "beach.mp4".
 std::string_view file_name_of(std::string_view path);
-
-/// One CSV field as RFC 4180 writes it: quoted when it holds a comma, a quote, CR or LF.
-std::string csv_field(std::string_view text);
 
 /// Appends the JSON object described at the top of this file as the writer's next value.
 void write_cue_sheet_json(JsonWriter& w, const CueSheet& cue);
