@@ -24,8 +24,7 @@ namespace {
 constexpr int kRenderRateHz = 44100;
 
 std::string file_stem(const std::string& name) {
-    const size_t slash = name.find_last_of("/\\");
-    std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+    const std::string base(file_name_of(name));
     const size_t dot = base.find_last_of('.');
     return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
