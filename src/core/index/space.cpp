@@ -1,0 +1,419 @@
+// cuefinder core — learned similarity space (space.h).
+//
+// [SECTION] Space: apply, identity
+// [SECTION] Serialization
+// [SECTION] Symmetric eigen-decomposition (cyclic Jacobi)
+// [SECTION] Whitening
+// [SECTION] Contrastive stage (InfoNCE, Adam)
+#include "core/index/space.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "core/common/random.h"
+#include "core/io/container.h"
+
+namespace cf::index {
+
+namespace {
+
+constexpr uint32_t kSpaceEncoding = 1;
+
+Status bad(std::string message) { return Status(ErrorCode::invalid_argument, std::move(message)); }
+
+bool finite(const float* x, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i])) return false;
+    return true;
+}
+
+double norm_of(const float* x, size_t n) {
+    double s = 0;
+    for (size_t i = 0; i < n; ++i) s += double(x[i]) * x[i];
+    return std::sqrt(s);
+}
+
+}  // namespace
+
+// [SECTION] Space: apply, identity ----------------------------------------------------------------
+void Space::affine(const float* input, float* out) const {
+    CF_ASSERT(mean.size() == dim_in && matrix.size() == dim_in * dim_out);
+    const double n = norm_of(input, dim_in);
+    const double inv = n > 0 ? 1.0 / n : 0.0;
+    std::vector<double> centred(dim_in);
+    for (size_t i = 0; i < dim_in; ++i) centred[i] = n > 0 ? double(input[i]) * inv - mean[i] : 0.0;
+    for (size_t r = 0; r < dim_out; ++r) {
+        const float* row = matrix.data() + r * dim_in;
+        double s = 0;
+        for (size_t i = 0; i < dim_in; ++i) s += double(row[i]) * centred[i];
+        out[r] = n > 0 ? float(s) : 0.0f;
+    }
+}
+
+Status Space::apply(std::span<const float> input, std::span<float> out) const {
+    if (input.size() != dim_in)
+        return bad("space \"" + name + "\": input has " + std::to_string(input.size()) + " values, expected " +
+                   std::to_string(dim_in) + (this->input.empty() ? "" : " (" + this->input + ")"));
+    if (out.size() != dim_out) return bad("space \"" + name + "\": output has room for " + std::to_string(out.size()) +
+                                          " values, expected " + std::to_string(dim_out));
+    if (!finite(input.data(), input.size())) return bad("space \"" + name + "\": input has NaN/Inf values");
+    if (norm_of(input.data(), input.size()) == 0) return bad("space \"" + name + "\": input is all zeros");
+    affine(input.data(), out.data());
+    const double n = norm_of(out.data(), out.size());
+    if (!(n > 1e-12) || !std::isfinite(n))
+        return bad("space \"" + name + "\": the input has no direction in this space (it is the catalog's mean)");
+    for (float& v : out) v = float(v / n);
+    return Status::ok();
+}
+
+Result<std::vector<float>> Space::apply(std::span<const float> input) const {
+    std::vector<float> out(dim_out);
+    CF_RETURN_IF_ERROR(apply(input, out));
+    return out;
+}
+
+Space identity_space(size_t dim, std::string input) {
+    Space s;
+    s.name = "identity";
+    s.input = std::move(input);
+    s.dim_in = s.dim_out = dim;
+    s.mean.assign(dim, 0.0f);
+    s.matrix.assign(dim * dim, 0.0f);
+    for (size_t i = 0; i < dim; ++i) s.matrix[i * dim + i] = 1.0f;
+    return s;
+}
+
+// [SECTION] Serialization -------------------------------------------------------------------------
+std::vector<uint8_t> serialize_space(const Space& s) {
+    CF_ASSERT(s.mean.size() == s.dim_in && s.matrix.size() == s.dim_in * s.dim_out);
+    PayloadWriter w;
+    w.u32(kSpaceEncoding);
+    w.u32(uint32_t(s.dim_in));
+    w.u32(uint32_t(s.dim_out));
+    w.u32(0);
+    w.str(s.name);
+    w.str(s.input);
+    w.align(16);
+    w.raw(s.mean.data(), s.mean.size() * 4);
+    w.raw(s.matrix.data(), s.matrix.size() * 4);
+    return std::move(w.bytes());
+}
+
+Result<Space> parse_space(std::span<const uint8_t> bytes, const std::string& context) {
+    PayloadReader p(bytes, context);
+    uint32_t encoding = 0, dim_in = 0, dim_out = 0, reserved = 0;
+    Space s;
+    p.u32(encoding) && p.u32(dim_in) && p.u32(dim_out) && p.u32(reserved);
+    if (p.ok() && encoding != kSpaceEncoding) p.fail("unknown space encoding " + std::to_string(encoding));
+    if (p.ok() && (dim_in == 0 || dim_out == 0 || dim_in > kMaxSpaceDim || dim_out > kMaxSpaceDim))
+        p.fail("space dims " + std::to_string(dim_in) + " → " + std::to_string(dim_out) + " out of range (1.." +
+               std::to_string(kMaxSpaceDim) + ")");
+    p.ok() && p.str(s.name, 4096) && p.str(s.input, 4096) && p.align(16);
+    if (p.ok()) p.array(s.mean, dim_in);
+    if (p.ok()) p.array(s.matrix, uint64_t(dim_in) * dim_out);
+    if (p.ok() && (!finite(s.mean.data(), s.mean.size()) || !finite(s.matrix.data(), s.matrix.size())))
+        p.fail("space has NaN/Inf values");
+    if (p.ok() && std::all_of(s.matrix.begin(), s.matrix.end(), [](float v) { return v == 0.0f; }))
+        p.fail("space matrix is all zeros");
+    if (p.ok() && p.remaining() != 0) p.fail(std::to_string(p.remaining()) + " bytes left after the space matrix");
+    CF_RETURN_IF_ERROR(p.status());
+    s.dim_in = dim_in;
+    s.dim_out = dim_out;
+    return s;
+}
+
+// [SECTION] Symmetric eigen-decomposition (cyclic Jacobi) -----------------------------------------
+// ref: Jacobi eigenvalue algorithm (Golub & Van Loan, "Matrix Computations", 4th ed., §8.5.2–8.5.3,
+// cyclic-by-row Jacobi). Each rotation J in the (p, q) plane zeroes A[p][q] of A ← Jᵀ A J; V ← V J
+// accumulates the eigenvectors. Stops when the off-diagonal mass is negligible against the diagonal.
+void symmetric_eigen(std::vector<double> a, size_t n, std::vector<double>& values, std::vector<double>& vectors) {
+    CF_ASSERT(a.size() == n * n);
+    std::vector<double> v(n * n, 0.0);
+    for (size_t i = 0; i < n; ++i) v[i * n + i] = 1.0;
+    auto off_and_diag = [&](double& off, double& diag) {
+        off = diag = 0;
+        for (size_t i = 0; i < n; ++i)
+            for (size_t j = 0; j < n; ++j) (i == j ? diag : off) += a[i * n + j] * a[i * n + j];
+    };
+    for (int sweep = 0; sweep < 60; ++sweep) {
+        double off = 0, diag = 0;
+        off_and_diag(off, diag);
+        if (off <= 1e-26 * diag || off == 0) break;
+        for (size_t p = 0; p + 1 < n; ++p)
+            for (size_t q = p + 1; q < n; ++q) {
+                const double apq = a[p * n + q];
+                if (std::fabs(apq) < 1e-300) continue;
+                const double theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
+                const double t = (theta >= 0 ? 1.0 : -1.0) / (std::fabs(theta) + std::sqrt(theta * theta + 1.0));
+                const double c = 1.0 / std::sqrt(t * t + 1.0), s = t * c;
+                for (size_t k = 0; k < n; ++k) {  // columns p, q: A J
+                    const double akp = a[k * n + p], akq = a[k * n + q];
+                    a[k * n + p] = c * akp - s * akq;
+                    a[k * n + q] = s * akp + c * akq;
+                }
+                for (size_t k = 0; k < n; ++k) {  // rows p, q: Jᵀ (A J)
+                    const double apk = a[p * n + k], aqk = a[q * n + k];
+                    a[p * n + k] = c * apk - s * aqk;
+                    a[q * n + k] = s * apk + c * aqk;
+                }
+                a[p * n + q] = a[q * n + p] = 0.0;  // zero by construction; keep rounding out of it
+                for (size_t k = 0; k < n; ++k) {
+                    const double vkp = v[k * n + p], vkq = v[k * n + q];
+                    v[k * n + p] = c * vkp - s * vkq;
+                    v[k * n + q] = s * vkp + c * vkq;
+                }
+            }
+    }
+    // Descending order (ties by index, so the result does not depend on the sort's stability).
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+        return a[x * n + x] != a[y * n + y] ? a[x * n + x] > a[y * n + y] : x < y;
+    });
+    values.assign(n, 0.0);
+    vectors.assign(n * n, 0.0);
+    for (size_t k = 0; k < n; ++k) {
+        values[k] = a[order[k] * n + order[k]];
+        // A fixed sign per eigenvector (its largest-magnitude component positive): deterministic output.
+        size_t big = 0;
+        for (size_t i = 1; i < n; ++i)
+            if (std::fabs(v[i * n + order[k]]) > std::fabs(v[big * n + order[k]])) big = i;
+        const double sign = v[big * n + order[k]] < 0 ? -1.0 : 1.0;
+        for (size_t i = 0; i < n; ++i) vectors[i * n + k] = sign * v[i * n + order[k]];
+    }
+}
+
+// [SECTION] Whitening -----------------------------------------------------------------------------
+Result<Space> fit_whitening(const float* rows, size_t n, size_t dim, const WhiteningOptions& o) {
+    if (n < 2) return bad("whitening: needs at least 2 rows, got " + std::to_string(n));
+    if (dim == 0 || dim > kMaxSpaceDim) return bad("whitening: dim " + std::to_string(dim) + " out of range");
+    if (!(o.shrinkage >= 0 && o.shrinkage <= 1)) return bad("whitening: shrinkage " + std::to_string(o.shrinkage) + " is not in [0, 1]");
+    if (o.keep_dims > dim) return bad("whitening: keep_dims " + std::to_string(o.keep_dims) + " > dim " + std::to_string(dim));
+    if (!(o.min_eigen_fraction > 0)) return bad("whitening: min_eigen_fraction must be > 0");
+    // Unit rows (as apply() sees its input), their mean, the covariance (double throughout).
+    std::vector<double> unit(n * dim), mean(dim, 0.0);
+    for (size_t r = 0; r < n; ++r) {
+        const float* x = rows + r * dim;
+        const double nr = norm_of(x, dim);
+        if (!finite(x, dim) || !(nr > 0) || !std::isfinite(nr))
+            return bad("whitening: row " + std::to_string(r) + " is zero or has NaN/Inf values");
+        for (size_t i = 0; i < dim; ++i) mean[i] += (unit[r * dim + i] = x[i] / nr);
+    }
+    for (double& m : mean) m /= double(n);
+    std::vector<double> cov(dim * dim, 0.0), c(dim);
+    for (size_t r = 0; r < n; ++r) {
+        for (size_t i = 0; i < dim; ++i) c[i] = unit[r * dim + i] - mean[i];
+        for (size_t i = 0; i < dim; ++i)
+            for (size_t j = i; j < dim; ++j) cov[i * dim + j] += c[i] * c[j];
+    }
+    for (size_t i = 0; i < dim; ++i)
+        for (size_t j = i; j < dim; ++j) cov[j * dim + i] = cov[i * dim + j] /= double(n - 1);
+    std::vector<double> lambda, vectors;
+    symmetric_eigen(std::move(cov), dim, lambda, vectors);
+    double mean_lambda = 0;
+    for (double l : lambda) mean_lambda += std::max(l, 0.0);
+    mean_lambda /= double(dim);
+    if (!(mean_lambda > 0)) return bad("whitening: the rows do not vary (every row points the same way)");
+
+    Space s;
+    s.input = o.input;
+    s.dim_in = dim;
+    s.dim_out = o.keep_dims ? o.keep_dims : dim;
+    char name[64];
+    std::snprintf(name, sizeof name, "whiten s=%g", o.shrinkage);
+    s.name = name;
+    s.mean.assign(mean.begin(), mean.end());
+    s.matrix.resize(s.dim_out * dim);
+    for (size_t k = 0; k < s.dim_out; ++k) {
+        const double shrunk = (1.0 - o.shrinkage) * std::max(lambda[k], 0.0) + o.shrinkage * mean_lambda;
+        const double scale = 1.0 / std::sqrt(std::max(shrunk, o.min_eigen_fraction * mean_lambda));
+        for (size_t i = 0; i < dim; ++i) s.matrix[k * dim + i] = float(vectors[i * dim + k] * scale);
+    }
+    return s;
+}
+
+// [SECTION] Contrastive stage (InfoNCE, Adam) -----------------------------------------------------
+namespace {
+
+// The trainable state: M (dim_out × dim_in) and Adam's moments.
+struct Adam {
+    std::vector<double> m, v;
+    double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    size_t step = 0;
+    void update(std::vector<double>& w, const std::vector<double>& g, double lr) {
+        if (m.empty()) m.assign(w.size(), 0.0), v.assign(w.size(), 0.0);
+        ++step;
+        const double c1 = 1.0 - std::pow(beta1, double(step)), c2 = 1.0 - std::pow(beta2, double(step));
+        for (size_t i = 0; i < w.size(); ++i) {
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            w[i] -= lr * (m[i] / c1) / (std::sqrt(v[i] / c2) + eps);
+        }
+    }
+};
+
+// One side of a batch: the centred inputs c, their projections h = M c, |h| and z = h / |h|.
+struct Side {
+    std::vector<double> c, h, z, norm;
+};
+
+void project(const std::vector<double>& w, size_t dout, size_t din, Side& s, size_t b) {
+    s.h.assign(b * dout, 0.0);
+    s.z.assign(b * dout, 0.0);
+    s.norm.assign(b, 0.0);
+    for (size_t i = 0; i < b; ++i) {
+        const double* c = s.c.data() + i * din;
+        double nn = 0;
+        for (size_t r = 0; r < dout; ++r) {
+            const double* row = w.data() + r * din;
+            double v = 0;
+            for (size_t k = 0; k < din; ++k) v += row[k] * c[k];
+            s.h[i * dout + r] = v;
+            nn += v * v;
+        }
+        s.norm[i] = std::max(std::sqrt(nn), 1e-12);
+        for (size_t r = 0; r < dout; ++r) s.z[i * dout + r] = s.h[i * dout + r] / s.norm[i];
+    }
+}
+
+// dL/dz (b × dout) → accumulates dL/dM += Σ_i (dL/dh_i) c_iᵀ, with dL/dh = (g − z (z·g)) / |h|.
+void backprop(const Side& s, const std::vector<double>& gz, size_t dout, size_t din, size_t b, std::vector<double>& gw) {
+    std::vector<double> gh(dout);
+    for (size_t i = 0; i < b; ++i) {
+        const double* z = s.z.data() + i * dout;
+        const double* g = gz.data() + i * dout;
+        double zg = 0;
+        for (size_t r = 0; r < dout; ++r) zg += z[r] * g[r];
+        for (size_t r = 0; r < dout; ++r) gh[r] = (g[r] - z[r] * zg) / s.norm[i];
+        const double* c = s.c.data() + i * din;
+        for (size_t r = 0; r < dout; ++r) {
+            double* row = gw.data() + r * din;
+            for (size_t k = 0; k < din; ++k) row[k] += gh[r] * c[k];
+        }
+    }
+}
+
+// Symmetric InfoNCE over the b × b similarity matrix S = Za Zbᵀ / τ (positives on the diagonal).
+// Returns the loss and fills dL/dZa, dL/dZb.
+double info_nce(const Side& a, const Side& bside, size_t dout, size_t b, double tau, std::vector<double>& ga,
+                std::vector<double>& gb) {
+    std::vector<double> s(b * b), g(b * b, 0.0);
+    for (size_t i = 0; i < b; ++i)
+        for (size_t j = 0; j < b; ++j) {
+            double d = 0;
+            for (size_t r = 0; r < dout; ++r) d += a.z[i * dout + r] * bside.z[j * dout + r];
+            s[i * b + j] = d / tau;
+        }
+    double loss = 0;
+    const double w = 1.0 / (2.0 * double(b));
+    for (int dir = 0; dir < 2; ++dir)  // rows (a → b), then columns (b → a)
+        for (size_t i = 0; i < b; ++i) {
+            auto at = [&](size_t j) -> size_t { return dir == 0 ? i * b + j : j * b + i; };
+            double mx = -1e300;
+            for (size_t j = 0; j < b; ++j) mx = std::max(mx, s[at(j)]);
+            double sum = 0;
+            for (size_t j = 0; j < b; ++j) sum += std::exp(s[at(j)] - mx);
+            loss += w * (std::log(sum) + mx - s[at(i)]);
+            for (size_t j = 0; j < b; ++j) g[at(j)] += w * (std::exp(s[at(j)] - mx) / sum - (i == j ? 1.0 : 0.0));
+        }
+    ga.assign(b * dout, 0.0);
+    gb.assign(b * dout, 0.0);
+    for (size_t i = 0; i < b; ++i)
+        for (size_t j = 0; j < b; ++j) {
+            const double gij = g[i * b + j] / tau;
+            for (size_t r = 0; r < dout; ++r) {
+                ga[i * dout + r] += gij * bside.z[j * dout + r];
+                gb[j * dout + r] += gij * a.z[i * dout + r];
+            }
+        }
+    return loss;
+}
+
+Status check_contrastive(std::span<const TrackWindows> tracks, const Space& init, const ContrastiveOptions& o,
+                         size_t& n_usable) {
+    if (init.dim_in == 0 || init.mean.size() != init.dim_in || init.matrix.size() != init.dim_in * init.dim_out)
+        return bad("contrastive: the initial space is empty or inconsistent");
+    if (o.dim_out > init.dim_out)
+        return bad("contrastive: dim_out " + std::to_string(o.dim_out) + " > the initial space's " + std::to_string(init.dim_out));
+    if (!(o.temperature > 0) || !(o.learning_rate > 0) || o.batch < 2 || o.epochs == 0)
+        return bad("contrastive: temperature and learning_rate must be > 0, batch ≥ 2, epochs ≥ 1");
+    n_usable = 0;
+    for (size_t t = 0; t < tracks.size(); ++t) {
+        if (tracks[t].n_windows && !finite(tracks[t].rows, tracks[t].n_windows * init.dim_in))
+            return bad("contrastive: track " + std::to_string(t) + " has NaN/Inf window values");
+        n_usable += tracks[t].n_windows >= 2;
+    }
+    if (n_usable < 2)
+        return bad("contrastive: needs at least 2 tracks with 2 or more windows, got " + std::to_string(n_usable));
+    return Status::ok();
+}
+
+}  // namespace
+
+Result<Space> fit_contrastive(std::span<const TrackWindows> tracks, const Space& init, const ContrastiveOptions& o,
+                              ContrastiveReport* report) {
+    size_t n_usable = 0;
+    CF_RETURN_IF_ERROR(check_contrastive(tracks, init, o, n_usable));
+    const size_t din = init.dim_in, dout = o.dim_out ? o.dim_out : init.dim_out;
+    std::vector<uint32_t> usable;
+    for (size_t t = 0; t < tracks.size(); ++t)
+        if (tracks[t].n_windows >= 2) usable.push_back(uint32_t(t));
+    // Each window as apply() sees it: unit length, centred on the init's mean.
+    auto centred = [&](uint32_t t, size_t wi, double* out) {
+        const float* x = tracks[t].rows + wi * din;
+        const double nn = norm_of(x, din);
+        for (size_t k = 0; k < din; ++k) out[k] = nn > 0 ? x[k] / nn - init.mean[k] : 0.0;
+    };
+    std::vector<double> w(init.matrix.begin(), init.matrix.begin() + ptrdiff_t(dout * din));
+    Adam adam;
+    SplitMix64 rng(o.seed);
+    ContrastiveReport rep;
+    rep.n_tracks_used = usable.size();
+    const size_t batch = std::min(o.batch, usable.size());
+    Side a, b;
+    std::vector<double> ga, gb, gw;
+    for (size_t epoch = 1; epoch <= o.epochs; ++epoch) {
+        for (size_t i = usable.size(); i > 1; --i) std::swap(usable[i - 1], usable[rng.below(i)]);  // Fisher–Yates
+        double loss_sum = 0;
+        size_t n_batches = 0;
+        // Whole batches only (a last batch of 1 would have no negative): the leftovers wait for the next shuffle.
+        for (size_t start = 0; start + batch <= usable.size(); start += batch) {
+            a.c.assign(batch * din, 0.0);
+            b.c.assign(batch * din, 0.0);
+            for (size_t i = 0; i < batch; ++i) {
+                const uint32_t t = usable[start + i];
+                const size_t nw = tracks[t].n_windows;
+                const size_t wa = rng.below(nw), wb = (wa + 1 + rng.below(nw - 1)) % nw;  // two different windows
+                centred(t, wa, a.c.data() + i * din);
+                centred(t, wb, b.c.data() + i * din);
+            }
+            project(w, dout, din, a, batch);
+            project(w, dout, din, b, batch);
+            loss_sum += info_nce(a, b, dout, batch, o.temperature, ga, gb);
+            gw.assign(dout * din, 0.0);
+            backprop(a, ga, dout, din, batch, gw);
+            backprop(b, gb, dout, din, batch, gw);
+            adam.update(w, gw, o.learning_rate);
+            ++n_batches;
+        }
+        rep.epoch_loss.push_back(float(loss_sum / double(std::max<size_t>(n_batches, 1))));
+        if (o.progress && !o.progress(epoch, o.epochs, rep.epoch_loss.back()))
+            return Status(ErrorCode::cancelled, "contrastive: cancelled after epoch " + std::to_string(epoch));
+    }
+    Space s;
+    s.input = init.input;
+    char name[160];
+    std::snprintf(name, sizeof name, "contrastive t=%g e=%zu (%s)", double(o.temperature), o.epochs, init.name.c_str());
+    s.name = name;
+    s.dim_in = din;
+    s.dim_out = dout;
+    s.mean = init.mean;
+    s.matrix.assign(w.begin(), w.end());
+    if (!finite(s.matrix.data(), s.matrix.size())) return bad("contrastive: training diverged (NaN/Inf weights): lower the learning rate");
+    if (report) *report = std::move(rep);
+    return s;
+}
+
+}  // namespace cf::index
