@@ -4,36 +4,24 @@
 #include <cmath>
 #include <utility>
 
+#include "core/semantic/concepts.h"
+
 namespace cf::query {
 
 namespace {
 
 constexpr float kMinSd = 0.02f;  // probabilities that barely vary in a catalog say nothing
 
-struct Ranked {
-    float key;
-    size_t index;
-};
-
-// The words of the ranked concepts, best first, each words once, at most `n`.
-std::vector<std::string> words_of(std::vector<Ranked> ranked, const semantic::TextMatcher& m, size_t n,
-                                  std::vector<std::string>* seen) {
-    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.key > b.key; });
-    std::vector<std::string> out;
-    for (const Ranked& r : ranked) {
-        if (out.size() == n) break;
-        const std::string& w = m.concepts()[r.index].words;
-        if (std::find(seen->begin(), seen->end(), w) != seen->end()) continue;
-        seen->push_back(w);
-        out.push_back(w);
-    }
-    return out;
-}
-
 std::string join(const std::vector<std::string>& words) {
     std::string s;
     for (const std::string& w : words) s += (s.empty() ? "" : ", ") + w;
     return s;
+}
+
+std::string words_of_key(const std::string& key) {
+    const size_t colon = key.find(':');
+    if (colon == std::string::npos) return key;
+    return semantic::concept_words(std::string_view(key).substr(0, colon), std::string_view(key).substr(colon + 1));
 }
 
 }  // namespace
@@ -50,21 +38,48 @@ std::string MatchWhy::text() const {
     return s;
 }
 
-MatchExplainer::MatchExplainer(const semantic::TextMatcher& matcher, MatchWhyOptions options)
-    : matcher_(&matcher), options_(options) {
-    const size_t c_n = matcher.n_concepts(), n = matcher.n_tracks();
-    std::vector<double> sum(c_n, 0.0), sum2(c_n, 0.0);
-    for (uint32_t t = 0; t < n; ++t) {
-        const std::span<const float> v = matcher.track_values(t);
-        for (size_t c = 0; c < c_n; ++c) sum[c] += v[c], sum2[c] += double(v[c]) * v[c];
+std::vector<std::string> MatchWhy::words() const {
+    std::vector<std::string> out = shared;
+    for (const std::string& w : more) out.push_back("more " + w);
+    for (const std::string& w : less) out.push_back("less " + w);
+    return out;
+}
+
+MatchExplainer::MatchExplainer(const Catalog& catalog, MatchWhyOptions options) : catalog_(&catalog), options_(options) {
+    keys_ = catalog.tag_labels();
+    for (const char* m : kMoodNames) keys_.push_back(std::string("mood:") + m);
+    for (const std::string& k : keys_) words_.push_back(words_of_key(k));
+    const size_t c_n = keys_.size();
+    std::vector<double> sum(c_n, 0.0), sum2(c_n, 0.0), count(c_n, 0.0);
+    for (uint32_t t = 0; t < catalog.size(); ++t) {
+        const std::vector<float> v = track_values(t);
+        for (size_t c = 0; c < c_n; ++c)
+            if (std::isfinite(v[c])) sum[c] += v[c], sum2[c] += double(v[c]) * v[c], count[c] += 1;
     }
-    mean_.resize(c_n);
-    sd_.resize(c_n);
+    mean_.assign(c_n, 0.0f);
+    sd_.assign(c_n, 0.0f);
     for (size_t c = 0; c < c_n; ++c) {
-        const double m = n ? sum[c] / double(n) : 0.0;
+        if (count[c] == 0) continue;
+        const double m = sum[c] / count[c];
         mean_[c] = float(m);
-        sd_[c] = float(n ? std::sqrt(std::max(0.0, sum2[c] / double(n) - m * m)) : 0.0);
+        sd_[c] = float(std::sqrt(std::max(0.0, sum2[c] / count[c] - m * m)));
     }
+}
+
+std::vector<float> MatchExplainer::track_values(uint32_t track) const {
+    std::vector<float> v;
+    v.reserve(keys_.size());
+    const size_t n_tags = catalog_->tag_labels().size();
+    for (size_t l = 0; l < n_tags; ++l) v.push_back(catalog_->tag_prob(track, l));
+    for (float m : catalog_->tracks()[track].moods) v.push_back(m);
+    return v;
+}
+
+std::vector<float> MatchExplainer::values_of(const std::function<float(std::string_view key)>& prob) const {
+    std::vector<float> v;
+    v.reserve(keys_.size());
+    for (const std::string& k : keys_) v.push_back(prob(k));
+    return v;
 }
 
 float MatchExplainer::z(size_t c, float value) const {
@@ -72,11 +87,25 @@ float MatchExplainer::z(size_t c, float value) const {
     return (value - mean_[c]) / sd_[c];
 }
 
+std::vector<std::string> MatchExplainer::words_of(std::vector<std::pair<float, size_t>> ranked, size_t n,
+                                                  std::vector<std::string>* seen) const {
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (const auto& [key, index] : ranked) {
+        if (out.size() == n) break;
+        const std::string& w = words_[index];
+        if (std::find(seen->begin(), seen->end(), w) != seen->end()) continue;
+        seen->push_back(w);
+        out.push_back(w);
+    }
+    return out;
+}
+
 MatchWhy MatchExplainer::explain(std::span<const float> query, std::span<const float> result) const {
     MatchWhy why;
-    const size_t c_n = mean_.size();
+    const size_t c_n = keys_.size();
     if (query.size() != c_n || result.size() != c_n) return why;
-    std::vector<Ranked> shared, more, less;
+    std::vector<std::pair<float, size_t>> shared, more, less;
     for (size_t c = 0; c < c_n; ++c) {
         if (!(sd_[c] >= kMinSd)) continue;
         const float zq = z(c, query[c]), zr = z(c, result[c]);
@@ -86,9 +115,9 @@ MatchWhy MatchExplainer::explain(std::span<const float> query, std::span<const f
         (zr > zq ? more : less).push_back({std::fabs(zr - zq), c});
     }
     std::vector<std::string> seen;
-    why.shared = words_of(std::move(shared), *matcher_, options_.max_shared, &seen);
-    why.more = words_of(std::move(more), *matcher_, options_.max_differ, &seen);
-    why.less = words_of(std::move(less), *matcher_, options_.max_differ, &seen);
+    why.shared = words_of(std::move(shared), options_.max_shared, &seen);
+    why.more = words_of(std::move(more), options_.max_differ, &seen);
+    why.less = words_of(std::move(less), options_.max_differ, &seen);
     return why;
 }
 

@@ -8,16 +8,12 @@
 #include "core/query/match_why.h"
 #include "core/query/query_test_util.h"
 
+#include <algorithm>
+
 using namespace cf;
 using namespace cf::query;
-namespace sem = cf::semantic;
 
 namespace {
-
-std::vector<sem::Concept> concepts() {
-    return {{"msd", "electronic", "electronic"}, {"mtt", "electronic", "electronic"}, {"mtt", "piano", "piano"},
-            {"mtt", "drums", "drums"},           {"msd", "sad", "sad"},               {"mood", "happy", "happy"}};
-}
 
 // 20 tracks: all electronic (0.85..0.95); piano on tracks 0-5, drums on 6-9, sad on 0-2 and 10-11.
 Catalog make_catalog() {
@@ -37,9 +33,8 @@ Catalog make_catalog() {
 
 struct MatchWhyOnCatalog : testing::Test {
     Catalog cat = make_catalog();
-    sem::TextMatcher matcher = test::axis_matcher(cat, concepts());
-    MatchExplainer why{matcher};
-    MatchWhy explain(uint32_t q, uint32_t r) const { return why.explain(matcher.track_values(q), matcher.track_values(r)); }
+    MatchExplainer why{cat};
+    MatchWhy explain(uint32_t q, uint32_t r) const { return why.explain(why.track_values(q), why.track_values(r)); }
 };
 
 }  // namespace
@@ -70,7 +65,18 @@ TEST_F(MatchWhyOnCatalog, RowsOfOneQueryReadDifferently) {
 }
 
 TEST_F(MatchWhyOnCatalog, UnknownValuesCountAsTheMeanAndWrongSizesGiveNothing) {
-    std::vector<float> q(concepts().size(), std::numeric_limits<float>::quiet_NaN());
-    EXPECT_EQ(why.explain(q, matcher.track_values(0)).shared.size(), 0u);
-    EXPECT_EQ(why.explain(std::vector<float>(2, 0.5f), matcher.track_values(0)).text(), "");
+    const std::vector<float> q = why.values_of([](std::string_view) { return std::numeric_limits<float>::quiet_NaN(); });
+    EXPECT_EQ(why.explain(q, why.track_values(0)).shared.size(), 0u);
+    EXPECT_EQ(why.explain(std::vector<float>(2, 0.5f), why.track_values(0)).text(), "");
+}
+
+TEST_F(MatchWhyOnCatalog, AnOutsideItemByKeyAndShortWords) {
+    ASSERT_EQ(why.n_concepts(), 10u);  // 5 tags + 5 moods
+    EXPECT_EQ(why.keys()[2], "mtt:piano");
+    EXPECT_EQ(why.keys()[5], "mood:happy");
+    const std::vector<float> file = why.values_of([](std::string_view key) {
+        return key == "mtt:piano" || key == "msd:sad" ? 0.9f : key == "mood:happy" ? 0.1f : 0.05f;
+    });
+    const MatchWhy w = why.explain(file, why.track_values(7));  // drums
+    EXPECT_EQ(w.words(), (std::vector<std::string>{"more drums", "less sad", "less piano"}));
 }
