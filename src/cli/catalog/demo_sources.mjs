@@ -4,6 +4,9 @@
 //
 //   --only PKG,PKG   only these packages (default: $CF_DEMO_PACKAGES when set, else all of the table);
 //                    a small list makes a small manifest, e.g. for tests
+//   --table FILE     another package table: an ES module exporting PACKAGES (same shape as below) and
+//                    NAME (the manifest's name), e.g. tools/eval/similarity/second_set_table.mjs
+//   --debs DIR       where the .debs are downloaded/kept (default CACHE/demo/debs)
 // Output contract: the manifest is always OUT/manifest.json. stdout carries nothing but that path
 // (one line, at the end); everything else — progress, and whatever apt-get, dpkg-deb, unzip,
 // openmpt123 and oggenc print — goes to stderr, so a caller capturing stdout gets the path only.
@@ -29,6 +32,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { creditFromCopyright, licenseFor, licenseKind, pickTags, readIni, readMidiTempos, readOgg } from './demo_lib.mjs';
 
@@ -42,7 +46,7 @@ const RENDER_VORBIS_QUALITY = 5;  // ~130–160 kb/s: transparent enough for ana
 // to root (`*` also matches `/`). zip: an archive inside the .deb, with zipGlobs/zipExclude for its
 // members and zipRoot stripped from their names. modules: files to render with openmpt123.
 const kenta = (pkg, game, sub) => ({ pkg, root: `usr/share/games/${game}/sounds`, globs: [`${sub}*.ogg`] });
-const PACKAGES = [
+const DEMO_PACKAGES = [
   { pkg: 'wesnoth-1.16-music', root: 'usr/share/games/wesnoth/1.16/data/core/music', globs: ['*.ogg'] },
   { pkg: 'ufoai-music', root: 'usr/share/games/ufoai/base', globs: ['0music.pk3'], zip: '0music.pk3',
     zipGlobs: ['music/*.ogg'], zipExclude: ['music/dynamictest*'], zipRoot: 'music/' },
@@ -84,7 +88,7 @@ const AUDIO_EXT = /\.(ogg|opus)$/i;
 
 // ─── command line ─────────────────────────────────────────────────────────────────────────────────
 const args = process.argv.slice(2);
-const opt = { out: null, cache: null, jobs: 2, only: null, quiet: false };
+const opt = { out: null, cache: null, jobs: 2, only: null, quiet: false, table: null, debs: null };
 for (let i = 0; i < args.length; ++i) {
   const a = args[i];
   const val = () => { if (i + 1 >= args.length) die(`${a} needs a value`); return args[++i]; };
@@ -93,11 +97,17 @@ for (let i = 0; i < args.length; ++i) {
   else if (a === '--jobs') opt.jobs = Math.max(1, parseInt(val(), 10) || 1);
   else if (a === '--only') opt.only = val().split(',');
   else if (a === '--quiet') opt.quiet = true;
+  else if (a === '--table') opt.table = val();
+  else if (a === '--debs') opt.debs = val();
   else if (a === '-h' || a === '--help') { process.stdout.write(fs.readFileSync(new URL(import.meta.url)).toString().split('\n').slice(0, 20).join('\n') + '\n'); process.exit(0); }
   else die(`unknown option ${a} (see --help)`);
 }
 const CACHE = path.resolve(opt.cache || process.env.CF_CACHE_DIR || path.join(os.homedir(), '.cache/cuefinder'));
-const DEBS = path.join(CACHE, 'demo', 'debs');
+const DEBS = path.resolve(opt.debs || path.join(CACHE, 'demo', 'debs'));
+const table = opt.table ? await import(pathToFileURL(path.resolve(opt.table)).href) : null;
+if (table && !(Array.isArray(table.PACKAGES) && table.NAME)) die(`--table ${opt.table}: exports no PACKAGES array and NAME`);
+const PACKAGES = table ? table.PACKAGES : DEMO_PACKAGES;
+const MANIFEST_NAME = table ? table.NAME : 'cuefinder demo catalog';
 const OUT = path.resolve(opt.out || path.join(CACHE, 'demo'));
 if (!opt.only && process.env.CF_DEMO_PACKAGES) opt.only = process.env.CF_DEMO_PACKAGES.split(',');
 if (opt.only) opt.only = opt.only.map((p) => p.trim()).filter(Boolean);
@@ -399,7 +409,7 @@ async function main() {
     if (u.cached && !renderS) log(`[${i + 1}/${packages.length}] ${spec.pkg}: cached, ${tracks.length} tracks`);
   }
   allTracks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const manifest = { name: 'cuefinder demo catalog', version: 1, tracks: allTracks };
+  const manifest = { name: MANIFEST_NAME, version: 1, tracks: allTracks };
   const manifestFile = path.join(OUT, 'manifest.json');
   fs.writeFileSync(manifestFile + '.tmp', JSON.stringify(manifest, null, 1) + '\n');
   fs.renameSync(manifestFile + '.tmp', manifestFile);
