@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/rhythm/tempo_reading.h"
+
 namespace cf::query {
 
 namespace {
@@ -64,8 +66,10 @@ Result<Content> content_scores(const QueryEngine& engine, const semantic::TextMa
     return c;
 }
 
-std::string bpm_note(float bpm, const PaceTarget& target) {
+std::string bpm_note(float bpm, float bpm_confidence, const PaceTarget& target) {
     if (!std::isfinite(bpm)) return "tempo unknown";
+    const TempoReading reading = tempo_reading(bpm, bpm_confidence);
+    if (reading.kind != TempoKind::steady) return tempo_label(reading);  // "free tempo", "~107–135 BPM"
     char buf[64];
     const bool inside = bpm >= target.bpm_min && bpm <= target.bpm_max;
     std::snprintf(buf, sizeof buf, "%.0f BPM%s", bpm, inside ? " fits" : "");
@@ -113,13 +117,17 @@ PaceTarget pace_target(double cuts_per_min, float motion) {
     return t;
 }
 
-float tempo_fit(float bpm, const PaceTarget& target) {
-    if (!std::isfinite(bpm) || bpm <= 0) return 0.7f;
+float tempo_fit(float bpm, const PaceTarget& target, float bpm_confidence) {
+    constexpr float kNeutral = 0.7f;  // no tempo to go by: unknown, or free (core/rhythm/tempo_reading.h)
+    if (!std::isfinite(bpm) || bpm <= 0) return kNeutral;
+    const TempoKind kind = tempo_reading(bpm, bpm_confidence).kind;
+    if (kind == TempoKind::free) return kNeutral;
     auto inside = [&](float b) { return b >= target.bpm_min && b <= target.bpm_max; };
-    if (inside(bpm)) return 1.0f;
-    if (inside(bpm / 2) || inside(bpm * 2)) return kHalfDoubleTempoFit;
-    const float d = bpm < target.bpm_min ? target.bpm_min - bpm : bpm - target.bpm_max;
-    return std::max(0.3f, 1.0f - d / 40.0f);
+    float fit = 0;
+    if (inside(bpm)) fit = 1.0f;
+    else if (inside(bpm / 2) || inside(bpm * 2)) fit = kHalfDoubleTempoFit;
+    else fit = std::max(0.3f, 1.0f - (bpm < target.bpm_min ? target.bpm_min - bpm : bpm - target.bpm_max) / 40.0f);
+    return kind == TempoKind::uncertain ? 0.5f * (fit + kNeutral) : fit;  // half trusted
 }
 
 float track_energy(const TrackMeta& track) {
@@ -159,10 +167,10 @@ Result<std::vector<Suggestion>> suggest_soundtrack(const QueryEngine& engine, co
     for (uint32_t t = 0; t < cat->size(); ++t) {
         if (!cat->passes(t, options.filters)) continue;
         const TrackMeta& m = cat->tracks()[t];
-        Suggestion s{t, 0, content->score[t], tempo_fit(m.bpm, target), energy_fit(track_energy(m), target), ""};
+        Suggestion s{t, 0, content->score[t], tempo_fit(m.bpm, target, m.bpm_confidence), energy_fit(track_energy(m), target), ""};
         if (!clip.pace_known) s.tempo = s.energy = 1.0f;
         s.score = s.content * s.tempo * s.energy;
-        s.why = pace + "; " + (clip.pace_known ? bpm_note(m.bpm, target) : bpm_note(m.bpm, PaceTarget{}));
+        s.why = pace + "; " + (clip.pace_known ? bpm_note(m.bpm, m.bpm_confidence, target) : bpm_note(m.bpm, m.bpm_confidence, PaceTarget{}));
         if (!content->why[t].empty()) s.why += "; " + content->why[t];
         out.push_back(std::move(s));
     }

@@ -12,7 +12,8 @@
 // half min(cuts/min ÷ 30, 1) + half min(motion ÷ 0.3, 1); target BPM centre 70 + 80·p with a ±12.5 BPM
 // range (2 cuts/min and motion 0.02: 63–88 BPM; 30 cuts/min and fast motion: 137–162 BPM) and target
 // energy p. tempo_fit: 1 inside the range, 0.6 when half or double the BPM is inside (a 150 BPM track
-// is not a calm clip's 75 BPM), else falling by 1/40 per BPM outside down to 0.3; unknown BPM 0.7.
+// is not a calm clip's 75 BPM), else falling by 1/40 per BPM outside down to 0.3; unknown BPM 0.7;
+// a free tempo 0.7 too and an uncertain one halfway to 0.7 (core/rhythm/tempo_reading.h).
 // energy_fit: 1 − 0.75·|energy − target|, the track's energy the mean of its known moods aggressive,
 // danceable and 1 − relaxed (none known: 1). The 0.6 and 0.75 were chosen on the tuning half of the
 // calm/lively clip set (tools/eval/suggest/tune.mjs; docs/benchmarks/suggest.md), with the held-out
@@ -77,8 +78,10 @@ struct PaceTarget {
 
 /// The mapping of the header comment.
 PaceTarget pace_target(double cuts_per_min, float motion);
-/// 0.3..1, see the header comment.
-float tempo_fit(float bpm, const PaceTarget& target);
+/// 0.3..1, see the header comment. With the track's bpm_confidence (core/rhythm/tempo_reading.h): a
+/// free tempo is neutral (0.7, as unknown), an uncertain one half trusted ((fit + 0.7) / 2); a NaN
+/// confidence (not stored) takes the bpm as measured.
+float tempo_fit(float bpm, const PaceTarget& target, float bpm_confidence = kUnknown);
 /// The track's energy 0..1 from its moods, or NaN when none is known.
 float track_energy(const TrackMeta& track);
 /// 0.5..1; 1 for an unknown energy.

@@ -17,15 +17,20 @@
 //  2. Tempo — ref: Ellis, "Beat tracking by dynamic programming" (JNMR 2007) §3 and Klapuri et al.
 //     2006 (comb filters): the unbiased autocorrelation of the envelope, summed over segments, is
 //     scored on a fine BPM grid (0.05 BPM) by a comb over the first multiples of the beat period
-//     (fractional lags interpolated), weighted by a log-normal tempo prior around prior_bpm (140 BPM by default)
-//     (width prior_octaves), restricted to [min_bpm, max_bpm].
+//     (fractional lags interpolated; the multiples averaged with weights = the share of envelope
+//     products behind each lag, so a lag near a short segment's length, estimated from a handful of
+//     products, cannot win), weighted by a log-normal tempo prior around prior_bpm (140 BPM by
+//     default; width prior_octaves), restricted to [min_bpm, max_bpm].
 //  3. Beats — ref: Ellis 2007 §2: dynamic programming that maximises the onset strength at the beats
 //     plus tightness · (−log²(interval / period)) between consecutive beats, traced back from the
 //     best-scoring frame near the end of each segment.
 //
 // Confidence in [0, 1]: the normalised autocorrelation of the onset envelope at the chosen beat
 // period and its multiples (the comb score divided by the envelope's energy). ~0.6–1 for steady
-// drums or clicks, ~0.1–0.3 for music with a weak pulse, ~0 for noise. Not a probability.
+// drums or clicks, ~0.1–0.3 for music with a weak pulse, ~0 for noise, pads and rubato. Not a
+// probability: core/rhythm/tempo_reading.h turns it into steady / uncertain / free tempo. Known
+// blind spot: a perfectly stationary synthetic tone (a digital sine or square chord) has a periodic
+// flux (the 10 ms hop beating against the waveform's period) and reads as a confident pulse.
 // Silence, or less than min_duration_s of audio in total: bpm 0, confidence 0, no beats (not an error).
 #pragma once
 
