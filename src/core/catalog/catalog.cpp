@@ -13,6 +13,7 @@
 #include "core/common/json.h"
 #include "core/index/kernels.h"
 #include "core/map/pca.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf {
 
@@ -557,8 +558,10 @@ bool SearchFilters::active() const {
 bool Catalog::passes(uint32_t track, const SearchFilters& f) const {
     const TrackMeta& t = tracks_[track];
     // NaN compares false, so an unknown value fails every set bound.
-    if (f.bpm_min && !(t.bpm >= *f.bpm_min)) return false;
-    if (f.bpm_max && !(t.bpm <= *f.bpm_max)) return false;
+    // A free or uncertain tempo passes only where its plausible range fits (core/rhythm/tempo_reading.h).
+    if ((f.bpm_min || f.bpm_max) &&
+        !tempo_passes_range(tempo_reading(t.bpm, t.bpm_confidence), f.bpm_min.value_or(NAN), f.bpm_max.value_or(NAN)))
+        return false;
     if (f.duration_min_s && !(t.duration_s >= *f.duration_min_s)) return false;
     if (f.duration_max_s && !(t.duration_s <= *f.duration_max_s)) return false;
     for (size_t m = 0; m < kNumMoods; ++m)
