@@ -15,6 +15,9 @@
 //   --max-patches KEY=N,...  a model sees at most N patches, spread over the track (0 = all; default:
 //                       the profile's cap for its kind of model)
 //   --mood-patches N    the same for the five mood/danceability models
+//   --extra-embeddings  the "catalog-extra" profile: the catalog's 8 windows, msd and mtt on all of them, and
+//                       each tag model's embedding and embedding_linear per window in "extra_outputs"
+//                       (for tools/eval/similarity/; implies --profile catalog-extra)
 //   --only KEY,...      run only these model slots (msd, mtt, happy, sad, relaxed, aggressive, danceable)
 //   --models DIR        model folder (default: models/ of this checkout)
 //   --module FILE       the cuefinder_node.js build to use
@@ -54,6 +57,7 @@ export function parseArgs(argv) {
     else if (a === '--precise') o.precise = true;
     else if (a === '--resample') o.resample = value();
     else if (a === '--profile') o.profile = value();
+    else if (a === '--extra-embeddings') o.extraEmbeddings = true;
     else if (a === '--max-patches') {
       o.maxPatches = o.maxPatches || {};
       for (const kv of value().split(',')) {
@@ -70,6 +74,10 @@ export function parseArgs(argv) {
     else if (a === '--only') o.only = value().split(',').map((k) => k.trim()).filter(Boolean);
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else o.files.push(a);
+  }
+  if (o.extraEmbeddings) {
+    if (o.profile !== 'detailed' && o.profile !== 'catalog-extra') throw new Error(`--extra-embeddings uses the catalog-extra profile, not --profile ${o.profile}`);
+    o.profile = 'catalog-extra';
   }
   return o;
 }
@@ -161,7 +169,7 @@ export function summary(r) {
   const lines = [`${r.file}`,
     `  duration ${mmss(r.duration_s)}  ${r.codec} ${r.sample_rate_hz} Hz ${r.channels} ch  ` +
       (r.complete ? 'analysed completely' : `analysed in ${r.windows.length} windows`) + `  (${r.n_patches} patches)`,
-    `  tempo ${r.bpm ? r.bpm.toFixed(1) + ' BPM' : 'none'} (confidence ${(r.bpm_confidence ?? 0).toFixed(2)}, ${r.beats_s.length} beats)` +
+    `  tempo ${r.bpm ? (r.tempo === 'steady' || !r.tempo ? r.bpm.toFixed(1) + ' BPM' : `${r.tempo_label} (best guess ${r.bpm.toFixed(1)})`) : 'none'} (confidence ${(r.bpm_confidence ?? 0).toFixed(2)}, ${r.beats_s.length} beats)` +
       `  loudness ${r.loudness_lufs == null ? 'silent' : r.loudness_lufs.toFixed(1) + ' LUFS'}`];
   for (const [k, v] of Object.entries(r.tags || {}))
     lines.push(`  ${k.padEnd(4)} ` + top(v, 5).map(([t, p]) => `${t} ${(p * 100).toFixed(0)}%`).join(', '));

@@ -141,7 +141,7 @@ test('analysis profiles: the core\'s JSON by name, caps per slot, --profile, an 
   analysisProfile(core, 'query', { use: true });
   assert.deepEqual(caps(), { msd: 0, mtt: 8, happy: 4, sad: 3, relaxed: 4, aggressive: 4, danceable: 4 });
   assert.equal(analysisProfile(core, 'detailed').full_track_max_s, 360);
-  assert.throws(() => analysisProfile(core, 'Quick'), { message: 'unknown analysis profile "Quick" (known: catalog, query, detailed, quick)' });
+  assert.throws(() => analysisProfile(core, 'Quick'), { message: 'unknown analysis profile "Quick" (known: catalog, query, detailed, quick, catalog-extra)' });
   const quick = analysisProfile(core, 'quick');
   assert.deepEqual([quick.n_windows, quick.tempo, quick.loudness, quick.max_patches], [4, false, false, { embedding: 0, tags: 1, mood: 1 }]);
 
@@ -155,7 +155,19 @@ test('analysis profiles: the core\'s JSON by name, caps per slot, --profile, an 
   const asQuick = analyze(['--profile', 'quick', '--only', 'msd', '--no-taggram', '--no-curves', clip]);
   assert.equal(asQuick.status, 0, asQuick.stderr);
   assert.deepEqual([asQuick.results[0].windows.length, asQuick.results[0].bpm, asQuick.results[0].loudness_lufs], [4, 0, null]);  // bpm 0: no tempo
+  // --extra-embeddings: the catalog's windows, each tag model's embeddings per window (default output: none).
+  const extra = analyze(['--extra-embeddings', '--only', 'msd', '--no-taggram', '--no-curves', clip]);
+  assert.equal(extra.status, 0, extra.stderr);
+  const x = extra.results[0];
+  assert.deepEqual(x.windows, asCatalog.results[0].windows);
+  assert.deepEqual(Object.keys(x.extra_outputs.msd), ['embedding', 'embedding_linear']);
+  const lin = x.extra_outputs.msd.embedding_linear, relu = x.extra_outputs.msd.embedding;
+  assert.deepEqual([lin.dim, lin.per_patch.length, lin.patches.length], [200, 8 * 200, 8]);
+  assert.ok(lin.per_patch.some((v) => v < 0) && relu.per_patch.every((v) => v >= 0));
+  assert.ok(lin.per_patch.every((v, i) => Math.abs(Math.max(v, 0) - relu.per_patch[i]) < 1e-5));  // ReLU of the linear
+  assert.equal(asCatalog.results[0].extra_outputs, undefined);
+  assert.match(analyze(['--extra-embeddings', '--profile', 'quick', clip]).stderr, /--extra-embeddings uses the catalog-extra profile/);
   const bad = analyze(['--profile', 'nope', clip]);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--profile: unknown analysis profile "nope" \(known: catalog, query, detailed, quick\)/);
+  assert.match(bad.stderr, /--profile: unknown analysis profile "nope" \(known: catalog, query, detailed, quick, catalog-extra\)/);
 });

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/rhythm/tempo_reading.h"
+
 namespace cf {
 
 namespace {
@@ -67,9 +69,34 @@ void write_embedding(JsonWriter& w, const TrackAnalysis& a, const AnalysisJsonOp
     w.end_object();
 }
 
+// Only when AnalysisOptions::extra_outputs asked for some: {"<model key>": {"<output>": {"dim",
+// "patches" (indices into the analysed patches), "per_patch" [patches × dim]}}}.
+void write_extra_outputs(JsonWriter& w, const TrackAnalysis& a) {
+    bool any = false;
+    for (const ModelResult& r : a.models) any = any || !r.extras.empty();
+    if (!any) return;
+    w.key("extra_outputs").begin_object();
+    for (const ModelResult& r : a.models) {
+        if (r.extras.empty()) continue;
+        w.key(r.key).begin_object();
+        for (const PatchOutput& x : r.extras) {
+            w.key(x.output).begin_object();
+            w.key("dim").value(x.dim);
+            std::vector<double> patches(r.patches.begin(), r.patches.end());
+            w.key("patches").numbers(patches, "%.0f");
+            w.key("per_patch");
+            write_floats(w, x.per_patch);
+            w.end_object();
+        }
+        w.end_object();
+    }
+    w.end_object();
+}
+
 void write_rhythm_and_loudness(JsonWriter& w, const TrackAnalysis& a) {
     w.key("bpm").number(a.tempo.bpm, "%.2f");
     w.key("bpm_confidence").number(a.tempo.confidence, "%.3f");
+    write_tempo_json(w, tempo_reading(a.tempo));  // steady / uncertain / free (core/rhythm/tempo_reading.h)
     w.key("beats_s");
     w.numbers(a.tempo.beats_s, "%.3f");
     w.key("loudness_lufs").number(a.loudness.has_loudness ? a.loudness.integrated_lufs : NAN, "%.2f");  // silence: null
@@ -152,6 +179,7 @@ std::string analysis_to_json(const TrackAnalysis& a, const std::vector<AudioMode
     write_source(w, a);
     write_tags_and_moods(w, a, models);
     write_embedding(w, a, options);
+    write_extra_outputs(w, a);
     write_rhythm_and_loudness(w, a);
     if (options.curves) write_curves(w, a);
     if (options.taggram) {

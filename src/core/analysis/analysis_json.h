@@ -3,9 +3,10 @@
 //   std::string text = cf::analysis_to_json(analyzer.result(), models);
 //
 // Keys: file, duration_s, codec, sample_rate_hz, channels, metadata {the file's tags}, complete, windows [[start_s, duration_s]...], tags {<key>: {label: p}},
-// moods {<key>: p of the positive class}, embedding {model, dim, values}, bpm, bpm_confidence, beats_s,
+// moods {<key>: p of the positive class}, embedding {model, dim, values}, bpm, bpm_confidence, tempo, bpm_low, bpm_high, tempo_label (core/rhythm/tempo_reading.h), beats_s,
 // loudness_lufs, loudness_range_lu, sample_peak_dbfs, energy {hop_s, times_s, short_term_lufs,
-// rms_dbfs}, taggram {model, labels, times_s, values [[p...]...]} (one row per patch), timings_s.
+// rms_dbfs}, extra_outputs {<model key>: {<output>: {dim, patches, per_patch}}} (only when
+// AnalysisOptions::extra_outputs asks for some), taggram {model, labels, times_s, values [[p...]...]} (one row per patch), timings_s.
 // Non-finite numbers are written as null; so is loudness_lufs for silence (nothing above the
 // −70 LUFS gate).
 #pragma once

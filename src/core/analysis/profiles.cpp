@@ -38,6 +38,11 @@ std::vector<AnalysisProfile> make_profiles() {
     detailed.max_patches = {0, 8, 8};
     all.push_back(detailed);
     all.push_back(quick());
+    // The catalog's windows with every tag model on all 8 and their embeddings kept per patch, for
+    // the similarity evaluation (tools/eval/similarity/); not used by any front end by default.
+    AnalysisProfile extra = windowed("catalog-extra", 8, {0, 0, 2});
+    extra.options.extra_outputs = {"embedding", "embedding_linear"};
+    all.push_back(extra);
     for (const AnalysisProfile& p : all) {
         const Status st = validate(p);
         if (!st) std::fprintf(stderr, "cuefinder: built-in %s\n", st.message().c_str());
@@ -116,6 +121,7 @@ std::string analysis_profile_json(const AnalysisProfile& p) {
     w.key("waveform_points").value(o.waveform_points);
     w.key("weight_by_real_frames").value(o.weight_by_real_frames);
     w.key("resample_quality").value(resample_name(o.decode.resample_quality));
+    if (!o.extra_outputs.empty()) w.key("extra_outputs").strings(o.extra_outputs);
     w.key("max_patches").begin_object();
     w.key("embedding").value(p.max_patches.embedding_model);
     w.key("tags").value(p.max_patches.tag_models);

@@ -20,6 +20,9 @@
 //             (12 s of audio; windows.md: cosine 0.987 mean, 0.971 worst to the full-track embedding)
 //             for the embedding, mtt and each mood model on 1 of them (10 model runs,
 //             against 44 for query), no tempo, no loudness.
+//   catalog-extra  the catalog's 8 windows, msd and mtt on all 8, each tag model's "embedding" and
+//             "embedding_linear" kept per patch (AnalysisOptions::extra_outputs): for the similarity
+//             evaluation (`./cuefinder analyze --extra-embeddings`), not used by the front ends.
 // Every profile: libsamplerate `best`, msd (the embedding model) on every analysed patch; tempo and
 // loudness on except in quick.
 #pragma once
@@ -61,7 +64,8 @@ std::vector<AudioModel> with_profile_caps(const AnalysisProfile& profile, std::v
 
 /// The profile as one JSON object: {"name", "full_track_max_s", "n_windows", "window_patches",
 /// "max_batch_patches", "tempo", "loudness", "waveform_points", "weight_by_real_frames",
-/// "resample_quality" ("fast" | "medium" | "best"), "max_patches": {"embedding", "tags", "mood"}}.
+/// "resample_quality" ("fast" | "medium" | "best"), "max_patches": {"embedding", "tags", "mood"}},
+/// and "extra_outputs": [...] when the profile asks for some.
 std::string analysis_profile_json(const AnalysisProfile& profile);
 
 }  // namespace cf

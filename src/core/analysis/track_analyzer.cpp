@@ -41,6 +41,8 @@ Status validate(const AnalysisOptions& o) {
         return bad("max_batch_patches must be in [1, 4096] (got " + std::to_string(o.max_batch_patches) + ")");
     if (o.waveform_points < 0 || o.waveform_points > 1000000)
         return bad("waveform_points must be in [0, 1000000] (got " + std::to_string(o.waveform_points) + ")");
+    for (const std::string& name : o.extra_outputs)
+        if (name.empty() || name == "activations") return bad("extra_outputs: \"" + name + "\" is not an extra output name");
     if (o.decode.output_rate_hz != kMusicnnSampleRateHz)
         return bad("decode.output_rate_hz must be 16000 for the musicnn models (got " + std::to_string(o.decode.output_rate_hz) + ")");
     return validate(o.decode);
@@ -318,6 +320,8 @@ void TrackAnalyzer::submit_inference() {
         const size_t cap = m.max_patches > 0 ? std::min(n, size_t(m.max_patches)) : n;
         for (size_t i = 0; i < cap; ++i) r.patches.push_back(uint32_t(cap == n ? i : (2 * i + 1) * n / (2 * cap)));
         r.per_patch.assign(cap * r.n_outputs, 0.0f);
+        if (m.role == ModelRole::tags)
+            for (const std::string& name : options_.extra_outputs) r.extras.push_back({name, 0, {}});
         result_.models.push_back(std::move(r));
     }
     size_t embedding_model = models_.size();
@@ -348,6 +352,8 @@ void TrackAnalyzer::submit_inference() {
             req.input_shape = {int64_t(count), kMusicnnPatchFrames, kMusicnnBands};
             req.outputs = {"activations"};
             if (mi == embedding_model) req.outputs.push_back("embedding");
+            for (const PatchOutput& x : result_.models[mi].extras)
+                if (std::find(req.outputs.begin(), req.outputs.end(), x.output) == req.outputs.end()) req.outputs.push_back(x.output);
             embedder_->run(std::move(req), [this, weak, mi, first, t0](Result<ModelOutputs> out) {
                 auto alive = weak.lock();
                 if (!alive || alive != impl_) return;  // analyzer restarted or destroyed
@@ -396,10 +402,27 @@ void TrackAnalyzer::on_model_output(size_t mi, size_t first, Result<ModelOutputs
             return fail(Status(ErrorCode::corrupt, "model " + m.name + ": embedding size changed between calls"));
         std::copy(e->second.values.begin(), e->second.values.end(), result_.patch_embeddings.begin() + first * dim);
     }
+    if (Status st = store_extras(r, *out, first, expect_rows); !st) return fail(st.with_context("model " + m.name));
     if (n_pending_ == 0) {
         aggregate();
         state_ = AnalysisState::done;
     }
+}
+
+Status TrackAnalyzer::store_extras(ModelResult& r, const ModelOutputs& out, size_t first, size_t rows) {
+    for (PatchOutput& x : r.extras) {
+        auto it = out.find(x.output);
+        if (it == out.end() || it->second.n_rows() != rows || it->second.values.empty())
+            return Status(ErrorCode::corrupt, "no usable \"" + x.output + "\" output (asked for by extra_outputs)");
+        const size_t dim = it->second.row_size();
+        if (x.dim == 0) {
+            x.dim = dim;
+            x.per_patch.assign(r.patches.size() * dim, 0.0f);
+        }
+        if (x.dim != dim) return Status(ErrorCode::corrupt, "\"" + x.output + "\" changed size between calls");
+        std::copy(it->second.values.begin(), it->second.values.end(), x.per_patch.begin() + first * dim);
+    }
+    return Status::ok();
 }
 
 std::vector<float> TrackAnalyzer::weighted_mean(const std::vector<float>& rows, const std::vector<uint32_t>& patches, size_t dim) const {

@@ -67,6 +67,10 @@ struct AnalysisOptions {
     bool loudness = true;             ///< EBU R128 loudness and the energy curve (source rate, all channels)
     int waveform_points = 1200;       ///< min/max pairs in the waveform overview (0 = none)
     bool weight_by_real_frames = false;  ///< means weigh patches by their share of real frames (see above)
+    /// Extra per-patch outputs each tag model (ModelRole::tags) returns besides its tags, e.g.
+    /// {"embedding", "embedding_linear"} (models/README.md's contract), kept in ModelResult::extras.
+    /// Empty by default; the "catalog-extra" profile asks for both (docs/benchmarks/matching.md).
+    std::vector<std::string> extra_outputs;
     /// Decoding (the output rate must stay 16 kHz). The resampler defaults to libsamplerate's `best`
     /// (97 % bandwidth): `medium` (90 %) removes 7.2–8 kHz, which the top mel bands see; on the golden
     /// 22.05 kHz MP3 it moves the msd tag means by up to 0.06 from the tfjs reference (ffmpeg + soxr),
@@ -90,6 +94,13 @@ enum class AnalysisState {
     failed,   ///< status() says why
 };
 
+/// One extra output of a model, per patch it saw (AnalysisOptions::extra_outputs).
+struct PatchOutput {
+    std::string output;            ///< output name, e.g. "embedding_linear"
+    size_t dim = 0;                ///< values per patch (0 until the first answer)
+    std::vector<float> per_patch;  ///< [ModelResult::patches.size() × dim]
+};
+
 struct ModelResult {
     std::string model;                 ///< AudioModel::name
     std::string key;                   ///< AudioModel::key
@@ -97,6 +108,7 @@ struct ModelResult {
     std::vector<uint32_t> patches;     ///< the patches it saw (all, or AudioModel::max_patches of them)
     std::vector<float> per_patch;      ///< [patches.size() × n_outputs]
     size_t n_outputs = 0;
+    std::vector<PatchOutput> extras;   ///< AnalysisOptions::extra_outputs (tag models only)
 };
 
 struct TrackAnalysis {
@@ -168,6 +180,7 @@ private:
     void submit_inference();
     void on_model_output(size_t model_idx, size_t first_patch, Result<ModelOutputs> out);
     void aggregate();
+    Status store_extras(ModelResult& r, const ModelOutputs& out, size_t first, size_t rows);
     std::vector<float> weighted_mean(const std::vector<float>& rows, const std::vector<uint32_t>& patches, size_t dim) const;
 
     std::vector<AudioModel> models_;

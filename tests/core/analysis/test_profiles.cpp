@@ -25,7 +25,7 @@ std::vector<cf::AudioModel> slots() {
 }
 
 TEST(AnalysisProfiles, NamesAreFixedAndEachValidates) {
-    EXPECT_EQ(cf::analysis_profile_names(), (std::vector<std::string>{"catalog", "query", "detailed", "quick"}));
+    EXPECT_EQ(cf::analysis_profile_names(), (std::vector<std::string>{"catalog", "query", "detailed", "quick", "catalog-extra"}));
     for (const std::string& n : cf::analysis_profile_names()) {
         cf::AnalysisProfile p = get(n.c_str());
         EXPECT_EQ(p.name, n);
@@ -82,13 +82,26 @@ TEST(AnalysisProfiles, QuickIsFourWindowsWithoutTempoOrLoudness) {
     }
 }
 
+TEST(AnalysisProfiles, CatalogExtraIsTheCatalogWindowsWithEmbeddingsPerPatch) {
+    cf::AnalysisProfile p = get("catalog-extra");
+    const cf::AnalysisProfile c = get("catalog");
+    EXPECT_EQ(p.options.full_track_max_s, c.options.full_track_max_s);
+    EXPECT_EQ(p.options.n_windows, c.options.n_windows);
+    EXPECT_EQ(p.options.window_patches, c.options.window_patches);
+    EXPECT_EQ(p.max_patches.tag_models, 0);  // mtt on every window, like msd
+    EXPECT_EQ(p.options.extra_outputs, (std::vector<std::string>{"embedding", "embedding_linear"}));
+    for (const char* other : {"catalog", "query", "detailed", "quick"}) EXPECT_TRUE(get(other).options.extra_outputs.empty()) << other;
+    EXPECT_NE(cf::analysis_profile_json(p).find("\"extra_outputs\":[\"embedding\",\"embedding_linear\"]"), std::string::npos);
+    EXPECT_EQ(cf::analysis_profile_json(c).find("extra_outputs"), std::string::npos);
+}
+
 TEST(AnalysisProfiles, UnknownNameListsTheKnownOnes) {
     for (const char* bad : {"", "Catalog", "Quick", "catalog "}) {
         auto p = cf::analysis_profile(bad);
         ASSERT_FALSE(p.is_ok()) << bad;
         EXPECT_EQ(p.status().code(), cf::ErrorCode::invalid_argument);
         EXPECT_EQ(p.status().message(),
-                  "unknown analysis profile \"" + std::string(bad) + "\" (known: catalog, query, detailed, quick)");
+                  "unknown analysis profile \"" + std::string(bad) + "\" (known: catalog, query, detailed, quick, catalog-extra)");
     }
 }
 

@@ -85,8 +85,15 @@ public:
             for (size_t j = 0; j < 4; ++j) emb.values[i * 4 + j] = patch_feature(p, int(5 + 7 * j));
         }
         out["activations"] = act;
-        for (const auto& name : r.outputs)
+        for (const auto& name : r.outputs) {
             if (name == "embedding") out["embedding"] = emb;
+            if (name == "embedding_linear") {  // a different, 5-d output: 1 - the patch's band-3 mean
+                cf::ModelTensor lin{std::vector<float>(n * 5), {int64_t(n), 5}};
+                for (size_t i = 0; i < n; ++i)
+                    for (size_t j = 0; j < 5; ++j) lin.values[i * 5 + j] = 1.0f - patch_feature(r.input.data() + i * per, 3) + float(j);
+                out["embedding_linear"] = lin;
+            }
+        }
         done(std::move(out));
     }
     void flush() {
@@ -194,6 +201,57 @@ TEST(TrackAnalyzer, CappedModelsSeeSpreadOutPatchesAndAverageThose) {
     double expect = 0;
     for (int i = 0; i < 3; ++i) expect += mood->per_patch[size_t(i) * 2];
     EXPECT_NEAR(mood->mean[0], expect / 3, 1e-6);
+}
+
+TEST(TrackAnalyzer, ExtraOutputsAreKeptPerPatchForTagModelsOnly) {
+    FakeEmbedder e;
+    auto models = test_models();
+    models.push_back({"tagger2", "mtt", cf::ModelRole::tags, {"x", "y"}, 0, false, 3});
+    cf::AnalysisOptions o;
+    o.max_batch_patches = 2;
+    o.extra_outputs = {"embedding", "embedding_linear"};
+    cf::TrackAnalyzer a(models, &e, o);
+    auto wav = make_wav(30.0);
+    ASSERT_TRUE(a.start(cf::make_memory_source(wav.data(), wav.size(), "extra.wav")).is_ok());
+    ASSERT_EQ(run_to_end(a, e), cf::AnalysisState::done) << a.status().message();
+    const auto& r = a.result();
+    ASSERT_EQ(r.n_patches(), 11u);
+    EXPECT_TRUE(r.model("happy")->extras.empty());  // a mood model keeps no extras
+    const cf::ModelResult* msd = r.model("msd");
+    ASSERT_EQ(msd->extras.size(), 2u);
+    EXPECT_EQ(msd->extras[0].output, "embedding");
+    EXPECT_EQ(msd->extras[0].dim, 4u);
+    EXPECT_EQ(msd->extras[0].per_patch, r.patch_embeddings);  // the same output as the track embedding's
+    EXPECT_EQ(msd->extras[1].output, "embedding_linear");
+    ASSERT_EQ(msd->extras[1].dim, 5u);
+    ASSERT_EQ(msd->extras[1].per_patch.size(), 11u * 5);
+    const cf::ModelResult* mtt = r.model("mtt");
+    ASSERT_EQ(mtt->patches, (std::vector<uint32_t>{1, 5, 9}));
+    ASSERT_EQ(mtt->extras.size(), 2u);
+    ASSERT_EQ(mtt->extras[1].per_patch.size(), 3u * 5);
+    for (size_t i = 0; i < 3; ++i)  // row i of mtt is patch mtt->patches[i]: the same values msd saw there
+        for (size_t j = 0; j < 5; ++j)
+            EXPECT_FLOAT_EQ(mtt->extras[1].per_patch[i * 5 + j], msd->extras[1].per_patch[mtt->patches[i] * 5 + j]);
+    EXPECT_NE(msd->extras[1].per_patch[0], msd->extras[1].per_patch[5]);  // patches differ
+    const std::string json = cf::analysis_to_json(r, models);
+    EXPECT_NE(json.find("\"extra_outputs\":{\"msd\":{\"embedding\":{\"dim\":4,\"patches\":[0,1,2,3,4,5,6,7,8,9,10],"), std::string::npos) << json.substr(0, 400);
+    EXPECT_NE(json.find("\"mtt\":{\"embedding\":{\"dim\":4,\"patches\":[1,5,9],"), std::string::npos);
+
+    // Off by default: the same analysis without extra_outputs writes no such key.
+    cf::TrackAnalyzer plain(models, &e, cf::AnalysisOptions{});
+    ASSERT_TRUE(plain.start(cf::make_memory_source(wav.data(), wav.size(), "plain.wav")).is_ok());
+    ASSERT_EQ(run_to_end(plain, e), cf::AnalysisState::done);
+    EXPECT_TRUE(plain.result().model("msd")->extras.empty());
+    EXPECT_EQ(cf::analysis_to_json(plain.result(), models).find("extra_outputs"), std::string::npos);
+
+    // A model that does not give the output fails naming the model and the output.
+    o.extra_outputs = {"penultimate"};
+    cf::TrackAnalyzer missing(models, &e, o);
+    ASSERT_TRUE(missing.start(cf::make_memory_source(wav.data(), wav.size(), "missing.wav")).is_ok());
+    ASSERT_EQ(run_to_end(missing, e), cf::AnalysisState::failed);
+    EXPECT_NE(missing.status().message().find("model tagger: no usable \"penultimate\" output"), std::string::npos) << missing.status().message();
+    o.extra_outputs = {"activations"};
+    EXPECT_FALSE(cf::validate(o).is_ok());
 }
 
 TEST(TrackAnalyzer, WaitsForDeferredCallbacksAndIgnoresLateOnes) {
