@@ -55,6 +55,35 @@ bool cholesky_solve(std::vector<double>& a, size_t n, std::vector<double>& b, si
     return true;
 }
 
+// Subtracts `center` from the kTextDim floats at `v` and scales them to unit length; false when
+// nothing is left (the vector was the centre).
+bool center_unit(float* v, const std::vector<float>& center) {
+    double n = 0;
+    for (size_t k = 0; k < kTextDim; ++k) {
+        v[k] -= center[k];
+        n += double(v[k]) * v[k];
+    }
+    if (!(n > 1e-12)) return false;
+    const double inv = 1.0 / std::sqrt(n);
+    for (size_t k = 0; k < kTextDim; ++k) v[k] = float(v[k] * inv);
+    return true;
+}
+
+// The mean of the C concept embeddings, or empty when centring would leave a concept without a
+// direction (fewer than two distinct concepts).
+std::vector<float> concept_center(const std::vector<float>& e, size_t c) {
+    std::vector<float> mean(kTextDim, 0.0f);
+    if (c < 2) return {};
+    for (size_t j = 0; j < c; ++j)
+        for (size_t k = 0; k < kTextDim; ++k) mean[k] += e[j * kTextDim + k] / float(c);
+    for (size_t j = 0; j < c; ++j) {
+        double d = 0;
+        for (size_t k = 0; k < kTextDim; ++k) d += double(e[j * kTextDim + k] - mean[k]) * (e[j * kTextDim + k] - mean[k]);
+        if (!(d > 1e-12)) return {};
+    }
+    return mean;
+}
+
 }  // namespace
 
 const char* text_method_name(TextMethod method) {
@@ -92,12 +121,19 @@ Result<TextMatcher> TextMatcher::build(std::vector<Concept> concepts, std::vecto
                                                        " finite audio embeddings of " + std::to_string(audio_dim) + " values");
     if (options.top_k == 0 || !(options.temperature > 0) || !(options.sd_floor > 0) || !(options.ridge_alpha > 0))
         return Status(ErrorCode::invalid_argument, "text matcher: top_k, temperature, sd_floor and ridge_alpha must be > 0");
+    if (!(options.ensemble_bridge_weight >= 0 && options.ensemble_bridge_weight <= 1))
+        return Status(ErrorCode::invalid_argument, "text matcher: ensemble_bridge_weight must be in 0..1");
     TextMatcher m;
     m.concepts_ = std::move(concepts);
     m.concept_embeddings_ = std::move(concept_embeddings);
     m.values_ = std::move(values);
     m.n_tracks_ = n_tracks;
     m.options_ = options;
+    if (options.center_text) {
+        m.text_center_ = concept_center(m.concept_embeddings_, c);
+        if (!m.text_center_.empty())
+            for (size_t j = 0; j < c; ++j) center_unit(m.concept_embeddings_.data() + j * kTextDim, m.text_center_);
+    }
     m.mean_.assign(c, 0.0f);
     m.sd_.assign(c, 1.0f);
     m.known_.assign(c, 0);
@@ -208,6 +244,13 @@ Result<PreparedText> TextMatcher::prepare(std::span<const float> query, TextMeth
     if (method != TextMethod::bridge && !has_projection())
         return Status(ErrorCode::invalid_argument, std::string("text query: the ") + text_method_name(method) +
                                                        " method needs the catalog's audio embeddings");
+    std::vector<float> centred;
+    if (!text_center_.empty()) {
+        centred.assign(query.begin(), query.end());
+        if (!center_unit(centred.data(), text_center_))
+            return Status(ErrorCode::invalid_argument, "text query: the embedding has no direction of its own (it is the concepts' mean)");
+        query = centred;
+    }
     PreparedText q;
     q.method = method;
     // Bridge weights: softmax over the top_k concept similarities.
@@ -257,7 +300,7 @@ Result<PreparedText> TextMatcher::prepare(std::span<const float> query, TextMeth
         std::sort(q.sorted_projection.begin(), q.sorted_projection.end());
         q.scores.resize(n_tracks_);
         for (size_t n = 0; n < n_tracks_; ++n)
-            q.scores[n] = 0.5f * (fraction_below(q.sorted_bridge, bridge[n]) + fraction_below(q.sorted_projection, proj[n]));
+            q.scores[n] = ensemble_score(fraction_below(q.sorted_bridge, bridge[n]), fraction_below(q.sorted_projection, proj[n]));
     }
     q.sorted_scores = q.scores;
     std::sort(q.sorted_scores.begin(), q.sorted_scores.end());
@@ -302,7 +345,12 @@ float TextMatcher::score_item(const PreparedText& q, std::span<const float> valu
     CF_ASSERT(audio.size() == audio_dim_);
     const float p = projection_score(q, audio.data(), projected_norm(audio.data()));
     if (q.method == TextMethod::projection) return p;
-    return 0.5f * (fraction_below(q.sorted_bridge, bridge_score(q, values.data())) + fraction_below(q.sorted_projection, p));
+    return ensemble_score(fraction_below(q.sorted_bridge, bridge_score(q, values.data())), fraction_below(q.sorted_projection, p));
+}
+
+float TextMatcher::ensemble_score(float bridge_percentile, float projection_percentile) const {
+    const float w = options_.ensemble_bridge_weight;
+    return w * bridge_percentile + (1.0f - w) * projection_percentile;
 }
 
 float TextMatcher::percentile(const PreparedText& q, float raw_score) { return fraction_below(q.sorted_scores, raw_score); }

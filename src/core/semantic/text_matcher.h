@@ -19,8 +19,8 @@
 //               normalised sum of its concepts' embeddings weighted by how far its probability is
 //               above the catalog's mean (Choi et al., "Zero-shot learning for audio-based music
 //               classification and tagging", ICASSP 2019). A track scores cos(W·[a, 1], query).
-//   ensemble    the mean of both methods' percentiles among the catalog (the default: best on the
-//               labelled set, mostly for words outside the models' vocabularies).
+//   ensemble    the weighted mean of both methods' percentiles among the catalog (the default: best on
+//               both labelled sets, mostly for words outside the models' vocabularies).
 // Calibration: a score's percentile among the catalog's scores for the same query (0.9 = better than
 // 90 % of the catalog), so scores of different queries and of a dropped file read alike.
 #pragma once
@@ -51,6 +51,13 @@ struct TextMatcherOptions {
     /// projection: ridge penalty α = ridge_alpha · N · mean ‖a‖² (scale-free; the bias is not penalised)
     float ridge_alpha = 0.02f;
     size_t max_training_tracks = 20000;  ///< projection: fitted on an even sample of at most this many
+    /// Both methods: compare texts after removing what every concept's text shares (the mean of the
+    /// concept embeddings: the prompt templates, "music"), concepts and queries renormalised. Raw
+    /// USE cosines of any two music words lie in 0.7–0.85, so what the words differ in is a small
+    /// part of each cosine (docs/benchmarks/zeroshot.md, "Why organ inverted").
+    bool center_text = false;
+    /// ensemble: the bridge's share of the mean of the two percentiles (the projection has the rest)
+    float ensemble_bridge_weight = 0.5f;
 };
 
 struct ConceptWeight {
@@ -93,11 +100,11 @@ public:
     const TextMatcherOptions& options() const { return options_; }
     /// The concept values of catalog track `track` (C floats, NaN replaced by the mean).
     std::span<const float> track_values(uint32_t track) const;
-    /// The unit text embedding of concept `c`.
+    /// The unit text embedding of concept `c` as the matcher compares it (centred when center_text).
     std::span<const float> concept_embedding(uint32_t c) const;
 
-    /// Prepares a unit text embedding (kTextDim floats). Errors: wrong size, non-finite, zero;
-    /// projection or ensemble without audio embeddings.
+    /// Prepares a unit text embedding (kTextDim floats). Errors: wrong size, non-finite, zero (or, when
+    /// centred, equal to the concepts' mean); projection or ensemble without audio embeddings.
     Result<PreparedText> prepare(std::span<const float> query, TextMethod method) const;
     /// A bridge query from given concept weights (e.g. a picture's colour moods).
     PreparedText prepare_weights(std::vector<ConceptWeight> weights) const;
@@ -117,10 +124,12 @@ private:
     float bridge_score(const PreparedText& q, const float* values) const;
     float projection_score(const PreparedText& q, const float* audio, float norm) const;
     float projected_norm(const float* audio) const;
+    float ensemble_score(float bridge_percentile, float projection_percentile) const;
     Status fit_projection();
 
     std::vector<Concept> concepts_;
-    std::vector<float> concept_embeddings_;  ///< C × kTextDim
+    std::vector<float> concept_embeddings_;  ///< C × kTextDim (centred and renormalised when center_text)
+    std::vector<float> text_center_;         ///< kTextDim: subtracted from queries (empty: not centred)
     std::vector<float> values_;              ///< N × C
     std::vector<float> mean_, sd_;           ///< per concept
     std::vector<uint8_t> known_;             ///< per concept: the catalog has values for it (else never weighted)

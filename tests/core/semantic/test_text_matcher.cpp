@@ -255,3 +255,96 @@ TEST(TextMatcher, ALessOfWeightDoesNotExplainAMatch) {
     EXPECT_TRUE(m->explain(p, v, 3).empty());
     EXPECT_GT(m->score_item(p, v, {}), 0.0f);
 }
+
+namespace {
+
+// Concept texts that share a large common part (as every "… music" prompt does): e_j = axis j + 2 ·
+// axis 9, and concept 0 a hub with three times the common part. A query that is mostly the common
+// part, with a little of concept 2's own direction.
+std::vector<float> shared_part_concepts() {
+    std::vector<float> e;
+    for (size_t j = 0; j < kConcepts; ++j) {
+        std::vector<float> v = axis(j);
+        v[9] = j == 0 ? 6.0f : 2.0f;
+        double n = 0;
+        for (float x : v) n += double(x) * x;
+        for (float& x : v) x = float(x / std::sqrt(n));
+        e.insert(e.end(), v.begin(), v.end());
+    }
+    return e;
+}
+
+std::vector<float> mostly_shared_query() {
+    std::vector<float> q(kTextDim, 0.0f);
+    q[9] = 1.0f;
+    q[2] = 0.2f;
+    const float n = std::sqrt(1.0f + 0.04f);
+    for (float& x : q) x /= n;
+    return q;
+}
+
+}  // namespace
+
+TEST(TextMatcher, CentringTheTextsLetsTheOwnDirectionDecideNotTheSharedPart) {
+    Synthetic s = synthetic(7);
+    auto raw = TextMatcher::build(concepts(), shared_part_concepts(), s.values, kTracks, {}, 0, {.center_text = false});
+    auto centred = TextMatcher::build(concepts(), shared_part_concepts(), s.values, kTracks, {}, 0, {.center_text = true});
+    ASSERT_TRUE(raw.is_ok() && centred.is_ok());
+    auto pr = raw->prepare(mostly_shared_query(), TextMethod::bridge);
+    auto pc = centred->prepare(mostly_shared_query(), TextMethod::bridge);
+    ASSERT_TRUE(pr.is_ok() && pc.is_ok());
+    // Raw cosines: the hub (most of the shared part) is nearest; centred: concept 2, the query's own direction.
+    EXPECT_EQ(pr->weights[0].index, 0u);
+    EXPECT_EQ(pc->weights[0].index, 2u);
+    EXPECT_GT(pc->weights[0].weight, 0.9f);
+    // The centred concept embeddings are unit vectors that sum to zero (the mean was removed before
+    // renormalising, so their unnormalised sum is zero; the normalised ones have no shared direction left).
+    double shared = 0;
+    for (uint32_t j = 0; j < kConcepts; ++j) {
+        auto e = centred->concept_embedding(j);
+        double n = 0;
+        for (float x : e) n += double(x) * x;
+        EXPECT_NEAR(n, 1.0, 1e-5);
+        shared += e[9];
+    }
+    EXPECT_LT(std::fabs(shared), 0.5) << "most of the common part is gone";
+    // A query that is the concepts' mean has no direction of its own once centred: a clear error.
+    std::vector<float> mean(kTextDim, 0.0f);
+    auto e = shared_part_concepts();
+    for (size_t j = 0; j < kConcepts; ++j)
+        for (size_t k = 0; k < kTextDim; ++k) mean[k] += e[j * kTextDim + k] / float(kConcepts);
+    auto bad = centred->prepare(mean, TextMethod::bridge);
+    ASSERT_FALSE(bad.is_ok());
+    EXPECT_NE(bad.status().message().find("no direction"), std::string::npos);
+    EXPECT_TRUE(raw->prepare(mean, TextMethod::bridge).is_ok());
+}
+
+TEST(TextMatcher, CentringAppliesToTheProjectionToo) {
+    Synthetic s = synthetic(8);
+    auto m = TextMatcher::build(concepts(), shared_part_concepts(), s.values, kTracks, s.audio, kAudio,
+                                {.ridge_alpha = 0.001f, .center_text = true});
+    ASSERT_TRUE(m.is_ok()) << m.status().message();
+    // Concept j's own raw text (shared part included) still finds the tracks with much of concept j.
+    auto e = shared_part_concepts();
+    for (size_t j = 0; j < kConcepts; ++j) {
+        auto p = m->prepare(std::span<const float>(e.data() + j * kTextDim, kTextDim), TextMethod::projection);
+        ASSERT_TRUE(p.is_ok());
+        EXPECT_GT(pair_agreement(p->scores, s, j), 0.8) << "concept " << j;
+    }
+}
+
+TEST(TextMatcher, EnsembleWeightMovesBetweenTheTwoMethods) {
+    Synthetic s = synthetic(9);
+    for (float w : {0.0f, 0.3f, 1.0f}) {
+        auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio, {.ensemble_bridge_weight = w});
+        ASSERT_TRUE(m.is_ok());
+        std::vector<float> q(kTextDim, 0.0f);
+        q[1] = 0.8f, q[4] = 0.6f;
+        auto b = m->prepare(q, TextMethod::bridge), p = m->prepare(q, TextMethod::projection), e = m->prepare(q, TextMethod::ensemble);
+        ASSERT_TRUE(b.is_ok() && p.is_ok() && e.is_ok());
+        for (size_t n = 0; n < kTracks; n += 17)
+            EXPECT_NEAR(e->scores[n], w * TextMatcher::percentile(*b, b->scores[n]) + (1 - w) * TextMatcher::percentile(*p, p->scores[n]),
+                        1e-5f) << "w " << w << " track " << n;
+    }
+    EXPECT_FALSE(TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0, {.ensemble_bridge_weight = 1.5f}).is_ok());
+}

@@ -3,6 +3,7 @@
 
   analyze_set.py SET_DIR [JOBS]      (JOBS = 0: only merge the part files of earlier/interrupted runs)
 
+CF_ANALYZE_ORDER=soundfont analyses one soundfont's clips after the other (see below).
 Runs `node src/cli/analyze.mjs --json --patch-embeddings FILES...` (the same code as
 `./cuefinder analyze`, without its rebuild step) in JOBS parallel processes under `nice -n 10`, each
 on a share of the clips not analysed yet, and collects the results into SET_DIR/analysis.jsonl (one
@@ -47,13 +48,22 @@ def main():
             rel = os.path.relpath(k, set_dir) if os.path.isabs(k) else k
             j["clip"] = rel
             done[rel] = j
-    todo = [e["file"] for e in entries if e["file"] not in done]
+    todo = [e for e in entries if e["file"] not in done]
+    # CF_ANALYZE_ORDER=soundfont: one soundfont (renderer) after the other, each in set order, so that an
+    # interrupted run leaves whole renderings of the set rather than the first pieces in every sound.
+    order = os.environ.get("CF_ANALYZE_ORDER", "")
+    if order == "soundfont":
+        first = {}
+        for e in entries:
+            first.setdefault(e.get("soundfont"), len(first))
+        todo.sort(key=lambda e: first[e.get("soundfont")])
+    todo = [e["file"] for e in todo]
     print(f"analysis: {len(done)} clips cached, {len(todo)} to analyse with {jobs} processes", flush=True)
     t0 = time.time()
     if todo and jobs > 0:
         procs = []
         for k in range(jobs):
-            share = todo[k::jobs]
+            share = todo[k::jobs]  # interleaved: every process works through the same order
             if not share:
                 continue
             part = open(os.path.join(set_dir, f"analysis.part{k}.{int(t0)}.jsonl"), "w")

@@ -1,0 +1,332 @@
+#!/usr/bin/python3
+"""Zero-shot text -> music across two sets (issue 15, item 6): the core's bridge, projection and
+ensemble (src/core/semantic/text_matcher.cpp) re-implemented in numpy, to study why a word fails and
+to choose the defaults by cross-validation ACROSS sets (tune on one set, score on the other).
+
+  crossset.py neighbours WORD...           the concepts nearest to a word in the text space (+ hubness)
+  crossset.py eval [--set1 DIR] [--set2 DIR] [--hub H] [--k K] [--t T] [--w W]   per-label AUCs, both sets
+  crossset.py cv   [--set1 DIR] [--set2 DIR]                                      tune on one set, score the other
+
+Text embeddings come from tools/eval/zeroshot/embed_texts.mjs (USE lite, ONNX; cached in
+~/.cache/cuefinder/eval/zeroshot_text/). numpy only (no scipy/sklearn). The numbers that count are
+run.mjs's, through the core; this file is for exploring and for the cross-set choice.
+"""
+import itertools
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
+CACHE = os.path.join(os.path.expanduser(os.environ.get("CF_EVAL_CACHE", "~/.cache/cuefinder/eval")))
+TEXT_CACHE = os.path.join(CACHE, "zeroshot_text")
+TEMPLATES = ["{}", "{} music", "a song with {}", "this is {} music"]
+MOODS = ["happy", "sad", "relaxed", "aggressive", "danceable"]
+WORDS = {("msd", "00s"): "2000s", ("msd", "Hip-Hop"): "hip-hop", ("msd", "rnb"): "r&b",
+         ("mtt", "no vocals"): "instrumental", ("mtt", "no vocal"): "instrumental", ("mtt", "no voice"): "instrumental",
+         ("mtt", "classic"): "classical", ("mtt", "man"): "male voice", ("mtt", "woman"): "female voice",
+         ("mtt", "male"): "male vocals", ("mtt", "female"): "female vocals", ("mtt", "vocal"): "vocals",
+         ("mtt", "indian"): "indian music", ("mood", "relaxed"): "relaxed, calm"}
+
+
+# ------------------------------------------------------------------ text
+class Text:
+    def __init__(self):
+        os.makedirs(TEXT_CACHE, exist_ok=True)
+        self.f32, self.js = os.path.join(TEXT_CACHE, "cache.f32"), os.path.join(TEXT_CACHE, "cache.json")
+        self.rows = {}
+        if os.path.exists(self.js):
+            names = json.load(open(self.js))
+            m = np.fromfile(self.f32, dtype=np.float32).reshape(len(names), 512)
+            self.rows = {s: m[i] for i, s in enumerate(names)}
+
+    def embed(self, sentences):
+        todo = sorted({s for s in sentences if s not in self.rows})
+        if todo:
+            tmp = os.path.join(TEXT_CACHE, "todo")
+            json.dump(todo, open(tmp + ".json", "w"))
+            subprocess.run(["node", os.path.join(ROOT, "tools/eval/zeroshot/embed_texts.mjs"), tmp + ".json", tmp + ".out"],
+                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+            m = np.fromfile(tmp + ".out.f32", dtype=np.float32).reshape(len(todo), 512)
+            for i, s in enumerate(todo):
+                self.rows[s] = m[i]
+            names = list(self.rows)
+            np.stack([self.rows[s] for s in names]).astype(np.float32).tofile(self.f32)
+            json.dump(names, open(self.js, "w"))
+        return np.stack([self.rows[s] for s in sentences])
+
+    def phrase(self, words_list):
+        """Template-averaged unit embeddings of each phrase (the core's concept_prompts/query_prompts)."""
+        sents = [t.replace("{}", w) for w in words_list for t in TEMPLATES]
+        e = self.embed(sents).reshape(len(words_list), len(TEMPLATES), 512).mean(1)
+        return e / np.linalg.norm(e, axis=1, keepdims=True)
+
+
+def concepts():
+    msd = json.load(open(os.path.join(ROOT, "models/msd-musicnn-1/manifest.json")))["labels"]
+    mtt = json.load(open(os.path.join(ROOT, "models/mtt-musicnn-1/manifest.json")))["labels"]
+    out = [("msd", l) for l in msd] + [("mtt", l) for l in mtt] + [("mood", m) for m in MOODS]
+    return out, [WORDS.get(c, c[1].lower()) for c in out]
+
+
+# ------------------------------------------------------------------ sets
+def load(set_dir, keys):
+    entries = json.load(open(os.path.join(set_dir, "labels.json")))
+    vocab = json.load(open(os.path.join(set_dir, "vocabulary.json")))["labels"]
+    an = {}  # analysis.jsonl and the part files of a run still going (analyze_set.py)
+    import glob
+    for f in [os.path.join(set_dir, "analysis.jsonl")] + sorted(glob.glob(os.path.join(set_dir, "analysis.part*.jsonl"))):
+        if not os.path.exists(f):
+            continue
+        for line in open(f):
+            try:
+                j = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if "error" not in j:
+                an[j.get("clip") or os.path.relpath(j["file"], set_dir)] = j
+    clips = [e for e in entries if e["file"] in an]
+    P = np.array([[(an[e["file"]]["moods"] if s == "mood" else an[e["file"]]["tags"][s]).get(l, np.nan) for s, l in keys]
+                  for e in clips], dtype=np.float64)
+    A = np.array([an[e["file"]]["embedding"]["values"] for e in clips], dtype=np.float64)
+    A /= np.linalg.norm(A, axis=1, keepdims=True)
+    return {"dir": set_dir, "clips": clips, "vocab": vocab, "labels": sorted(vocab), "P": P, "A": A}
+
+
+# ------------------------------------------------------------------ methods (as text_matcher.cpp)
+def zscores(P, floor=0.01):
+    mean = np.nanmean(P, 0)
+    P = np.where(np.isnan(P), mean, P)
+    sd = np.maximum(P.std(0), floor)
+    return (P - mean) / sd, P, mean
+
+
+def bridge(Q, E, Z, k=10, t=0.05, hub=0.0, Hub=None):
+    S = Q @ E.T
+    if hub and Hub is not None:
+        S = S - hub * Hub[None, :]
+    out = np.zeros((len(Q), Z.shape[0]))
+    W = np.zeros_like(S)
+    for i, s in enumerate(S):
+        top = np.argsort(-s, kind="stable")[:k]
+        w = np.exp((s[top] - s[top[0]]) / t)
+        w /= w.sum()
+        W[i, top] = w
+    return W @ Z.T, W
+
+
+def fit_projection(A, P, mean, E, alpha=0.02):
+    F = np.maximum(P - mean, 0)
+    T = F @ E
+    n = np.linalg.norm(T, axis=1)
+    keep = n > 0
+    X = np.hstack([A, np.ones((len(A), 1))])[keep]
+    T = T[keep] / n[keep, None]
+    G = X.T @ X
+    lam = alpha * np.trace(G[:-1, :-1])
+    G[np.arange(len(G) - 1), np.arange(len(G) - 1)] += lam
+    return np.linalg.solve(G, X.T @ T)
+
+
+def projection(Q, A, W):
+    X = np.hstack([A, np.ones((len(A), 1))]) @ W
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    return Q @ X.T
+
+
+def pct(S):
+    """Per row: the fraction of the row below each value, ties half (fraction_below)."""
+    out = np.empty_like(S)
+    for i, s in enumerate(S):
+        srt = np.sort(s)
+        out[i] = (np.searchsorted(srt, s, "left") + np.searchsorted(srt, s, "right")) / 2 / len(s)
+    return out
+
+
+def auc(y, s):
+    order = np.argsort(s, kind="stable")
+    s, y = s[order], y[order]
+    ranks = np.empty(len(s))
+    i = 0
+    while i < len(s):
+        j = i
+        while j < len(s) and s[j] == s[i]:
+            j += 1
+        ranks[i:j] = (i + 1 + j) / 2
+        i = j
+    npos, nneg = y.sum(), (~y).sum()
+    return (ranks[y].sum() - npos * (npos + 1) / 2) / (npos * nneg)
+
+
+def label_aucs(ds, S):
+    out = {}
+    for k, l in enumerate(ds["labels"]):
+        keep = np.array([l not in e.get("exclude", []) for e in ds["clips"]])
+        y = np.array([l in e["labels"] for e in ds["clips"]])[keep]
+        if y.sum() and (~y).sum():
+            out[l] = auc(y, S[k][keep])
+    return out
+
+
+# ------------------------------------------------------------------ the experiment
+def hubness(E, ref):
+    """How close each concept is to everything: its mean cosine to its 10 nearest reference phrases."""
+    S = ref @ E.T
+    return np.sort(S, axis=0)[-10:].mean(0)
+
+
+def center(E, Q, how):
+    """how = 0: as is; 1: both sides minus the concepts' mean embedding, renormalised (the template and
+    "music" part every concept shares is removed, so cosines say what differs)."""
+    if not how:
+        return E, Q
+    m = E.mean(0)
+    E2, Q2 = E - m, Q - m
+    return E2 / np.linalg.norm(E2, axis=1, keepdims=True), Q2 / np.linalg.norm(Q2, axis=1, keepdims=True)
+
+
+def evaluate(ds, tx, E, words, cfg):
+    Q = tx.phrase(ds["labels"])
+    E, Q = center(E, Q, cfg.get("center", 0))
+    Z, P, mean = zscores(ds["P"])
+    Hub = cfg.get("Hub")
+    b, W = bridge(Q, E, Z, cfg.get("k", 10), cfg.get("t", 0.05), cfg.get("hub", 0.0), Hub)
+    Wp = fit_projection(ds["A"], P, mean, E, cfg.get("alpha", 0.02))
+    p = projection(Q, ds["A"], Wp)
+    w = cfg.get("w", 0.5)
+    e = w * pct(b) + (1 - w) * pct(p)
+    return {"bridge": label_aucs(ds, b), "projection": label_aucs(ds, p), "ensemble": label_aucs(ds, e), "W": W}
+
+
+BASE = {"center": 0, "k": 10, "t": 0.05, "w": 0.5, "alpha": 0.02}  # the defaults before this study
+
+
+def grid():
+    for center, k, t, w in itertools.product((0, 1), (5, 10, 20), (0.02, 0.05, 0.1, 0.2), (0.3, 0.5, 0.7)):
+        yield {"center": center, "k": k, "t": t, "w": w, "alpha": 0.02}
+
+
+def cfg_name(c):
+    return f"{'centred' if c['center'] else 'raw'} K={c['k']} T={c['t']} w={c['w']}"
+
+
+def sweep(ds, tx, E):
+    """Per config: per-label AUCs of the three methods (the projection is fitted once per centring)."""
+    Q0 = tx.phrase(ds["labels"])
+    Z, P, mean = zscores(ds["P"])
+    cache, out = {}, []
+    for c in grid():
+        Ec, Q = center(E, Q0, c["center"])
+        if c["center"] not in cache:
+            Wp = fit_projection(ds["A"], P, mean, Ec, c["alpha"])
+            p = projection(Q, ds["A"], Wp)
+            cache[c["center"]] = (p, pct(p), label_aucs(ds, p))
+        p, pp, pa = cache[c["center"]]
+        b, _ = bridge(Q, Ec, Z, c["k"], c["t"])
+        e = c["w"] * pct(b) + (1 - c["w"]) * pp
+        out.append((c, {"bridge": label_aucs(ds, b), "projection": pa, "ensemble": label_aucs(ds, e)}))
+    return out
+
+
+def summary(r, m="ensemble"):
+    v = list(r[m].values())
+    lo = min(r[m], key=r[m].get)
+    return np.mean(v), lo, r[m][lo]
+
+
+def cv(s1, s2, tx, E):
+    r1, r2 = sweep(s1, tx, E), sweep(s2, tx, E)
+    same = lambda a, b: all(a[k] == b[k] for k in BASE)
+    base = [i for i, (c, _) in enumerate(r1) if same(c, BASE)][0]
+    best1 = max(range(len(r1)), key=lambda i: summary(r1[i][1])[0])
+    best2 = max(range(len(r2)), key=lambda i: summary(r2[i][1])[0])
+    L = ["## Choosing the defaults across sets (`crossset.py cv`)", "",
+         f"Grid: {len(r1)} settings of the ensemble (text centred or raw × bridge K ∈ 5, 10, 20 × T ∈ 0.02, 0.05, 0.1, 0.2 × the",
+         "bridge's share w ∈ 0.3, 0.5, 0.7 of the ensemble; ridge α = 0.02), each scored on both sets by the numpy copy of the core",
+         "(crossset.py). Criterion: the mean ensemble ROC-AUC over the set's labels. A setting chosen on one set is scored on the other.", "",
+         "| setting | chosen on | set 1 mean | set 1 lowest label | set 2 mean | set 2 lowest label |", "|---|---|---|---|---|---|"]
+    for name, i in (("the old defaults", base), ("best on set 1", best1), ("best on set 2", best2)):
+        m1, l1, a1 = summary(r1[i][1])
+        m2, l2, a2 = summary(r2[i][1])
+        L.append(f"| {cfg_name(r1[i][0])} | {name} | {m1:.3f} | {l1} {a1:.3f} | {m2:.3f} | {l2} {a2:.3f} |")
+    L += ["", "Tune on set 1, score on set 2 (the honest number) and the other way round; every setting's two means, best 12 by",
+          "set 1:", "", "| setting | set 1 mean | set 2 mean | set 2 lowest label |", "|---|---|---|---|"]
+    for i in sorted(range(len(r1)), key=lambda i: -summary(r1[i][1])[0])[:12]:
+        m1 = summary(r1[i][1])[0]
+        m2, l2, a2 = summary(r2[i][1])
+        L.append(f"| {cfg_name(r1[i][0])} | {m1:.3f} | {m2:.3f} | {l2} {a2:.3f} |")
+    corr = np.corrcoef([summary(r[1])[0] for r in r1], [summary(r[1])[0] for r in r2])[0, 1]
+    L += ["", f"Correlation of the two sets' means over the {len(r1)} settings: {corr:.2f}.", ""]
+    return "\n".join(L), r1, r2
+
+
+def arg(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+def main():
+    tx = Text()
+    keys, words = concepts()
+    E = tx.phrase(words)
+    cmd = sys.argv[1]
+    if cmd == "neighbours":
+        hub = hubness(E, E)
+        for w in [a for a in sys.argv[2:] if not a.startswith("--")]:
+            q = tx.phrase([w])[0]
+            s = E @ q
+            top = np.argsort(-s)[:10]
+            print(w, " ".join(f"{keys[i][0]}:{keys[i][1]} {s[i]:.3f} (hub {hub[i]:.3f})" for i in top))
+        return
+    s1 = load(arg("--set1", os.path.join(CACHE, "zeroshot")), keys)
+    s2 = load(arg("--set2", os.path.join(CACHE, "zeroshot2")), keys)
+    if cmd == "why":
+        # For a label: its bridge weights raw and centred, and how well each concept alone (its z)
+        # separates the label's clips on each set (per-concept ROC-AUC).
+        lab = arg("--label", "organ")
+        q = tx.phrase([lab])
+        for ds in (s1, s2):
+            if lab not in ds["labels"]:
+                continue
+            Z, _, _ = zscores(ds["P"])
+            keep = np.array([lab not in e.get("exclude", []) for e in ds["clips"]])
+            y = np.array([lab in e["labels"] for e in ds["clips"]])[keep]
+            ca = np.array([auc(y, Z[keep, j]) for j in range(len(keys))])
+            print(f"== {ds['dir']}: {lab}: {y.sum()} positives, {(~y).sum()} negatives")
+            order = np.argsort(-ca)
+            print("  concepts that separate it best alone:", ", ".join(f"{keys[j][0]}:{keys[j][1]} {ca[j]:.2f}" for j in order[:8]))
+            print("  worst:", ", ".join(f"{keys[j][0]}:{keys[j][1]} {ca[j]:.2f}" for j in order[-5:]))
+            for cen, k, t in ((0, 10, 0.05), (1, 10, 0.05), (1, 10, 0.1), (1, 20, 0.2)):
+                Ec, Qc = center(E, q, cen)
+                b, W = bridge(Qc, Ec, Z, k, t)
+                top = np.argsort(-W[0])[:5]
+                print(f"  center={cen} K={k} T={t}: AUC {auc(y, b[0][keep]):.3f}  weights",
+                      ", ".join(f"{keys[j][1]} {W[0, j]:.2f} (alone {ca[j]:.2f})" for j in top))
+        return
+    if cmd == "cv":
+        md, r1, r2 = cv(s1, s2, tx, E)
+        out = arg("--out", None)
+        if out:
+            open(out, "w").write(md + "\n")
+        print(md)
+        return
+    if cmd == "eval":
+        cfg = {"k": int(arg("--k", 10)), "t": float(arg("--t", 0.05)), "hub": float(arg("--hub", 0)), "w": float(arg("--w", 0.5)),
+               "center": int(arg("--center", 0)), "alpha": float(arg("--alpha", 0.02))}
+        cfg["Hub"] = hubness(E, E)
+        for ds in (s1, s2):
+            r = evaluate(ds, tx, E, words, cfg)
+            print(f"== {ds['dir']}  ({len(ds['clips'])} clips)")
+            for l in ds["labels"]:
+                if l in r["ensemble"]:
+                    top = np.argsort(-r["W"][ds["labels"].index(l)])[:3]
+                    tops = ", ".join(f"{keys[i][0]}:{keys[i][1]} {r['W'][ds['labels'].index(l), i]:.2f}" for i in top)
+                    print(f"  {l:16s} b {r['bridge'][l]:.3f}  p {r['projection'][l]:.3f}  e {r['ensemble'][l]:.3f}   {tops}")
+            for m in ("bridge", "projection", "ensemble"):
+                v = list(r[m].values())
+                print(f"  mean {m:10s} {np.mean(v):.3f}  min {min(v):.3f}")
+
+
+if __name__ == "__main__":
+    main()
