@@ -143,6 +143,40 @@ Status CatalogBuilder::set_tag_labels(std::vector<std::string> labels) {
     return Status::ok();
 }
 
+Status CatalogBuilder::set_space(index::Space space) {
+    if (!tracks_.empty())
+        return Status(ErrorCode::invalid_argument, "catalog: set_space after " + std::to_string(tracks_.size()) +
+                                                       " tracks were added (call it before add_track)");
+    if (space.dim_in != dim_)
+        return Status(ErrorCode::invalid_argument, "catalog: the space \"" + space.name + "\" takes " +
+                                                       std::to_string(space.dim_in) + " values, the catalog's embeddings have " +
+                                                       std::to_string(dim_));
+    if (space.dim_out == 0 || space.mean.size() != space.dim_in || space.matrix.size() != space.dim_in * space.dim_out ||
+        !all_finite(space.mean.data(), space.mean.size()) || !all_finite(space.matrix.data(), space.matrix.size()))
+        return Status(ErrorCode::invalid_argument, "catalog: the space \"" + space.name + "\" is empty, inconsistent or has NaN/Inf values");
+    space_ = std::move(space);
+    return Status::ok();
+}
+
+namespace {
+
+// The timeline with its windows mapped through `space` (each window's image at unit length).
+Result<TrackTimeline> timeline_in_space(const TrackTimeline& t, const index::Space& space) {
+    TrackTimeline out = t;
+    const size_t n = t.embedding_times_s.size();
+    if (n == 0) return out;
+    out.embedding_dim = space.dim_out;
+    out.embeddings.assign(n * space.dim_out, 0.0f);
+    for (size_t i = 0; i < n; ++i) {
+        const Status st = space.apply(std::span<const float>(t.embeddings.data() + i * t.embedding_dim, t.embedding_dim),
+                                      std::span<float>(out.embeddings.data() + i * space.dim_out, space.dim_out));
+        if (!st) return Status(ErrorCode::invalid_argument, "window " + std::to_string(i) + ": " + st.message());
+    }
+    return out;
+}
+
+}  // namespace
+
 Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs,
                                  const TrackTimeline* timeline) {
     const std::string who = "track \"" + meta.id + "\"";
@@ -158,6 +192,11 @@ Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embeddin
     std::vector<float> e(embedding.begin(), embedding.end());
     if (index::normalize_l2(e.data(), dim_) == 0.0f)
         return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding is all zeros");
+    if (space_) {
+        auto image = space_->apply(embedding);
+        if (!image) return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding: " + image.status().message());
+        e = std::move(*image);
+    }
     if (tag_probs.size() != tag_labels_.size()) {
         if (tag_labels_.empty())
             return Status(ErrorCode::invalid_argument, "catalog: " + who + ": has " + std::to_string(tag_probs.size()) +
@@ -175,12 +214,18 @@ Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embeddin
                                                            tag_labels_[i] + "\" is not in [0, 1]");
         }
     }
+    std::optional<TrackTimeline> mapped;
     if (timeline) {
         const std::string problem = catalog_detail::timeline_problem(*timeline, dim_);
         if (!problem.empty()) return Status(ErrorCode::invalid_argument, "catalog: " + who + ": timeline: " + problem);
+        if (space_) {
+            auto m = timeline_in_space(*timeline, *space_);
+            if (!m) return Status(ErrorCode::invalid_argument, "catalog: " + who + ": timeline: " + m.status().message());
+            mapped = std::move(*m);
+        }
     }
     PayloadWriter record;
-    catalog_detail::write_timeline_record(record, timeline, dim_);
+    catalog_detail::write_timeline_record(record, mapped ? &*mapped : timeline, stored_dim());
     timeline_records_.push_back(std::move(record.bytes()));
     any_timeline_ = any_timeline_ || timeline;
     if (meta.top_tags.size() > kMaxTags) meta.top_tags.resize(kMaxTags);
@@ -203,19 +248,20 @@ Status CatalogBuilder::set_map(std::span<const float> xy, MapKind kind) {
 
 std::vector<float> CatalogBuilder::map_or_pca() const {
     if (map_xy_.size() == tracks_.size() * 2 && map_kind_ != MapKind::none) return map_xy_;
-    auto xy = pca_2d(embeddings_.data(), tracks_.size(), dim_);
+    auto xy = pca_2d(embeddings_.data(), tracks_.size(), stored_dim());
     return xy ? std::move(*xy) : std::vector<float>(tracks_.size() * 2, 0.0f);
 }
 
 Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& options) const {
     const size_t n = tracks_.size();
+    const size_t dim = stored_dim();  // every stored vector has the space's dim
     if (n == 0) return Status(ErrorCode::invalid_argument, "catalog: no tracks to build a catalog from");
     ContainerWriter cw;
     const bool have_map = map_xy_.size() == n * 2 && map_kind_ != MapKind::none;
     {
         PayloadWriter w;
         w.u32(uint32_t(n));
-        w.u32(uint32_t(dim_));
+        w.u32(uint32_t(dim));
         w.u32(uint32_t(kNumMoods));
         w.u32(uint32_t(have_map ? map_kind_ : MapKind::pca));
         w.str(embedding_name_);
@@ -229,25 +275,25 @@ Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& op
     if (options.store_float) {
         PayloadWriter w;
         w.u32(uint32_t(n));
-        w.u32(uint32_t(dim_));
+        w.u32(uint32_t(dim));
         w.align(16);
         w.raw(embeddings_.data(), embeddings_.size() * 4);
         cw.add_section("EF32", std::move(w.bytes()));
     }
-    const index::ScalarQuantizer8 sq = index::ScalarQuantizer8::train(embeddings_.data(), n, dim_);
+    const index::ScalarQuantizer8 sq = index::ScalarQuantizer8::train(embeddings_.data(), n, dim);
     {
         PayloadWriter w;
-        w.u32(uint32_t(dim_));
+        w.u32(uint32_t(dim));
         w.align(16);
-        w.raw(sq.scale.data(), dim_ * 4);
-        w.raw(sq.offset.data(), dim_ * 4);
+        w.raw(sq.scale.data(), dim * 4);
+        w.raw(sq.offset.data(), dim * 4);
         cw.add_section("SQ8P", std::move(w.bytes()));
     }
     {
         const std::vector<int8_t> codes = sq.encode_all(embeddings_.data(), n);
         PayloadWriter w;
         w.u32(uint32_t(n));
-        w.u32(uint32_t(dim_));
+        w.u32(uint32_t(dim));
         w.align(16);
         w.raw(codes.data(), codes.size());
         cw.add_section("SQ8C", std::move(w.bytes()));
@@ -275,17 +321,18 @@ Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& op
     if (any_timeline_) {
         PayloadWriter w;
         w.u32(uint32_t(n));
-        w.u32(uint32_t(dim_));
+        w.u32(uint32_t(dim));
         w.u32(catalog_detail::kTimelineEncoding);
         w.u32(0);
         for (const std::vector<uint8_t>& record : timeline_records_) w.raw(record.data(), record.size());
         cw.add_section("TIML", std::move(w.bytes()));
     }
+    if (space_) cw.add_section("SPCE", index::serialize_space(*space_));
     if (n >= options.ivf_min_tracks) {
-        const index::IvfPqIndex ix = index::IvfPqIndex::build(embeddings_.data(), n, dim_, options.ivf);
+        const index::IvfPqIndex ix = index::IvfPqIndex::build(embeddings_.data(), n, dim, options.ivf);
         ix.write(cw);
     }
-    return cw.finish();
+    return cw.finish(space_ ? 3 : 2);  // v2 readers open a catalog without a space
 }
 
 std::string CatalogBuilder::build_json() const {
@@ -301,10 +348,12 @@ std::string CatalogBuilder::build_json() const {
     JsonWriter w;
     w.begin_object();
     w.key("format").value("cuefinder-catalog");
-    w.key("version").value(kContainerVersion);
+    w.key("version").value(space_ ? 3 : 2);
     w.key("n_tracks").value(tracks_.size());
-    w.key("dim").value(dim_);
+    w.key("dim").value(stored_dim());
     w.key("embedding").value(embedding_name_);
+    if (space_) w.key("space").begin_object().key("name").value(space_->name).key("input").value(space_->input)
+                    .key("dim_in").value(space_->dim_in).key("dim_out").value(space_->dim_out).end_object();
     w.key("map_kind").value(have_map && map_kind_ == MapKind::tsne ? "tsne" : "pca");
     w.key("moods").begin_array();
     for (const char* mood : kMoodNames) w.value(mood);
@@ -467,6 +516,14 @@ Status Catalog::load(const std::string& name) {
         tag_labels_ = std::move(labels);
     }
     if (auto tl = r.section("TIML")) CF_RETURN_IF_ERROR(load_timelines(*tl, n));
+    if (auto sp = r.section("SPCE")) {
+        auto space = index::parse_space(*sp, name + ": section SPCE");
+        if (!space) return space.status();
+        if (space->dim_out != dim)
+            return Status(ErrorCode::corrupt, name + ": section SPCE: the space gives " + std::to_string(space->dim_out) +
+                                                  " values, INFO's dim is " + std::to_string(dim));
+        space_ = std::move(*space);
+    }
     auto ivf = index::IvfPqIndex::read(r, n, dim, &has_ivf_);
     if (!ivf) return ivf.status();
     if (has_ivf_) {
@@ -519,6 +576,30 @@ TrackTimeline Catalog::timeline(uint32_t track) const {
         t.bpm = std::isfinite(tracks_[track].bpm) ? tracks_[track].bpm : 0.0;
     }
     return t;
+}
+
+Result<std::vector<float>> Catalog::to_query(std::span<const float> input) const {
+    if (space_) {
+        auto q = space_->apply(input);
+        if (!q) return Status(ErrorCode::invalid_argument, "query for catalog " + name_ + ": " + q.status().message());
+        return q;
+    }
+    if (input.size() != dim_)
+        return Status(ErrorCode::invalid_argument, "query for catalog " + name_ + ": " + std::to_string(input.size()) +
+                                                       " values, expected " + std::to_string(dim_));
+    if (!all_finite(input.data(), input.size()))
+        return Status(ErrorCode::invalid_argument, "query for catalog " + name_ + ": NaN/Inf values");
+    if (std::all_of(input.begin(), input.end(), [](float v) { return v == 0.0f; }))
+        return Status(ErrorCode::invalid_argument, "query for catalog " + name_ + ": the embedding is all zeros");
+    return std::vector<float>(input.begin(), input.end());  // unchanged: search() scales it, as it always did
+}
+
+Status Catalog::space_status() const {
+    if (space_) return Status::ok();
+    const std::string why = format_version_ < 3 ? "was built before the learned similarity space (format v" + std::to_string(format_version_) + ")"
+                                                : "has no learned similarity space";
+    return Status(ErrorCode::unsupported_format,
+                  "catalog " + name_ + " " + why + ": search uses the plain embedding; rebuild it with ./cuefinder catalog build");
 }
 
 std::optional<uint32_t> Catalog::find(std::string_view id) const {

@@ -4,6 +4,7 @@
 //   cf::CatalogBuilder b(/*dim=*/200, "musicnn-msd-embedding");
 //   cf::TrackMeta t; t.id = "warzone/track3"; t.title = "Track 3"; t.bpm = 120; ...
 //   CF_RETURN_IF_ERROR(b.set_tag_labels({"msd:rock", …, "mtt:piano", …}));  // optional, before add_track
+//   CF_RETURN_IF_ERROR(b.set_space(space));                   // optional (format v3): core/index/space.h
 //   CF_RETURN_IF_ERROR(b.add_track(t, embedding, probs));     // float[dim], any norm ≠ 0; probs: one per label
 //   CF_RETURN_IF_ERROR(b.write("out/catalog", {}));            // out/catalog/catalog.cfc + catalog.json
 //
@@ -13,6 +14,10 @@
 //   cf::SearchOptions o; o.k = 5; o.filters.bpm_min = 100; o.filters.license_kinds = {"cc-by"};
 //   auto hits = cat->search_track("warzone/track3", o);       // excludes the track itself
 //   for (const cf::SearchHit& h : *hits) printf("%s %.3f\n", h.id.c_str(), h.score);
+//   // A file's embedding (the analysis's, input_dim() values) meets the catalog through to_query():
+//   auto q = cat->to_query(file_embedding);                   // the catalog's space, unit length
+//   auto hits2 = cat->search(*q, o);
+//   if (Status st = cat->space_status(); !st) warn(st.message());  // "catalog X was built before the learned …"
 //
 //   // Every track's full tag probabilities (when the catalog has TAGP), e.g. for text → music scoring:
 //   // A track's timeline (beats, energy curve, window embeddings) for fitting it to a clip (core/fit/fit.h):
@@ -32,6 +37,10 @@
 //                 MAP2 (2-D map coordinates), IVFC/IVFL/PQCB/PQCD (IVF-PQ index, large catalogs only),
 //                 TAGP (optional: the catalog's tag labels and every track's probability for each, uint8),
 //                 TIML (optional, format v2: per-track timelines — beats, energy, window embeddings)
+//                 SPCE (optional, format v3: the catalog's similarity space, core/index/space.h's
+//                 serialize_space(); with it EF32, SQ8C, IVF and the TIML windows hold the space's
+//                 images of the embeddings, INFO's dim is the space's dim_out and queries go through
+//                 Catalog::to_query())
 //                 TAGP payload (little-endian): u32 n_tracks (= INFO's), u32 n_labels L (1..4096),
 //                 u32 encoding (1 = uint8 code = round(p·255)), u32 reserved (0); L labels, each u32 byte
 //                 length (1..256) + UTF-8 bytes (unique, no newline); zeros to a multiple of 16 from the
@@ -50,7 +59,10 @@
 //   previews/     preview clips named by TrackMeta::preview (written by the catalog CLI, not here)
 //
 // Similarity is cosine: embeddings are L2-normalised when the catalog is built and queries when they
-// are searched, and the score is their dot product (1 = same direction).
+// are searched, and the score is their dot product (1 = same direction). With a similarity space
+// (SPCE) the embeddings are the space's unit-length images (whitened or learned, docs/catalog-format.md),
+// so every vector from outside the catalog (a file's embedding) goes through to_query() first;
+// search() takes vectors already in the catalog's space (embedding(), to_query()'s result).
 //
 // [SECTION] Track metadata
 // [SECTION] Builder
@@ -72,6 +84,7 @@
 #include "core/common/status.h"
 #include "core/index/ivf_pq.h"
 #include "core/index/quantizers.h"
+#include "core/index/space.h"
 
 namespace cf {
 
@@ -140,6 +153,19 @@ public:
     Status set_tag_labels(std::vector<std::string> labels);
     const std::vector<std::string>& tag_labels() const { return tag_labels_; }
 
+    /// The catalog's similarity space (core/index/space.h, fitted on these tracks' windows), stored in
+    /// SPCE; the catalog is then written as format v3. Call before the first add_track: add_track then
+    /// takes embeddings and timeline windows in the space's input (space.dim_in must be dim()) and
+    /// stores their images (space.dim_out values each). Without a space the plain unit embedding is
+    /// stored and the file is format v2, readable by older cuefinder builds.
+    /// Errors (invalid_argument): tracks already added, dim_in ≠ dim(), an inconsistent space.
+    Status set_space(index::Space space);
+    const std::optional<index::Space>& space() const { return space_; }
+    /// Values per stored embedding: the space's dim_out, else dim().
+    size_t stored_dim() const { return space_ ? space_->dim_out : dim_; }
+    /// The stored unit embeddings so far, size() × stored_dim() (e.g. the map's t-SNE input).
+    const std::vector<float>& stored_embeddings() const { return embeddings_; }
+
     /// Adds one track. `tag_probs`: one probability (0..1) per tag label, in label order; required when
     /// set_tag_labels() was called, empty otherwise. Stored as round(p·255).
     /// Errors (invalid_argument, naming the track): empty or repeated id, embedding of the wrong size,
@@ -175,6 +201,7 @@ private:
     std::vector<uint8_t> tag_codes_;  ///< n × tag_labels_.size(), round(p·255)
     std::vector<std::vector<uint8_t>> timeline_records_;  ///< one TIML record per track (empty: none)
     bool any_timeline_ = false;
+    std::optional<index::Space> space_;
 };
 
 // [SECTION] Search options and results -----------------------------------------------------------
@@ -212,6 +239,8 @@ struct SearchHit {
     float match_percent = kUnknown;
     std::vector<std::string> shared_tags;   ///< why it matched: tags both have (query's order)
     std::vector<std::string> shared_moods;  ///< moods both have ≥ mood_min_prob
+    /// What stands out: "both: piano, sad · more: drums" (set by query::QueryEngine, core/query/match_why.h).
+    std::string why;
 };
 
 // [SECTION] Catalog ------------------------------------------------------------------------------
@@ -225,7 +254,10 @@ public:
     static Result<Catalog> open_memory(std::span<const uint8_t> bytes, const std::string& name);
 
     size_t size() const { return tracks_.size(); }
+    /// Values per stored embedding (the space's dim_out with a space): what search() takes.
     size_t dim() const { return dim_; }
+    /// Values of a file's embedding for to_query(): the space's dim_in, else dim().
+    size_t input_dim() const { return space_ ? space_->dim_in : dim_; }
     const std::string& embedding_name() const { return embedding_name_; }
     const std::vector<TrackMeta>& tracks() const { return tracks_; }
     /// Map coordinates, size() × 2, and where they came from.
@@ -253,7 +285,7 @@ public:
     /// Empty without TAGP.
     std::span<const uint8_t> tag_codes() const { return tag_codes_; }
 
-    /// The container's format version (1: before timelines; kContainerVersion for new catalogs).
+    /// The container's format version (1: before timelines; 2: plain builds; 3: with a similarity space).
     uint32_t format_version() const { return format_version_; }
     /// Whether the catalog has per-track timelines (TIML), needed to fit its tracks to a clip.
     bool has_timeline() const { return !timeline_offsets_.empty(); }
@@ -269,7 +301,20 @@ public:
     /// Bytes of the TIML section (0 without): its size per track is timeline_section_bytes() / size().
     size_t timeline_section_bytes() const { return timeline_bytes_.size(); }
 
+    /// The catalog's similarity space (format v3, SPCE), or nullopt (older catalogs, plain builds).
+    const std::optional<index::Space>& space() const { return space_; }
+    /// A file's embedding (input_dim() values, any nonzero norm; e.g. an analysis's mean embedding) as
+    /// a query in this catalog's space: the space applied, unit length. Without a space it is the input
+    /// itself (search() scales it to unit length, as it always did: old catalogs search exactly as
+    /// before). Errors (invalid_argument): wrong size, NaN/Inf, all zeros, or a vector the space sends to 0.
+    Result<std::vector<float>> to_query(std::span<const float> input) const;
+    /// OK with a similarity space, else unsupported_format with the note for people: "catalog X was
+    /// built before the learned similarity space (format v2): search uses the plain embedding; rebuild
+    /// it with ./cuefinder catalog build" (or "has no learned similarity space" for a v3 file without).
+    Status space_status() const;
+
     /// Top-k tracks by cosine similarity to `query` (dim floats, any nonzero norm), best first.
+    /// `query` is in the catalog's space: embedding(t), or to_query() of a file's embedding.
     /// Errors: invalid_argument (wrong size, non-finite or zero query, k = 0).
     Result<std::vector<SearchHit>> search(std::span<const float> query, const SearchOptions& options) const;
     /// Search with a track's own embedding, tags and moods; the track itself is excluded.
@@ -300,6 +345,7 @@ private:
     std::vector<uint8_t> timeline_bytes_;   ///< the TIML payload, validated (decoded per call)
     std::vector<size_t> timeline_offsets_;  ///< per track: its record's offset in timeline_bytes_
     size_t timeline_dim_ = 0;
+    std::optional<index::Space> space_;
 };
 
 }  // namespace cf

@@ -61,7 +61,8 @@ void ContainerWriter::add_section(std::string_view tag, std::vector<uint8_t> pay
     sections_.push_back(std::move(e));
 }
 
-std::vector<uint8_t> ContainerWriter::finish() const {
+std::vector<uint8_t> ContainerWriter::finish(uint32_t version) const {
+    CF_ASSERT(version >= 1 && version <= kContainerVersion);
     const size_t table_end = kContainerHeaderBytes + kContainerEntryBytes * sections_.size();
     size_t offset = align_up(table_end, kContainerAlignBytes);
     std::vector<size_t> offsets;
@@ -73,7 +74,7 @@ std::vector<uint8_t> ContainerWriter::finish() const {
                                                : offsets.back() + sections_.back().payload.size();
     std::vector<uint8_t> out(file_size, 0);
     std::memcpy(out.data(), kContainerMagic, 4);
-    put_u32(out.data() + 4, kContainerVersion);
+    put_u32(out.data() + 4, version);
     put_u32(out.data() + 8, uint32_t(sections_.size()));
     put_u64(out.data() + 16, file_size);
     for (size_t i = 0; i < sections_.size(); ++i) {

@@ -44,7 +44,9 @@ inline constexpr char kContainerMagic[4] = {'C', 'F', 'C', 'T'};
 /// Format version this build writes and the newest it reads. Bump on any incompatible change and
 /// keep reading older versions (tests/core/catalog/test_catalog_compat.cpp). v2: catalogs may hold
 /// TIML (per-track timelines); v1 files still open and say they lack it (Catalog::timeline_status).
-inline constexpr uint32_t kContainerVersion = 2;
+/// v3: catalogs may hold SPCE (a similarity space); a catalog without one is still written as v2
+/// (ContainerWriter::finish's version), so plain builds stay readable by v2 readers.
+inline constexpr uint32_t kContainerVersion = 3;
 inline constexpr size_t kContainerHeaderBytes = 32;
 inline constexpr size_t kContainerEntryBytes = 32;
 inline constexpr size_t kContainerAlignBytes = 64;
@@ -61,7 +63,8 @@ public:
     /// most kContainerMaxSections (CF_ASSERT).
     void add_section(std::string_view tag, std::vector<uint8_t> payload);
     /// The complete file bytes. Deterministic: same sections in the same order → same bytes.
-    std::vector<uint8_t> finish() const;
+    /// `version` (≤ kContainerVersion) goes into the header: the oldest format the sections need.
+    std::vector<uint8_t> finish(uint32_t version = kContainerVersion) const;
     /// Writes finish() to `path`. Errors: io with the path.
     Status write_file(const std::string& path) const;
 

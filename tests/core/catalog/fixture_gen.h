@@ -13,6 +13,7 @@
 #include "core/catalog/catalog.h"
 #include "core/fit/fit.h"
 #include "core/index/quantizers.h"
+#include "core/index/space.h"
 
 namespace cf::test {
 
@@ -80,9 +81,33 @@ inline cf::TrackTimeline fixture_timeline(const cf::TrackMeta& meta, const float
     return t;
 }
 
-/// Builder for the fixture (and bigger variants for tests: same metadata scheme, any n).
-inline cf::CatalogBuilder fixture_builder(size_t n = kFixtureTracks, size_t dim = kFixtureDim) {
+/// The fixture's similarity space (format v3): whitening (shrinkage 0.1) fitted on its tracks' timeline
+/// windows, keeping `keep_dims` of `dim` directions (0 = all).
+inline cf::index::Space fixture_space(size_t n = kFixtureTracks, size_t dim = kFixtureDim, size_t keep_dims = 12) {
+    const std::vector<float> v = clustered_vectors(n, dim, 4, 42);
+    std::vector<float> rows;
+    for (size_t i = 0; i < n; ++i) {
+        const cf::TrackTimeline t = fixture_timeline(fixture_track(i), v.data() + i * dim, dim);
+        rows.insert(rows.end(), t.embeddings.begin(), t.embeddings.end());
+    }
+    cf::index::WhiteningOptions o;
+    o.shrinkage = 0.1;
+    o.keep_dims = keep_dims;
+    o.input = "fixture-" + std::to_string(dim) + "d";
+    auto space = cf::index::fit_whitening(rows.data(), rows.size() / dim, dim, o);
+    CF_ASSERT(space.is_ok());
+    return std::move(*space);
+}
+
+/// Builder for the fixture (and bigger variants for tests: same metadata scheme, any n); with `space`
+/// the format v3 fixture.
+inline cf::CatalogBuilder fixture_builder(size_t n = kFixtureTracks, size_t dim = kFixtureDim,
+                                          const cf::index::Space* space = nullptr) {
     cf::CatalogBuilder b(dim, "fixture-" + std::to_string(dim) + "d");
+    if (space) {
+        const cf::Status st = b.set_space(*space);
+        CF_ASSERT(st.is_ok());
+    }
     const std::vector<float> v = clustered_vectors(n, dim, 4, 42);
     for (size_t i = 0; i < n; ++i) {
         // Every track but the one of unknown bpm (19) has a timeline: it is stored with an empty record.
