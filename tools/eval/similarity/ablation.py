@@ -88,12 +88,23 @@ def load_catalog(cat_dir, extra_path=None):
         tracks.append(t)
         rows.append(r)
     n = len(tracks)
+    # A second evaluation set may carry its own labels (H3's eval_labels.json next to the catalog dir):
+    # version pairs, composers by id, and split groups (packages of one game counted as one package).
+    labels_file = os.path.join(os.path.dirname(os.path.abspath(cat_dir)), 'eval_labels.json')
+    labels = json.load(open(labels_file)) if os.path.exists(labels_file) else None
+    pairs, comp_of, group_of = PAIRS, None, {}
+    if labels:
+        pairs = [(p['a'], p['b']) for p in labels.get('version_pairs', [])]
+        comp_of = {i: k for k, c in labels.get('composers', {}).items() for i in c['ids']}
+        group_of = labels.get('split_groups', {})
     d = {
+        'pairs': pairs,
+        'labels_file': labels_file if labels else None,
         'ids': [t['id'] for t in tracks],
         'files': [r['file'] for r in rows],
-        'source': np.array([t['source'] for t in tracks]),
+        'source': np.array([group_of.get(t['source'], t['source']) for t in tracks]),
         'group': np.array(['/'.join(t['id'].split('/')[:-1]) for t in tracks]),
-        'composer': np.array([holder(t) for t in tracks]),
+        'composer': np.array([comp_of.get(t['id'], '') if comp_of is not None else holder(t) for t in tracks]),
         'artist': np.array([norm_name(t.get('artist') or '') if (t.get('artist') or '') != '<Unknown>' else '' for t in tracks]),
         'mean': np.array([r['embedding']['values'] for r in rows], dtype=np.float64),
         'windows': [np.array(r['embedding']['per_patch'], dtype=np.float64).reshape(-1, 200) for r in rows],
@@ -108,19 +119,32 @@ def load_catalog(cat_dir, extra_path=None):
                 o = json.loads(line)
                 if 'extra_outputs' in o:
                     ex[o['file']] = o
-        have = [f in ex for f in d['files']]
-        if all(have):
-            for key, out in (('msd', 'embedding_linear'), ('mtt', 'embedding'), ('mtt', 'embedding_linear'), ('msd', 'embedding')):
-                name = f'{key}_{out}'
-                wins = []
-                for f in d['files']:
-                    x = ex[f]['extra_outputs'][key][out]
-                    wins.append(np.array(x['per_patch'], dtype=np.float64).reshape(-1, x['dim']))
-                d['x_' + name] = wins
-            d['extra_tags'] = {f: ex[f].get('tags') for f in d['files']}
-        else:
-            print(f'extra dump {extra_path}: {sum(have)}/{n} tracks; extra rows skipped', file=sys.stderr)
+        keep = [i for i, f in enumerate(d['files']) if f in ex]
+        if len(keep) < n:
+            # A dump stopped early (dump.mjs goes in a shuffled order: a random subset): every row is
+            # then scored on that subset only, transforms fitted on it too.
+            print(f'extra dump {extra_path}: {len(keep)}/{n} tracks: evaluating on that subset', file=sys.stderr)
+            d = subset(d, keep)
+        for key, out in (('msd', 'embedding_linear'), ('mtt', 'embedding'), ('mtt', 'embedding_linear')):
+            wins = []
+            for f in d['files']:
+                x = ex[f]['extra_outputs'][key][out]
+                wins.append(np.array(x['per_patch'], dtype=np.float64).reshape(-1, x['dim']))
+            d[f'x_{key}_{out}'] = wins
+        d['subset_of'] = n
     return d
+
+
+def subset(d, keep):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, np.ndarray):
+            out[k] = v[keep]
+        elif isinstance(v, list) and len(v) == len(d['ids']):
+            out[k] = [v[i] for i in keep]
+        else:
+            out[k] = v
+    return out
 
 
 # ----------------------------------------------------------------------------------------- metrics
@@ -143,7 +167,7 @@ def per_query(sim, data, top=None):
     # version partners
     idx = {k: i for i, k in enumerate(data['ids'])}
     partner = np.full(n, -1)
-    for a, b in PAIRS:
+    for a, b in data['pairs']:
         if a in idx and b in idx:
             partner[idx[a]], partner[idx[b]] = idx[b], idx[a]
     prank = np.full(n, np.nan)
@@ -242,6 +266,27 @@ def evaluate_row(name, make_configs, data, folds, log):
     return res
 
 
+def markdown(results):
+    """The ablation table (docs/benchmarks/matching.md)."""
+    ch = results['chance']
+    frozen = any('config' in r for r in results['rows'].values())
+    head = ('| row | P@10 same package | P@10 same group | version pairs: mean rank (median) | partner in top 10 | '
+            'same composer across packages P@10 | ' + ('config (frozen)' if frozen else 'configs chosen per fold (of N)') + ' |')
+    lines = [head, '|---|---|---|---|---|---|---|']
+    for name, r in results['rows'].items():
+        if frozen:
+            cfg = r.get('config', '')
+        else:
+            cfg = '; '.join(f'{c} ×{r["chosen"].count(c)}' for c in sorted(set(r['chosen']), key=lambda c: -r['chosen'].count(c)))
+            cfg += f' (of {r["n_configs"]})'
+        label = S.LABELS.get(name, name)
+        lines.append(f"| {label} | {r['p_pkg']:.3f} | {r['p_grp']:.3f} | {r['prank_mean']:.1f} ({r['prank_median']:.0f}) | "
+                     f"{r['top10'] * 100:.0f} % | {r['p_comp']:.3f} | {cfg} |")
+    lines.append(f"| chance | {ch['p_pkg']:.3f} | {ch['p_grp']:.3f} | ~{ch['prank']:.0f} | {ch['top10'] * 100:.1f} % | "
+                 f"{ch['p_comp']:.3f} ({ch['n_comp_queries']} queries) | |")
+    return '\n'.join(lines) + '\n'
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('catalog', nargs='?', default=os.path.expanduser('~/.cache/cuefinder/demo/catalog'))
@@ -269,7 +314,7 @@ def main():
     if a.frozen:
         frozen = json.load(open(a.frozen))['rows']
         for name, make in rows:
-            if name not in frozen:
+            if name not in frozen or name in ('wccn_artist', 'wccn_trainpkg'):  # these fit on labels
                 continue
             cfg = frozen[name]['frozen_config']
             configs = make(data, only=cfg)
@@ -291,6 +336,8 @@ def main():
             results['rows'][name] = res
     if a.json:
         json.dump(results, open(a.json, 'w'), indent=1, default=float)
+    if a.markdown:
+        open(a.markdown, 'w').write(markdown(results))
     print(f'total {time.time() - t0:.1f}s')
 
 

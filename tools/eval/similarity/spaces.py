@@ -329,6 +329,97 @@ def wccn_meta_row(data, only=None, key='artist', grid=None):
     return out
 
 
+def k_reciprocal(sim, k1=20, k2=6, lam=0.3):
+    """k-reciprocal re-ranking (Zhong et al., CVPR 2017), label-free: each track's k1-reciprocal
+    neighbour set (expanded by its members' k1/2-reciprocal sets that overlap it by > 2/3), weighted by
+    exp(-distance), averaged over the k2 nearest (local query expansion); final similarity =
+    -((1 - lam) · Jaccard distance + lam · squared-chord distance 2 - 2 cos)."""
+    n = len(sim)
+    dist = 2 - 2 * sim
+    order = np.argsort(dist, 1, kind='stable')
+    rank = np.empty_like(order)
+    rank[np.arange(n)[:, None], order] = np.arange(n)[None, :]
+
+    def recip(i, k):
+        f = order[i, :k + 1]
+        return f[rank[f, i] <= k]
+
+    V = np.zeros((n, n))
+    h = int(round(k1 / 2))
+    for i in range(n):
+        r = recip(i, k1)
+        rs = set(r.tolist())
+        for j in r:
+            rj = recip(j, h)
+            if len(set(rj.tolist()) & set(r.tolist())) > 2 / 3 * len(rj):
+                rs |= set(rj.tolist())
+        rs = np.array(sorted(rs))
+        w = np.exp(-dist[i, rs])
+        V[i, rs] = w / w.sum()
+    if k2 > 1:
+        V = V[order[:, :k2]].mean(1)
+    mn = np.zeros((n, n))
+    for k in range(n):
+        idx = np.nonzero(V[:, k])[0]
+        if len(idx):
+            mn[np.ix_(idx, idx)] += np.minimum.outer(V[idx, k], V[idx, k])
+    tot = V.sum(1)
+    jd = 1 - mn / (tot[:, None] + tot[None, :] - mn)
+    return -((1 - lam) * jd + lam * dist)
+
+
+def wccn_krr_row(data, only=None):
+    wins = data['windows']
+    x = np.array([w.mean(0) for w in wins])
+    out, bases = {}, {}
+    grid = {'shrink': [0.01, 0.03], 'dims': [50, 100], 'k1': [10, 20, 30], 'k2': [1, 3, 6], 'lam': [0.3, 0.6]}
+    for name, c in _cfgs(grid, only):
+        key = (c['shrink'], c['dims'])
+        if key not in bases:
+            mu, w = wccn(wins, c['shrink'], c['dims'], True)
+            bases[key] = cos(apply(mu, w, x))
+        out[name] = k_reciprocal(bases[key], c['k1'], c['k2'], c['lam'])
+    return out
+
+
+def wccn_tags_row(data, only=None):
+    wins = data['windows']
+    blocks = {'msd': block(logit(data['msd_tags'])), 'mtt': block(logit(data['mtt_tags'])),
+              'moods': block(logit(data['moods']))}
+    out, es = {}, {}
+    grid = {'shrink': [0.01, 0.03], 'dims': [50, 100], 'w_msd': [0, 0.25, 0.5], 'w_mtt': [0, 0.25, 0.5], 'w_moods': [0, 0.25]}
+    for name, c in _cfgs(grid, only):
+        key = (c['shrink'], c['dims'])
+        if key not in es:
+            mu, w = wccn(wins, c['shrink'], c['dims'], True)
+            es[key] = l2n(apply(mu, w, np.array([v.mean(0) for v in wins])))
+        parts = [es[key]] + [c['w_' + k] * blocks[k] for k in ('msd', 'mtt', 'moods') if c['w_' + k] > 0]
+        out[name] = cos(np.concatenate(parts, 1))
+    return out
+
+
+def extra_rows(data):
+    """Rows over the dumped per-window outputs (pre-ReLU msd, mtt embeddings): the input ablation."""
+    def mean_of(key):
+        return lambda d, only=None: {'-': cos(np.array([w.mean(0) for w in d[key]]))}
+
+    def wccn_of(keys):
+        def make(d, only=None):
+            wins = [np.concatenate(ws, 1) for ws in zip(*[d[k] for k in keys])]
+            x = np.array([w.mean(0) for w in wins])
+            out = {}
+            for name, c in _cfgs({'shrink': [0.01, 0.03, 0.1, 0.3], 'dims': [50, 100]}, only):
+                mu, w = wccn(wins, c['shrink'], c['dims'], True)
+                out[name] = cos(apply(mu, w, x))
+            return out
+        return make
+    return [('pre_mean', mean_of('x_msd_embedding_linear')), ('mttE_mean', mean_of('x_mtt_embedding')),
+            ('pre_wccn', wccn_of(['x_msd_embedding_linear'])), ('mttE_wccn', wccn_of(['x_mtt_embedding'])),
+            ('mttL_wccn', wccn_of(['x_mtt_embedding_linear'])),
+            ('msd_mttE_wccn', wccn_of(['windows', 'x_mtt_embedding'])),
+            ('pre_mttL_wccn', wccn_of(['x_msd_embedding_linear', 'x_mtt_embedding_linear']))]
+
+
 LABELS = {
     'baseline': 'baseline: post-ReLU mean, cosine',
     'centred': 'mean-centred',
@@ -341,6 +432,15 @@ LABELS = {
     'contrastive': 'contrastive linear (InfoNCE, window positives)',
     'wccn': 'within-track covariance normalisation + LDA (closed form)',
     'wccn_artist': 'WCCN, same-artist tracks merged (training packages\' artist tags only)',
+    'wccn_krr': 'WCCN + k-reciprocal re-ranking (label-free, transductive)',
+    'wccn_tags': 'WCCN + tag/mood logit blocks (catalog tag means)',
+    'pre_mean': 'msd pre-ReLU (embedding_linear) mean, cosine',
+    'mttE_mean': 'mtt embedding (post-ReLU) mean, cosine',
+    'pre_wccn': 'WCCN on msd pre-ReLU windows',
+    'mttE_wccn': 'WCCN on mtt embedding windows',
+    'mttL_wccn': 'WCCN on mtt pre-ReLU windows',
+    'msd_mttE_wccn': 'WCCN on [msd post-ReLU, mtt embedding] windows (400-d)',
+    'pre_mttL_wccn': 'WCCN on [msd pre-ReLU, mtt pre-ReLU] windows (400-d)',
     'wccn_trainpkg': 'reference: LDA with training packages\' labels (not available in a product)',
 }
 
@@ -351,4 +451,6 @@ def rows(data):
             ('whiten', whiten_row), ('power', power_whiten), ('meanstd', mean_std), ('rerank', set_rerank),
             ('fusion_tags', fusion_tags), ('contrastive', contrastive), ('wccn', wccn_row),
             ('wccn_artist', lambda d, only=None: wccn_meta_row(d, only, 'artist')),
-            ('wccn_trainpkg', lambda d, only=None: wccn_meta_row(d, only, 'source'))]
+            ('wccn_trainpkg', lambda d, only=None: wccn_meta_row(d, only, 'source')),
+            ('wccn_krr', wccn_krr_row), ('wccn_tags', wccn_tags_row)] + \
+        (extra_rows(data) if 'x_msd_embedding_linear' in data else [])
