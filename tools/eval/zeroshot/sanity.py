@@ -7,6 +7,7 @@ analysis.jsonl) against the label. Clips in the label's `exclude` list are left 
 
 No zero-shot method here: only the supervised tags (MSD / MTT musicnn) on labels they already know.
 """
+import glob
 import json
 import os
 import sys
@@ -31,11 +32,19 @@ def load_set(set_dir):
     """The set's labels.json entries (file order), vocabulary labels, and analysis rows by clip."""
     entries = json.load(open(os.path.join(set_dir, "labels.json")))
     vocab = json.load(open(os.path.join(set_dir, "vocabulary.json")))["labels"]
-    analysis = {}
-    with open(os.path.join(set_dir, "analysis.jsonl")) as f:
-        for line in f:
-            j = json.loads(line)
-            analysis[j["clip"]] = j
+    analysis = {}  # analysis.jsonl and the part files of an analysis still running (analyze_set.py)
+    files = [os.path.join(set_dir, "analysis.jsonl")] + sorted(glob.glob(os.path.join(set_dir, "analysis.part*.jsonl")))
+    for path in files:
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            for line in f:
+                try:
+                    j = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if "error" not in j:
+                    analysis[j.get("clip") or os.path.relpath(j["file"], set_dir)] = j
     return entries, vocab, analysis
 
 
