@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/map_renderer.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf::app {
 
@@ -317,7 +318,8 @@ void App::draw_map_tooltip() {
     std::string tags;
     for (size_t i = 0; i < t.top_tags.size() && i < 4; ++i) tags += (i ? ", " : "") + t.top_tags[i].label;
     ImGui::Text("%s", tags.c_str());
-    if (std::isfinite(t.bpm)) ImGui::Text("%.0f BPM", double(t.bpm));
+    const std::string tempo = tempo_label(tempo_reading(t.bpm, t.bpm_confidence));  // "free tempo", "~107–135 BPM"
+    if (!tempo.empty()) ImGui::Text("%s", tempo.c_str());
     ImGui::EndTooltip();
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/app.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf::app {
 
@@ -95,7 +96,7 @@ void App::draw_query_summary() {
         ImGui::Text("Similar to: %s", q.name.c_str());
         ImGui::TextDisabled("%s (catalog track)", q.track_id.c_str());
     }
-    if (std::isfinite(q.bpm)) ImGui::Text("Tempo %.0f BPM", double(q.bpm));
+    if (std::isfinite(q.bpm)) ImGui::Text("Tempo %s", tempo_label(tempo_reading(q.bpm, q.bpm_confidence)).c_str());
     else ImGui::TextDisabled("Tempo: none found");
     if (std::isfinite(q.loudness_lufs)) {
         ImGui::SameLine(150);

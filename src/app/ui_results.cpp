@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/app.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf::app {
 
@@ -135,7 +136,7 @@ void App::draw_result_row(size_t i) {
     if (results.are_fit) ImGui::Text("%.0f%%", std::floor(100.0 * double(hit.score)));  // never "100 %": better than all but itself
     else draw_match_cell(hit);
     ImGui::TableNextColumn();
-    if (std::isfinite(t.bpm)) ImGui::Text("%.0f", double(t.bpm));
+    if (std::isfinite(t.bpm)) ImGui::TextUnformatted(tempo_short_label(tempo_reading(t.bpm, t.bpm_confidence)).c_str());
     else ImGui::TextDisabled("-");
     ImGui::TableNextColumn();
     if (std::isfinite(t.duration_s)) ImGui::Text("%d:%02d", int(t.duration_s) / 60, int(t.duration_s) % 60);

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "app/app.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf::app {
 
@@ -164,7 +165,7 @@ void App::draw_soundtrack_row(const Catalog& cat, size_t i) {
     ImGui::TableNextColumn();
     ImGui::Text("%.0f%%", 100.0 * double(r.suggestion.score));
     ImGui::TableNextColumn();
-    if (t.bpm > 0) ImGui::Text("%.0f", double(t.bpm));
+    if (t.bpm > 0) ImGui::TextUnformatted(tempo_short_label(tempo_reading(t.bpm, t.bpm_confidence)).c_str());
     else ImGui::TextDisabled("-");
     ImGui::TableNextColumn();
     if (r.fit && r.fit->segment.score.cuts_used) ImGui::Text("%.0f%%", 100.0 * r.fit->segment.score.cut_alignment);

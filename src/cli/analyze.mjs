@@ -163,13 +163,22 @@ function top(obj, n) {
   return Object.entries(obj || {}).sort((a, b) => b[1] - a[1]).slice(0, n);
 }
 
+// "120.0 BPM", "~107–135 BPM (best guess 120.0)", "free, no steady pulse (best guess 62.8 BPM)", "none":
+// the core's tempo reading (core/rhythm/tempo_reading.h); older module builds give bpm only.
+function tempoText(r) {
+  if (!r.bpm) return 'none';
+  if (r.tempo === 'free') return `free, no steady pulse (best guess ${r.bpm.toFixed(1)} BPM)`;
+  if (r.tempo === 'uncertain') return `${r.tempo_label} (best guess ${r.bpm.toFixed(1)})`;
+  return `${r.bpm.toFixed(1)} BPM`;
+}
+
 export function summary(r) {
   if (r.error) return `${r.file}: error: ${r.error}`;
   const mmss = (s) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
   const lines = [`${r.file}`,
     `  duration ${mmss(r.duration_s)}  ${r.codec} ${r.sample_rate_hz} Hz ${r.channels} ch  ` +
       (r.complete ? 'analysed completely' : `analysed in ${r.windows.length} windows`) + `  (${r.n_patches} patches)`,
-    `  tempo ${r.bpm ? (r.tempo === 'steady' || !r.tempo ? r.bpm.toFixed(1) + ' BPM' : `${r.tempo_label} (best guess ${r.bpm.toFixed(1)})`) : 'none'} (confidence ${(r.bpm_confidence ?? 0).toFixed(2)}, ${r.beats_s.length} beats)` +
+    `  tempo ${tempoText(r)} (confidence ${(r.bpm_confidence ?? 0).toFixed(2)}, ${r.beats_s.length} beats)` +
       `  loudness ${r.loudness_lufs == null ? 'silent' : r.loudness_lufs.toFixed(1) + ' LUFS'}`];
   for (const [k, v] of Object.entries(r.tags || {}))
     lines.push(`  ${k.padEnd(4)} ` + top(v, 5).map(([t, p]) => `${t} ${(p * 100).toFixed(0)}%`).join(', '));

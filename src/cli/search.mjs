@@ -103,6 +103,12 @@ function byWords(concepts) {
   return [...m.entries()].sort((a, b) => b[1] - a[1]);
 }
 
+// "  120 BPM", "  ~107–135 BPM", "  free tempo" (the core's tempo reading), or "" without a tempo.
+function tempoText(r) {
+  if (r.tempo_label) return `  ${r.tempo_label}`;
+  return r.bpm ? `  ${Math.round(r.bpm)} BPM` : '';
+}
+
 export function printSemantic(res) {
   for (const inp of res.inputs) {
     if (inp.kind === 'text') console.log(`text "${inp.text}" (${res.method}) → ${byWords(inp.concepts).slice(0, 4).map(([w, x]) => `${w} ${x.toFixed(2)}`).join(', ')}`);
@@ -112,7 +118,7 @@ export function printSemantic(res) {
   if (res.inputs.length > 1) console.log(`weights: ${res.inputs.map((i) => `${i.kind}=${i.weight}`).join(', ')}`);
   for (const r of res.results)
     console.log(`${String(r.rank).padStart(3)}. ${pct(r.score)}  raw ${r.raw.toFixed(3).padStart(6)}  ${r.title || r.id}${r.artist ? ' — ' + r.artist : ''}  [${r.source}, ${r.license_kind}]` +
-      `${r.bpm ? `  ${Math.round(r.bpm)} BPM` : ''}${r.why ? `  (${r.why})` : ''}`);
+      `${tempoText(r)}${r.why ? `  (${r.why})` : ''}`);
   if (res.results.length === 0) console.log('  (no track passes the filters)');
 }
 
@@ -173,7 +179,7 @@ async function main() {
     for (const r of res.results) {
       const why = [...r.shared_tags, ...r.shared_moods].slice(0, 5).join(', ');
       console.log(`${String(r.rank).padStart(3)}. ${matchText(r.match_percent)}  cos ${r.score.toFixed(3)}  ${r.title || r.id}${r.artist ? ' — ' + r.artist : ''}  [${r.source}, ${r.license_kind}]` +
-        `${r.bpm ? `  ${Math.round(r.bpm)} BPM` : ''}${why ? `  (shares: ${why})` : ''}`);
+        `${tempoText(r)}${why ? `  (shares: ${why})` : ''}`);
     }
     if (res.results.length === 0) console.log('  (no track passes the filters)');
   }

@@ -182,7 +182,7 @@ function printText(r, o) {
     (r.sound?.keep?.length ? `, sound worth keeping in ${r.sound.keep.length} stretch${r.sound.keep.length > 1 ? 'es' : ''}` : ''));
   for (const s of r.suggestions)
     console.log(`${String(s.rank).padStart(3)}. ${(100 * s.score).toFixed(1).padStart(5)}%  ${s.title || s.id}` +
-      `${s.bpm ? `  ${Math.round(s.bpm)} BPM` : ''}  [${s.license || 'license unknown'}]  (${s.why})` +
+      `${s.tempo_label ? `  ${s.tempo_label}` : s.bpm ? `  ${Math.round(s.bpm)} BPM` : ''}  [${s.license || 'license unknown'}]  (${s.why})` +
       `\n       ${s.fit_error ? `not fitted: ${s.fit_error}` : `${s.edit}; cuts on beats ${Math.round(100 * s.cut_alignment)} %`}`);
   if (r.suggestions.length === 0) console.log('  (no track)');
   const top = r.suggestions[0];

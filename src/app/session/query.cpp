@@ -81,6 +81,7 @@ Query query_from_track(const Catalog& catalog, uint32_t track) {
     q.tags = t.top_tags;
     q.moods = t.moods;
     q.bpm = t.bpm;
+    q.bpm_confidence = t.bpm_confidence;
     q.loudness_lufs = t.loudness_lufs;
     q.duration_s = t.duration_s;
     q.segment_start_s = std::isfinite(t.segment_start_s) ? t.segment_start_s : 0.0f;

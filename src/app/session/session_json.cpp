@@ -4,6 +4,7 @@
 
 #include "app/session/session.h"
 #include "core/common/json.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf::app {
 
@@ -70,6 +71,7 @@ void Session::write_query(JsonWriter& w) const {
         if (std::isfinite(v)) w.key(key).number(v, "%.3f");
     };
     num("bpm", query_.bpm);
+    if (std::isfinite(query_.bpm)) write_tempo_json(w, tempo_reading(query_.bpm, query_.bpm_confidence));
     num("loudness_lufs", query_.loudness_lufs);
     num("duration_s", query_.duration_s);
     num("analysis_s", float(query_.analysis_s));

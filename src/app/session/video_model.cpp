@@ -16,6 +16,7 @@
 #include "core/io/byte_source.h"
 #include "core/io/json_reader.h"
 #include "core/query/clip_pictures.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf::app {
 
@@ -335,7 +336,9 @@ namespace {
 void write_row(JsonWriter& w, const Catalog& cat, const VideoRow& r) {
     const TrackMeta& t = cat.tracks()[r.suggestion.track];
     w.begin_object().key("id").value(t.id).key("title").value(t.title).key("score").number(r.suggestion.score, "%.4f");
-    w.key("bpm").number(t.bpm, "%.1f").key("license").value(t.license).key("why").value(r.suggestion.why);
+    w.key("bpm").number(t.bpm, "%.1f");
+    write_tempo_json(w, tempo_reading(t.bpm, t.bpm_confidence));
+    w.key("license").value(t.license).key("why").value(r.suggestion.why);
     w.key("full_audio").value(r.has_full_audio);
     if (r.fit) {
         w.key("fit");

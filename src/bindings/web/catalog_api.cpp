@@ -17,6 +17,7 @@
 #include "bindings/web/abi.h"
 #include "bindings/web/exports.h"
 #include "bindings/web/search_options.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace {
 
@@ -50,7 +51,9 @@ void write_hit(cf::JsonWriter& w, const cf::Catalog& cat, const cf::SearchHit& h
     w.key("artist").value(t.artist).key("composer").value(t.composer).key("source").value(t.source);
     w.key("license").value(t.license).key("license_kind").value(cf::license_kind(t.license)).key("attribution").value(t.attribution);
     w.key("preview").value(t.preview).key("score").number(h.score).key("match_percent").number(h.match_percent, "%.1f");
-    w.key("bpm").number(t.bpm, "%.1f").key("duration_s").number(t.duration_s, "%.2f").key("loudness_lufs").number(t.loudness_lufs, "%.1f");
+    w.key("bpm").number(t.bpm, "%.1f");
+    cf::write_tempo_json(w, cf::tempo_reading(t.bpm, t.bpm_confidence));
+    w.key("duration_s").number(t.duration_s, "%.2f").key("loudness_lufs").number(t.loudness_lufs, "%.1f");
     w.key("top_tags").begin_array();
     for (const cf::TagScore& tag : t.top_tags) w.begin_array().value(tag.label).number(tag.prob, "%.3f").end_array();
     w.end_array().key("moods").begin_object();

@@ -62,6 +62,7 @@
 #include "bindings/web/search_options.h"
 #include "bindings/web/semantic_session.h"
 #include "core/io/json_reader.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace {
 
@@ -155,7 +156,9 @@ void write_track(cf::JsonWriter& w, const Session& s, uint32_t t) {
     const cf::TrackMeta& m = s.catalog->tracks()[t];
     w.key("id").value(m.id).key("path").value(m.path).key("title").value(m.title).key("artist").value(m.artist);
     w.key("source").value(m.source).key("license_kind").value(cf::license_kind(m.license)).key("preview").value(m.preview);
-    w.key("bpm").number(m.bpm, "%.1f").key("duration_s").number(m.duration_s, "%.2f");
+    w.key("bpm").number(m.bpm, "%.1f");
+    cf::write_tempo_json(w, cf::tempo_reading(m.bpm, m.bpm_confidence));
+    w.key("duration_s").number(m.duration_s, "%.2f");
 }
 
 // An input's score of a track or item: raw, match percent (calibrated track input), percentile, why.

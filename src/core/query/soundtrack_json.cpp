@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "core/query/soundtrack.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf::query {
 
@@ -24,7 +25,9 @@ void write_suggestion(JsonWriter& w, const Catalog& catalog, const Suggestion& s
     w.begin_object().key("rank").value(rank + 1).key("id").value(m.id).key("title").value(m.title);
     w.key("path").value(m.path).key("score").number(s.score, "%.4f").key("content").number(s.content, "%.4f");
     w.key("tempo_fit").number(s.tempo, "%.3f").key("energy_fit").number(s.energy, "%.3f").key("why").value(s.why);
-    w.key("bpm").number(m.bpm, "%.1f").key("license").value(m.license).key("credit").value(m.attribution);
+    w.key("bpm").number(m.bpm, "%.1f");
+    write_tempo_json(w, tempo_reading(m.bpm, m.bpm_confidence));
+    w.key("license").value(m.license).key("credit").value(m.attribution);
     w.end_object();
 }
 
