@@ -135,7 +135,15 @@ void App::draw_menu() {
     }
     if (ImGui::SmallButton("About")) show_about_ = true;
     mark("about_button");
-    if (const Catalog* catalog = session_.catalog()) ImGui::TextDisabled("  %s: %zu tracks", session_.catalog_name().c_str(), catalog->size());
+    if (const Catalog* catalog = session_.catalog()) {
+        ImGui::TextDisabled("  %s: %zu tracks", session_.catalog_name().c_str(), catalog->size());
+        // A catalog from before the learned similarity space: it is searched as before; say so, and how to get one.
+        if (const Status space = catalog->space_status(); !space) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("(plain similarity)");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", space.message().c_str());
+        }
+    }
     ImGui::TextDisabled("  |  everything runs on this device: dropped files are never uploaded");
     if (!session_.status_text().empty()) {
         ImGui::SameLine();
@@ -217,6 +225,8 @@ void App::draw_about_sources() {
     if (!catalog) return;
     ImGui::Text("Catalog: %s, %zu tracks, embedding %s (%zu-d)", session_.catalog_name().c_str(), catalog->size(),
                 catalog->embedding_name().c_str(), catalog->dim());
+    if (const Status space = catalog->space_status(); !space) ImGui::TextWrapped("%s", space.message().c_str());
+    else ImGui::Text("Similarity space: %s (%zu-d → %zu-d)", catalog->space()->name.c_str(), catalog->space()->dim_in, catalog->space()->dim_out);
     std::map<std::string, std::pair<std::string, int>> by_source;  // source -> (license, count)
     for (const TrackMeta& t : catalog->tracks()) {
         auto& e = by_source[t.source.empty() ? "(unknown)" : t.source];

@@ -87,7 +87,8 @@ export async function semanticSearch(o) {
     if (analysis.error) throw new Error(analysis.error);
   }
   const sem = await openSemantic(an.core);
-  await sem.attachCatalog(o.catalog);
+  const info = await sem.attachCatalog(o.catalog);
+  if (info.space_note) console.error(`cuefinder search: note: ${info.space_note}`);  // once: searched as before
   const opts = { ...o.options };
   if (o.track) opts.track_id = o.track;
   const res = await sem.search({ texts: o.text ? [o.text] : [], image: o.image, track: analysis ? unitEmbedding(analysis.embedding.values) : null,
@@ -154,11 +155,15 @@ async function main() {
   const c = coreClient(core);
   const h = c.call('cf_catalog_open', o.catalog);
   if (h < 0) { console.error(`cuefinder search: ${c.error().message}`); process.exit(1); }
+  // A catalog from before the learned similarity space is searched as before: say so once.
+  const note = c.mustJson('cf_catalog_info', h).space_note;
+  if (note) console.error(`cuefinder search: note: ${note}`);
   const opts = { k: o.k, ...o.options };
   let query = null, dim = 0;
   if (analysis) {
     dim = analysis.embedding.dim;
-    if (dim !== core._cf_catalog_dim(h)) { console.error(`cuefinder search: the catalog's embeddings are ${core._cf_catalog_dim(h)}-d, the query's ${dim}-d`); process.exit(1); }
+    const inputDim = typeof core._cf_catalog_input_dim === 'function' ? core._cf_catalog_input_dim(h) : core._cf_catalog_dim(h);
+    if (dim !== inputDim) { console.error(`cuefinder search: the catalog's embeddings are ${inputDim}-d, the query's ${dim}-d`); process.exit(1); }
     query = Float32Array.from(analysis.embedding.values);
     opts.query_tags = Object.fromEntries(Object.entries(analysis.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10));
     opts.query_moods = analysis.moods;

@@ -103,7 +103,7 @@ export async function openSemantic(core, { models = path.join(root, 'models') } 
       if (q.scores) spec.scores = true;
       if (q.explain) spec.explain = q.explain;
       const items = q.items || [];
-      const d = info().dim;
+      const d = info().input_dim ?? info().dim;  // a file's embedding; the core maps it into the catalog's space
       const track = q.track ? floats(q.track) : null;
       const values = items.length ? floats(items.flatMap((it) => Array.from(it.values))) : null;
       const audio = items.length && items.every((it) => it.embedding && it.embedding.length === d)

@@ -258,7 +258,9 @@ TEST_F(SessionTest, WordsMixWithATrackAndLabelsScore) {
 TEST_F(SessionTest, StateJsonKeepsItsShape) {
     session.query_track(1);
     const std::string s = session.state_json([](JsonWriter& w) { w.key("about_open").value(false); });
-    EXPECT_EQ(s.rfind("{\"ready\":true,\"catalog\":{\"name\":\"test\",\"tracks\":8,\"dim\":4,\"embedding\":\"test-embedding-4\"},\"busy\":false,"
+    EXPECT_EQ(s.rfind("{\"ready\":true,\"catalog\":{\"name\":\"test\",\"tracks\":8,\"dim\":4,\"embedding\":\"test-embedding-4\","
+                      "\"space\":\"\",\"space_note\":\"catalog test was built before the learned similarity space (format v2): search uses "
+                      "the plain embedding; rebuild it with ./cuefinder catalog build\"},\"busy\":false,"
                       "\"stage\":\"idle\",\"progress\":0.0000,\"error\":null,\"query\":{\"kind\":\"track\",\"name\":\"Title t1\",\"track_id\":\"t1\",",
                       0),
               0u)

@@ -43,7 +43,9 @@ std::optional<MapPoint> query_map_position(const Catalog& catalog, const Query& 
     if (query.kind == Query::Kind::file) {
         SearchOptions plain;
         plain.k = 10;
-        auto nn = catalog.search(query.embedding, plain);
+        auto q = catalog.to_query(query.embedding);  // the file's embedding in the catalog's space
+        if (!q) return std::nullopt;
+        auto nn = catalog.search(*q, plain);
         if (!nn) return std::nullopt;
         std::vector<uint32_t> idx;
         std::vector<float> w;

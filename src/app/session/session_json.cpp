@@ -28,7 +28,9 @@ std::string Session::state_json(const std::function<void(JsonWriter&)>& view_fie
     w.begin_object().key("ready").value(catalog_ != nullptr).key("catalog");
     if (catalog_)
         w.begin_object().key("name").value(catalog_name_).key("tracks").value(catalog_->size()).key("dim").value(catalog_->dim())
-            .key("embedding").value(catalog_->embedding_name()).end_object();
+            .key("embedding").value(catalog_->embedding_name())
+            .key("space").value(catalog_->space() ? catalog_->space()->name : std::string())
+            .key("space_note").value(catalog_->space_status() ? std::string() : catalog_->space_status().message()).end_object();
     else
         w.null();
     const bool busy = analysis_request_ != 0 || map_.tsne_running() || !loading_text_.empty();

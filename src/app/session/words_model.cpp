@@ -246,11 +246,13 @@ void WordsModel::set_threshold(float fraction) {
 void WordsModel::score_labels() {
     if (!ready_ || !catalog_) return;
     const semantic::TextMatcher& m = semantic_->matcher();
-    const bool have_file = query_.kind == Query::Kind::file && query_.embedding.size() == m.audio_dim();
     std::vector<float> values, unit;
+    // The file's embedding in the catalog's space (the matcher's audio projection was fitted on it).
+    if (query_.kind == Query::Kind::file)
+        if (auto q = catalog_->to_query(query_.embedding); q && q->size() == m.audio_dim()) unit = std::move(*q);
+    const bool have_file = !unit.empty();
     if (have_file) {
         values = query_concept_values(*catalog_, m, query_);
-        unit = query_.embedding;
         double norm = 0;
         for (float v : unit) norm += double(v) * v;
         for (float& v : unit) v = float(v / std::sqrt(std::max(norm, 1e-30)));

@@ -122,7 +122,34 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_dim(int handle) {
     return o ? int(o->catalog->dim()) : cf::bindings::fail(no_handle(handle));
 }
 
-/// Search by embedding (dim floats) or, when track_id is non-empty, by a catalog track. Returns
+/// Values of a file's embedding for cf_catalog_search (the catalog's space's input; dim without one), or -1.
+EMSCRIPTEN_KEEPALIVE int cf_catalog_input_dim(int handle) {
+    const OpenCatalog* o = find_open(handle);
+    return o ? int(o->catalog->input_dim()) : cf::bindings::fail(no_handle(handle));
+}
+
+/// {"n_tracks", "dim", "input_dim", "format_version", "embedding", "space": {"name", "input", "dim_in",
+/// "dim_out"} or null, "space_note": "" or the note for a catalog from before the learned similarity
+/// space (Catalog::space_status: it is searched with the plain embedding; front ends show it once)}, or NULL.
+EMSCRIPTEN_KEEPALIVE const char* cf_catalog_info(int handle) {
+    const OpenCatalog* o = find_open(handle);
+    if (!o) return cf::bindings::fail_null(no_handle(handle));
+    const cf::Catalog& c = *o->catalog;
+    cf::JsonWriter w;
+    w.begin_object().key("n_tracks").value(c.size()).key("dim").value(c.dim()).key("input_dim").value(c.input_dim());
+    w.key("format_version").value(size_t(c.format_version())).key("embedding").value(c.embedding_name()).key("space");
+    if (const auto& s = c.space())
+        w.begin_object().key("name").value(s->name).key("input").value(s->input).key("dim_in").value(s->dim_in)
+            .key("dim_out").value(s->dim_out).end_object();
+    else
+        w.null();
+    const cf::Status note = c.space_status();
+    w.key("space_note").value(note ? std::string() : note.message());
+    return cf::bindings::text(w.end_object().take());
+}
+
+/// Search by a file's embedding (input_dim floats: the core maps it into the catalog's similarity space)
+/// or, when track_id is non-empty, by a catalog track. Returns
 /// {"results": [...]} in rank order ("score": the raw cosine, "match_percent": calibrated 0..100 or
 /// null), or NULL. options_json: a JSON object (search_options.h) or "".
 EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id,

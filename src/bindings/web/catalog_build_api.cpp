@@ -1,12 +1,18 @@
 // C entry points for building a catalog from JavaScript (the `catalog build` CLI in Node): a builder
 // that takes analysed tracks (the analysis JSON and the track's own fields as JSON; the core makes the
 // catalog track, core/analysis/catalog_entry.h), a t-SNE layout for the map, and the writer.
+// The similarity space (core/index/space.h) is fitted first, from every track's windows:
+//   cf_space_reset(); cf_space_add_analysis(analysis, track) per track (or cf_space_add_windows);
+//   cf_space_fit('{"kind": "wccn"}') → its report; then cf_catalog_builder_new(...);
+//   cf_catalog_builder_use_space(); cf_catalog_builder_add_analysis(...) per track; … write.
 // Errors and returned strings: abi.h. Opening and searching a catalog: catalog_api.cpp.
 #include <emscripten.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <string>
@@ -16,6 +22,7 @@
 #include "core/catalog/catalog.h"
 #include "core/catalog/license_policy.h"
 #include "core/common/json.h"
+#include "core/index/space.h"
 #include "core/io/json_reader.h"
 #include "core/map/tsne.h"
 #include "bindings/web/abi.h"
@@ -25,8 +32,65 @@ namespace {
 
 struct BuildState {
     std::unique_ptr<cf::CatalogBuilder> builder;
-    std::vector<float> unit_embeddings;  ///< the added tracks' embeddings as built (n × dim): the t-SNE input
 };
+
+/// The windows of every track for fitting a similarity space, and the space fitted last.
+struct SpaceState {
+    size_t dim = 0;
+    std::vector<std::vector<float>> windows;  ///< per track, n × dim
+    std::optional<cf::index::Space> space;
+};
+
+SpaceState& space_state() {
+    static SpaceState s;
+    return s;
+}
+
+/// A number member of `o`, or `fallback` when absent; "" or what is wrong ("key: expected a number").
+std::string number_option(const cf::JsonValue& o, const char* key, double& out) {
+    const cf::JsonValue* v = o.find(key);
+    if (!v) return "";
+    if (!v->is_number()) return std::string("space options: ") + key + ": expected a number";
+    out = v->number();
+    return "";
+}
+
+/// The space `kind` ("wccn", "whiten", "contrastive": whitening then the contrastive stage) fitted on the
+/// collected windows, with options from `o` (space.h's defaults for those absent).
+cf::Result<cf::index::Space> fit_space(const SpaceState& s, const std::string& kind, const cf::JsonValue& o,
+                                       cf::index::ContrastiveReport& report) {
+    std::vector<cf::index::TrackWindows> tracks;
+    std::vector<float> rows;
+    for (const std::vector<float>& w : s.windows) {
+        tracks.push_back({w.data(), w.size() / s.dim});
+        rows.insert(rows.end(), w.begin(), w.end());
+    }
+    double shrinkage = kind == "wccn" ? 0.03 : 0.1, keep = kind == "wccn" ? 50 : 0, weighted = 1;
+    std::string problem = number_option(o, "shrinkage", shrinkage) + number_option(o, "keep_dims", keep) +
+                          number_option(o, "weighted", weighted);
+    const std::string input = o.find("input") && o.find("input")->is_string() ? o.find("input")->string() : "";
+    if (!problem.empty()) return cf::Status(cf::ErrorCode::invalid_argument, problem);
+    if (!(keep >= 0)) return cf::Status(cf::ErrorCode::invalid_argument, "space options: keep_dims must be >= 0");
+    if (kind == "wccn") {
+        cf::index::WccnOptions wo;
+        wo.shrinkage = shrinkage, wo.keep_dims = size_t(keep), wo.weighted = weighted != 0, wo.input = input;
+        return cf::index::fit_wccn(tracks, s.dim, wo);
+    }
+    cf::index::WhiteningOptions wo;
+    wo.shrinkage = shrinkage, wo.keep_dims = size_t(keep), wo.input = input;
+    auto white = cf::index::fit_whitening(rows.data(), rows.size() / std::max<size_t>(s.dim, 1), s.dim, wo);
+    if (!white || kind == "whiten") return white;
+    if (kind != "contrastive")
+        return cf::Status(cf::ErrorCode::invalid_argument, "space: unknown kind \"" + kind + "\" (wccn, whiten or contrastive)");
+    cf::index::ContrastiveOptions co;
+    double epochs = 200, batch = 128, temperature = 0.2, lr = 1e-3, seed = 1;
+    problem = number_option(o, "epochs", epochs) + number_option(o, "batch", batch) + number_option(o, "temperature", temperature) +
+              number_option(o, "learning_rate", lr) + number_option(o, "seed", seed);
+    if (!problem.empty()) return cf::Status(cf::ErrorCode::invalid_argument, problem);
+    co.epochs = size_t(std::max(0.0, epochs)), co.batch = size_t(std::max(0.0, batch)), co.temperature = float(temperature);
+    co.learning_rate = float(lr), co.seed = uint64_t(std::max(0.0, seed));
+    return cf::index::fit_contrastive(tracks, *white, co, &report);
+}
 
 BuildState& build_state() {
     static BuildState s;
@@ -41,7 +105,74 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void cf_catalog_builder_new(int dim, const char* embedding_name) {
     build_state().builder = std::make_unique<cf::CatalogBuilder>(size_t(dim), embedding_name);
-    build_state().unit_embeddings.clear();
+}
+
+/// Forgets the collected windows and the fitted space.
+EMSCRIPTEN_KEEPALIVE void cf_space_reset() { space_state() = SpaceState(); }
+
+/// Collects one track's windows (the analysis's per-patch embeddings, as cf_catalog_builder_add_analysis
+/// reads them) for cf_space_fit. Returns the track's number of windows (0: none, the track is left
+/// out of the fit), or -1.
+EMSCRIPTEN_KEEPALIVE int cf_space_add_analysis(const char* analysis_json, const char* track_json) {
+    auto track = cf::parse_json(track_json ? track_json : "");
+    if (!track) return fail("catalog track: " + track.status().message());
+    auto analysis = cf::parse_json(analysis_json ? analysis_json : "");
+    if (!analysis) return fail("analysis: " + analysis.status().message());
+    auto entry = cf::catalog_entry(*analysis, *track, {});
+    if (!entry) return fail(entry.status().message());
+    SpaceState& s = space_state();
+    const cf::TrackTimeline& t = entry->timeline;
+    if (t.embedding_times_s.empty()) return 0;
+    if (s.dim == 0) s.dim = t.embedding_dim;
+    if (t.embedding_dim != s.dim)
+        return fail("space: " + entry->meta.id + "'s windows have " + std::to_string(t.embedding_dim) + " values, the others " + std::to_string(s.dim));
+    s.windows.push_back(t.embeddings);
+    return int(t.embedding_times_s.size());
+}
+
+/// Collects one track's windows given as n × dim floats (e.g. a catalog's stored timeline windows).
+/// Returns n, or -1.
+EMSCRIPTEN_KEEPALIVE int cf_space_add_windows(const float* rows, int n, int dim) {
+    SpaceState& s = space_state();
+    if (n <= 0 || dim <= 0 || !rows) return 0;
+    if (s.dim == 0) s.dim = size_t(dim);
+    if (size_t(dim) != s.dim) return fail("space: windows of " + std::to_string(dim) + " values, the others " + std::to_string(s.dim));
+    s.windows.emplace_back(rows, rows + size_t(n) * size_t(dim));
+    return n;
+}
+
+/// Fits the similarity space on the collected windows. options_json: {"kind": "wccn" (default) |
+/// "whiten" | "contrastive", "input": name, "shrinkage", "keep_dims", "weighted" (wccn), "epochs",
+/// "batch", "temperature", "learning_rate", "seed" (contrastive)}. Returns {"name", "dim_in", "dim_out", "n_tracks",
+/// "n_windows", "fit_s", "epoch_loss": [...]}, or NULL.
+EMSCRIPTEN_KEEPALIVE const char* cf_space_fit(const char* options_json) {
+    SpaceState& s = space_state();
+    auto o = cf::parse_json(options_json && *options_json ? options_json : "{}");
+    if (!o || !o->is_object()) return cf::bindings::fail_null("space options: expected a JSON object");
+    const std::string kind = o->find("kind") && o->find("kind")->is_string() ? o->find("kind")->string() : "wccn";
+    size_t n_windows = 0;
+    for (const auto& w : s.windows) n_windows += w.size() / std::max<size_t>(s.dim, 1);
+    const auto t0 = std::chrono::steady_clock::now();
+    cf::index::ContrastiveReport report;
+    auto space = fit_space(s, kind, *o, report);
+    if (!space) return cf::bindings::fail_null(space.status().message());
+    const double fit_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    s.space = std::move(*space);
+    cf::JsonWriter w;
+    w.begin_object().key("name").value(s.space->name).key("kind").value(kind).key("dim_in").value(s.space->dim_in);
+    w.key("dim_out").value(s.space->dim_out).key("n_tracks").value(s.windows.size()).key("n_windows").value(n_windows);
+    w.key("fit_s").number(fit_s, "%.3f").key("epoch_loss").numbers(report.epoch_loss.data(), report.epoch_loss.size());
+    return cf::bindings::text(w.end_object().take());
+}
+
+/// Gives the builder the fitted space (call after cf_catalog_builder_new, before adding tracks): the
+/// catalog is then written as format v3. Returns 0, or -1.
+EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_use_space() {
+    BuildState& b = build_state();
+    if (!b.builder) return fail("no catalog builder (cf_catalog_builder_new first)");
+    if (!space_state().space) return fail("no similarity space fitted (cf_space_fit first)");
+    const cf::Status st = b.builder->set_space(*space_state().space);
+    return st ? 0 : fail(st.message());
 }
 
 /// The catalog's tag labels for the TAGP section (CatalogBuilder::set_tag_labels): one label per line,
@@ -78,7 +209,6 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add_analysis(const char* analysis_js
     if (!entry) return fail(entry.status().message());
     const cf::Status st = s.builder->add_track(std::move(entry->meta), entry->embedding, entry->tag_probs, &entry->timeline);
     if (!st) return fail(st.message());
-    s.unit_embeddings.insert(s.unit_embeddings.end(), entry->embedding.begin(), entry->embedding.end());
     return 0;
 }
 
@@ -114,7 +244,8 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_write(const char* dir) {
     return 0;
 }
 
-/// The map of the tracks added so far: t-SNE (core/map/tsne.h) of their unit embeddings, becoming the
+/// The map of the tracks added so far: t-SNE (core/map/tsne.h) of their stored unit embeddings (in the
+/// catalog's similarity space when it has one), becoming the
 /// catalog's map (CatalogBuilder::set_map). Returns 0, or -1 with the message (the builder then keeps
 /// its PCA projection).
 EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_tsne_map(double perplexity, int n_iterations, double seed) {
@@ -124,7 +255,7 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_tsne_map(double perplexity, int n_it
     o.perplexity = perplexity;
     o.n_iterations = n_iterations;
     o.seed = uint64_t(seed);
-    auto xy = cf::tsne(s.unit_embeddings.data(), s.builder->size(), s.builder->dim(), o);
+    auto xy = cf::tsne(s.builder->stored_embeddings().data(), s.builder->size(), s.builder->stored_dim(), o);
     if (!xy) return fail(xy.status().message());
     const cf::Status st = s.builder->set_map(*xy, cf::MapKind::tsne);
     if (!st) return fail(st.message());

@@ -38,7 +38,9 @@ int cf_catalog_open_buffer(const uint8_t* bytes, double n_bytes, const char* nam
 void cf_catalog_close(int handle);                                               ///< unknown handles ignored
 double cf_catalog_match_percent(int handle, double similarity);                 ///< 0..100, NaN on failure
 int cf_catalog_size(int handle);                                                 ///< tracks, or -1
-int cf_catalog_dim(int handle);                                                  ///< embedding size, or -1
+int cf_catalog_dim(int handle);                                                  ///< stored embedding size, or -1
+int cf_catalog_input_dim(int handle);  ///< a file's embedding size for cf_catalog_search (the space's input), or -1
+const char* cf_catalog_info(int handle);  ///< {"n_tracks", "dim", "input_dim", "format_version", "space", "space_note"}, or NULL
 const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id,
                               const char* options_json);  ///< {"results": [...]}, or NULL
 
@@ -48,6 +50,11 @@ int cf_catalog_builder_set_tag_labels(const char* newline_separated);    ///< "<
 int cf_catalog_builder_add_analysis(const char* analysis_json, const char* track_json);  ///< 0 or -1
 const char* cf_catalog_track_summary(const char* analysis_json);          ///< the track summary as JSON, or NULL
 int cf_catalog_builder_write(const char* dir);                            ///< 0 or -1
+void cf_space_reset();                                                    ///< forget collected windows and the fitted space
+int cf_space_add_analysis(const char* analysis_json, const char* track_json);  ///< the track's windows for the fit: n, or -1
+int cf_space_add_windows(const float* rows, int n, int dim);              ///< n windows of dim values: n, or -1
+const char* cf_space_fit(const char* options_json);                       ///< {"name", "dim_in", "dim_out", "fit_s", ...}, or NULL
+int cf_catalog_builder_use_space();                                       ///< the builder stores the fitted space (v3): 0 or -1
 int cf_catalog_builder_tsne_map(double perplexity, int n_iterations, double seed);  ///< 0 or -1 (PCA map kept)
 int cf_license_allows_audio(const char* license);          ///< full audio publishable: 1 yes, 0 no, -1 unknown (why: cf_error)
 const char* cf_license_audio_policy(const char* license);  ///< {"verdict", "family", "reason"}, never NULL

@@ -380,7 +380,7 @@ std::string parse_spec(const char* spec, Job& j) {
 
 // The query's inputs checked against the attached data; "" or an error message.
 std::string check_inputs(const Session& s, Job& j, const float* track, int track_dim) {
-    const size_t dim = s.engine->dim();
+    const size_t dim = s.engine->input_dim();  // a file's embedding: the engine maps it into the catalog's space
     if (j.query.options.filters.active() && !s.catalog) return "filters need a catalog (attached raw arrays have no metadata)";
     if (j.texts.empty() && j.image_path.empty() && !j.use_track && j.track_id.empty())
         return "nothing to search for: give a text, a picture or a track";
@@ -402,7 +402,7 @@ std::string check_inputs(const Session& s, Job& j, const float* track, int track
 
 // Items: concept values (those the attached data does not know dropped) and audio embeddings.
 std::string read_items(const Session& s, Job& j, int n_items, const float* values, const float* audio) {
-    const size_t c = s.concepts.size(), dim = s.engine->dim();
+    const size_t c = s.concepts.size(), dim = s.engine->input_dim();
     if (n_items > 0 && !values) return "items: no concept values given";
     for (size_t i = 0; i < size_t(std::max(n_items, 0)); ++i) {
         qry::Item item;
@@ -532,7 +532,9 @@ EMSCRIPTEN_KEEPALIVE const char* cf_sem_result(int h) {
     return cf::bindings::text(s->result);
 }
 
-/// {"ready", "n_tracks", "dim", "n_concepts", "has_projection", "catalog_tag_probs", "known_concepts"}.
+/// {"ready", "n_tracks", "dim", "input_dim" (a file's embedding: the track input and items), "n_concepts",
+/// "has_projection", "catalog_tag_probs", "timelines", "space_note" ("" or Catalog::space_status()'s
+/// note: the catalog predates the learned similarity space), "known_concepts"}.
 EMSCRIPTEN_KEEPALIVE const char* cf_sem_info(int h) {
     Session* s = find(h);
     if (!s) return cf::bindings::fail_null(no_handle(h));
@@ -543,6 +545,8 @@ EMSCRIPTEN_KEEPALIVE const char* cf_sem_info(int h) {
     w.key("has_projection").value(ready && s->search->matcher().has_projection());
     w.key("catalog_tag_probs").value(s->catalog && s->catalog->has_tag_probs());
     w.key("timelines").value(s->catalog && s->catalog->has_timeline());
+    w.key("input_dim").value(s->engine ? s->engine->input_dim() : 0);
+    w.key("space_note").value(s->catalog && !s->catalog->space_status() ? s->catalog->space_status().message() : "");
     w.key("known_concepts").value(size_t(std::count(s->known.begin(), s->known.end(), true)));
     return cf::bindings::text(w.end_object().take());
 }

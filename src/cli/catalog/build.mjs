@@ -3,6 +3,7 @@
 //
 //   node src/cli/catalog/build.mjs SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--quiet]
 //                                [--track-timeout S] [--full-audio auto|all|none]
+//                                [--space learned|contrastive|whiten|plain]
 //
 // SOURCE: a folder (searched recursively for .wav .mp3 .flac .ogg .oga .opus), a manifest JSON
 // ({"tracks": [{"path", "id"?, "title"?, "artist"?, "composer"?, "genre"?, "source"?, "license"?,
@@ -43,6 +44,14 @@
 //     embeddings and keep the curves (the analyzer's default), as every cache entry since v1 has them,
 //     so existing caches stay valid. A cached analysis without all tag probabilities is analysed again. Track paths are stored relative to
 //     SOURCE (the folder, or the manifest's folder), so a published catalog names no private folder.
+//  6. the similarity space (--space, src/core/index/space.h), fitted in the core on every track's
+//     per-window embeddings before the tracks are added (format v3, the SPCE section; the embeddings,
+//     the index and the timeline windows are stored in the space, and queries are mapped into it):
+//     "learned" (the default) within-track covariance normalisation + LDA (closed form; the recipe chosen
+//     held out by source package, docs/benchmarks/matching.md); "contrastive" whitening then a linear
+//     projection trained with InfoNCE (two windows of one track as positives); "whiten" PCA-whitening
+//     with shrinkage 0.1; "plain" none (the format v2 catalog of before, cosine of the mean embedding).
+//     The fit time is in the log and build_report.json's `space`.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -68,6 +77,8 @@ export const profileKey = (profileJson) => (profileJson === V1_PROFILE ? V1_KEY 
 const PREVIEW_S = 30, PREVIEW_RATE = 48000, PREVIEW_LUFS = -16;
 const AUDIO_KBPS = 96;
 export const FULL_AUDIO_MODES = ['auto', 'all', 'none'];
+/// --space → the core's space kind (cf_space_fit), or null for none.
+export const SPACE_KINDS = { learned: 'wccn', contrastive: 'contrastive', whiten: 'whiten', plain: null };
 
 function parseCsv(text) {
   const rows = [];
@@ -385,6 +396,34 @@ function audioSummary(mode, nTracks, audio, skipped, failed) {
   return line + (groups.length || failed.length ? ' (build_report.json lists each track)' : '');
 }
 
+/// Fits the --space similarity space in the core on the analysed tracks' windows; its report (name,
+/// dims, fit_s, …) or null for "plain". Exits on failure: a catalog without the space asked for would
+/// search differently from what the builder chose.
+function fitSpace(c, core, tracks, results, space, say) {
+  const kind = SPACE_KINDS[space];
+  if (!kind) { say('similarity space: plain (--space plain): the mean embedding, format v2\n'); return null; }
+  if (typeof core._cf_space_fit !== 'function') {
+    console.error('catalog build: the core module predates similarity spaces: rebuild it (./cuefinder build wasm-release cuefinder_node)');
+    process.exit(1);
+  }
+  const t0 = Date.now();
+  c.call('cf_space_reset');
+  for (const t of tracks)
+    if (c.call('cf_space_add_analysis', JSON.stringify(results.get(t.id)), JSON.stringify(trackFields(t, ''))) < 0)
+      say(`  similarity space: ${t.id} left out: ${c.error().message}\n`);
+  let info;
+  try {
+    info = c.mustJson('cf_space_fit', JSON.stringify({ kind, input: 'msd-musicnn-1/embedding' }));
+  } catch (e) {
+    console.error(`catalog build: similarity space (--space ${space}): ${e.message}`);
+    process.exit(1);
+  }
+  info.total_s = (Date.now() - t0) / 1000;
+  say(`similarity space (--space ${space}): ${info.name}, ${info.dim_in}-d → ${info.dim_out}-d, fitted on ${info.n_windows} windows of ` +
+    `${info.n_tracks} tracks in ${info.fit_s.toFixed(2)} s (${info.total_s.toFixed(2)} s with reading the analyses)\n`);
+  return info;
+}
+
 // The track's own fields for the core (src/core/analysis/catalog_entry.h says which wins over the file's
 // tags); the core reads the rest from the analysis.
 function trackFields(t, preview) {
@@ -470,7 +509,7 @@ async function analyseAll(todo, o) {
 async function main() {
   const argv = process.argv.slice(2);
   let source = null, out = null, jobs = Math.max(1, Math.min(os.cpus().length, 4)), name = null, previews = true, quiet = false;
-  let trackTimeoutS = 600, fullAudio = 'auto';
+  let trackTimeoutS = 600, fullAudio = 'auto', space = 'learned';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-o' || a === '--out') out = argv[++i];
@@ -486,10 +525,14 @@ async function main() {
       fullAudio = argv[++i];
       if (!FULL_AUDIO_MODES.includes(fullAudio)) { console.error(`catalog build: --full-audio: expected auto, all or none, got ${fullAudio ?? 'nothing'}`); process.exit(2); }
     }
+    else if (a === '--space') {
+      space = argv[++i];
+      if (!(space in SPACE_KINDS)) { console.error(`catalog build: --space: expected learned, contrastive, whiten or plain, got ${space ?? 'nothing'}`); process.exit(2); }
+    }
     else if (a.startsWith('-')) { console.error(`catalog build: unknown option ${a}`); process.exit(2); } else source = a;
   }
   if (!source || !out) {
-    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--track-timeout S] [--full-audio auto|all|none]');
+    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--track-timeout S] [--full-audio auto|all|none] [--space learned|contrastive|whiten|plain]');
     process.exit(2);
   }
   let tracks;
@@ -565,7 +608,13 @@ async function main() {
     }
   }
   const dim = results.get(ok[0].id).embedding.dim;
+  // 6. the similarity space, fitted on every track's windows (previews are not needed for it)
+  const spaceInfo = fitSpace(c, core, ok, results, space, say);
   c.call('cf_catalog_builder_new', dim, `msd-musicnn-1 embedding (${dim}-d, mean over analysed patches)`);
+  if (spaceInfo && c.call('cf_catalog_builder_use_space') !== 0) {
+    console.error(`catalog build: similarity space: ${c.error().message}`);
+    process.exit(1);
+  }
   if (typeof core._cf_catalog_builder_set_tag_labels !== 'function') {
     console.error(`catalog build: ${modulePath} predates tag probabilities (TAGP): rebuild it (cmake --build build/wasm-release --target cuefinder_node)`);
     process.exit(1);
@@ -609,6 +658,7 @@ async function main() {
     n_failed: failed.length, failed, n_previews: nPreviews,
     full_audio: { mode: fullAudio, n_tracks: audio.size, bytes: [...audio.values()].reduce((sum, a) => sum + a.bytes, 0),
       not_published: plan.skipped, failed: audioFailed },
+    space: spaceInfo ? { option: space, ...spaceInfo } : { option: space, name: 'plain' },
     profile, built: new Date().toISOString() };
   fs.writeFileSync(path.join(out, 'build_report.json'), JSON.stringify(report, null, 1));
   // The page shows the catalog's name: add it to catalog.json (the core writes the rest).

@@ -4,6 +4,7 @@
 // [SECTION] Serialization
 // [SECTION] Symmetric eigen-decomposition (cyclic Jacobi)
 // [SECTION] Whitening
+// [SECTION] WCCN + LDA
 // [SECTION] Contrastive stage (InfoNCE, Adam)
 #include "core/index/space.h"
 
@@ -231,6 +232,114 @@ Result<Space> fit_whitening(const float* rows, size_t n, size_t dim, const White
         const double scale = 1.0 / std::sqrt(std::max(shrunk, o.min_eigen_fraction * mean_lambda));
         for (size_t i = 0; i < dim; ++i) s.matrix[k * dim + i] = float(vectors[i * dim + k] * scale);
     }
+    return s;
+}
+
+// [SECTION] WCCN + LDA ----------------------------------------------------------------------------
+namespace {
+
+// Unit-length copies of a track's windows (double), or an error naming the window.
+Status unit_windows(const TrackWindows& t, size_t track, size_t dim, std::vector<double>& out) {
+    out.assign(t.n_windows * dim, 0.0);
+    for (size_t w = 0; w < t.n_windows; ++w) {
+        const float* x = t.rows + w * dim;
+        const double nn = norm_of(x, dim);
+        if (!finite(x, dim) || !(nn > 0) || !std::isfinite(nn))
+            return bad("wccn: track " + std::to_string(track) + " window " + std::to_string(w) + " is zero or has NaN/Inf values");
+        for (size_t i = 0; i < dim; ++i) out[w * dim + i] = x[i] / nn;
+    }
+    return Status::ok();
+}
+
+// U·diag(1/sqrt(l')) for the symmetric `scatter` (dim × dim), l' = (1 − s)·max(l, 0) + s·mean(l).
+std::vector<double> shrunk_inverse_sqrt(std::vector<double> scatter, size_t dim, double shrinkage) {
+    std::vector<double> l, u;
+    symmetric_eigen(std::move(scatter), dim, l, u);
+    double mean_l = 0;
+    for (double& v : l) mean_l += (v = std::max(v, 0.0));
+    mean_l /= double(dim);
+    for (size_t k = 0; k < dim; ++k) {
+        const double scale = 1.0 / std::sqrt((1.0 - shrinkage) * l[k] + shrinkage * mean_l + 1e-12);
+        for (size_t i = 0; i < dim; ++i) u[i * dim + k] *= scale;
+    }
+    return u;
+}
+
+}  // namespace
+
+Result<Space> fit_wccn(std::span<const TrackWindows> tracks, size_t dim, const WccnOptions& o) {
+    if (dim == 0 || dim > kMaxSpaceDim) return bad("wccn: dim " + std::to_string(dim) + " out of range");
+    if (!(o.shrinkage >= 0 && o.shrinkage <= 1)) return bad("wccn: shrinkage " + std::to_string(o.shrinkage) + " is not in [0, 1]");
+    if (o.keep_dims > dim) return bad("wccn: keep_dims " + std::to_string(o.keep_dims) + " > dim " + std::to_string(dim));
+    // Track vectors (unit mean of unit windows) and the within-track scatter.
+    std::vector<double> x, within(dim * dim, 0.0), unit, r(dim);
+    size_t n_within_rows = 0;
+    for (size_t t = 0; t < tracks.size(); ++t) {
+        if (tracks[t].n_windows == 0) continue;
+        CF_RETURN_IF_ERROR(unit_windows(tracks[t], t, dim, unit));
+        const size_t nw = tracks[t].n_windows;
+        std::vector<double> m(dim, 0.0);
+        for (size_t w = 0; w < nw; ++w)
+            for (size_t i = 0; i < dim; ++i) m[i] += unit[w * dim + i] / double(nw);
+        if (nw >= 2) {
+            for (size_t w = 0; w < nw; ++w) {
+                for (size_t i = 0; i < dim; ++i) r[i] = unit[w * dim + i] - m[i];
+                for (size_t i = 0; i < dim; ++i)
+                    for (size_t j = i; j < dim; ++j) within[i * dim + j] += r[i] * r[j];
+            }
+            n_within_rows += nw;
+        }
+        double mn = 0;
+        for (double v : m) mn += v * v;
+        mn = std::sqrt(mn);
+        for (double v : m) x.push_back(mn > 0 ? v / mn : 0.0);
+    }
+    const size_t n = x.size() / dim;
+    if (n < 2 || n_within_rows == 0)
+        return bad("wccn: needs at least 2 tracks with windows and one with 2 or more, got " + std::to_string(n) +
+                   " tracks and " + std::to_string(n_within_rows) + " windows in tracks of 2 or more");
+    for (size_t i = 0; i < dim; ++i)
+        for (size_t j = i; j < dim; ++j) within[j * dim + i] = within[i * dim + j] /= double(n_within_rows);
+    std::vector<double> mean(dim, 0.0);
+    for (size_t t = 0; t < n; ++t)
+        for (size_t i = 0; i < dim; ++i) mean[i] += x[t * dim + i] / double(n);
+    const std::vector<double> a = shrunk_inverse_sqrt(std::move(within), dim, o.shrinkage);  // dim × dim
+    // Between-track covariance of Y = (x − mean)·A.
+    std::vector<double> y(n * dim, 0.0), between(dim * dim, 0.0);
+    for (size_t t = 0; t < n; ++t) {
+        for (size_t i = 0; i < dim; ++i) r[i] = x[t * dim + i] - mean[i];
+        for (size_t k = 0; k < dim; ++k) {
+            double v = 0;
+            for (size_t i = 0; i < dim; ++i) v += r[i] * a[i * dim + k];
+            y[t * dim + k] = v;
+        }
+        for (size_t i = 0; i < dim; ++i)
+            for (size_t j = i; j < dim; ++j) between[i * dim + j] += y[t * dim + i] * y[t * dim + j];
+    }
+    for (size_t i = 0; i < dim; ++i)
+        for (size_t j = i; j < dim; ++j) between[j * dim + i] = between[i * dim + j] /= double(n);
+    std::vector<double> b, v;
+    symmetric_eigen(std::move(between), dim, b, v);
+    Space s;
+    s.input = o.input;
+    s.dim_in = dim;
+    s.dim_out = o.keep_dims ? o.keep_dims : dim;
+    char name[96];
+    std::snprintf(name, sizeof name, "wccn s=%g k=%zu%s", o.shrinkage, s.dim_out, o.weighted ? " weighted" : "");
+    s.name = name;
+    s.mean.assign(mean.begin(), mean.end());
+    s.matrix.assign(s.dim_out * dim, 0.0f);
+    for (size_t k = 0; k < s.dim_out; ++k) {
+        const double bk = std::max(b[k], 0.0);
+        const double weight = o.weighted ? std::sqrt(bk / (bk + 1.0)) : 1.0;
+        for (size_t i = 0; i < dim; ++i) {  // row k of the matrix = column k of A·V, weighted
+            double w = 0;
+            for (size_t j = 0; j < dim; ++j) w += a[i * dim + j] * v[j * dim + k];
+            s.matrix[k * dim + i] = float(w * weight);
+        }
+    }
+    if (std::all_of(s.matrix.begin(), s.matrix.end(), [](float f) { return f == 0.0f; }))
+        return bad("wccn: the tracks do not differ (every direction has zero between-track variance)");
     return s;
 }
 

@@ -13,7 +13,9 @@
 // same answer), centred on the catalog's mean, projected, and scaled to unit length again, so search
 // stays a dot product.
 //
-// Two trainers, both deterministic (same rows, options and seed → same bytes on every platform):
+// Three trainers, all deterministic (same rows, options and seed → same bytes on every platform):
+//   fit_wccn         within-track covariance normalisation + LDA (closed form; the catalog build's
+//                    default, chosen held out by source package: docs/benchmarks/matching.md)
 //   fit_whitening    PCA-whitening with shrinkage: each principal direction is scaled by
 //                    1/sqrt(λ'), λ' = (1 − s)·λ + s·mean(λ). s = 0 whitens fully (the rows' covariance
 //                    becomes the identity), s = 1 only rotates (cosine of the centred vectors).
@@ -88,6 +90,26 @@ struct TrackWindows {
     const float* rows = nullptr;
     size_t n_windows = 0;
 };
+
+struct WccnOptions {
+    double shrinkage = 0.03;  ///< 0..1: the within-track eigenvalues toward their mean
+    size_t keep_dims = 50;    ///< output dims: the top between-track directions (≤ dim; 0 = all)
+    bool weighted = true;     ///< scale direction j by sqrt(b_j / (b_j + 1)) (b: between-track variance)
+    std::string input;        ///< copied into Space::input
+};
+
+/// Within-track covariance normalisation + LDA, label-free: the "classes" are tracks, their samples
+/// the track's windows. Closed form, deterministic. Every window is scaled to unit length (as apply()
+/// sees its input); a track's vector x_t is its windows' mean at unit length (≈ the catalog's track
+/// embedding). mean = the mean of the x_t; Sw = the windows' scatter around their track's mean (tracks
+/// with ≥ 2 windows, divided by the number of those windows); A = U·diag(1/sqrt(l')) from Sw's eigen
+/// (l' shrunk as in fit_whitening); then the principal axes V (variances b) of the x_t − mean mapped by
+/// A; matrix = (A·V_k·diag(sqrt(b/(b+1))))ᵀ. Directions in which windows of one track vary as much as
+/// tracks do are turned down; what tells tracks apart is kept (ref: Hatch, Kajarekar & Stolcke,
+/// "Within-class covariance normalization for SVM-based speaker recognition", ICSLP 2006; Fisher LDA).
+/// Errors (invalid_argument): dim 0 or > kMaxSpaceDim, fewer than 2 tracks with windows or no track
+/// with 2, NaN/Inf or zero windows, shrinkage outside [0, 1], keep_dims > dim.
+Result<Space> fit_wccn(std::span<const TrackWindows> tracks, size_t dim, const WccnOptions& options);
 
 struct ContrastiveOptions {
     size_t dim_out = 0;           ///< 0 = the init space's dim_out; fewer keeps its first rows

@@ -241,7 +241,9 @@ std::vector<float> QueryEngine::embedding(uint32_t t) const {
 
 Result<std::vector<SearchHit>> QueryEngine::search(std::span<const float> query, const SearchOptions& options) const {
     if (!catalog_) return Status(ErrorCode::invalid_argument, "track search needs a catalog (raw arrays have no index)");
-    auto hits = catalog_->search(query, options);
+    auto q = catalog_->to_query(query);  // a file's embedding → the catalog's space
+    if (!q) return q.status();
+    auto hits = catalog_->search(*q, options);
     if (hits && calibration_) calibration_->apply(*hits);
     return hits;
 }
@@ -260,22 +262,47 @@ Status QueryEngine::check(const MixedQuery& q, const semantic::TextMatcher* matc
         return bad(matcher ? "the text matcher was fitted on other tracks" : "words and pictures need the text matcher");
     if (q.track_index && *q.track_index >= n_tracks_)
         return bad("track " + std::to_string(*q.track_index) + " is not in the catalog (" + std::to_string(n_tracks_) + " tracks)");
-    if (!q.track_index && !q.track.empty() && q.track.size() != dim_)
-        return bad("track query: expected a " + std::to_string(dim_) + "-d embedding, got " + std::to_string(q.track.size()));
+    if (!q.track_index && !q.track.empty() && q.track.size() != input_dim())
+        return bad("track query: expected a " + std::to_string(input_dim()) + "-d embedding, got " + std::to_string(q.track.size()));
     if (q.options.filters.active() && !catalog_) return bad("filters need a catalog (attached raw arrays have no metadata)");
     if (!(q.weights.track >= 0 && q.weights.text >= 0 && q.weights.picture >= 0)) return bad("weights must be numbers >= 0");
     for (size_t i = 0; i < q.items.size(); ++i) {
         const Item& it = q.items[i];
         const bool words = !q.texts.empty() || q.picture;
-        if ((words && it.values.size() != matcher->n_concepts()) || (!it.audio.empty() && it.audio.size() != dim_))
+        if ((words && it.values.size() != matcher->n_concepts()) || (!it.audio.empty() && it.audio.size() != input_dim()))
             return bad("item " + std::to_string(i) + ": expected " + std::to_string(words ? matcher->n_concepts() : 0) +
-                       " concept values and " + std::to_string(dim_) + " audio values");
+                       " concept values and " + std::to_string(input_dim()) + " audio values");
     }
     return Status::ok();
 }
 
-Result<MixedResult> QueryEngine::run(const MixedQuery& q, const semantic::TextMatcher* matcher) const {
-    if (Status st = check(q, matcher); !st) return st;
+// The query with its file embeddings (track, items' audio) in the catalog's space. Only a catalog with a
+// space changes them; for the others to_query() is the identity and `q` is used as it is.
+Result<MixedQuery> QueryEngine::in_catalog_space(const MixedQuery& q) const {
+    MixedQuery out = q;
+    if (!out.track.empty() && !out.track_index) {
+        auto t = catalog_->to_query(out.track);
+        if (!t) return t.status();
+        out.track = std::move(*t);
+    }
+    for (size_t i = 0; i < out.items.size(); ++i) {
+        if (out.items[i].audio.empty()) continue;
+        auto a = catalog_->to_query(out.items[i].audio);
+        if (!a) return Status(ErrorCode::invalid_argument, "item " + std::to_string(i) + ": " + a.status().message());
+        out.items[i].audio = std::move(*a);
+    }
+    return out;
+}
+
+Result<MixedResult> QueryEngine::run(const MixedQuery& query, const semantic::TextMatcher* matcher) const {
+    if (Status st = check(query, matcher); !st) return st;
+    std::optional<MixedQuery> mapped;
+    if (catalog_ && catalog_->space()) {
+        auto m = in_catalog_space(query);
+        if (!m) return m.status();
+        mapped = std::move(*m);
+    }
+    const MixedQuery& q = mapped ? *mapped : query;
     Run r{*this, q, matcher, q.track_index ? embedding(*q.track_index) : q.track, q.track_index, nullptr};
     if (!r.exclude) r.exclude = q.options.exclude_track;
     const bool filtered = catalog_ && q.options.filters.active();

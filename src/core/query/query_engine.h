@@ -15,6 +15,11 @@
 //   for (const cf::query::ResultRow& row : r->results)      // best first
 //       show(row.track, row.score, row.why);                //   score: percentile of the mix, 0..1
 //
+// Which space. A file's embedding (MixedQuery::track, Item::audio, search()'s query: input_dim()
+// values, as the analysis gives them) is mapped into the catalog's similarity space by the engine
+// (Catalog::to_query: the learned space of a format v3 catalog, the identity for older ones), so every
+// comparison with the catalog, the text matcher's audio projection included, happens in one space.
+//
 // How inputs combine. Each input gives one raw score per catalog track: a text its prepared query's
 // scores (core/semantic/text_matcher.h), a picture "sees" (its classes' words) and "feels" (its colour
 // moods) z-combined 1:1, a track the cosine with its unit embedding. With one input the mix is that
@@ -59,7 +64,8 @@ struct TextQuery {
 };
 
 /// Something scored beside the catalog (a dropped file): concept values in matcher.concepts() order
-/// (NaN = unknown: the concept's catalog mean) and its unit audio embedding (dim floats, or empty).
+/// (NaN = unknown: the concept's catalog mean) and its unit audio embedding (input_dim() floats: the
+/// file's own embedding, which the engine maps into the catalog's space; or empty).
 struct Item {
     std::vector<float> values;
     std::vector<float> audio;
@@ -70,7 +76,7 @@ struct Weights {
 };
 
 struct MixedQuery {
-    std::vector<float> track;                ///< a unit track embedding (unit_vector()), or empty
+    std::vector<float> track;                ///< a file's unit track embedding (unit_vector(); input_dim() values), or empty
     std::optional<uint32_t> track_index;     ///< a catalog track as the track input; never a result
     std::vector<TextQuery> texts;            ///< each text is its own input, in order
     std::optional<PictureQuery> picture;
@@ -143,6 +149,9 @@ public:
 
     size_t n_tracks() const { return n_tracks_; }
     size_t dim() const { return dim_; }
+    /// Values of a file's embedding (search(), MixedQuery::track, Item::audio): the catalog's
+    /// input_dim() (its space's input), dim() over raw arrays.
+    size_t input_dim() const { return catalog_ ? catalog_->input_dim() : dim_; }
     const Catalog* catalog() const { return catalog_; }
     /// The catalog's cosine → match percent, or null (raw arrays, fewer than 2 tracks).
     const match::MatchCalibration* calibration() const { return calibration_ ? &*calibration_ : nullptr; }
@@ -162,6 +171,7 @@ public:
 
 private:
     Status check(const MixedQuery& query, const semantic::TextMatcher* matcher) const;
+    Result<MixedQuery> in_catalog_space(const MixedQuery& query) const;
     std::vector<float> cosines(std::span<const float> unit_query) const;
 
     const Catalog* catalog_ = nullptr;

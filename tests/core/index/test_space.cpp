@@ -224,6 +224,37 @@ TEST(Space, ContrastiveStageRaisesSameTrackWindowAgreementAndIsDeterministic) {
     EXPECT_NE(other->matrix, learned->matrix);
 }
 
+TEST(Space, WccnTurnsDownWhatWindowsOfOneTrackDisagreeOn) {
+    const Synthetic train = synthetic(1, 2), held_out = synthetic(1, 99);
+    std::vector<float> rows;
+    for (const auto& w : train.windows) rows.insert(rows.end(), w.begin(), w.end());
+    auto white = cf::index::fit_whitening(rows.data(), rows.size() / train.dim, train.dim, whitening(0.1));
+    ASSERT_TRUE(white);
+    cf::index::WccnOptions o;
+    o.keep_dims = 6;
+    auto wccn = cf::index::fit_wccn(views(train), train.dim, o);
+    ASSERT_TRUE(wccn) << wccn.status().message();
+    EXPECT_EQ(wccn->dim_out, 6u);
+    const double before = window_agreement(*white, held_out), after = window_agreement(*wccn, held_out);
+    EXPECT_GT(after, before + 0.4) << "whitened " << before << " → wccn " << after;
+    auto again = cf::index::fit_wccn(views(train), train.dim, o);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->matrix, wccn->matrix);
+    // Checks: too few tracks, no track with 2 windows, a zero window, keep_dims too large.
+    std::vector<cf::index::TrackWindows> one = {{train.windows[0].data(), train.n_windows}};
+    EXPECT_FALSE(cf::index::fit_wccn(one, train.dim, o));
+    std::vector<cf::index::TrackWindows> singles = {{train.windows[0].data(), 1}, {train.windows[1].data(), 1}};
+    EXPECT_FALSE(cf::index::fit_wccn(singles, train.dim, o));
+    std::vector<float> zeros(train.dim * 2, 0.0f);
+    std::vector<cf::index::TrackWindows> zero = views(train);
+    zero[3] = {zeros.data(), 2};
+    auto z = cf::index::fit_wccn(zero, train.dim, o);
+    ASSERT_FALSE(z);
+    EXPECT_NE(z.status().message().find("track 3 window 0"), std::string::npos) << z.status().message();
+    o.keep_dims = train.dim + 1;
+    EXPECT_FALSE(cf::index::fit_wccn(views(train), train.dim, o));
+}
+
 TEST(Space, ContrastiveChecksItsInputsAndCancels) {
     const Synthetic s = synthetic(4, 5);
     const Space id = cf::index::identity_space(s.dim);
