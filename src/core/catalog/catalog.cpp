@@ -235,6 +235,26 @@ Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embeddin
     return Status::ok();
 }
 
+Result<CatalogBuilder> upgrade_builder(const Catalog& old, index::Space space) {
+    if (old.space())
+        return Status(ErrorCode::invalid_argument, "catalog upgrade: the catalog already has a similarity space (" + old.space()->name +
+                                                       "): rebuild it with ./cuefinder catalog build to change it");
+    CatalogBuilder b(old.dim(), old.embedding_name());
+    if (!old.tag_labels().empty()) CF_RETURN_IF_ERROR(b.set_tag_labels(old.tag_labels()));
+    CF_RETURN_IF_ERROR(b.set_space(std::move(space)));
+    std::vector<float> probs(old.tag_labels().size());
+    for (uint32_t t = 0; t < old.size(); ++t) {
+        if (!probs.empty()) old.tag_probs(t, probs.data());
+        std::optional<TrackTimeline> tl;
+        if (old.has_timeline()) tl = old.timeline(t);
+        // A track added without a timeline decodes with empty series: it stays without one.
+        const bool none = tl && tl->beats_s.empty() && tl->energy_times_s.empty() && tl->embedding_times_s.empty();
+        CF_RETURN_IF_ERROR(b.add_track(old.tracks()[t], old.embedding(t), probs, tl && !none ? &*tl : nullptr));
+    }
+    if (old.map_kind() != MapKind::none) CF_RETURN_IF_ERROR(b.set_map(old.map_xy(), old.map_kind()));
+    return b;
+}
+
 Status CatalogBuilder::set_map(std::span<const float> xy, MapKind kind) {
     if (xy.size() != tracks_.size() * 2)
         return Status(ErrorCode::invalid_argument, "catalog: map has " + std::to_string(xy.size()) +

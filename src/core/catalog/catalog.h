@@ -239,7 +239,8 @@ struct SearchHit {
     float match_percent = kUnknown;
     std::vector<std::string> shared_tags;   ///< why it matched: tags both have (query's order)
     std::vector<std::string> shared_moods;  ///< moods both have ≥ mood_min_prob
-    /// What stands out: "both: piano, sad · more: drums" (set by query::QueryEngine, core/query/match_why.h).
+    /// What stands out: "both: piano, sad · more: drums", or "similar overall" (set by query::QueryEngine
+    /// when the query's concept values are known: core/query/match_why.h); "" otherwise.
     std::string why;
 };
 
@@ -347,5 +348,13 @@ private:
     size_t timeline_dim_ = 0;
     std::optional<index::Space> space_;
 };
+
+/// Upgrading a catalog without analysing anything again (./cuefinder catalog upgrade): a builder holding
+/// `old`'s tracks — metadata, tag probabilities, timelines (TIML, int8), map — with `space` set, the
+/// stored embeddings as the space's input. `space` is fitted on old's stored timeline windows (unit
+/// length, int8: Catalog::timeline(t).embeddings). Errors (invalid_argument): `old` already has a space
+/// (its stored vectors are not the space's input), a space of another input dim, a track the space
+/// cannot map (naming it).
+Result<CatalogBuilder> upgrade_builder(const Catalog& old, index::Space space);
 
 }  // namespace cf

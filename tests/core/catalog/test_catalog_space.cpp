@@ -188,3 +188,43 @@ TEST(CatalogSpace, ASpaceOfTheWrongSizeIsCorrupt) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CatalogSpace, UpgradeFitsTheSpaceOnStoredWindowsWithoutTheAnalyses) {
+    auto old = cf::Catalog::open(fixture_path(2));
+    ASSERT_TRUE(old);
+    // The windows as the v2 catalog stores them (unit length, int8).
+    std::vector<std::vector<float>> windows;
+    std::vector<cf::index::TrackWindows> tracks;
+    for (uint32_t t = 0; t < old->size(); ++t) windows.push_back(old->timeline(t).embeddings);
+    for (const auto& w : windows) tracks.push_back({w.data(), w.size() / old->dim()});
+    cf::index::WccnOptions o;
+    o.keep_dims = 6;
+    auto space = cf::index::fit_wccn(tracks, old->dim(), o);
+    ASSERT_TRUE(space) << space.status().message();
+    auto builder = cf::upgrade_builder(*old, *space);
+    ASSERT_TRUE(builder) << builder.status().message();
+    auto bytes = builder->build({});
+    ASSERT_TRUE(bytes);
+    auto up = cf::Catalog::open_buffer(std::move(*bytes), "up.cfc");
+    ASSERT_TRUE(up) << up.status().message();
+    EXPECT_EQ(up->format_version(), 3u);
+    ASSERT_EQ(up->size(), old->size());
+    EXPECT_EQ(up->dim(), 6u);
+    EXPECT_EQ(up->input_dim(), old->dim());
+    for (uint32_t t = 0; t < up->size(); ++t) {
+        EXPECT_EQ(up->tracks()[t].id, old->tracks()[t].id);
+        EXPECT_EQ(up->tracks()[t].title, old->tracks()[t].title);
+        const std::vector<float> want = *space->apply(old->embedding(t));
+        const std::vector<float> got = up->embedding(t);
+        for (size_t d = 0; d < 6; ++d) EXPECT_NEAR(got[d], want[d], 1e-6);
+        EXPECT_EQ(up->timeline(t).beats_s.size(), old->timeline(t).beats_s.size());
+        EXPECT_EQ(up->timeline(t).embedding_times_s, old->timeline(t).embedding_times_s);
+    }
+    EXPECT_EQ(up->map_xy(), old->map_xy());
+    // A catalog that has a space is not upgraded again.
+    EXPECT_FALSE(cf::upgrade_builder(*up, *space));
+}
+
+}  // namespace
