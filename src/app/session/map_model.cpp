@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/common/random.h"
+#include "core/rhythm/tempo_reading.h"
 
 namespace cf::app {
 
@@ -118,7 +119,8 @@ void MapModel::rebuild_display() {
 float MapModel::colour_value(const TrackMeta& t, size_t i, std::span<const float> label_percentile) const {
     switch (colour_by_.kind) {
         case ColourBy::Kind::source: return kUnknown;
-        case ColourBy::Kind::bpm: return t.bpm;
+        case ColourBy::Kind::bpm:  // a free tempo has no BPM to colour by: grey, as unknown (core/rhythm/tempo_reading.h)
+            return tempo_reading(t.bpm, t.bpm_confidence).kind == TempoKind::free ? kUnknown : t.bpm;
         case ColourBy::Kind::loudness: return t.loudness_lufs;
         case ColourBy::Kind::duration: return t.duration_s;
         case ColourBy::Kind::mood: return t.moods[size_t(colour_by_.index) % kNumMoods];
