@@ -25,13 +25,6 @@ void draw_match_cell(const SearchHit& hit) {
                           "cosine similarity %.3f", double(hit.match_percent), double(hit.match_percent), double(hit.score));
 }
 
-std::string why_text(const SearchHit& hit) {
-    std::string why;
-    for (const std::string& s : hit.shared_tags) why += (why.empty() ? "" : ", ") + s;
-    for (const std::string& s : hit.shared_moods) why += (why.empty() ? "" : ", ") + s;
-    return why;
-}
-
 void draw_track_tooltip(const TrackMeta& t) {
     ImGui::BeginTooltip();
     ImGui::Text("%s", t.title.c_str());
@@ -143,7 +136,7 @@ void App::draw_result_row(size_t i) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(t.source.c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(why_text(hit).c_str());
+    ImGui::TextUnformatted(hit_why(hit).c_str());
 }
 
 void App::draw_result_detail() {

@@ -98,6 +98,15 @@ export async function semanticSearch(o) {
 }
 
 // Concept weights summed by words ("classical" is both mtt:classical and mtt:classic), largest first.
+// A file's every tag and mood as the core's concept keys ("msd:rock", "mood:happy"): the "why" of each
+// result (core/query/match_why.h) compares them with the catalog's.
+function queryConcepts(analysis) {
+  const c = {};
+  for (const [set, tags] of Object.entries(analysis.tags || {})) for (const [l, p] of Object.entries(tags)) c[`${set}:${l}`] = p;
+  for (const [m, p] of Object.entries(analysis.moods || {})) c[`mood:${m}`] = p;
+  return c;
+}
+
 function byWords(concepts) {
   const m = new Map();
   for (const c of concepts) m.set(c.words, (m.get(c.words) || 0) + c.weight);
@@ -167,6 +176,7 @@ async function main() {
     query = Float32Array.from(analysis.embedding.values);
     opts.query_tags = Object.fromEntries(Object.entries(analysis.tags.msd).sort((a, b) => b[1] - a[1]).slice(0, 10));
     opts.query_moods = analysis.moods;
+    opts.query_concepts = queryConcepts(analysis);
   }
   let res;
   try {
@@ -182,9 +192,10 @@ async function main() {
   } else {
     console.log(o.track ? `tracks like ${o.track}:` : `tracks like ${o.file} (${res.query.top_tags.join(', ')}):`);
     for (const r of res.results) {
-      const why = [...r.shared_tags, ...r.shared_moods].slice(0, 5).join(', ');
+      const shared = [...r.shared_tags, ...r.shared_moods].slice(0, 5).join(', ');
+      const why = r.why || (shared && `shares: ${shared}`);
       console.log(`${String(r.rank).padStart(3)}. ${matchText(r.match_percent)}  cos ${r.score.toFixed(3)}  ${r.title || r.id}${r.artist ? ' — ' + r.artist : ''}  [${r.source}, ${r.license_kind}]` +
-        `${tempoText(r)}${why ? `  (shares: ${why})` : ''}`);
+        `${tempoText(r)}${why ? `  (${why})` : ''}`);
     }
     if (res.results.length === 0) console.log('  (no track passes the filters)');
   }

@@ -58,6 +58,21 @@ TEST_F(SessionTest, QueryTrackLeavesItOutAndRanksByCosine) {
     EXPECT_FLOAT_EQ(session.query().map_position->x, -2.0f);
 }
 
+TEST_F(SessionTest, EachMatchSaysWhatStandsOut) {
+    session.query_track(0);
+    const query::MatchExplainer e(*session.catalog());
+    const auto& hits = session.results().hits;
+    ASSERT_FALSE(hits.empty());
+    size_t any = 0;
+    for (const SearchHit& h : hits) {
+        const std::string w = e.explain(e.track_values(0), e.track_values(h.track)).text();
+        EXPECT_EQ(h.why, w.empty() ? "similar overall" : w) << h.id;
+        if (!h.why.empty()) EXPECT_EQ(hit_why(h), h.why) << "the column shows it";
+        any += !h.why.empty();
+    }
+    EXPECT_GT(any, 0u);
+}
+
 TEST_F(SessionTest, FiltersNarrowTheResults) {
     session.query_track(0);
     session.filters().bpm = true;

@@ -3,17 +3,19 @@
 
 #include <string>
 
+#include "app/session/results.h"
 #include "app/session/words_model.h"
 #include "core/semantic/semantic_search.h"
 
 namespace cf::app {
 
 query::MixedQuery mixed_query(const Catalog& catalog, const Query& track, const TextPart& text, const ImagePart& image,
-                              const MixWeights& weights, const SearchOptions& options) {
+                              const MixWeights& weights, const SearchOptions& options, const query::MatchExplainer* explainer) {
     query::MixedQuery q;
     if (track.kind == Query::Kind::track) q.track_index = catalog.find(track.track_id);
     else if (track.kind == Query::Kind::file) q.track = query::unit_vector(track.embedding);
     q.track_tags = track.tags;
+    q.track_values = query_match_values(explainer, track);
     if (text.prepared) q.texts.push_back(query::TextQuery{text.text, *text.prepared});
     if (!image.name.empty()) q.picture = image.picture;
     q.weights = query::Weights{weights.track, weights.text, weights.image};

@@ -20,9 +20,11 @@ struct MixWeights {
 };
 
 /// The engine's mixed query: the query track (a catalog track by index, never a result; a dropped
-/// file by its unit embedding), the words, the picture, their weights and `options`.
+/// file by its unit embedding and, with `explainer`, its concept values for the "why"), the words, the
+/// picture, their weights and `options`.
 query::MixedQuery mixed_query(const Catalog& catalog, const Query& track, const TextPart& text, const ImagePart& image,
-                              const MixWeights& weights, const SearchOptions& options);
+                              const MixWeights& weights, const SearchOptions& options,
+                              const query::MatchExplainer* explainer = nullptr);
 
 /// The mixed query's matches as the list the app shows: score = the mix's percentile (0..1), the
 /// "why" words in shared_tags. No part with a weight above 0: no matches.

@@ -36,7 +36,29 @@ int Results::row_of(uint32_t track) const {
 }
 
 Result<std::vector<SearchHit>> track_search(const query::QueryEngine& engine, const Query& query, const SearchOptions& options) {
-    return query.kind == Query::Kind::track ? engine.search_track(query.track_id, options) : engine.search(query.embedding, options);
+    if (query.kind == Query::Kind::track) return engine.search_track(query.track_id, options);
+    return engine.search(query.embedding, options, query_match_values(engine.explainer(), query));
+}
+
+std::vector<float> query_match_values(const query::MatchExplainer* e, const Query& query) {
+    if (!e || query.kind != Query::Kind::file) return {};
+    return e->values_of([&](std::string_view key) {
+        if (key.starts_with("mood:")) {
+            for (size_t i = 0; i < kNumMoods; ++i)
+                if (key.substr(5) == kMoodNames[i]) return query.moods[i];
+            return kUnknown;
+        }
+        auto it = query.all_tags.find(std::string(key));
+        return it == query.all_tags.end() ? kUnknown : it->second;
+    });
+}
+
+std::string hit_why(const SearchHit& hit) {
+    if (!hit.why.empty()) return hit.why;
+    std::string why;
+    for (const std::string& s : hit.shared_tags) why += (why.empty() ? "" : ", ") + s;
+    for (const std::string& s : hit.shared_moods) why += (why.empty() ? "" : ", ") + s;
+    return why;
 }
 
 std::optional<MapPoint> query_map_position(const Catalog& catalog, const Query& query, const std::vector<float>& layout_xy) {

@@ -49,6 +49,14 @@ struct Results {
 /// cosine, with the calibrated match % (the core's query engine).
 Result<std::vector<SearchHit>> track_search(const query::QueryEngine& engine, const Query& query, const SearchOptions& options);
 
+/// A dropped file's concept values in the engine's explainer order (core/query/match_why.h), from its
+/// analysis (every tag and the moods); empty for a catalog track (the engine has its own) or no explainer.
+std::vector<float> query_match_values(const query::MatchExplainer* explainer, const Query& query);
+
+/// A hit's "why" as the app shows it: what stands out in the match (SearchHit::why), else the shared
+/// tags and moods, else the mixed query's words (in shared_tags).
+std::string hit_why(const SearchHit& hit);
+
 /// Where a query goes on the map: a dropped file among its 10 nearest tracks (unfiltered, weighted by
 /// squared similarity), a catalog track at its own place. nullopt when neither applies.
 std::optional<MapPoint> query_map_position(const Catalog& catalog, const Query& query, const std::vector<float>& layout_xy);

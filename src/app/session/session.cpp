@@ -172,7 +172,7 @@ void Session::run_search() {
     const SearchOptions o = filters_.search_options(query_);
     const bool mixed = words_.has_parts() && words_.ready();  // words and/or a picture, mixed with the track
     const MixWeights weights{words_.weight_track, words_.weight_text, words_.weight_image};
-    auto hits = mixed ? mixed_search(*engine_, words_.matcher(), mixed_query(*catalog_, query_, words_.text(), words_.image(), weights, o))
+    auto hits = mixed ? mixed_search(*engine_, words_.matcher(), mixed_query(*catalog_, query_, words_.text(), words_.image(), weights, o, engine_->explainer()))
                       : track_search(*engine_, query_, o);
     if (!hits) {
         error_ = "search: " + hits.status().message();

@@ -14,13 +14,6 @@ constexpr const char* kColourKindNames[] = {"source", "bpm", "loudness", "durati
 constexpr const char* kLayoutNames[] = {"catalog", "pca", "tsne"};
 constexpr const char* kToolNames[] = {"pan", "box", "lasso"};
 
-std::string why_text(const SearchHit& h) {
-    std::string why;
-    for (const std::string& w : h.shared_tags) why += (why.empty() ? "" : ", ") + w;
-    for (const std::string& w : h.shared_moods) why += (why.empty() ? "" : ", ") + w;
-    return why;
-}
-
 }  // namespace
 
 std::string Session::state_json(const std::function<void(JsonWriter&)>& view_fields) const {
@@ -97,7 +90,7 @@ void Session::write_results(JsonWriter& w) const {
         const TrackMeta& t = catalog_->tracks()[h.track];
         w.begin_object().key("id").value(t.id).key("path").value(t.path).key("title").value(t.title);
         w.key("score").number(h.score, "%.4f").key("match_percent").number(h.match_percent, "%.1f");  // raw cosine + calibrated (NaN: null)
-        w.key("why").value(why_text(h)).end_object();
+        w.key("why").value(hit_why(h)).end_object();
     }
     w.end_array();
 }

@@ -62,7 +62,17 @@ void write_hit(cf::JsonWriter& w, const cf::Catalog& cat, const cf::SearchHit& h
     for (const std::string& tag : h.shared_tags) w.value(tag);
     w.end_array().key("shared_moods").begin_array();
     for (const std::string& mood : h.shared_moods) w.value(mood);
-    w.end_array().end_object();
+    w.end_array().key("why").value(h.why).end_object();
+}
+
+// A file's concept values in the engine's explainer order, from "query_concepts" (none given: none).
+std::vector<float> query_values(const cf::query::QueryEngine& engine, const std::vector<cf::TagScore>& concepts) {
+    if (concepts.empty() || !engine.explainer()) return {};
+    return engine.explainer()->values_of([&](std::string_view key) {
+        for (const cf::TagScore& c : concepts)
+            if (c.label == key) return c.prob;
+        return cf::kUnknown;
+    });
 }
 
 std::string hits_json(const cf::Catalog& cat, const std::vector<cf::SearchHit>& hits) {
@@ -151,17 +161,18 @@ EMSCRIPTEN_KEEPALIVE const char* cf_catalog_info(int handle) {
 /// Search by a file's embedding (input_dim floats: the core maps it into the catalog's similarity space)
 /// or, when track_id is non-empty, by a catalog track. Returns
 /// {"results": [...]} in rank order ("score": the raw cosine, "match_percent": calibrated 0..100 or
-/// null), or NULL. options_json: a JSON object (search_options.h) or "".
+/// null, "why": what stands out — a file's needs "query_concepts"), or NULL. options_json: a JSON
+/// object (search_options.h) or "".
 EMSCRIPTEN_KEEPALIVE const char* cf_catalog_search(int handle, const float* query, int dim, const char* track_id,
                                                    const char* options_json) {
     const OpenCatalog* open = find_open(handle);
     if (!open) return cf::bindings::fail_null(no_handle(handle));
-    auto o = cf::web::parse_search_options(options_json);  // search_options.h
-    if (!o) return cf::bindings::fail_null(o.status().message());
+    auto r = cf::web::parse_search_request(options_json);  // search_options.h
+    if (!r) return cf::bindings::fail_null(r.status().message());
     const cf::query::QueryEngine& engine = *open->engine;
-    cf::Result<std::vector<cf::SearchHit>> hits = (track_id && *track_id)
-                                                      ? engine.search_track(track_id, *o)
-                                                      : engine.search(std::span<const float>(query, size_t(dim)), *o);
+    cf::Result<std::vector<cf::SearchHit>> hits =
+        (track_id && *track_id) ? engine.search_track(track_id, r->options)
+                                : engine.search(std::span<const float>(query, size_t(dim)), r->options, query_values(engine, r->query_concepts));
     if (!hits) return cf::bindings::fail_null(hits.status().message());
     return cf::bindings::text(hits_json(*open->catalog, *hits));
 }

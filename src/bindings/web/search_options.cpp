@@ -97,17 +97,29 @@ Result<bool> apply_search_option(const std::string& key, const JsonValue& v, Sea
 }
 
 Result<SearchOptions> parse_search_options(const char* json_text) {
-    SearchOptions o;
-    if (!json_text || !*json_text) return o;
+    auto r = parse_search_request(json_text);
+    if (!r) return r.status();
+    if (!r->query_concepts.empty()) return Status(ErrorCode::invalid_argument, "unknown search option 'query_concepts'");
+    return std::move(r->options);
+}
+
+Result<SearchRequest> parse_search_request(const char* json_text) {
+    SearchRequest r;
+    SearchOptions& o = r.options;
+    if (!json_text || !*json_text) return r;
     auto v = parse_json(json_text);
     if (!v) return Status(ErrorCode::invalid_argument, "search options: " + v.status().message());
     if (!v->is_object()) return Status(ErrorCode::invalid_argument, "search options: expected a JSON object");
     for (const auto& [key, value] : v->members()) {
+        if (key == "query_concepts") {
+            if (Status st = tag_values(key, value, r.query_concepts); !st) return st;
+            continue;
+        }
         auto known = apply_search_option(key, value, o);
         if (!known) return known.status();
         if (!*known) return Status(ErrorCode::invalid_argument, "unknown search option '" + key + "'");
     }
-    return o;
+    return r;
 }
 
 }  // namespace cf::web

@@ -36,7 +36,21 @@ struct Run {
     std::vector<float> track;  ///< the track input's unit embedding (empty: no track input)
     std::optional<uint32_t> exclude;
     std::function<bool(uint32_t)> passes;
+    std::vector<float> track_values;  ///< the track input's concept values (empty: unknown)
 };
+
+// A track search hit's why: what stands out, or that nothing does.
+std::string hit_why(const MatchWhy& why) {
+    std::string s = why.text();
+    return s.empty() ? "similar overall" : s;
+}
+
+// What stands out in track t's match with the track input, or nothing without values.
+MatchWhy match_why(const Run& r, uint32_t t) {
+    const MatchExplainer* e = r.engine.explainer();
+    if (!e || r.track_values.empty()) return {};
+    return e->explain(r.track_values, e->track_values(t));
+}
 
 // What of a picture's query a track or item has: the "sees" concepts that carried its score, then the
 // moods the colours ask for (explain() lists positive weights only: "less sad" is not shown as "sad").
@@ -55,7 +69,10 @@ std::string picture_fits(const Run& r, std::span<const float> values) {
 
 // An input's explanation of catalog track t.
 std::string track_why(const Run& r, const InputResult& in, uint32_t t) {
-    if (in.kind == InputKind::track) return "like the track";
+    if (in.kind == InputKind::track) {
+        const std::string w = match_why(r, t).text();
+        return w.empty() ? "like the track" : "like the track (" + w + ")";
+    }
     const sem::TextMatcher& m = *r.matcher;
     if (in.kind == InputKind::text) {
         const std::string f = m.explain_text(r.query.texts[in.index].prepared, m.track_values(t), r.query.explain_n);
@@ -157,7 +174,9 @@ std::vector<InputResult> input_scores(const Run& r) {
 std::vector<std::string> row_words(const Run& r, const std::vector<InputResult>& inputs, uint32_t t) {
     std::vector<std::string> words;
     const MixedQuery& q = r.query;
-    if (!r.track.empty() && q.weights.track > 0 && r.engine.catalog()) {
+    if (!r.track.empty() && q.weights.track > 0 && !r.track_values.empty()) {
+        words = match_why(r, t).words();
+    } else if (!r.track.empty() && q.weights.track > 0 && r.engine.catalog()) {
         size_t shared = 0;
         for (const TagScore& a : q.track_tags) {
             if (a.prob < 0.1f || shared == 2) continue;
@@ -226,6 +245,7 @@ const char* input_kind_name(InputKind kind) {
 
 QueryEngine::QueryEngine(const Catalog& catalog) : catalog_(&catalog), n_tracks_(catalog.size()), dim_(catalog.dim()) {
     if (auto cal = match::calibrate_catalog(catalog)) calibration_.emplace(std::move(*cal));
+    explainer_.emplace(catalog);
 }
 
 QueryEngine::QueryEngine(std::vector<float> audio, size_t n_tracks, size_t dim)
@@ -239,12 +259,15 @@ std::vector<float> QueryEngine::embedding(uint32_t t) const {
     return {audio_.begin() + ptrdiff_t(size_t(t) * dim_), audio_.begin() + ptrdiff_t(size_t(t + 1) * dim_)};
 }
 
-Result<std::vector<SearchHit>> QueryEngine::search(std::span<const float> query, const SearchOptions& options) const {
+Result<std::vector<SearchHit>> QueryEngine::search(std::span<const float> query, const SearchOptions& options,
+                                                   std::span<const float> query_values) const {
     if (!catalog_) return Status(ErrorCode::invalid_argument, "track search needs a catalog (raw arrays have no index)");
     auto q = catalog_->to_query(query);  // a file's embedding → the catalog's space
     if (!q) return q.status();
     auto hits = catalog_->search(*q, options);
     if (hits && calibration_) calibration_->apply(*hits);
+    if (hits && explainer_ && query_values.size() == explainer_->n_concepts())
+        for (SearchHit& h : *hits) h.why = hit_why(explainer_->explain(query_values, explainer_->track_values(h.track)));
     return hits;
 }
 
@@ -252,6 +275,10 @@ Result<std::vector<SearchHit>> QueryEngine::search_track(std::string_view id, co
     if (!catalog_) return Status(ErrorCode::invalid_argument, "track search needs a catalog (raw arrays have no index)");
     auto hits = catalog_->search_track(id, options);
     if (hits && calibration_) calibration_->apply(*hits);
+    if (hits && explainer_) {
+        const std::vector<float> q = explainer_->track_values(*catalog_->find(id));
+        for (SearchHit& h : *hits) h.why = hit_why(explainer_->explain(q, explainer_->track_values(h.track)));
+    }
     return hits;
 }
 
@@ -303,7 +330,9 @@ Result<MixedResult> QueryEngine::run(const MixedQuery& query, const semantic::Te
         mapped = std::move(*m);
     }
     const MixedQuery& q = mapped ? *mapped : query;
-    Run r{*this, q, matcher, q.track_index ? embedding(*q.track_index) : q.track, q.track_index, nullptr};
+    Run r{*this, q, matcher, q.track_index ? embedding(*q.track_index) : q.track, q.track_index, nullptr, {}};
+    if (explainer_ && q.track_index) r.track_values = explainer_->track_values(*q.track_index);
+    else if (explainer_ && q.track_values.size() == explainer_->n_concepts()) r.track_values = q.track_values;
     if (!r.exclude) r.exclude = q.options.exclude_track;
     const bool filtered = catalog_ && q.options.filters.active();
     if (filtered || r.exclude)

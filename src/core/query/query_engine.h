@@ -40,6 +40,7 @@
 #include "core/common/status.h"
 #include "core/image/colour.h"
 #include "core/match/calibration.h"
+#include "core/query/match_why.h"
 #include "core/semantic/image_query.h"
 #include "core/semantic/text_matcher.h"
 
@@ -82,7 +83,10 @@ struct MixedQuery {
     std::optional<PictureQuery> picture;
     Weights weights;
     SearchOptions options;                   ///< k and filters (applied before top-k); exclude_track too
-    std::vector<TagScore> track_tags;        ///< the query track's top tags (ResultRow::words)
+    std::vector<TagScore> track_tags;        ///< the query track's top tags (ResultRow::words without an explainer)
+    /// A file's concept values in MatchExplainer::keys() order (QueryEngine::explainer()->values_of), for
+    /// the "why" of a track input; a catalog track (track_index) brings its own.
+    std::vector<float> track_values;
     std::vector<Item> items;
     size_t top_per_input = 0;                ///< each input's own best tracks (InputResult::top)
     size_t explain_n = 3;                    ///< concepts per explanation
@@ -102,7 +106,7 @@ struct InputScore {
     float raw = 0;                 ///< the input's raw score
     float percentile = 0;          ///< fraction of the catalog scoring lower (ties half), 0..1
     float match_percent = kUnknown;  ///< track input on a calibrated catalog: 0..100, else NaN
-    std::string why;               ///< "fits: piano, calm", "sees: …; feels: … (fits: …)", "like the track"
+    std::string why;  ///< "fits: piano, calm", "sees: …; feels: … (fits: …)", "like the track (both: piano · more: drums)"
 };
 
 struct RankedTrack {
@@ -126,8 +130,9 @@ struct ResultRow {
     float raw = 0;                    ///< the mix (one input: its raw score)
     std::string why;                  ///< the inputs' explanations joined ("; "), the track's left out when mixed
     std::vector<InputScore> inputs;   ///< per MixedResult::inputs
-    /// Words for a short "why" column: tags the query track and this one share (≤ 2, both ≥ 0.1), then
-    /// the concepts that carried the words' and the picture's scores (≤ 3 each, unique).
+    /// Words for a short "why" column: what stands out in the track input's match (match_why.h: "piano",
+    /// "more drums"; without concept values: top tags both share, ≤ 2, both ≥ 0.1), then the concepts
+    /// that carried the words' and the picture's scores (≤ 3 each, unique).
     std::vector<std::string> words;
 };
 
@@ -155,12 +160,16 @@ public:
     const Catalog* catalog() const { return catalog_; }
     /// The catalog's cosine → match percent, or null (raw arrays, fewer than 2 tracks).
     const match::MatchCalibration* calibration() const { return calibration_ ? &*calibration_ : nullptr; }
+    /// What stands out in a match (match_why.h), or null over raw arrays.
+    const MatchExplainer* explainer() const { return explainer_ ? &*explainer_ : nullptr; }
     /// Track t's unit embedding (dim floats).
     std::vector<float> embedding(uint32_t t) const;
 
-    /// Track-only similarity search (Catalog::search / search_track) with match_percent set.
-    /// Errors: those of the catalog; invalid_argument over raw arrays.
-    Result<std::vector<SearchHit>> search(std::span<const float> query, const SearchOptions& options) const;
+    /// Track-only similarity search (Catalog::search / search_track) with match_percent set, and each
+    /// hit's `why` when the query's concept values are known (search_track; `query_values` of a file in
+    /// explainer()->keys() order). Errors: those of the catalog; invalid_argument over raw arrays.
+    Result<std::vector<SearchHit>> search(std::span<const float> query, const SearchOptions& options,
+                                          std::span<const float> query_values = {}) const;
     Result<std::vector<SearchHit>> search_track(std::string_view id, const SearchOptions& options) const;
 
     /// The mixed query. `matcher` (fitted on the same tracks, same order) is needed for texts and
@@ -178,6 +187,7 @@ private:
     std::vector<float> audio_;  ///< raw arrays only: n × dim
     size_t n_tracks_ = 0, dim_ = 0;
     std::optional<match::MatchCalibration> calibration_;
+    std::optional<MatchExplainer> explainer_;
 };
 
 }  // namespace cf::query

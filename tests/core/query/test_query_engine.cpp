@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/query/query_engine.h"
 #include "core/query/query_test_util.h"
@@ -182,7 +183,9 @@ TEST_F(QueryEngineOnCatalog, TheQueryTrackIsNeverAResult) {
     for (uint32_t t : tracks_of(*r)) EXPECT_NE(t, 4u);
     for (const RankedTrack& t : r->inputs[0].top) EXPECT_NE(t.track, 4u);
     EXPECT_NEAR(r->inputs[0].scores[4], 1.0f, 1e-5f) << "it still has its cosine";
-    EXPECT_EQ(r->results[0].why, "like the track");
+    const MatchExplainer& e = *engine.explainer();
+    const std::string w = e.explain(e.track_values(4), e.track_values(r->results[0].track)).text();
+    EXPECT_EQ(r->results[0].why, w.empty() ? "like the track" : "like the track (" + w + ")");
     EXPECT_TRUE(std::isfinite(r->results[0].inputs[0].match_percent)) << "the track input is calibrated";
 }
 
@@ -251,9 +254,32 @@ TEST_F(QueryEngineOnCatalog, ExplanationsNameTheConceptsThatCarriedTheScore) {
     }
 }
 
-TEST_F(QueryEngineOnCatalog, TheAppsWordsStartWithTheTagsBothTracksShare) {
+TEST_F(QueryEngineOnCatalog, TheAppsWordsSayWhatStandsOutInTheMatch) {
     MixedQuery q;
-    q.track_index = 0;  // top tags c0 0.8, c1 0.2
+    q.track_index = 0;
+    q.options.k = kTracks;
+    auto r = engine.run(q, &matcher);
+    ASSERT_TRUE(r);
+    const MatchExplainer& e = *engine.explainer();
+    std::set<std::vector<std::string>> distinct;
+    for (const ResultRow& row : r->results) {
+        EXPECT_EQ(row.words, e.explain(e.track_values(0), e.track_values(row.track)).words()) << row.track;
+        distinct.insert(row.words);
+    }
+    EXPECT_GE(distinct.size(), 4u) << "the rows do not all read the same";
+    // A file with its concept values explains the same way as the catalog track it equals.
+    MixedQuery f;
+    f.track = engine.embedding(0);
+    f.track_values = e.track_values(0);
+    f.options.k = kTracks;
+    auto rf = engine.run(f, &matcher);
+    ASSERT_TRUE(rf);
+    EXPECT_EQ(rf->results[1].words, r->results[0].words) << "[0] of the file is track 0 itself";
+}
+
+TEST_F(QueryEngineOnCatalog, WithoutConceptValuesTheWordsAreTheTagsBothTracksShare) {
+    MixedQuery q;
+    q.track = engine.embedding(0);  // a file: top tags c0 0.8, c1 0.2, no concept values
     q.track_tags = cat.tracks()[0].top_tags;
     q.options.k = kTracks;
     auto r = engine.run(q, &matcher);
@@ -266,6 +292,24 @@ TEST_F(QueryEngineOnCatalog, TheAppsWordsStartWithTheTagsBothTracksShare) {
                 if (s.label == label && s.prob >= 0.1f) want.push_back(label);
         EXPECT_EQ(row.words, want) << row.track;
     }
+}
+
+TEST_F(QueryEngineOnCatalog, TrackSearchHitsSayWhatStandsOut) {
+    SearchOptions o;
+    o.k = 5;
+    auto hits = engine.search_track("t3", o);
+    ASSERT_TRUE(hits);
+    const MatchExplainer& e = *engine.explainer();
+    for (const SearchHit& h : *hits) {
+        const std::string w = e.explain(e.track_values(3), e.track_values(h.track)).text();
+        EXPECT_EQ(h.why, w.empty() ? "similar overall" : w);
+    }
+    auto file = engine.search(engine.embedding(3), o, e.track_values(3));
+    ASSERT_TRUE(file);
+    EXPECT_EQ((*file)[1].why, (*hits)[0].why) << "[0] of the file is t3 itself";
+    auto bare = engine.search(engine.embedding(3), o);
+    ASSERT_TRUE(bare);
+    EXPECT_EQ((*bare)[1].why, "") << "no concept values, no why";
 }
 
 TEST_F(QueryEngineOnCatalog, BadQueriesGetClearErrors) {
