@@ -139,6 +139,33 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   const missing = node([path.join(root, 'src/cli/search.mjs'), out, '--track', 'no/such/track']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no track with id "no\/such\/track"/);
+
+  // Six tracks are too few to learn a similarity space from (--space auto): a plain v2 catalog, and
+  // search says once, on stderr, that it uses the plain embedding.
+  assert.match(first.stderr, /similarity space: plain, format v2/);
+  assert.equal(report.space.name, 'plain');
+  assert.equal((byFile.stderr.match(/was built before the learned similarity space \(format v2\): search uses the plain embedding/g) || []).length, 1);
+  // --space learned forces one: format v3, stored in the space (50 directions of the 200-d input), its fit
+  // time in the log and the report; a file is searched in the space and finds itself.
+  const learned = path.join(tmp, 'learned');
+  const third = node([path.join(root, 'src/cli/catalog/build.mjs'), music, '-o', learned, '--space', 'learned', '--no-previews']);
+  assert.equal(third.status, 0, third.stderr);
+  assert.match(third.stderr, /similarity space \(--space learned\): wccn s=0\.03 k=50 weighted, 200-d → 50-d, fitted on \d+ windows of 6 tracks in [\d.]+ s/);
+  const lcat = JSON.parse(fs.readFileSync(path.join(learned, 'catalog.json'), 'utf8'));
+  assert.equal(lcat.version, 3);
+  assert.equal(lcat.dim, 50);
+  assert.deepEqual({ ...lcat.space, name: undefined }, { name: undefined, input: 'msd-musicnn-1/embedding', dim_in: 200, dim_out: 50 });
+  const ltl = readTimelines(fs.readFileSync(path.join(learned, 'catalog.cfc')));
+  assert.equal(ltl.version, 3);
+  assert.equal(ltl.dim, 50);
+  const lreport = JSON.parse(fs.readFileSync(path.join(learned, 'build_report.json'), 'utf8'));
+  assert.ok(lreport.space.fit_s >= 0 && lreport.space.dim_out === 50, JSON.stringify(lreport.space));
+  const lfile = node([path.join(root, 'src/cli/search.mjs'), learned, path.join(fixtures, 'vorbis_q2_44k_stereo_3s.ogg'), '-k', '3', '--json']);
+  assert.equal(lfile.status, 0, lfile.stderr);
+  assert.doesNotMatch(lfile.stderr, /note:/);
+  const r3 = JSON.parse(lfile.stdout);
+  assert.equal(path.basename(r3.results[0].path), 'vorbis_q2_44k_stereo_3s.ogg');
+  assert.ok(r3.results[0].score > 0.999, String(r3.results[0].score));
 });
 
 // The builder's entries on their own: a catalog track from an analysis's JSON and the track's fields

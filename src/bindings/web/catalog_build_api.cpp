@@ -39,6 +39,7 @@ struct SpaceState {
     size_t dim = 0;
     std::vector<std::vector<float>> windows;  ///< per track, n × dim
     std::optional<cf::index::Space> space;
+    std::unique_ptr<cf::Catalog> upgrading;   ///< cf_catalog_upgrade_open's catalog
 };
 
 SpaceState& space_state() {
@@ -163,6 +164,40 @@ EMSCRIPTEN_KEEPALIVE const char* cf_space_fit(const char* options_json) {
     w.key("dim_out").value(s.space->dim_out).key("n_tracks").value(s.windows.size()).key("n_windows").value(n_windows);
     w.key("fit_s").number(fit_s, "%.3f").key("epoch_loss").numbers(report.epoch_loss.data(), report.epoch_loss.size());
     return cf::bindings::text(w.end_object().take());
+}
+
+/// Opens a catalog to upgrade without analysing anything again (core: upgrade_builder): forgets the
+/// collected windows and collects its stored timeline windows (unit length, int8) for cf_space_fit.
+/// Returns the number of tracks with windows, or -1 (no timelines, already has a space, unreadable).
+EMSCRIPTEN_KEEPALIVE int cf_catalog_upgrade_open(const char* path) {
+    space_state() = SpaceState();
+    SpaceState& s = space_state();
+    auto c = cf::Catalog::open(path ? path : "");
+    if (!c) return fail(c.status().message());
+    if (c->space()) return fail("catalog " + std::string(path) + " already has a similarity space (" + c->space()->name + ")");
+    if (const cf::Status st = c->timeline_status(); !st) return fail(st.message());
+    s.dim = c->dim();
+    int n = 0;
+    for (uint32_t t = 0; t < c->size(); ++t) {
+        std::vector<float> w = c->timeline(t).embeddings;
+        if (w.empty()) continue;
+        s.windows.push_back(std::move(w));
+        ++n;
+    }
+    s.upgrading = std::make_unique<cf::Catalog>(std::move(*c));
+    return n;
+}
+
+/// The builder for the opened catalog with the fitted space (after cf_catalog_upgrade_open and
+/// cf_space_fit): its tracks, tags, timelines and map, stored in the space. Then
+/// cf_catalog_builder_tsne_map (optional) and cf_catalog_builder_write. Returns 0, or -1.
+EMSCRIPTEN_KEEPALIVE int cf_catalog_upgrade_builder() {
+    SpaceState& s = space_state();
+    if (!s.upgrading || !s.space) return fail("no catalog to upgrade or no space fitted (cf_catalog_upgrade_open, cf_space_fit)");
+    auto b = cf::upgrade_builder(*s.upgrading, *s.space);
+    if (!b) return fail(b.status().message());
+    build_state().builder = std::make_unique<cf::CatalogBuilder>(std::move(*b));
+    return 0;
 }
 
 /// Gives the builder the fitted space (call after cf_catalog_builder_new, before adding tracks): the

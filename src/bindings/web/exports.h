@@ -55,6 +55,8 @@ int cf_space_add_analysis(const char* analysis_json, const char* track_json);  /
 int cf_space_add_windows(const float* rows, int n, int dim);              ///< n windows of dim values: n, or -1
 const char* cf_space_fit(const char* options_json);                       ///< {"name", "dim_in", "dim_out", "fit_s", ...}, or NULL
 int cf_catalog_builder_use_space();                                       ///< the builder stores the fitted space (v3): 0 or -1
+int cf_catalog_upgrade_open(const char* path);   ///< a v2 catalog's stored windows for cf_space_fit: tracks with windows, or -1
+int cf_catalog_upgrade_builder();                ///< the builder: the opened catalog's tracks in the fitted space; 0 or -1
 int cf_catalog_builder_tsne_map(double perplexity, int n_iterations, double seed);  ///< 0 or -1 (PCA map kept)
 int cf_license_allows_audio(const char* license);          ///< full audio publishable: 1 yes, 0 no, -1 unknown (why: cf_error)
 const char* cf_license_audio_policy(const char* license);  ///< {"verdict", "family", "reason"}, never NULL

@@ -3,7 +3,7 @@
 //
 //   node src/cli/catalog/build.mjs SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--quiet]
 //                                [--track-timeout S] [--full-audio auto|all|none]
-//                                [--space learned|contrastive|whiten|plain]
+//                                [--space auto|learned|contrastive|whiten|plain]
 //
 // SOURCE: a folder (searched recursively for .wav .mp3 .flac .ogg .oga .opus), a manifest JSON
 // ({"tracks": [{"path", "id"?, "title"?, "artist"?, "composer"?, "genre"?, "source"?, "license"?,
@@ -47,8 +47,10 @@
 //  6. the similarity space (--space, src/core/index/space.h), fitted in the core on every track's
 //     per-window embeddings before the tracks are added (format v3, the SPCE section; the embeddings,
 //     the index and the timeline windows are stored in the space, and queries are mapped into it):
-//     "learned" (the default) within-track covariance normalisation + LDA (closed form; the recipe chosen
-//     held out by source package, docs/benchmarks/matching.md); "contrastive" whitening then a linear
+//     "auto" (the default): "learned" from SPACE_MIN_TRACKS tracks on, "plain" below (a space fitted on
+//     a handful of tracks would only describe those); "learned" within-track covariance normalisation +
+//     LDA (closed form; the recipe chosen held out by source package, docs/benchmarks/matching.md);
+//     "contrastive" whitening then a linear
 //     projection trained with InfoNCE (two windows of one track as positives); "whiten" PCA-whitening
 //     with shrinkage 0.1; "plain" none (the format v2 catalog of before, cosine of the mean embedding).
 //     The fit time is in the log and build_report.json's `space`.
@@ -78,7 +80,9 @@ const PREVIEW_S = 30, PREVIEW_RATE = 48000, PREVIEW_LUFS = -16;
 const AUDIO_KBPS = 96;
 export const FULL_AUDIO_MODES = ['auto', 'all', 'none'];
 /// --space → the core's space kind (cf_space_fit), or null for none.
-export const SPACE_KINDS = { learned: 'wccn', contrastive: 'contrastive', whiten: 'whiten', plain: null };
+export const SPACE_KINDS = { auto: 'wccn', learned: 'wccn', contrastive: 'contrastive', whiten: 'whiten', plain: null };
+/// --space auto learns a space from this many analysed tracks on (the WCCN recipe keeps 50 directions).
+export const SPACE_MIN_TRACKS = 100;
 
 function parseCsv(text) {
   const rows = [];
@@ -402,6 +406,10 @@ function audioSummary(mode, nTracks, audio, skipped, failed) {
 function fitSpace(c, core, tracks, results, space, say) {
   const kind = SPACE_KINDS[space];
   if (!kind) { say('similarity space: plain (--space plain): the mean embedding, format v2\n'); return null; }
+  if (space === 'auto' && tracks.length < SPACE_MIN_TRACKS) {
+    say(`similarity space: plain, format v2 (--space auto learns one from ${SPACE_MIN_TRACKS} tracks on; this catalog has ${tracks.length}: --space learned forces it)\n`);
+    return null;
+  }
   if (typeof core._cf_space_fit !== 'function') {
     console.error('catalog build: the core module predates similarity spaces: rebuild it (./cuefinder build wasm-release cuefinder_node)');
     process.exit(1);
@@ -509,7 +517,7 @@ async function analyseAll(todo, o) {
 async function main() {
   const argv = process.argv.slice(2);
   let source = null, out = null, jobs = Math.max(1, Math.min(os.cpus().length, 4)), name = null, previews = true, quiet = false;
-  let trackTimeoutS = 600, fullAudio = 'auto', space = 'learned';
+  let trackTimeoutS = 600, fullAudio = 'auto', space = 'auto';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-o' || a === '--out') out = argv[++i];
@@ -527,12 +535,12 @@ async function main() {
     }
     else if (a === '--space') {
       space = argv[++i];
-      if (!(space in SPACE_KINDS)) { console.error(`catalog build: --space: expected learned, contrastive, whiten or plain, got ${space ?? 'nothing'}`); process.exit(2); }
+      if (!(space in SPACE_KINDS)) { console.error(`catalog build: --space: expected auto, learned, contrastive, whiten or plain, got ${space ?? 'nothing'}`); process.exit(2); }
     }
     else if (a.startsWith('-')) { console.error(`catalog build: unknown option ${a}`); process.exit(2); } else source = a;
   }
   if (!source || !out) {
-    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--track-timeout S] [--full-audio auto|all|none] [--space learned|contrastive|whiten|plain]');
+    console.error('usage: ./cuefinder catalog build SOURCE -o OUT [--jobs N] [--name NAME] [--no-previews] [--track-timeout S] [--full-audio auto|all|none] [--space auto|learned|contrastive|whiten|plain]');
     process.exit(2);
   }
   let tracks;
