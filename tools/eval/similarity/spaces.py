@@ -413,7 +413,32 @@ def extra_rows(data):
                 out[name] = cos(apply(mu, w, x))
             return out
         return make
-    return [('pre_mean', mean_of('x_msd_embedding_linear')), ('mttE_mean', mean_of('x_mtt_embedding')),
+    def four(d):  # the catalog profile runs mtt on 4 of the 8 windows: patches 1, 3, 5, 7
+        return [np.concatenate([a, b], 1)[1::2] if len(a) == 8 else np.concatenate([a, b], 1)
+                for a, b in zip(d['windows'], d['x_mtt_embedding'])]
+
+    def wccn4(d, only=None):
+        wins = four(d)
+        x = np.array([w.mean(0) for w in wins])
+        out = {}
+        for name, c in _cfgs({'shrink': [0.01, 0.03, 0.1, 0.3], 'dims': [50, 100]}, only):
+            mu, w = wccn(wins, c['shrink'], c['dims'], True)
+            out[name] = cos(apply(mu, w, x))
+        return out
+
+    def krr(d, only=None):
+        wins = [np.concatenate(ws, 1) for ws in zip(d['windows'], d['x_mtt_embedding'])]
+        x = np.array([w.mean(0) for w in wins])
+        out, bases = {}, {}
+        for name, c in _cfgs({'shrink': [0.01, 0.03], 'dims': [50, 100], 'k1': [20, 30], 'k2': [3, 6], 'lam': [0.3]}, only):
+            key = (c['shrink'], c['dims'])
+            if key not in bases:
+                mu, w = wccn(wins, c['shrink'], c['dims'], True)
+                bases[key] = cos(apply(mu, w, x))
+            out[name] = k_reciprocal(bases[key], c['k1'], c['k2'], c['lam'])
+        return out
+    return [('msd_mttE_wccn4', wccn4), ('msd_mttE_krr', krr),
+            ('pre_mean', mean_of('x_msd_embedding_linear')), ('mttE_mean', mean_of('x_mtt_embedding')),
             ('pre_wccn', wccn_of(['x_msd_embedding_linear'])), ('mttE_wccn', wccn_of(['x_mtt_embedding'])),
             ('mttL_wccn', wccn_of(['x_mtt_embedding_linear'])),
             ('msd_mttE_wccn', wccn_of(['windows', 'x_mtt_embedding'])),
@@ -440,6 +465,8 @@ LABELS = {
     'mttE_wccn': 'WCCN on mtt embedding windows',
     'mttL_wccn': 'WCCN on mtt pre-ReLU windows',
     'msd_mttE_wccn': 'WCCN on [msd post-ReLU, mtt embedding] windows (400-d)',
+    'msd_mttE_wccn4': 'WCCN on [msd, mtt embedding], only the 4 windows mtt sees in the catalog profile',
+    'msd_mttE_krr': 'WCCN on [msd, mtt embedding] + k-reciprocal re-ranking',
     'pre_mttL_wccn': 'WCCN on [msd pre-ReLU, mtt pre-ReLU] windows (400-d)',
     'wccn_trainpkg': 'reference: LDA with training packages\' labels (not available in a product)',
 }
