@@ -121,8 +121,8 @@ Result<TextMatcher> TextMatcher::build(std::vector<Concept> concepts, std::vecto
                                                        " finite audio embeddings of " + std::to_string(audio_dim) + " values");
     if (options.top_k == 0 || !(options.temperature > 0) || !(options.sd_floor > 0) || !(options.ridge_alpha > 0))
         return Status(ErrorCode::invalid_argument, "text matcher: top_k, temperature, sd_floor and ridge_alpha must be > 0");
-    if (!(options.ensemble_bridge_weight >= 0 && options.ensemble_bridge_weight <= 1))
-        return Status(ErrorCode::invalid_argument, "text matcher: ensemble_bridge_weight must be in 0..1");
+    if (!(options.ensemble_bridge_weight >= 0 && options.ensemble_bridge_weight <= 1) || !std::isfinite(options.ensemble_exact_cosine))
+        return Status(ErrorCode::invalid_argument, "text matcher: ensemble_bridge_weight must be in 0..1 and ensemble_exact_cosine finite");
     TextMatcher m;
     m.concepts_ = std::move(concepts);
     m.concept_embeddings_ = std::move(concept_embeddings);
@@ -266,6 +266,7 @@ Result<PreparedText> TextMatcher::prepare(std::span<const float> query, TextMeth
     const size_t k = std::min(options_.top_k, sims.size());
     std::partial_sort(sims.begin(), sims.begin() + ptrdiff_t(k), sims.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    q.bridge_share = bridge_share(sims.empty() ? -1.0f : sims[0].first);
     double total = 0;
     for (size_t i = 0; i < k; ++i) total += std::exp((sims[i].first - sims[0].first) / options_.temperature);
     for (size_t i = 0; i < k; ++i) {
@@ -300,7 +301,8 @@ Result<PreparedText> TextMatcher::prepare(std::span<const float> query, TextMeth
         std::sort(q.sorted_projection.begin(), q.sorted_projection.end());
         q.scores.resize(n_tracks_);
         for (size_t n = 0; n < n_tracks_; ++n)
-            q.scores[n] = ensemble_score(fraction_below(q.sorted_bridge, bridge[n]), fraction_below(q.sorted_projection, proj[n]));
+            q.scores[n] = q.bridge_share * fraction_below(q.sorted_bridge, bridge[n]) +
+                          (1.0f - q.bridge_share) * fraction_below(q.sorted_projection, proj[n]);
     }
     q.sorted_scores = q.scores;
     std::sort(q.sorted_scores.begin(), q.sorted_scores.end());
@@ -345,12 +347,15 @@ float TextMatcher::score_item(const PreparedText& q, std::span<const float> valu
     CF_ASSERT(audio.size() == audio_dim_);
     const float p = projection_score(q, audio.data(), projected_norm(audio.data()));
     if (q.method == TextMethod::projection) return p;
-    return ensemble_score(fraction_below(q.sorted_bridge, bridge_score(q, values.data())), fraction_below(q.sorted_projection, p));
+    return q.bridge_share * fraction_below(q.sorted_bridge, bridge_score(q, values.data())) +
+           (1.0f - q.bridge_share) * fraction_below(q.sorted_projection, p);
 }
 
-float TextMatcher::ensemble_score(float bridge_percentile, float projection_percentile) const {
-    const float w = options_.ensemble_bridge_weight;
-    return w * bridge_percentile + (1.0f - w) * projection_percentile;
+float TextMatcher::bridge_share(float nearest_cosine) const {
+    const float w = options_.ensemble_bridge_weight, lo = options_.ensemble_exact_cosine;
+    if (lo >= 1.0f) return w;
+    const float g = std::clamp((nearest_cosine - lo) / (1.0f - lo), 0.0f, 1.0f);
+    return w + (1.0f - w) * g;
 }
 
 float TextMatcher::percentile(const PreparedText& q, float raw_score) { return fraction_below(q.sorted_scores, raw_score); }

@@ -348,3 +348,28 @@ TEST(TextMatcher, EnsembleWeightMovesBetweenTheTwoMethods) {
     }
     EXPECT_FALSE(TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0, {.ensemble_bridge_weight = 1.5f}).is_ok());
 }
+
+TEST(TextMatcher, AQueryThatIsOneOfTheTagsLeansOnTheBridge) {
+    Synthetic s = synthetic(10);
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio,
+                                {.ensemble_bridge_weight = 0.3f, .ensemble_exact_cosine = 0.9f});
+    ASSERT_TRUE(m.is_ok());
+    auto check = [&](const std::vector<float>& q, float share) {
+        auto b = m->prepare(q, TextMethod::bridge), p = m->prepare(q, TextMethod::projection), e = m->prepare(q, TextMethod::ensemble);
+        ASSERT_TRUE(b.is_ok() && p.is_ok() && e.is_ok());
+        EXPECT_NEAR(e->bridge_share, share, 1e-4f);
+        for (size_t n = 0; n < kTracks; n += 13) {
+            const float want = share * TextMatcher::percentile(*b, b->scores[n]) + (1 - share) * TextMatcher::percentile(*p, p->scores[n]);
+            EXPECT_NEAR(e->scores[n], want, 1e-5f);
+            auto audio = std::span<const float>(s.audio.data() + n * kAudio, kAudio);
+            EXPECT_NEAR(m->score_item(*e, m->track_values(uint32_t(n)), audio), e->scores[n], 1e-4f) << "a dropped file reads alike";
+        }
+    };
+    check(axis(2), 1.0f);  // exactly a tag: the bridge alone
+    std::vector<float> far(kTextDim, 0.0f);
+    far[2] = 0.6f, far[20] = 0.8f;  // nearest concept at cosine 0.6 < 0.9: the base share
+    check(far, 0.3f);
+    std::vector<float> mid(kTextDim, 0.0f);
+    mid[2] = 0.95f, mid[20] = std::sqrt(1.0f - 0.95f * 0.95f);  // halfway from 0.9 to 1
+    check(mid, 0.3f + 0.7f * 0.5f);
+}

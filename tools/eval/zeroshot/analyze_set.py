@@ -3,7 +3,7 @@
 
   analyze_set.py SET_DIR [JOBS]      (JOBS = 0: only merge the part files of earlier/interrupted runs)
 
-CF_ANALYZE_ORDER=soundfont analyses one soundfont's clips after the other (see below).
+CF_ANALYZE_ORDER=soundfont[:A,B] analyses one soundfont's clips after the other (A, B first; see below).
 Runs `node src/cli/analyze.mjs --json --patch-embeddings FILES...` (the same code as
 `./cuefinder analyze`, without its rebuild step) in JOBS parallel processes under `nice -n 10`, each
 on a share of the clips not analysed yet, and collects the results into SET_DIR/analysis.jsonl (one
@@ -52,8 +52,8 @@ def main():
     # CF_ANALYZE_ORDER=soundfont: one soundfont (renderer) after the other, each in set order, so that an
     # interrupted run leaves whole renderings of the set rather than the first pieces in every sound.
     order = os.environ.get("CF_ANALYZE_ORDER", "")
-    if order == "soundfont":
-        first = {}
+    if order.startswith("soundfont"):  # "soundfont:A,B" puts A, then B first
+        first = {name: k for k, name in enumerate(order.partition(":")[2].split(",")) if name}
         for e in entries:
             first.setdefault(e.get("soundfont"), len(first))
         todo.sort(key=lambda e: first[e.get("soundfont")])

@@ -408,6 +408,31 @@ def main():
                 print(f"  center={cen} K={k} T={t}: AUC {auc(y, b[0][keep]):.3f}  weights",
                       ", ".join(f"{keys[j][1]} {W[0, j]:.2f} (alone {ca[j]:.2f})" for j in top))
         return
+    if cmd == "variants":
+        # Text-side variants with the new ensemble share (and the old defaults for reference).
+        chosen = {**BASE, "w": 0.3, "lo": 0.9}
+        rows = []
+        for name, c, wv in (("old defaults", BASE, "plain"), ("new defaults", chosen, "plain"),
+                            ("new + text centred", {**chosen, "center": 1}, "plain"),
+                            ("new + duplicated tag words counted once", {**chosen, "dedup": 1}, "plain"),
+                            ("new + each instrument tag names its family", chosen, "families"),
+                            ("new + the tag \"synth\" written \"synthesizer\" (found on set 2)", chosen, "synthesizer")):
+            WORD_VARIANT = wv
+            _, w2 = concepts()
+            E2 = tx.phrase(w2)
+            r = [evaluate(ds, tx, E2, w2, c) for ds in (s1, s2)]
+            cells = []
+            for x in r:
+                lo = min(x["ensemble"], key=x["ensemble"].get)
+                cells.append(f"{np.mean(list(x['ensemble'].values())):.3f} | {lo} {x['ensemble'][lo]:.3f}")
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+        md = "\n".join(["Text-side variants (`crossset.py variants`, ensemble, numpy copy of the core):", "",
+                        "| variant | set 1 mean | set 1 lowest | set 2 mean | set 2 lowest |", "|---|---|---|---|---|"] + rows + [""])
+        out = arg("--out", None)
+        if out:
+            open(out, "a").write(md + "\n")
+        print(md)
+        return
     if cmd == "spaces":
         # The old and the new defaults with the audio embeddings as they are and through a whitening
         # fitted on the set (what a catalog with a learned space feeds the projection).

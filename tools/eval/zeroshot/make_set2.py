@@ -231,14 +231,19 @@ def fof_entries(clip_dir):
         length = min(duration_s(song), duration_s(band))
         for k, frac in enumerate((0.25, 0.6)):
             ss = f"{frac * length:.2f}"
+            # Cut each stem to a WAV first: Opus encoded straight from a seek into Vorbis starts at a
+            # negative timestamp, which the core's Ogg reader rejects ("invalid timestamp").
+            cut = {}
+            for stem, src in (("guitar", song), ("band", band)):
+                cut[stem] = os.path.join(clip_dir, f".cut-{stem}.wav")
+                subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", ss, "-i", src, "-t", f"{CLIP_S:.3f}", cut[stem]], check=True)
             for stem in ("guitar", "band", "mix"):
                 name = f"fof-{pack}-{slug}-{k}-{stem}"
                 out_f = os.path.join(clip_dir, f"{name}.opus")
                 if stem == "mix":
-                    inputs = ["-ss", ss, "-i", song, "-ss", ss, "-i", band]
-                    encode(inputs, out_f, name, pre="[0:a][1:a]amix=inputs=2:normalize=0")
+                    encode(["-i", cut["guitar"], "-i", cut["band"]], out_f, name, pre="[0:a][1:a]amix=inputs=2:normalize=0")
                 else:
-                    encode(["-ss", ss, "-i", song if stem == "guitar" else band], out_f, name)
+                    encode(["-i", cut[stem]], out_f, name)
                 # A stem is one instrument: the guitar stem is guitar and nothing else. The band stem has
                 # drums; whether it has rhythm guitars, keys or more is not known, so every other label
                 # is left out for it (and for the mix, except guitar and drums, which it has).
@@ -253,6 +258,8 @@ def fof_entries(clip_dir):
                             "gain_db": None, "start_s": float(ss),
                             "source": f"{FOF_DIR}/{pack}/{title}/{'song.ogg' if stem == 'band' else 'guitar.ogg'}"
                                       + (" + song.ogg" if stem == "mix" else "")})
+            for f in cut.values():
+                os.remove(f)
     return out
 
 
