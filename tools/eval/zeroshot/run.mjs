@@ -419,7 +419,11 @@ async function main() {
   L.push('## Reproduce', '', '```sh',
     'NODE_PATH=/usr/share/nodejs cmake --build build/wasm-release --target cuefinder_node -j2   # or ./cuefinder build wasm-release cuefinder_node',
     'bash tools/eval/zeroshot/make_set.sh            # the labelled set and its analysis (cached in ~/.cache/cuefinder/eval/zeroshot)',
-    'nice -n 10 node tools/eval/zeroshot/run.mjs     # this file (timings on the demo catalog when it is built)',
+    'bash tools/eval/zeroshot/make_set2.sh           # set 2 (cached in ~/.cache/cuefinder/eval/zeroshot2)',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py cv --out /tmp/cv.md        # why organ fails + the cross-set grid (numpy)',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py variants --out /tmp/cv.md  # text-side variants',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py spaces --out /tmp/cv.md    # plain vs whitened audio embeddings',
+    'nice -n 10 node tools/eval/zeroshot/run.mjs --cv /tmp/cv.md   # this file (timings on the demo catalog when it is built)',
     '```', '');
   L.push(`Machine: the shared 2-core Debian bookworm VM (${cpuName()}, Node ${process.version}, other agents' builds running), ${date}.`,
     `onnxruntime-web with 1 thread. Whole run: ${((performance.now() - t00) / 1000).toFixed(0)} s.`, '');
