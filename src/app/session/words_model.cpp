@@ -247,9 +247,9 @@ void WordsModel::score_labels() {
     if (!ready_ || !catalog_) return;
     const semantic::TextMatcher& m = semantic_->matcher();
     std::vector<float> values, unit;
-    // The file's embedding in the catalog's space (the matcher's audio projection was fitted on it).
-    if (query_.kind == Query::Kind::file)
-        if (auto q = catalog_->to_query(query_.embedding); q && q->size() == m.audio_dim()) unit = std::move(*q);
+    // The file's own embedding: the matcher's audio projection was fitted on the catalog's input
+    // embeddings (Catalog::input_embedding), not on its similarity space.
+    if (query_.kind == Query::Kind::file && query_.embedding.size() == m.audio_dim()) unit = query_.embedding;
     const bool have_file = !unit.empty();
     if (have_file) {
         values = query_concept_values(*catalog_, m, query_);

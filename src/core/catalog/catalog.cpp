@@ -105,6 +105,17 @@ bool read_meta(PayloadReader& r, TrackMeta& t) {
     return true;
 }
 
+// INPT: one unit vector as f32 scale + int8 codes (max |value| → 127).
+void write_input_record(PayloadWriter& w, const float* v, size_t dim) {
+    float peak = 0.0f;
+    for (size_t k = 0; k < dim; ++k) peak = std::max(peak, std::fabs(v[k]));
+    const float scale = peak > 0.0f ? peak / 127.0f : 1.0f;
+    w.f32(scale);
+    for (size_t k = 0; k < dim; ++k) w.u8(uint8_t(int8_t(std::lround(v[k] / scale))));
+}
+
+constexpr uint32_t kInputEncoding = 1;  // INPT: per track f32 scale + int8 codes
+
 }  // namespace
 
 std::string license_kind(std::string_view license) {
@@ -192,6 +203,7 @@ Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embeddin
     std::vector<float> e(embedding.begin(), embedding.end());
     if (index::normalize_l2(e.data(), dim_) == 0.0f)
         return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding is all zeros");
+    const std::vector<float> input = e;
     if (space_) {
         auto image = space_->apply(embedding);
         if (!image) return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding: " + image.status().message());
@@ -232,6 +244,7 @@ Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embeddin
     for (const float p : tag_probs) tag_codes_.push_back(uint8_t(std::lround(double(p) * 255.0)));
     tracks_.push_back(std::move(meta));
     embeddings_.insert(embeddings_.end(), e.begin(), e.end());
+    if (space_) input_embeddings_.insert(input_embeddings_.end(), input.begin(), input.end());
     return Status::ok();
 }
 
@@ -347,7 +360,16 @@ Result<std::vector<uint8_t>> CatalogBuilder::build(const CatalogBuildOptions& op
         for (const std::vector<uint8_t>& record : timeline_records_) w.raw(record.data(), record.size());
         cw.add_section("TIML", std::move(w.bytes()));
     }
-    if (space_) cw.add_section("SPCE", index::serialize_space(*space_));
+    if (space_) {
+        cw.add_section("SPCE", index::serialize_space(*space_));
+        PayloadWriter w;
+        w.u32(uint32_t(n));
+        w.u32(uint32_t(dim_));
+        w.u32(kInputEncoding);
+        w.u32(0);
+        for (size_t t = 0; t < n; ++t) write_input_record(w, input_embeddings_.data() + t * dim_, dim_);
+        cw.add_section("INPT", std::move(w.bytes()));
+    }
     if (n >= options.ivf_min_tracks) {
         const index::IvfPqIndex ix = index::IvfPqIndex::build(embeddings_.data(), n, dim, options.ivf);
         ix.write(cw);
@@ -543,6 +565,7 @@ Status Catalog::load(const std::string& name) {
             return Status(ErrorCode::corrupt, name + ": section SPCE: the space gives " + std::to_string(space->dim_out) +
                                                   " values, INFO's dim is " + std::to_string(dim));
         space_ = std::move(*space);
+        CF_RETURN_IF_ERROR(load_inputs(r.section("INPT"), n));
     }
     auto ivf = index::IvfPqIndex::read(r, n, dim, &has_ivf_);
     if (!ivf) return ivf.status();
@@ -553,6 +576,26 @@ Status Catalog::load(const std::string& name) {
         ivf_ = std::move(*ivf);
     }
     return Status::ok();
+}
+
+// INPT: every track's input embedding, required with a space (the text matcher reads them).
+Status Catalog::load_inputs(std::optional<std::span<const uint8_t>> payload, uint32_t n) {
+    if (!payload) return Status(ErrorCode::corrupt, name_ + ": has a similarity space (SPCE) but no input embeddings (INPT)");
+    PayloadReader p(*payload, name_ + ": section INPT");
+    uint32_t count = 0, dim = 0, encoding = 0, reserved = 0;
+    p.u32(count), p.u32(dim), p.u32(encoding), p.u32(reserved);
+    if (p.ok() && count != n) p.fail(std::to_string(count) + " tracks, INFO has " + std::to_string(n));
+    if (p.ok() && dim != space_->dim_in) p.fail("dim " + std::to_string(dim) + ", the space's input is " + std::to_string(space_->dim_in));
+    if (p.ok() && encoding != kInputEncoding) p.fail("unknown encoding " + std::to_string(encoding));
+    input_scales_.resize(n);
+    input_codes_.resize(size_t(n) * dim);
+    for (uint32_t t = 0; t < n && p.ok(); ++t) {
+        p.f32(input_scales_[t]);
+        p.raw(input_codes_.data() + size_t(t) * dim, dim);
+        if (p.ok() && !(std::isfinite(input_scales_[t]) && input_scales_[t] > 0)) p.fail("track " + std::to_string(t) + ": bad scale");
+    }
+    if (p.ok() && p.remaining() != 0) p.fail(std::to_string(p.remaining()) + " bytes left after the records");
+    return p.status();
 }
 
 // Checks every record once (so timeline() can decode without failing) and keeps the payload.
@@ -633,6 +676,17 @@ std::vector<float> Catalog::embedding(uint32_t track) const {
     std::vector<float> e(dim_);
     if (has_float()) std::copy_n(embeddings_.data() + size_t(track) * dim_, dim_, e.data());
     else sq_.decode(sq_codes_.data() + size_t(track) * dim_, e.data());
+    return e;
+}
+
+std::vector<float> Catalog::input_embedding(uint32_t track) const {
+    if (!space_) return embedding(track);
+    CF_ASSERT(track < tracks_.size());
+    const size_t d = space_->dim_in;
+    std::vector<float> e(d);
+    const int8_t* c = input_codes_.data() + size_t(track) * d;
+    for (size_t k = 0; k < d; ++k) e[k] = float(c[k]) * input_scales_[track];
+    index::normalize_l2(e.data(), d);
     return e;
 }
 

@@ -41,6 +41,10 @@
 //                 serialize_space(); with it EF32, SQ8C, IVF and the TIML windows hold the space's
 //                 images of the embeddings, INFO's dim is the space's dim_out and queries go through
 //                 Catalog::to_query())
+//                 INPT (with SPCE, required: every track's embedding in the space's INPUT, for the text
+//                 matcher, which maps audio to words from the analysis's own embedding) payload: u32
+//                 n_tracks, u32 dim_in, u32 encoding (1), u32 reserved; per track f32 scale + dim_in
+//                 int8 codes (the unit-length input embedding ≈ code·scale); nothing after.
 //                 TAGP payload (little-endian): u32 n_tracks (= INFO's), u32 n_labels L (1..4096),
 //                 u32 encoding (1 = uint8 code = round(p·255)), u32 reserved (0); L labels, each u32 byte
 //                 length (1..256) + UTF-8 bytes (unique, no newline); zeros to a multiple of 16 from the
@@ -194,7 +198,8 @@ private:
     size_t dim_;
     std::string embedding_name_;
     std::vector<TrackMeta> tracks_;
-    std::vector<float> embeddings_;  ///< unit-norm, n × dim
+    std::vector<float> embeddings_;  ///< unit-norm, n × stored_dim()
+    std::vector<float> input_embeddings_;  ///< with a space: unit-norm inputs, n × dim (INPT)
     std::vector<float> map_xy_;
     MapKind map_kind_ = MapKind::none;
     std::vector<std::string> tag_labels_;
@@ -271,6 +276,10 @@ public:
     std::optional<uint32_t> find(std::string_view id) const;
     /// The track's unit-norm embedding (float32, or dequantized int8 without EF32).
     std::vector<float> embedding(uint32_t track) const;
+    /// The track's unit-norm embedding in the space's input (input_dim() values): what a file's
+    /// analysis gives, for the text matcher. Without a space: embedding(track). With one: from INPT
+    /// (int8, ≈ 0.4 % per value).
+    std::vector<float> input_embedding(uint32_t track) const;
     /// Whether a track passes the filters.
     bool passes(uint32_t track, const SearchFilters& filters) const;
 
@@ -325,6 +334,7 @@ public:
 private:
     Status load(const std::string& name);
     Status load_timelines(std::span<const uint8_t> payload, uint32_t n);
+    Status load_inputs(std::optional<std::span<const uint8_t>> payload, uint32_t n);
     float exact_score(const float* unit_query, const index::ScalarQuantizer8::Query& sq_query, uint32_t t) const;
 
     std::vector<uint8_t> bytes_;
@@ -336,6 +346,8 @@ private:
     std::vector<float> embeddings_;           ///< n × dim unit-norm, empty without EF32
     index::ScalarQuantizer8 sq_;
     std::vector<int8_t> sq_codes_;  ///< n × dim
+    std::vector<float> input_scales_;  ///< INPT: per track
+    std::vector<int8_t> input_codes_;  ///< INPT: n × input_dim()
     std::vector<float> map_xy_;
     MapKind map_kind_ = MapKind::none;
     bool has_ivf_ = false;

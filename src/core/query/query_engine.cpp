@@ -113,7 +113,7 @@ void score_items(const Run& r, InputResult& in) {
         float raw = 0;
         std::string why;
         if (in.kind == InputKind::track) {
-            raw = dot(item.audio, r.track);
+            raw = dot(item.audio_in_space.empty() ? item.audio : item.audio_in_space, r.track);
         } else if (in.kind == InputKind::text) {
             const sem::PreparedText& q = r.query.texts[in.index].prepared;
             raw = r.matcher->score_item(q, values, item.audio);
@@ -303,8 +303,9 @@ Status QueryEngine::check(const MixedQuery& q, const semantic::TextMatcher* matc
     return Status::ok();
 }
 
-// The query with its file embeddings (track, items' audio) in the catalog's space. Only a catalog with a
-// space changes them; for the others to_query() is the identity and `q` is used as it is.
+// The query with its file embeddings in the catalog's space: the track, and each item's audio as
+// Item::audio_in_space (the track input compares it with the catalog; the words' projection keeps the
+// analysis's own embedding, Item::audio). Only a catalog with a space changes them.
 Result<MixedQuery> QueryEngine::in_catalog_space(const MixedQuery& q) const {
     MixedQuery out = q;
     if (!out.track.empty() && !out.track_index) {
@@ -316,7 +317,7 @@ Result<MixedQuery> QueryEngine::in_catalog_space(const MixedQuery& q) const {
         if (out.items[i].audio.empty()) continue;
         auto a = catalog_->to_query(out.items[i].audio);
         if (!a) return Status(ErrorCode::invalid_argument, "item " + std::to_string(i) + ": " + a.status().message());
-        out.items[i].audio = std::move(*a);
+        out.items[i].audio_in_space = std::move(*a);
     }
     return out;
 }

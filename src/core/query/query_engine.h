@@ -17,8 +17,10 @@
 //
 // Which space. A file's embedding (MixedQuery::track, Item::audio, search()'s query: input_dim()
 // values, as the analysis gives them) is mapped into the catalog's similarity space by the engine
-// (Catalog::to_query: the learned space of a format v3 catalog, the identity for older ones), so every
-// comparison with the catalog, the text matcher's audio projection included, happens in one space.
+// (Catalog::to_query: the learned space of a format v3 catalog, the identity for older ones) for every
+// track-to-track comparison. The text matcher's audio projection stays in the input space: it was
+// fitted on the catalog's input embeddings (Catalog::input_embedding; a learned space lowers zero-shot
+// ROC-AUC, docs/benchmarks/zeroshot.md), so an item's words are scored from Item::audio as given.
 //
 // How inputs combine. Each input gives one raw score per catalog track: a text its prepared query's
 // scores (core/semantic/text_matcher.h), a picture "sees" (its classes' words) and "feels" (its colour
@@ -70,6 +72,7 @@ struct TextQuery {
 struct Item {
     std::vector<float> values;
     std::vector<float> audio;
+    std::vector<float> audio_in_space;  ///< set by the engine: `audio` in the catalog's space (a space only)
 };
 
 struct Weights {

@@ -84,13 +84,15 @@ void SemanticSearch::embed_concepts(std::vector<Concept> concepts, std::function
 
 void SemanticSearch::attach(const Catalog& catalog, std::vector<Concept> concepts, std::function<void(Status)> done) {
     std::vector<float> values = catalog_concept_values(catalog, concepts);
+    // The analysis's own embeddings (the space's input), not the similarity space: the projection maps
+    // them to words (a learned space lowers zero-shot ROC-AUC, docs/benchmarks/zeroshot.md).
     std::vector<float> audio;
-    audio.reserve(catalog.size() * catalog.dim());
+    audio.reserve(catalog.size() * catalog.input_dim());
     for (uint32_t t = 0; t < catalog.size(); ++t) {
-        const std::vector<float> e = catalog.embedding(t);
+        const std::vector<float> e = catalog.input_embedding(t);
         audio.insert(audio.end(), e.begin(), e.end());
     }
-    attach_values(std::move(concepts), std::move(values), catalog.size(), std::move(audio), catalog.dim(), std::move(done));
+    attach_values(std::move(concepts), std::move(values), catalog.size(), std::move(audio), catalog.input_dim(), std::move(done));
 }
 
 void SemanticSearch::attach_values(std::vector<Concept> concepts, std::vector<float> values, size_t n_tracks,

@@ -228,3 +228,20 @@ TEST(CatalogSpace, UpgradeFitsTheSpaceOnStoredWindowsWithoutTheAnalyses) {
 }
 
 }  // namespace
+
+TEST(CatalogSpace, KeepsEveryTracksInputEmbeddingForTheTextMatcher) {
+    const cf::index::Space space = cf::test::fixture_space();
+    auto plain_bytes = cf::test::fixture_builder(cf::test::kFixtureTracks, cf::test::kFixtureDim, nullptr).build({});
+    ASSERT_TRUE(plain_bytes);
+    auto plain = cf::Catalog::open_buffer(std::move(*plain_bytes), "plain");
+    auto v3 = cf::Catalog::open(fixture_path(3));
+    ASSERT_TRUE(plain && v3);
+    ASSERT_EQ(v3->input_dim(), plain->dim());
+    for (uint32_t t = 0; t < v3->size(); ++t) {
+        const std::vector<float> a = v3->input_embedding(t), b = plain->input_embedding(t);
+        ASSERT_EQ(a.size(), b.size());
+        for (size_t k = 0; k < a.size(); ++k) EXPECT_NEAR(a[k], b[k], 0.01f) << "track " << t << " value " << k;
+        EXPECT_GT(cosine(a, b), 0.9999) << "int8, unit length";
+    }
+    EXPECT_EQ(plain->input_embedding(3), plain->embedding(3)) << "no space: the stored embedding";
+}

@@ -89,7 +89,7 @@ def concepts():
 
 
 # ------------------------------------------------------------------ sets
-SPACE = "plain"  # --space whiten: the audio embeddings through a PCA-whitening fitted on the set
+SPACE = "plain"  # whiten / wccn: the audio embeddings through a PCA-whitening / the catalog's WCCN space fitted on the set
 
 
 def load(set_dir, keys):
@@ -117,6 +117,14 @@ def load(set_dir, keys):
         lam, V = np.linalg.eigh(c.T @ c / len(c))
         lam = np.maximum(lam, 0)
         A = c @ V / np.sqrt(0.9 * lam + 0.1 * lam.mean())
+        A /= np.linalg.norm(A, axis=1, keepdims=True)
+    if SPACE == "wccn":  # the catalog's learned space (core/index/space.h fit_wccn: windows unit length, s 0.03, 50-d)
+        wins = [np.array(an[e["file"]]["embedding"]["per_patch"], dtype=np.float64).reshape(-1, A.shape[1]) for e in clips]
+        wins = [w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-12) for w in wins]
+        sys.path.insert(0, os.path.join(ROOT, "tools/eval/similarity"))
+        from spaces import wccn
+        mu, w = wccn(wins, 0.03, 50)
+        A = (A - mu) @ w
         A /= np.linalg.norm(A, axis=1, keepdims=True)
     return {"dir": set_dir, "clips": clips, "vocab": vocab, "labels": sorted(vocab), "P": P, "A": A}
 
@@ -438,7 +446,7 @@ def main():
         # fitted on the set (what a catalog with a learned space feeds the projection).
         chosen = {**BASE, "w": 0.3, "lo": 0.9}
         rows = []
-        for space in ("plain", "whiten"):
+        for space in ("plain", "whiten", "wccn"):
             SPACE = space
             a, b = load(s1["dir"], keys), load(s2["dir"], keys)
             for name, c in (("old defaults", BASE), ("new defaults", chosen)):
