@@ -18,6 +18,29 @@ std::string join(const std::vector<std::string>& words) {
     return s;
 }
 
+// "female vocals" → {"female", "vocal"}: words of one topic share a token ("female voice", "female vocal").
+std::vector<std::string> tokens(const std::string& words) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < words.size()) {
+        const size_t j = words.find_first_of(" ,-", i);
+        std::string t = words.substr(i, j == std::string::npos ? std::string::npos : j - i);
+        if (t.size() > 3 && t.back() == 's') t.pop_back();
+        if (!t.empty()) out.push_back(std::move(t));
+        if (j == std::string::npos) break;
+        i = j + 1;
+    }
+    return out;
+}
+
+bool same_topic(const std::string& a, const std::vector<std::string>& seen) {
+    const std::vector<std::string> ta = tokens(a);
+    for (const std::string& s : seen)
+        for (const std::string& t : tokens(s))
+            if (std::find(ta.begin(), ta.end(), t) != ta.end()) return true;
+    return false;
+}
+
 std::string words_of_key(const std::string& key) {
     const size_t colon = key.find(':');
     if (colon == std::string::npos) return key;
@@ -94,7 +117,7 @@ std::vector<std::string> MatchExplainer::words_of(std::vector<std::pair<float, s
     for (const auto& [key, index] : ranked) {
         if (out.size() == n) break;
         const std::string& w = words_[index];
-        if (std::find(seen->begin(), seen->end(), w) != seen->end()) continue;
+        if (same_topic(w, *seen)) continue;  // "female voice" after "female vocals"
         seen->push_back(w);
         out.push_back(w);
     }

@@ -12,8 +12,9 @@
 // concept counts by its z-score against the catalog (its value above the catalog mean in standard
 // deviations): shared = both tracks well above the catalog (z ≥ shared_z), ranked by the smaller of
 // the two; more/less = the result is far from the query (|Δz| ≥ differ_z, and by differ_min in
-// probability) on a concept one of them has (z ≥ shared_z), largest difference first. Concepts with
-// the same words ("msd:electronic", "mtt:electronic") are named once.
+// probability) on a concept one of them has (z ≥ shared_z), largest difference first. Concepts of one
+// topic are named once: the same words ("msd:electronic", "mtt:electronic") or a shared word ("female
+// vocals", "female voice"; plural s ignored).
 #pragma once
 
 #include <cstddef>

@@ -80,3 +80,22 @@ TEST_F(MatchWhyOnCatalog, AnOutsideItemByKeyAndShortWords) {
     const MatchWhy w = why.explain(file, why.track_values(7));  // drums
     EXPECT_EQ(w.words(), (std::vector<std::string>{"more drums", "less sad", "less piano"}));
 }
+
+TEST(MatchWhyWords, OneTopicIsNamedOnce) {
+    CatalogBuilder b(2, "test-2d");
+    ASSERT_TRUE(b.set_tag_labels({"mtt:female", "mtt:woman", "msd:female vocalists", "mtt:piano"}));
+    for (int t = 0; t < 10; ++t) {
+        TrackMeta m;
+        m.id = "t" + std::to_string(t);
+        const float e[2] = {std::cos(0.3f * float(t)), std::sin(0.3f * float(t))};
+        const float v = t < 3 ? 0.9f : 0.05f;
+        const float p[4] = {v, v, v, t < 3 ? 0.8f : 0.1f};
+        ASSERT_TRUE(b.add_track(m, e, p));
+    }
+    const Catalog cat = test::open_built(b);
+    const MatchExplainer why(cat);
+    const MatchWhy w = why.explain(why.track_values(0), why.track_values(1));
+    ASSERT_EQ(w.shared.size(), 2u) << w.text();
+    EXPECT_EQ(w.shared[1], "piano");
+    EXPECT_NE(w.shared[0].find("female"), std::string::npos);
+}
