@@ -6,6 +6,7 @@ using cf::csv_field;
 
 TEST(CsvField, PlainTextAndNumbersUnchanged) {
     EXPECT_EQ(csv_field("Battle Epic"), "Battle Epic");
+    EXPECT_EQ(csv_field("Åsa – ünïcode"), "Åsa – ünïcode");
     EXPECT_EQ(csv_field(""), "");
     EXPECT_EQ(csv_field("-14.2"), "-14.2");
     EXPECT_EQ(csv_field("+3"), "+3");
@@ -16,6 +17,7 @@ TEST(CsvField, QuotesCommasQuotesAndNewlines) {
     EXPECT_EQ(csv_field("Hello, world"), "\"Hello, world\"");
     EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+    EXPECT_EQ(csv_field("cr\rhere"), "\"cr\rhere\"");
 }
 
 TEST(CsvField, FormulasShowAsText) {

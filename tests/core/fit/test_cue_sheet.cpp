@@ -29,16 +29,6 @@ CueSheet splice_cue() {
     return cue;
 }
 
-TEST(FitCueSheet, CsvFieldQuotesOnlyWhatRfc4180Needs) {
-    EXPECT_EQ(csv_field("plain text"), "plain text");
-    EXPECT_EQ(csv_field("Åsa – ünïcode"), "Åsa – ünïcode");
-    EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
-    EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
-    EXPECT_EQ(csv_field("cr\rhere"), "\"cr\rhere\"");
-    EXPECT_EQ(csv_field(""), "");
-}
-
 TEST(FitCueSheet, CreditLineFromTheTrackWhenNoneIsGiven) {
     CueTrack t{"pkg/x", "Title", "Artist", "", "CC0", ""};
     EXPECT_EQ(cue_credit_line(t), "\"Title\" by Artist (CC0)");
