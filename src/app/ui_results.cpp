@@ -136,7 +136,9 @@ void App::draw_result_row(size_t i) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(t.source.c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(hit_why(hit).c_str());
+    const std::string why = hit_why(hit);
+    ImGui::TextUnformatted(why.c_str());
+    if (!why.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", why.c_str());  // the column cuts it
 }
 
 void App::draw_result_detail() {
@@ -156,6 +158,7 @@ void App::draw_result_detail() {
         ImGui::TextDisabled("%s%ssimilarity %.3f", line.c_str(), sep, double(hit.score));
     else
         ImGui::TextDisabled("%s%smatch %.0f%% (cosine %.3f)", line.c_str(), sep, std::floor(double(hit.match_percent)), double(hit.score));
+    if (const std::string why = hit_why(hit); !why.empty()) ImGui::TextWrapped("Why: %s", why.c_str());
     std::string tags;
     for (size_t i = 0; i < t.top_tags.size() && i < 5; ++i) tags += (i ? ", " : "") + t.top_tags[i].label;
     ImGui::TextWrapped("Tags: %s", tags.c_str());
