@@ -82,7 +82,7 @@ private:
 struct AdaptiveOptions {
     float prior_weight = 1.0f;      ///< weight of z(base) in the score (the pull toward the query)
     float remark_weight = 1.0f;     ///< weight of each remark's z-scores
-    float l2 = 1.0f;                ///< L2 penalty on w (and b)
+    float l2 = 0.1f;                ///< L2 penalty on w (and b)
     float embedding_weight = 1.0f;  ///< the embedding block's share of ‖x‖² (columns scaled by w/√dim)
     float concept_weight = 1.0f;    ///< the concept block's share of ‖x‖²
     size_t newton_iterations = 12;
@@ -151,6 +151,8 @@ public:
 private:
     Status check_track(uint32_t track) const;
     void refit();
+    float offset(uint32_t track) const;     ///< prior·z(base) + the remarks' z
+    std::string why(uint32_t track) const;  ///< the concepts that carried its learned part up
     const AdaptiveFeatures* features_;
     AdaptiveOptions options_;
     std::vector<SessionEvent> events_;
