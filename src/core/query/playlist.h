@@ -27,7 +27,9 @@
 // Order. The cost of a path is the sum of its transition costs plus, with a BPM arc, arc_weight times
 // each track's distance from its position's target tempo. The order starts from the best greedy
 // nearest-neighbour path over every start and is improved by 2-opt (reversing a stretch) and or-opt
-// (moving a run of 1–3 tracks) until no move helps: never worse than greedy, deterministic.
+// (moving a run of 1–3 tracks) until no move helps: never worse than greedy, deterministic. With an
+// arc the tracks are first chosen per position (fit and tempo) from arc_pool_factor·n best-fitting
+// ones, and the search may also swap a chosen track (not a seed) for a spare one of that pool.
 #pragma once
 
 #include <cstdint>
@@ -114,7 +116,9 @@ struct Playlist {
     std::vector<PlaylistEntry> entries;  ///< in play order
     float mean_transition_cost = 0;      ///< over the n − 1 transitions (0 for one track)
     float mean_arc_cost = 0;             ///< over the entries (0 without an arc)
-    float mean_abs_bpm_error = kUnknown; ///< |bpm − target| over entries with a known bpm (NaN without an arc)
+    /// |bpm − target| over entries with a known bpm, bpm taken at ×½, ×1 or ×2, whichever is nearest
+    /// (NaN without an arc or without known tempos)
+    float mean_abs_bpm_error = kUnknown;
     float total_cost = 0;                ///< the optimised objective: Σ transitions + arc_weight·Σ arc
     size_t n_candidates = 0;             ///< tracks that passed the filters
 };
