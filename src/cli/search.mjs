@@ -19,6 +19,11 @@
 //   --method M         bridge, projection or ensemble (default: ensemble, the best on the labelled set)
 //   --weights W        how much each input counts when several are given, e.g. track=1,text=0.5,image=1:
 //                      each input's catalog scores are z-normalised, then weighted and summed
+//   --like ID,ID       an adaptive session (core/query/adaptive.h, src/cli/adaptive.mjs): tracks the user liked,
+//   --skip ID,ID       skipped (repeatable), and --remark WORDS ("more upbeat"; needs the text model) added to the
+//   --remark WORDS     query; a small model is refitted on them and the catalog re-ranked; judged tracks are
+//                      left out. Stateless: the same flags give the same output. Adds "learned" (the weighted
+//                      tags and moods that explain the ranking: "you like: piano, calm · you skip: vocals")
 //   --json             {"query": ..., "results": [{"rank", "id", "path", "title", "score", "match_percent", ...}]}
 //                      ("score": the raw cosine; "match_percent": 0..100, the percent of the catalog's
 //                      tracks whose nearest neighbour is less similar to them — core/match/calibration.h)
@@ -31,6 +36,7 @@ import fs from 'node:fs';
 import { createAnalyzer, parseArgs as parseAnalyzeArgs } from './analyze.mjs';
 import { METHODS, openSemantic, unitEmbedding } from './semantic.mjs';
 import { coreClient, loadNodeCore } from '../../web/core_client.mjs';
+import { adaptiveSearch, printAdaptive } from './adaptive.mjs';
 
 function range(s, what) {
   const m = /^\s*([0-9.]*)\s*:\s*([0-9.]*)\s*$/.exec(s || '');
@@ -39,7 +45,7 @@ function range(s, what) {
 }
 
 export function parseArgs(argv) {
-  const o = { catalog: null, file: null, track: null, k: 10, json: false, options: {}, text: null, image: null, method: null, weights: {} };
+  const o = { catalog: null, file: null, track: null, k: 10, json: false, options: {}, text: null, image: null, method: null, weights: {}, events: [] };
   const pos = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -54,6 +60,12 @@ export function parseArgs(argv) {
     else if (a === '--exact') o.options.exact = true;
     else if (a === '--text') { o.text = v(); if (!o.text.trim()) throw new Error('--text is empty: type some words'); }
     else if (a === '--image') o.image = v();
+    else if (a === '--like' || a === '--skip') {
+      const ids = v().split(',').map((x) => x.trim()).filter(Boolean);
+      if (!ids.length) throw new Error(`${a} needs track ids (ID,ID)`);
+      for (const id of ids) o.events.push({ kind: a.slice(2), id });
+    }
+    else if (a === '--remark') { const t = v(); if (!t.trim()) throw new Error('--remark is empty: type some words'); o.events.push({ kind: 'remark', text: t }); }
     else if (a === '--method') { o.method = v(); if (!METHODS.includes(o.method)) throw new Error(`--method: ${METHODS.join(', ')} (got ${o.method})`); }
     else if (a === '--weights') {
       for (const kv of v().split(',')) {
@@ -137,8 +149,20 @@ async function main() {
   try {
     o = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`cuefinder search: ${e.message}\nusage: ./cuefinder search CATALOG FILE|--track ID|--text TEXT|--image PHOTO [--method bridge|projection|ensemble] [--weights track=1,text=1,image=1] [-k N] [--bpm MIN:MAX] [--duration MIN:MAX] [--mood NAME=MIN] [--license KIND,...] [--json]`);
+    console.error(`cuefinder search: ${e.message}\nusage: ./cuefinder search CATALOG FILE|--track ID|--text TEXT|--image PHOTO [--method bridge|projection|ensemble] [--weights track=1,text=1,image=1] [-k N] [--bpm MIN:MAX] [--duration MIN:MAX] [--mood NAME=MIN] [--license KIND,...] [--like ID,ID] [--skip ID,ID] [--remark WORDS] [--json]`);
     process.exit(2);
+  }
+  if (o.events.length) {
+    let res;
+    try {
+      res = await adaptiveSearch(o);
+    } catch (e) {
+      console.error(`cuefinder search: ${e.message}`);
+      process.exit(1);
+    }
+    if (o.json) process.stdout.write(JSON.stringify(res) + '\n');
+    else printAdaptive(res);
+    process.exit(0);
   }
   if (o.text || o.image) {
     let res;

@@ -80,6 +80,20 @@ const char* cf_sem_info(int h);                                             ///<
 int cf_sem_search(int h, const char* spec_json, const float* track, int track_dim, int n_items, const float* item_values,
                   const float* item_audio);  ///< 0 started (poll cf_sem_status), or -1
 
+// ---- adaptive_api.cpp (cuefinder_node): like/skip/remark sessions (core/query/adaptive.h) --------------
+int cf_adaptive_open(const char* catalog_path, int n_copies, double jitter);  ///< a handle > 0, or -1 (n_copies > 1: jittered copies)
+void cf_adaptive_free(int h);                                           ///< unknown handles ignored
+int cf_adaptive_size(int h);                                            ///< tracks (copies included), or -1
+int cf_adaptive_set_options(int h, const char* options_json);           ///< a new session with these AdaptiveOptions (JSON); 0 or -1
+int cf_adaptive_set_base(int h, const float* scores, int n);            ///< the query's raw score per track; 0 or -1
+int cf_adaptive_base_track(int h, const char* id);                      ///< base = cosine with a catalog track; 0 or -1
+int cf_adaptive_base_embedding(int h, const float* embedding, int dim);  ///< base = cosine with a file's embedding; 0 or -1
+int cf_adaptive_event(int h, const char* kind, const char* id);          ///< "like" | "skip" a track id; 0 or -1
+int cf_adaptive_remark(int h, const char* text, const float* scores, int n);  ///< a remark's raw scores; 0 or -1
+int cf_adaptive_undo(int h);                                            ///< 1 undone, 0 nothing to undo, -1
+const char* cf_adaptive_rerank(int h, int k, const char* options_json);  ///< {"results", "learned", "events"}, or NULL
+const char* cf_adaptive_session_json(int h);                            ///< the session as JSON, or NULL
+
 // ---- suggest_api.cpp (cuefinder_node): video → soundtrack suggestions on a semantic_api.cpp session ----
 int cf_sem_suggest(int h, const char* clip_json, const char* spec_json);  ///< 0 started (poll cf_sem_status), or -1
 const char* cf_suggest_fit(int h, const char* track_id, const char* clip_json,
