@@ -56,6 +56,10 @@ public:
                                 const std::vector<uint8_t>& bytes) = 0;
     /// Seconds on a monotonic clock.
     virtual double now_s() const = 0;
+
+    /// Keeps `json` under `key` in this browser (IndexedDB; never sent anywhere) for the next visit;
+    /// "" forgets the key. The page gives it back at start-up (Session::state_keys, restore_state).
+    virtual void save_state(const std::string& key, const std::string& json) = 0;
 };
 
 }  // namespace cf::app

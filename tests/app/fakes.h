@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <string>
 #include <utility>
@@ -60,6 +61,11 @@ public:
     void fetch(int fetch_id, const std::string& url) override { fetches.push_back({fetch_id, url}); }
     void download_bytes(const std::string& name, const std::string&, const std::vector<uint8_t>& bytes) override {
         last_download_name = name, last_download_bytes = bytes;
+    }
+    std::map<std::string, std::string> saved;  ///< save_state: key → json ("" erases)
+    void save_state(const std::string& key, const std::string& json) override {
+        if (json.empty()) saved.erase(key);
+        else saved[key] = json;
     }
 };
 

@@ -124,7 +124,8 @@ float MapModel::colour_value(const TrackMeta& t, size_t i, std::span<const float
         case ColourBy::Kind::loudness: return t.loudness_lufs;
         case ColourBy::Kind::duration: return t.duration_s;
         case ColourBy::Kind::mood: return t.moods[size_t(colour_by_.index) % kNumMoods];
-        case ColourBy::Kind::label: return i < label_percentile.size() ? label_percentile[i] : kUnknown;
+        case ColourBy::Kind::label:
+        case ColourBy::Kind::custom_tag: return i < label_percentile.size() ? label_percentile[i] : kUnknown;
         case ColourBy::Kind::tag: {
             if (tag_vocabulary_.empty()) return 0.0f;
             const std::string& label = tag_vocabulary_[size_t(colour_by_.index) % tag_vocabulary_.size()];
@@ -146,7 +147,8 @@ std::vector<uint32_t> MapModel::track_colours(const Catalog& catalog, std::span<
     }
     std::vector<float> value(tracks.size());
     for (size_t i = 0; i < tracks.size(); ++i) value[i] = colour_value(tracks[i], i, label_percentile);
-    const bool unit = colour_by_.kind == ColourBy::Kind::mood || colour_by_.kind == ColourBy::Kind::label;
+    const bool unit = colour_by_.kind == ColourBy::Kind::mood || colour_by_.kind == ColourBy::Kind::label ||
+                      colour_by_.kind == ColourBy::Kind::custom_tag;
     colour_range_ = unit ? ValueRange{0.0f, 1.0f} : robust_range(value);
     if (colour_by_.kind == ColourBy::Kind::tag) colour_range_ = ValueRange{0.0f, std::max(0.05f, colour_range_.hi)};
     for (size_t i = 0; i < tracks.size(); ++i) rgba[i] = ramp_colour(colour_range_.normalise(value[i])).packed();

@@ -24,8 +24,8 @@ enum class MapTool { pan, box, lasso };
 enum class MapLayout { catalog, pca, tsne_browser };
 
 struct ColourBy {
-    enum class Kind { source, bpm, loudness, duration, mood, tag, label } kind = Kind::source;
-    int index = 0;  ///< mood index (kMoodNames), tag index (MapModel::tag_vocabulary()) or zero-shot label index
+    enum class Kind { source, bpm, loudness, duration, mood, tag, label, custom_tag } kind = Kind::source;
+    int index = 0;  ///< mood index (kMoodNames), tag index (MapModel::tag_vocabulary()), zero-shot label or custom tag index
 };
 
 /// Data → screen: (p - centre) * scale + the canvas centre, y up.

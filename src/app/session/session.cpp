@@ -53,6 +53,9 @@ Status Session::open_catalog(std::vector<uint8_t> bytes, const std::string& name
     words_.clear_parts();
     words_.attach(*catalog_, models_);  // text search for this catalog (when the text model is loaded)
     video_.attach(catalog_.get(), engine_.get(), base_url);
+    if (Status f = feedback_.open(*engine_); !f) status_text_ = f.message();  // like/skip off, the rest works
+    custom_tags_.open(*catalog_);
+    playlist_.clear();
     return Status();
 }
 
@@ -76,6 +79,8 @@ int Session::analyze(const std::string& name, std::vector<uint8_t> bytes) {
         host_.analysis_finished(request, false, error_);
         return request;
     }
+    // A session or a custom tag exported from this page.
+    if (import_json_file(request, name, bytes)) return request;
     // A picture: what it shows and how it feels become part of the query (words_model.cpp).
     if (ImageFormat format; sniff_image_format(bytes, &format)) {
         words_.analyze_image(request, name, std::move(bytes));
@@ -167,18 +172,23 @@ void Session::select_row(int row) {
     map_.states_changed();
 }
 
+// The query's matches; once anything was liked, skipped or remarked, the adaptive session's re-ranking
+// of them (session_feedback.cpp). A custom tag filter narrows both.
 void Session::run_search() {
-    if (!catalog_ || (query_.kind == Query::Kind::none && !words_.has_parts())) return;
-    const SearchOptions o = filters_.search_options(query_);
+    if (!catalog_) return;
+    if (query_.kind == Query::Kind::none && !words_.has_parts() && !feedback_.active()) return results_.clear();
+    SearchOptions o = filters_.search_options(query_);
+    o.filters.allowed_tracks = custom_tags_.allowed();
     const bool mixed = words_.has_parts() && words_.ready();  // words and/or a picture, mixed with the track
     const MixWeights weights{words_.weight_track, words_.weight_text, words_.weight_image};
-    auto hits = mixed ? mixed_search(*engine_, words_.matcher(), mixed_query(*catalog_, query_, words_.text(), words_.image(), weights, o, engine_->explainer()))
-                      : track_search(*engine_, query_, o);
+    auto hits = feedback_.active() ? session_search(o, mixed)
+                : mixed ? mixed_search(*engine_, words_.matcher(), mixed_query(*catalog_, query_, words_.text(), words_.image(), weights, o, engine_->explainer()))
+                        : track_search(*engine_, query_, o);
     if (!hits) {
         error_ = "search: " + hits.status().message();
         return;
     }
-    results_.set(std::move(*hits), mixed);
+    results_.set(std::move(*hits), mixed || feedback_.active());
     map_.states_changed();
     if (query_.kind == Query::Kind::none) return;
     if (auto p = query_map_position(*catalog_, query_, map_.layout_xy())) query_.map_position = p;
@@ -189,6 +199,7 @@ std::string Session::results_title() const {
     if (query_.kind != Query::Kind::none && words_.weight_track > 0) what = query_.name;
     if (!words_.text().text.empty() && words_.weight_text > 0) what += (what.empty() ? "\"" : " + \"") + words_.text().text + "\"";
     if (!words_.image().name.empty() && words_.weight_image > 0) what += (what.empty() ? "" : " + ") + words_.image().name;
+    if (feedback_.active()) what += what.empty() ? "what you liked and skipped" : ", re-ranked by your likes and skips";
     return what;
 }
 
@@ -320,6 +331,8 @@ void Session::on_tsne_error(const std::string& message) {
 std::span<const float> Session::colour_label_percentile() const {
     const auto& labels = words_.label_scores();
     const size_t i = size_t(map_.colour_by().index);
+    if (map_.colour_by().kind == ColourBy::Kind::custom_tag)
+        return i < custom_tags_.tags().size() ? std::span<const float>(custom_tags_.tags()[i].scores) : std::span<const float>{};
     if (map_.colour_by().kind != ColourBy::Kind::label || i >= labels.size()) return {};
     return labels[i].percentile;
 }

@@ -12,7 +12,7 @@
 //   s.filters().bpm = true;  s.run_search();              // filters narrow the results
 //
 // [SECTION] Catalog and models  [SECTION] Analysis  [SECTION] Query and results  [SECTION] Playback
-// [SECTION] Map  [SECTION] Messages and state
+// [SECTION] Map  [SECTION] Like/skip, custom tags, playlists (session_feedback.cpp)  [SECTION] Messages and state
 #pragma once
 
 #include <functional>
@@ -23,7 +23,10 @@
 #include <vector>
 
 #include "app/host.h"
+#include "app/session/custom_tags.h"
+#include "app/session/feedback_model.h"
 #include "app/session/map_model.h"
+#include "app/session/playlist_model.h"
 #include "app/session/query.h"
 #include "app/session/results.h"
 #include "app/session/video_model.h"
@@ -125,6 +128,40 @@ public:
     VideoModel& video() { return video_; }
     const VideoModel& video() const { return video_; }
 
+    // [SECTION] Like/skip, custom tags, playlists (session_feedback.cpp) -----------------------------
+    /// Like or skip a catalog track (a row, a map point): the matches are re-ranked by the adaptive
+    /// session (feedback_model.h), which is kept in the browser after every change.
+    void like(uint32_t track);
+    void skip(uint32_t track);
+    /// A typed remark ("more upbeat", "no vocals"): embedded, then added to the session.
+    void remark(const std::string& text);
+    bool remark_in_flight() const { return remark_in_flight_; }
+    void undo_feedback();
+    void clear_feedback();
+    const FeedbackModel& feedback() const { return feedback_; }
+    /// Offers the session as a JSON download; dropping that file on the page imports it.
+    void export_session();
+
+    /// Trains custom tag `name` from the map selection (else the liked tracks; skipped tracks are its
+    /// negatives), colours the map by it and keeps it. Errors show in error().
+    void train_custom_tag(const std::string& name);
+    void remove_custom_tag(size_t index);
+    void export_custom_tag(size_t index);
+    /// Filters the matches by a custom tag's fits (-1: off).
+    void filter_by_custom_tag(int index);
+    const CustomTags& custom_tags() const { return custom_tags_; }
+
+    /// Makes a playlist from the map selection, else the liked tracks, else the current query.
+    void make_playlist();
+    void export_playlist(const std::string& format);  ///< "m3u8", "xspf", "csv"
+    PlaylistModel& playlist() { return playlist_; }
+    const PlaylistModel& playlist() const { return playlist_; }
+
+    /// The keys of what the page keeps for this catalog (Host::save_state), for the page to hand back.
+    std::vector<std::string> state_keys() const;
+    /// What the page kept under `key`. Errors name what could not be restored (the kept text stays).
+    Status restore_state(const std::string& key, const std::string& json);
+
     // [SECTION] Messages and state ---------------------------------------------------------------
     const std::string& error() const { return error_; }
     void set_error(const std::string& message) { error_ = message; }
@@ -151,6 +188,15 @@ private:
     void write_query(JsonWriter& w) const;
     void write_results(JsonWriter& w) const;
     void write_map(JsonWriter& w) const;
+    void write_feedback(JsonWriter& w) const;
+    Result<std::vector<SearchHit>> session_search(const SearchOptions& o, bool mixed);
+    Result<std::vector<float>> query_scores(const SearchOptions& o, bool mixed) const;
+    std::optional<query::PlaylistSeed> playlist_seed(std::string* name) const;
+    bool import_json_file(int request, const std::string& name, const std::vector<uint8_t>& bytes);
+    void feedback_changed(const Status& s);
+    void load_session(const std::string& json, const std::string& what);
+    void save_custom_tags();
+    std::string session_key() const;
 
     Host& host_;
     Embedder* embedder_;
@@ -179,6 +225,10 @@ private:
     bool ab_on_query_ = false;
 
     MapModel map_;
+    FeedbackModel feedback_;
+    bool remark_in_flight_ = false;
+    CustomTags custom_tags_;
+    PlaylistModel playlist_;
     WordsModel words_;
     VideoModel video_;  ///< after words_ (it holds a reference to it)
 };

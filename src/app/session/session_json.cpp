@@ -10,7 +10,7 @@ namespace cf::app {
 
 namespace {
 
-constexpr const char* kColourKindNames[] = {"source", "bpm", "loudness", "duration", "mood", "tag", "label"};
+constexpr const char* kColourKindNames[] = {"source", "bpm", "loudness", "duration", "mood", "tag", "label", "custom_tag"};
 constexpr const char* kLayoutNames[] = {"catalog", "pca", "tsne"};
 constexpr const char* kToolNames[] = {"pan", "box", "lasso"};
 
@@ -51,6 +51,7 @@ std::string Session::state_json(const std::function<void(JsonWriter&)>& view_fie
     write_map(w);
     w.key("filters").begin_object().key("bpm").value(filters_.bpm).key("duration").value(filters_.duration).key("moods").value(filters_.moods)
         .key("license").value(filters_.license).end_object();
+    write_feedback(w);
     if (view_fields) view_fields(w);
     return w.end_object().take();
 }
@@ -93,6 +94,35 @@ void Session::write_results(JsonWriter& w) const {
         w.key("why").value(hit_why(h)).end_object();
     }
     w.end_array();
+}
+
+// "session" (likes, skips, remarks, learned), "custom_tags" and "playlist".
+void Session::write_feedback(JsonWriter& w) const {
+    w.key("session").begin_object().key("events").value(feedback_.events().size());
+    for (const auto& [key, judged] : {std::pair{"likes", Judged::liked}, std::pair{"skips", Judged::skipped}}) {
+        w.key(key).begin_array();
+        for (const query::SessionEvent& e : feedback_.events())
+            if (e.kind != query::SessionEvent::Kind::remark && feedback_.judged(e.track) == judged) w.value(catalog_->tracks()[e.track].id);
+        w.end_array();
+    }
+    w.key("remarks").begin_array();
+    for (const query::SessionEvent& e : feedback_.events())
+        if (e.kind == query::SessionEvent::Kind::remark) w.value(e.text);
+    w.end_array().key("learned").value(feedback_.learned_text()).key("remark_in_flight").value(remark_in_flight_).end_object();
+    w.key("custom_tags").begin_array();
+    for (const CustomTag& t : custom_tags_.tags())
+        w.begin_object().key("name").value(t.tag.name).key("trust").value(query::few_shot_trust_name(t.tag.trust))
+            .key("trust_message").value(t.tag.trust_message).key("n_positives").value(t.tag.n_positives)
+            .key("n_fit").value(t.n_fit).key("scored").value(!t.scores.empty()).end_object();
+    w.end_array().key("custom_tag_filter").value(custom_tags_.filter).key("playlist");
+    if (!playlist_.playlist()) return void(w.null());
+    const query::Playlist& p = *playlist_.playlist();
+    w.begin_object().key("seed").value(playlist_.seed_name()).key("mean_transition_cost").number(p.mean_transition_cost, "%.4f");
+    w.key("entries").begin_array();
+    for (const query::PlaylistEntry& e : p.entries)
+        w.begin_object().key("id").value(catalog_->tracks()[e.track].id).key("cost").number(e.transition_cost, "%.4f")
+            .key("fit").number(e.fit, "%.4f").key("target_bpm").number(e.target_bpm, "%.1f").end_object();
+    w.end_array().end_object();
 }
 
 void Session::write_map(JsonWriter& w) const {

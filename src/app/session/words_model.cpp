@@ -129,6 +129,25 @@ void WordsModel::start_text_embedding() {
     });
 }
 
+void WordsModel::prepare_texts(std::vector<std::string> texts, PreparedCallback done) {
+    if (!semantic_) return done(Status(ErrorCode::invalid_argument, "words need the text model, which is not loaded on this page"));
+    when_ready([this, texts = std::move(texts), done = std::move(done)]() mutable {
+        const size_t n = texts.size();
+        semantic_->embed(std::move(texts), [this, n, done = std::move(done)](Result<std::vector<float>> e) {
+            if (!e) return done(e.status());
+            if (n == 0 || e->size() % n) return done(Status(ErrorCode::corrupt, "the text model gave an embedding of the wrong size"));
+            const size_t dim = e->size() / n;
+            std::vector<semantic::PreparedText> out;
+            for (size_t i = 0; i < n; ++i) {
+                auto p = semantic_->matcher().prepare(std::span<const float>(e->data() + i * dim, dim), kMethod);
+                if (!p) return done(p.status());
+                out.push_back(std::move(*p));
+            }
+            done(std::move(out));
+        });
+    });
+}
+
 // ---- pictures ----------------------------------------------------------------------------------
 
 void WordsModel::fail_image(int request, const std::string& name, const std::string& message) {

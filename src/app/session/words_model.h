@@ -92,6 +92,10 @@ public:
     semantic::SemanticSearch* search() { return semantic_.get(); }
     const std::vector<std::string>& image_labels() const { return image_labels_; }
     void when_ready(std::function<void()> action);
+    /// Each text prepared against the catalog (its scores per track), in order, once the matcher is
+    /// ready and the texts are embedded (remarks of an adaptive session). Without a text model: an error.
+    using PreparedCallback = std::function<void(Result<std::vector<semantic::PreparedText>>)>;
+    void prepare_texts(std::vector<std::string> texts, PreparedCallback done);
     /// The typed words as a query part (empty without words).
     std::vector<query::TextQuery> text_queries() const;
     bool has_parts() const { return !text_.text.empty() || !image_.name.empty(); }

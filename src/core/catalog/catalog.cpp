@@ -705,7 +705,7 @@ void Catalog::tag_probs(uint32_t track, float* out) const {
 
 // ---- Catalog: search -----------------------------------------------------------------------------
 bool SearchFilters::active() const {
-    if (bpm_min || bpm_max || duration_min_s || duration_max_s || !license_kinds.empty()) return true;
+    if (bpm_min || bpm_max || duration_min_s || duration_max_s || !license_kinds.empty() || allowed_tracks) return true;
     for (const auto& m : mood_min) if (m) return true;
     return false;
 }
@@ -724,6 +724,7 @@ bool Catalog::passes(uint32_t track, const SearchFilters& f) const {
     if (!f.license_kinds.empty() &&
         std::find(f.license_kinds.begin(), f.license_kinds.end(), license_kinds_[track]) == f.license_kinds.end())
         return false;
+    if (f.allowed_tracks && (track >= f.allowed_tracks->size() || !(*f.allowed_tracks)[track])) return false;
     return true;
 }
 

@@ -217,6 +217,9 @@ struct SearchFilters {
     std::optional<float> duration_min_s, duration_max_s;
     std::array<std::optional<float>, kNumMoods> mood_min;  ///< per kMoodNames: moods[i] ≥ mood_min[i]
     std::vector<std::string> license_kinds;  ///< allowed license_kind() values; empty = any
+    /// Per track, nonzero = may pass (e.g. the tracks a custom tag fits: core/query/few_shot.h); null =
+    /// any. A track beyond its end fails. Shared, so copies of the options stay cheap.
+    std::shared_ptr<const std::vector<uint8_t>> allowed_tracks;
 
     bool active() const;
 };

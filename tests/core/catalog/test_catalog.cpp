@@ -153,6 +153,28 @@ TEST(Catalog, FiltersApplyBeforeTopK) {
     for (const cf::SearchHit& h : *mh) EXPECT_GE(cat->tracks()[h.track].moods[0], 0.6f);
 }
 
+// A custom tag's fits (or any per-track mask) as a filter: only allowed tracks come back, before top-k.
+TEST(Catalog, AllowedTracksFilter) {
+    auto cat = cf::Catalog::open_buffer(build_bytes(cf::test::fixture_builder()), "mem");
+    ASSERT_TRUE(cat);
+    auto allowed = std::make_shared<std::vector<uint8_t>>(cat->size(), uint8_t{0});
+    for (uint32_t t : {3u, 8u, 12u}) (*allowed)[t] = 1;
+    cf::SearchOptions o;
+    o.k = 5;
+    o.filters.allowed_tracks = allowed;
+    EXPECT_TRUE(o.filters.active());
+    auto hits = cat->search_track(cat->tracks()[0].id, o);
+    ASSERT_TRUE(hits);
+    ASSERT_EQ(hits->size(), 3u);
+    for (const cf::SearchHit& h : *hits) EXPECT_TRUE((*allowed)[h.track]) << h.track;
+    // A mask shorter than the catalog lets none of the tracks beyond its end through.
+    o.filters.allowed_tracks = std::make_shared<std::vector<uint8_t>>(5, uint8_t{1});
+    hits = cat->search_track(cat->tracks()[0].id, o);
+    ASSERT_TRUE(hits);
+    for (const cf::SearchHit& h : *hits) EXPECT_LT(h.track, 5u);
+    EXPECT_EQ(hits->size(), 4u);  // tracks 1..4 (0 is the query)
+}
+
 TEST(Catalog, WhyItMatched) {
     auto cat = cf::Catalog::open_buffer(build_bytes(cf::test::fixture_builder()), "mem");
     ASSERT_TRUE(cat);

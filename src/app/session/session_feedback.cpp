@@ -1,0 +1,270 @@
+// cuefinder app session — like/skip and remarks (the adaptive session), custom tags, playlists, and
+// what the page keeps of them between visits (session.h [SECTION] Like/skip, custom tags, playlists).
+#include <cctype>
+
+#include "app/session/mixed_search.h"
+#include "app/session/session.h"
+#include "core/io/json_reader.h"
+
+namespace cf::app {
+
+namespace {
+
+std::string trimmed(const std::string& s) {
+    size_t a = 0, b = s.size();
+    while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+    return s.substr(a, b - a);
+}
+
+}  // namespace
+
+// ---- like, skip, remarks -----------------------------------------------------------------------
+
+std::string Session::session_key() const { return feedback_.ready() ? "session:" + feedback_.catalog_key() : ""; }
+
+void Session::like(uint32_t track) { feedback_changed(feedback_.like(track)); }
+void Session::skip(uint32_t track) { feedback_changed(feedback_.skip(track)); }
+
+void Session::undo_feedback() {
+    if (feedback_.undo()) feedback_changed(Status::ok());
+}
+
+void Session::clear_feedback() {
+    feedback_.clear();
+    feedback_changed(Status::ok());
+}
+
+// After every input: keep the session (an empty one is forgotten), re-rank, redraw the marks.
+void Session::feedback_changed(const Status& s) {
+    if (!s) {
+        error_ = "like/skip: " + s.message();
+        return;
+    }
+    error_.clear();
+    host_.save_state(session_key(), feedback_.active() ? feedback_.to_json() : "");
+    run_search();
+    map_.states_changed();
+}
+
+void Session::remark(const std::string& text) {
+    const std::string t = trimmed(text);
+    if (t.empty()) return;
+    remark_in_flight_ = true;
+    words_.prepare_texts({t}, [this, t](Result<std::vector<semantic::PreparedText>> p) {
+        remark_in_flight_ = false;
+        if (!p) {
+            error_ = "remark \"" + t + "\": " + p.status().message();
+            return;
+        }
+        feedback_changed(feedback_.remark(t, p->front().scores));
+    });
+}
+
+void Session::export_session() {
+    if (!feedback_.active()) return;
+    host_.download("cuefinder-session.json", "application/json", feedback_.to_json());
+}
+
+// A session's JSON (an import or what the page kept): its remarks are embedded first.
+void Session::load_session(const std::string& json, const std::string& what) {
+    const std::vector<std::string> remarks = session_remarks(json);
+    auto finish = [this, what](Status s) {
+        if (!s) {
+            error_ = what + ": " + s.message();
+            return;
+        }
+        host_.save_state(session_key(), feedback_.active() ? feedback_.to_json() : "");
+        run_search();
+        map_.states_changed();
+    };
+    if (remarks.empty()) return finish(feedback_.load_json(json, nullptr));
+    words_.prepare_texts(remarks, [this, json, remarks, finish](Result<std::vector<semantic::PreparedText>> p) {
+        if (!p) return finish(p.status().with_context("its remarks"));
+        auto scores = [&](const std::string& text) -> Result<std::vector<float>> {
+            for (size_t i = 0; i < remarks.size(); ++i)
+                if (remarks[i] == text) return (*p)[i].scores;
+            return Status(ErrorCode::not_found, "not embedded");
+        };
+        finish(feedback_.load_json(json, scores));
+    });
+}
+
+// ---- the query the session re-ranks --------------------------------------------------------------
+
+// The current query's raw score per catalog track (the mix of the track, words and picture), or empty
+// without a query.
+Result<std::vector<float>> Session::query_scores(const SearchOptions& o, bool mixed) const {
+    if (query_.kind == Query::Kind::none && !mixed) return std::vector<float>{};
+    const MixWeights weights{words_.weight_track, words_.weight_text, words_.weight_image};
+    query::MixedQuery q = mixed ? mixed_query(*catalog_, query_, words_.text(), words_.image(), weights, o, engine_->explainer())
+                                : mixed_query(*catalog_, query_, TextPart{}, ImagePart{}, MixWeights{}, o, engine_->explainer());
+    q.options.k = 1;
+    auto r = engine_->run(q, mixed ? &words_.matcher() : nullptr);
+    if (!r) return r.status();
+    return query::mix_scores(*r);
+}
+
+Result<std::vector<SearchHit>> Session::session_search(const SearchOptions& o, bool mixed) {
+    auto base = query_scores(o, mixed);
+    if (!base) return base.status();
+    CF_RETURN_IF_ERROR(feedback_.set_base(*base));
+    auto hits = feedback_.rerank(o.k + 1, o.filters);
+    if (!hits) return hits.status();
+    // The query track itself is never one of its matches.
+    if (const auto self = query_.kind == Query::Kind::track ? catalog_->find(query_.track_id) : std::nullopt)
+        std::erase_if(*hits, [&](const SearchHit& h) { return h.track == *self; });
+    if (hits->size() > o.k) hits->resize(o.k);
+    return hits;
+}
+
+// ---- custom tags -------------------------------------------------------------------------------
+
+void Session::train_custom_tag(const std::string& name) {
+    const std::string n = trimmed(name);
+    if (n.empty()) {
+        error_ = "custom tag: type a name for it first";
+        return;
+    }
+    std::vector<uint32_t> positives = map_.selection(), negatives;
+    for (uint32_t t = 0; catalog_ && t < catalog_->size(); ++t) {
+        const Judged j = feedback_.judged(t);
+        if (j == Judged::skipped) negatives.push_back(t);
+        else if (j == Judged::liked && map_.selection().empty()) positives.push_back(t);
+    }
+    if (positives.empty()) {
+        error_ = "custom tag \"" + n + "\": select examples on the map (lasso or box) or like some tracks first";
+        return;
+    }
+    auto i = custom_tags_.train(n, positives, negatives);
+    if (!i) {
+        error_ = "custom tag \"" + n + "\": " + i.status().message();
+        return;
+    }
+    error_.clear();
+    map_.set_colour_by(ColourBy{ColourBy::Kind::custom_tag, int(*i)});
+    save_custom_tags();
+}
+
+void Session::remove_custom_tag(size_t index) {
+    const ColourBy by = map_.colour_by();
+    custom_tags_.remove(index);
+    if (by.kind == ColourBy::Kind::custom_tag) map_.set_colour_by(ColourBy{});
+    save_custom_tags();
+    run_search();
+}
+
+void Session::export_custom_tag(size_t index) {
+    if (index >= custom_tags_.tags().size()) return;
+    const query::FewShotTag& tag = custom_tags_.tags()[index].tag;
+    host_.download("cuefinder-tag-" + tag.name + ".json", "application/json", query::to_json(tag));
+}
+
+void Session::filter_by_custom_tag(int index) {
+    custom_tags_.filter = index;
+    run_search();
+}
+
+void Session::save_custom_tags() {
+    if (catalog_) host_.save_state(CustomTags::store_key(*catalog_), custom_tags_.tags().empty() ? "" : custom_tags_.store_json());
+}
+
+// ---- playlists -----------------------------------------------------------------------------------
+
+// The seed: the map selection, else the liked tracks, else the query (words and picture as scores).
+std::optional<query::PlaylistSeed> Session::playlist_seed(std::string* name) const {
+    query::PlaylistSeed seed;
+    seed.tracks = map_.selection();
+    *name = std::to_string(seed.tracks.size()) + " selected tracks";
+    if (seed.tracks.empty()) {
+        for (const query::SessionEvent& e : feedback_.events())
+            if (e.kind == query::SessionEvent::Kind::like && feedback_.judged(e.track) == Judged::liked) seed.tracks.push_back(e.track);
+        *name = std::to_string(seed.tracks.size()) + " liked tracks";
+    }
+    if (!seed.tracks.empty()) return seed;
+    const bool mixed = words_.has_parts() && words_.ready();
+    *name = results_title();
+    if (mixed) {
+        auto s = query_scores(filters_.search_options(query_), true);
+        if (s) seed.scores = std::move(*s);
+    } else if (query_.kind == Query::Kind::track) {
+        if (auto t = catalog_->find(query_.track_id)) seed.tracks.push_back(*t);
+    } else if (query_.kind == Query::Kind::file) {
+        seed.embeddings.push_back(query_.embedding);
+    }
+    if (seed.tracks.empty() && seed.embeddings.empty() && seed.scores.empty()) return std::nullopt;
+    return seed;
+}
+
+void Session::make_playlist() {
+    if (!catalog_) return;
+    std::string name;
+    const auto seed = playlist_seed(&name);
+    if (!seed) {
+        error_ = "playlist: select tracks on the map, like some, or search first (the playlist grows from them)";
+        return;
+    }
+    SearchOptions o = filters_.search_options(query_);
+    o.filters.allowed_tracks = custom_tags_.allowed();
+    if (Status s = playlist_.make(*engine_, *seed, name, o.filters); !s) {
+        error_ = "playlist: " + s.message();
+        return;
+    }
+    error_.clear();
+    map_.states_changed();
+}
+
+void Session::export_playlist(const std::string& format) {
+    if (!catalog_ || !playlist_.playlist()) return;
+    const auto [file, mime] = PlaylistModel::export_file(format);
+    host_.download(file, mime, playlist_.export_text(*catalog_, format));
+}
+
+// ---- kept between visits, imports ------------------------------------------------------------------
+
+std::vector<std::string> Session::state_keys() const {
+    if (!catalog_) return {};
+    std::vector<std::string> keys{CustomTags::store_key(*catalog_)};
+    if (feedback_.ready()) keys.push_back(session_key());
+    return keys;
+}
+
+Status Session::restore_state(const std::string& key, const std::string& json) {
+    if (!catalog_) return Status(ErrorCode::invalid_argument, "no catalog is open");
+    if (key == CustomTags::store_key(*catalog_)) {
+        Status s = custom_tags_.load_store(json);
+        if (!s) error_ = s.message();
+        return s;
+    }
+    if (key == session_key()) {
+        load_session(json, "your last session could not be restored");
+        return Status::ok();
+    }
+    return Status(ErrorCode::invalid_argument, "nothing is kept under \"" + key + "\" for this catalog");
+}
+
+// A dropped .json file: a session or a custom tag exported from this page. False: not JSON at all.
+bool Session::import_json_file(int request, const std::string& name, const std::vector<uint8_t>& bytes) {
+    size_t i = 0;
+    while (i < bytes.size() && std::isspace(bytes[i])) ++i;
+    if (i == bytes.size() || bytes[i] != '{') return false;
+    const std::string text(bytes.begin(), bytes.end());
+    auto doc = parse_json(text);
+    const JsonValue* format = doc && doc->is_object() ? doc->find("format") : nullptr;
+    const std::string kind = format ? format->string() : "";
+    Status s;
+    if (kind == "cuefinder-session") {
+        load_session(text, name);
+    } else if (kind == "cuefinder-few-shot-tag") {
+        auto t = custom_tags_.import_json(text);
+        if (t) map_.set_colour_by(ColourBy{ColourBy::Kind::custom_tag, int(*t)}), save_custom_tags();
+        else s = t.status();
+    } else {
+        s = Status(ErrorCode::unsupported_format, doc ? "a JSON file, but not a cuefinder session or custom tag" : doc.status().message());
+    }
+    if (!s) error_ = name + ": " + s.message();
+    host_.analysis_finished(request, bool(s), s ? "" : error_);
+    return true;
+}
+
+}  // namespace cf::app
