@@ -107,6 +107,12 @@ const char* cf_suggest_cue_sheet(int h, const char* track_id, const char* clip_j
 const char* cf_suggest_mux_command(const char* video_path, const char* wav_path, const char* out_path,
                                    int keep_clip_audio);  ///< the FFmpeg command line, or NULL
 
+// ---- few_shot_api.cpp (cuefinder_node): few-shot custom tags (core/query/few_shot.h) -------------------
+const char* cf_few_shot_train(const char* spec_json, const float* rows, int n_pos, int n_neg, int n_bg,
+                              int dim);  ///< the tag's JSON, or NULL; rows: positives, negatives, background
+const char* cf_few_shot_score(const char* tag_json, const float* rows, int n, int dim,
+                              const char* spec_json);  ///< {"scores", "catalog"?}, or NULL
+
 // ---- video_api.cpp (cuefinder_node, cuefinder_app): a clip the page decoded → its reading (video_reading.h) ----
 int cf_video_begin(const char* name, const char* info_json);  ///< a handle > 0, or -1
 int cf_video_frame(int h, const uint8_t* rgba, int width_px, int height_px, double time_s);  ///< 0 or -1
