@@ -20,7 +20,8 @@
 // the original query (and every remark) is a fixed offset — the prior toward what was asked — and
 // w, b are an L2-regularised logistic regression fitted on the judged tracks (like = 1, skip = 0) after
 // every input. x is the track's embedding in the catalog's space and its concept values (tag and mood
-// probabilities, MatchExplainer's keys), every column z-scored over the catalog, each block scaled to
+// probabilities, MatchExplainer's keys), every column z-scored over the catalog (a concept's spread
+// floored at kConceptSdFloor), each block scaled to
 // its weight. The fit runs in the dual (w = Σ α_i x_i, a Newton solve on the judged tracks only), the
 // re-rank is one pass over a column-major feature matrix (axpy per feature: vectorises with -msimd128
 // without fast-math). learned() reads w's concept part: positive = what you like, negative = skip.
@@ -39,6 +40,9 @@
 #include "core/query/query_engine.h"
 
 namespace cf::query {
+
+/// Concept columns are z-scored with at least this spread (probability units): rare tags stay quiet.
+inline constexpr float kConceptSdFloor = 0.05f;
 
 /// The per-catalog feature matrix of adaptive sessions (build once, share between sessions).
 class AdaptiveFeatures {
@@ -80,10 +84,12 @@ private:
 };
 
 struct AdaptiveOptions {
-    float prior_weight = 1.0f;      ///< weight of z(base) in the score (the pull toward the query)
-    float remark_weight = 1.0f;     ///< weight of each remark's z-scores
+    // prior_weight, l2 and the block weights: chosen by tools/bench/session/run.mjs on half of the
+    // demo catalog's targets (docs/benchmarks/sessions.md: the largest prior within 0.005 of the best).
+    float prior_weight = 0.25f;     ///< weight of z(base) in the score (the pull toward the query)
+    float remark_weight = 1.0f;     ///< weight of each remark's z-scores (a remark counts like the query, ×4)
     float l2 = 0.1f;                ///< L2 penalty on w (and b)
-    float embedding_weight = 1.0f;  ///< the embedding block's share of ‖x‖² (columns scaled by w/√dim)
+    float embedding_weight = 0.5f;  ///< the embedding block's share of ‖x‖² (columns scaled by w/√dim)
     float concept_weight = 1.0f;    ///< the concept block's share of ‖x‖²
     size_t newton_iterations = 12;
     size_t learned_n = 3;           ///< concepts named per side in learned()
@@ -113,7 +119,7 @@ struct AdaptiveRow {
     float score = 0;    ///< the session score (a logit; higher is better)
     float base = 0;     ///< z(base) of the track
     float learned = 0;  ///< w·x + b: what the likes and skips added
-    std::string why;    ///< the concepts that carried `learned` up: "piano, calm" ("" when none)
+    std::string why;    ///< learned likes this track has (z ≥ 1), ≤ 2: "piano, calm" ("" when none)
 };
 
 class AdaptiveSession {
@@ -152,7 +158,7 @@ private:
     Status check_track(uint32_t track) const;
     void refit();
     float offset(uint32_t track) const;     ///< prior·z(base) + the remarks' z
-    std::string why(uint32_t track) const;  ///< the concepts that carried its learned part up
+    std::string why(uint32_t track, const Learned& learned) const;  ///< AdaptiveRow::why
     const AdaptiveFeatures* features_;
     AdaptiveOptions options_;
     std::vector<SessionEvent> events_;

@@ -1,5 +1,6 @@
 // The adaptive session's per-catalog feature matrix (adaptive.h): embedding + concept columns,
 // z-scored over the catalog, stored column-major so a re-rank is one axpy per feature.
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -86,6 +87,8 @@ void AdaptiveFeatures::finish() {
         float* col = cols_.data() + j * n;
         double mean, sd;
         column_stats({col, n}, mean, sd);
+        // A rare tag's spread is tiny: without a floor p = 0.05 would be "5 sd of sitar" and drown the rest.
+        if (j >= dim_ && sd > 0) sd = std::max(sd, double(kConceptSdFloor));
         for (size_t t = 0; t < n; ++t)
             col[t] = (std::isfinite(col[t]) && sd > 0) ? float((col[t] - mean) / sd) : 0.0f;  // NaN → the mean
     }

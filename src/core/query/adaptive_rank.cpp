@@ -139,21 +139,18 @@ std::vector<float> AdaptiveSession::scores() const {
     return s;
 }
 
-std::string AdaptiveSession::why(uint32_t t) const {
-    std::vector<std::pair<float, size_t>> c;
-    for (size_t j = 0; j < features_->n_concepts(); ++j) {
-        const float v = w_[features_->dim() + j] * features_->column(features_->dim() + j)[t];
-        if (v > 0.05f && features_->column(features_->dim() + j)[t] > 0.5f) c.emplace_back(v, j);
-    }
-    std::sort(c.begin(), c.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-    std::vector<std::string> words;
-    for (const auto& [v, j] : c) {
-        const std::string w = key_words(features_->keys()[j]);
-        if (std::find(words.begin(), words.end(), w) == words.end()) words.push_back(w);
-        if (words.size() == 2) break;
-    }
+// The learned likes (by words) the track clearly has (z ≥ 1 on one of the words' concepts), ≤ 2.
+std::string AdaptiveSession::why(uint32_t t, const Learned& learned) const {
     std::string out;
-    for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
+    size_t n = 0;
+    for (const LearnedConcept& like : learned.likes) {
+        bool has = false;
+        for (size_t j = 0; j < features_->n_concepts() && !has; ++j)
+            has = key_words(features_->keys()[j]) == like.words && features_->column(features_->dim() + j)[t] >= 1.0f;
+        if (!has) continue;
+        out += (out.empty() ? "" : ", ") + like.words;
+        if (++n == 2) break;
+    }
     return out;
 }
 
@@ -169,9 +166,10 @@ Result<std::vector<AdaptiveRow>> AdaptiveSession::rerank(size_t k, const SearchF
     const bool filter = filters.active();
     auto passes = [&](uint32_t t) { return !judged[t] && (!filter || cat->passes(t, filters)); };
     std::vector<AdaptiveRow> rows;
+    const Learned l = learned();
     for (uint32_t t : semantic::top_tracks(s, k, passes)) {
         const float base = base_z_.empty() ? 0.0f : base_z_[t];
-        rows.push_back({t, s[t], base, s[t] - offset(t), why(t)});
+        rows.push_back({t, s[t], base, s[t] - offset(t), why(t, l)});
     }
     return rows;
 }

@@ -120,6 +120,9 @@ TEST(Adaptive, LearnedNamesTheConceptsThatSetPackagesApart) {
     EXPECT_EQ(l.skips[0].words, "piano");
     EXPECT_NE(l.text().find("you like: electronic"), std::string::npos) << l.text();
     EXPECT_NE(l.text().find("you skip: piano"), std::string::npos) << l.text();
+    const std::vector<AdaptiveRow> rows = *s.rerank(5);
+    for (const AdaptiveRow& r : rows)
+        if (r.track / kPerPackage == 1 && f.column(kDim + 1)[r.track] >= 1.0f) EXPECT_EQ(r.why.rfind("electronic", 0), 0u) << r.why;
 }
 
 TEST(Adaptive, RemarkAddsToTheQuery) {
