@@ -194,6 +194,10 @@ TEST(Playlist, TheSeedSetIsMatchedAsAWhole) {
     EXPECT_EQ(between(*set), 4u);
     EXPECT_LT(between(*un), 4u) << "the union takes each seed's own neighbours";
     for (const PlaylistEntry& e : set->entries) EXPECT_GT(e.fit, 0.8f);
+    o.selection = SeedSetMode::soft_min;
+    auto soft = make_playlist(engine, seed, o);
+    ASSERT_TRUE(soft);
+    EXPECT_EQ(between(*soft), 4u);
 }
 
 TEST(Playlist, SeedsAreIncludedWhenAsked) {
