@@ -125,6 +125,14 @@ const uint8_t* cf_video_keyframe(int h, int shot_index);   ///< RGB of shot i's 
 int cf_video_keyframe_width(int h, int shot_index);        ///< its width in pixels, or -1
 int cf_video_keyframe_height(int h, int shot_index);       ///< its height in pixels, or -1
 
+// ---- playlist_api.cpp (cuefinder_node): playlists from a seed set (core/query/playlist.h) -------------
+int cf_playlist_open(const char* catalog_path);  ///< a handle > 0, or -1
+void cf_playlist_free(int h);                    ///< unknown handles ignored
+const char* cf_playlist_make(int h, const char* spec_json, const float* files, int n_files, int dim, const float* scores,
+                             int n_scores);  ///< the playlist's JSON, or NULL; files: n_files × dim embeddings
+const char* cf_playlist_export(int h, const char* format, const char* options_json);  ///< "m3u8" | "xspf" | "csv" of the last playlist, or NULL
+double cf_playlist_order_cost(int h, const char* ids_json, const char* spec_json);  ///< mean transition cost of an order, or -1
+
 // ---- tsne_api.cpp (cuefinder_worker): the map ------------------------------------------------------
 int cf_tsne_begin(const float* data, int n, int dim, double perplexity, int n_iterations, int seed, int init,
                   const float* init_xy);                  ///< a handle > 0, or -1
