@@ -138,13 +138,17 @@ export async function makePlaylist(o) {
 export function printTable(res) {
   const bpm = (e) => (e.tempo_label || (e.bpm ? `${Math.round(e.bpm)} BPM` : '–'));
   for (const e of res.entries) {
-    const arc = e.target_bpm != null ? `  → ${Math.round(e.target_bpm)}` : '';
+    // The arc is met at half or double time when that is nearer (the core counts it so).
+    const fold = e.bpm > 0 && e.target_bpm != null
+      ? [[1, ''], [0.5, ' ×½'], [2, ' ×2']].reduce((a, b) => (Math.abs(e.bpm * b[0] - e.target_bpm) < Math.abs(e.bpm * a[0] - e.target_bpm) ? b : a))[1] : '';
+    const arc = e.target_bpm != null ? `  → ${Math.round(e.target_bpm)}${fold}` : '';
     console.log(`${String(e.position).padStart(3)}. ${e.is_seed ? '*' : ' '} fit ${(100 * e.fit).toFixed(0).padStart(3)}%  ` +
       `cost ${e.position === 1 ? '  –  ' : e.transition_cost.toFixed(3)}  ${e.title || e.id}${e.artist ? ' — ' + e.artist : ''}  ` +
       `[${e.source}, ${e.license}]  ${bpm(e)}${arc}`);
   }
   const err = res.mean_abs_bpm_error != null ? `, off the arc by ${res.mean_abs_bpm_error.toFixed(1)} BPM on average` : '';
-  console.log(`${res.n_tracks} tracks (* seed), mean transition cost ${res.mean_transition_cost.toFixed(3)}${err}`);
+  const seeds = res.entries.some((e) => e.is_seed) ? ' (* seed)' : '';
+  console.log(`${res.n_tracks} tracks${seeds}, mean transition cost ${res.mean_transition_cost.toFixed(3)}${err}`);
 }
 
 async function main() {

@@ -86,6 +86,11 @@ function main() {
       for (const s of sets) by[s.half].push(precision(make({ seed: s.seed, n: o.n, include_seeds: false, order: 'by_fit', ...extra }), s.pkg));
       sel[name] = { tune: mean(by.tune), held: mean(by.held) };
     }
+    // The most a playlist can reach: all of the package's other tracks, up to n.
+    const size = new Map();
+    for (const t of tracks) size.set(pkgOf(t.id), (size.get(pkgOf(t.id)) || 0) + 1);
+    const best = (half) => mean(sets.filter((x) => x.half === half).map((x) => Math.min(o.n, size.get(x.pkg) - 3) / o.n));
+    sel.ceiling = { tune: best('tune'), held: best('held') };
     const sets_ = modes.filter(([n]) => n !== 'union');
     const [bestName, bestExtra] = sets_.reduce((a, b) => (sel[b[0]].tune > sel[a[0]].tune + 1e-9 ? b : a));
 
@@ -128,11 +133,17 @@ function main() {
     };
     const arcRows = [['no arc', {}], ...[0.5, 1, 2, 4].map((w) => [`arc, arc_weight ${w}`, { bpm_arc: o.arc, arc_weight: w }])]
       .map(([name, extra]) => ({ name, tune: arcRun('tune', extra), held: arcRun('held', extra) }));
+    // 4. Time per playlist (WASM under Node; wall time, so it depends on the machine's load).
+    const timing = [[o.n, {}], [100, {}], [100, { bpm_arc: o.arc }]].map(([n, extra]) => {
+      const t0 = performance.now();
+      for (const s of held) make({ seed: s.seed, n, include_seeds: false, ...bestExtra, ...extra });
+      return { n, arc: !!extra.bpm_arc, ms: (performance.now() - t0) / held.length };
+    });
     c.call('cf_playlist_free', h);
 
     const report = {
       catalog: o.catalog, n_tracks: tracks.length, packages: pkgs.length, seed_sets: sets.length, n: o.n,
-      selection_precision: sel, chosen: bestName, orders, arc: arcRows, arc_spec: o.arc,
+      selection_precision: sel, chosen: bestName, orders, arc: arcRows, arc_spec: o.arc, timing,
     };
     if (o.json) { console.log(JSON.stringify(report, null, 1)); return; }
     const f = (x, d = 3) => x.toFixed(d);
@@ -140,6 +151,7 @@ function main() {
     console.log('\nseed-set precision (share of the playlist from the seeds\' package; seeds left out)');
     console.log('selection            tune half   held-out half');
     for (const [name] of modes) console.log(`${name.padEnd(20)} ${f(sel[name].tune).padStart(9)}   ${f(sel[name].held).padStart(13)}`);
+    console.log(`${'(ceiling)'.padEnd(20)} ${f(sel.ceiling.tune).padStart(9)}   ${f(sel.ceiling.held).padStart(13)}   all of the package's other tracks`);
     console.log(`chosen on the tuning half: ${bestName}`);
     for (const x of orders) {
       console.log(`\nmean adjacent-transition cost, held-out half (${held.length} playlists of ${x.n}, ${bestName})`);
@@ -151,6 +163,7 @@ function main() {
     for (const r2 of arcRows)
       console.log(`${r2.name.padEnd(24)} ${f(r2.tune.err, 1).padStart(9)} ${f(r2.tune.cost).padStart(6)} ${f(r2.tune.prec).padStart(6)} | ` +
         `${f(r2.held.err, 1).padStart(9)} ${f(r2.held.cost).padStart(6)} ${f(r2.held.prec).padStart(6)}`);
+    console.log('\ntime per playlist (WASM, Node): ' + timing.map((t) => `n = ${t.n}${t.arc ? ' with the arc' : ''}: ${f(t.ms, 1)} ms`).join(', '));
   });
 }
 
