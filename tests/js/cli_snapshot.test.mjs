@@ -40,7 +40,15 @@ const CASES = {
   'search_image.json': ['search.mjs', [CATALOG, '--image', 'tests/data/image/pattern.jpg', '-k', '10', '--json']],
   'search_mixed.json': ['search.mjs', [CATALOG, 'tests/data/audio/flac_s16_44k_stereo.flac', '--text', 'calm', '--image',
     'tests/data/image/gray.jpg', '--weights', 'track=1,text=2,image=0.5', '-k', '10', '--json']],
+  'search_adaptive.json': ['search.mjs', [CATALOG, '--track', 'return_to_home', '--like', 'joram-moments_of_clarity-08-solipsism-59-88',
+    '--skip', 'wav_s16_44k_stereo', '-k', '10', '--json']],
+  'search_adaptive.txt': ['search.mjs', [CATALOG, '--track', 'return_to_home', '--like', 'joram-moments_of_clarity-08-solipsism-59-88',
+    '--skip', 'wav_s16_44k_stereo', '-k', '10']],
   'tag.jsonl': ['tag.mjs', ['tests/data/audio/flac_s16_44k_stereo.flac', '--labels', 'piano, waltz, rainy evening', '--catalog', CATALOG, '--top', '3', '--json']],
+  'playlist.json': ['playlist.mjs', [CATALOG, '--seed', 'return_to_home,joram-moments_of_clarity-08-solipsism-59-88', '-n', '5',
+    '--bpm-arc', '90:140:100', '--json']],
+  'playlist.txt': ['playlist.mjs', [CATALOG, '--seed', 'return_to_home,joram-moments_of_clarity-08-solipsism-59-88', '-n', '5',
+    '--bpm-arc', '90:140:100']],
 };
 
 /** The fields whose values legitimately differ between runs; each becomes "<varies>". */
