@@ -97,6 +97,12 @@ Vec shrunk_covariance_factor(const Rows& r, const Vec& mean, double shrinkage) {
     return c;
 }
 
+Vec identity(size_t D) {
+    Vec L(D * D, 0.0);
+    for (size_t d = 0; d < D; ++d) L[d * D + d] = 1.0;
+    return L;
+}
+
 // L Lᵀ x = v.
 Vec solve(const Vec& L, Vec v) {
     const size_t D = v.size();
@@ -191,7 +197,9 @@ Vec negative_mean(const Rows& bg, const Rows& neg, bool have_background, double 
 Fit fit_head(const Rows& pos, const Rows& neg, const Rows& bg, bool have_background, const FewShotOptions& o) {
     const Vec mu = mean_of(pos);
     const Vec m_neg = negative_mean(bg, neg, have_background, o.negative_weight);
-    const Vec L = shrunk_covariance_factor(bg, mean_of(bg), o.shrinkage);
+    // shrinkage 1 (the default): the identity — w is the positives' mean minus the negative side (the
+    // scale does not matter: the head is standardised); no dim² pass over the background.
+    const Vec L = o.shrinkage >= 1.0f ? identity(mu.size()) : shrunk_covariance_factor(bg, mean_of(bg), o.shrinkage);
     Vec diff(mu.size());
     for (size_t d = 0; d < mu.size(); ++d) diff[d] = mu[d] - m_neg[d];
     const Vec w = solve(L, diff);

@@ -54,6 +54,18 @@ TEST_F(FewShotClusters, SeparableClusterScoresHighAndBackgroundLow) {
     EXPECT_LE(other_fit, 10u);  // ~5 % of random directions lean toward axis 3 at even odds
 }
 
+TEST_F(FewShotClusters, WhitenedHeadAlsoLearnsTheCluster) {
+    FewShotOptions o;
+    o.shrinkage = 0.3f;  // the covariance path (the default 1 skips it)
+    auto tag = train_few_shot("tag", {kDim, cluster(5), {}, background}, o);
+    ASSERT_TRUE(tag) << tag.status().message();
+    EXPECT_EQ(tag->trust, FewShotTrust::ok) << tag->trust_message;
+    const std::vector<float> fresh = cluster(20);
+    for (size_t i = 0; i < 20; ++i) EXPECT_GT(*raw_score(*tag, row(fresh, i)), 2.0f) << i;
+    o.shrinkage = 0.0f;
+    EXPECT_FALSE(train_few_shot("tag", {kDim, cluster(5), {}, background}, o));  // a singular covariance is refused
+}
+
 TEST_F(FewShotClusters, RawScoreIsAZScoreOverTheBackground) {
     const FewShotTag tag = train(cluster(4));
     double s1 = 0, s2 = 0;
