@@ -136,6 +136,7 @@ export async function makePlaylist(o) {
 }
 
 export function printTable(res) {
+  const credit = (e) => { const c = [e.source, e.license].filter(Boolean).join(', '); return c ? `[${c}]  ` : ''; };
   const bpm = (e) => (e.tempo_label || (e.bpm ? `${Math.round(e.bpm)} BPM` : '–'));
   for (const e of res.entries) {
     // The arc is met at half or double time when that is nearer (the core counts it so).
@@ -144,7 +145,7 @@ export function printTable(res) {
     const arc = e.target_bpm != null ? `  → ${Math.round(e.target_bpm)}${fold}` : '';
     console.log(`${String(e.position).padStart(3)}. ${e.is_seed ? '*' : ' '} fit ${(100 * e.fit).toFixed(0).padStart(3)}%  ` +
       `cost ${e.position === 1 ? '  –  ' : e.transition_cost.toFixed(3)}  ${e.title || e.id}${e.artist ? ' — ' + e.artist : ''}  ` +
-      `[${e.source}, ${e.license}]  ${bpm(e)}${arc}`);
+      `${credit(e)}${bpm(e)}${arc}`);
   }
   const err = res.mean_abs_bpm_error != null ? `, off the arc by ${res.mean_abs_bpm_error.toFixed(1)} BPM on average` : '';
   const seeds = res.entries.some((e) => e.is_seed) ? ' (* seed)' : '';
