@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// ./cuefinder playlist CATALOG [--seed ID,ID|FILE] [FILE...] [--text WORDS] -n N [--bpm-arc 90:140:100]
+// ./cuefinder playlist CATALOG [--seed ID,ID|FILE] [FILE...] [--text WORDS] [--image PHOTO] -n N [--bpm-arc 90:140:100]
 //                      [--json|--m3u|--xspf|--csv] [-o OUT]
 //
 // A playlist from the catalog that matches the seed set as a whole (core/query/playlist.h through
@@ -11,6 +11,8 @@
 //   --seed ID,ID      catalog tracks (repeatable); a value that is an existing file is analysed as a seed
 //   FILE              an audio file as a seed (analysed on this machine, as `search FILE` does)
 //   --text WORDS      words as a seed (the text model: semantic_api.cpp, as `search --text` does)
+//   --image PHOTO     a picture as a seed (what it shows and how it feels, as `search --image` does);
+//                     with --text too, the two score lists are z-combined 1:1, as search mixes inputs
 //   -n N              tracks (default 20)
 //   --bpm-arc S:P:E   target tempo rising from S to P at the middle and falling to E (or one BPM)
 //   --bpm MIN:MAX     --license KIND,..   filters, as in search
@@ -27,7 +29,7 @@ import { createAnalyzer, parseArgs as parseAnalyzeArgs } from './analyze.mjs';
 import { openSemantic } from './semantic.mjs';
 import { coreClient, loadNodeCore } from '../../web/core_client.mjs';
 
-const USAGE = 'usage: ./cuefinder playlist CATALOG [--seed ID,ID|FILE] [FILE...] [--text WORDS] [-n N] [--bpm-arc 90:140:100] ' +
+const USAGE = 'usage: ./cuefinder playlist CATALOG [--seed ID,ID|FILE] [FILE...] [--text WORDS] [--image PHOTO] [-n N] [--bpm-arc 90:140:100] ' +
   '[--bpm MIN:MAX] [--license KIND,...] [--weights embedding=1,tempo=0.5,loudness=0.25] [--exclude-seeds] [--union] ' +
   '[--json|--m3u|--xspf|--csv] [-o OUT]';
 
@@ -40,7 +42,7 @@ function range(s, what) {
 const FORMATS = { '--json': 'json', '--m3u': 'm3u8', '--m3u8': 'm3u8', '--xspf': 'xspf', '--csv': 'csv' };
 
 export function parseArgs(argv) {
-  const o = { catalog: null, ids: [], files: [], text: null, spec: { n: 20 }, format: 'table', out: null };
+  const o = { catalog: null, ids: [], files: [], text: null, image: null, spec: { n: 20 }, format: 'table', out: null };
   const pos = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -56,6 +58,7 @@ export function parseArgs(argv) {
       o.spec.n = Number(v());
       if (!Number.isInteger(o.spec.n) || o.spec.n < 1) throw new Error('-n needs a whole number >= 1');
     } else if (a === '--text') { o.text = v(); if (!o.text.trim()) throw new Error('--text is empty: type some words'); }
+    else if (a === '--image') o.image = v();
     else if (a === '--bpm-arc') o.spec.bpm_arc = v();
     else if (a === '--bpm') { const [lo, hi] = range(v(), '--bpm'); if (lo != null) o.spec.bpm_min = lo; if (hi != null) o.spec.bpm_max = hi; }
     else if (a === '--license') o.spec.license = v().split(',').map((k) => k.trim());
@@ -76,8 +79,8 @@ export function parseArgs(argv) {
   [o.catalog] = pos;
   o.files.push(...pos.slice(1));
   if (!o.catalog) throw new Error('no catalog given');
-  if (!o.ids.length && !o.files.length && !o.text) throw new Error('give a seed: --seed ID,ID, an audio FILE or --text WORDS');
-  for (const f of o.files) if (!fs.existsSync(f)) throw new Error(`${f}: no such file`);
+  if (!o.ids.length && !o.files.length && !o.text && !o.image) throw new Error('give a seed: --seed ID,ID, an audio FILE, --text WORDS or --image PHOTO');
+  for (const f of [...o.files, ...(o.image ? [o.image] : [])]) if (!fs.existsSync(f)) throw new Error(`${f}: no such file`);
   return o;
 }
 
@@ -90,9 +93,24 @@ function audioLocations(catalog) {
   return out;
 }
 
-// The WASM core, the files' embeddings and the words' scores.
+// z-scores of a list (population sd; 1 for a constant list), as the core combines inputs.
+function zScores(xs) {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) * (b - mean), 0) / xs.length) || 1;
+  return xs.map((x) => (x - mean) / sd);
+}
+
+// One score per catalog track from the words and the picture: one input's raw scores, two z-combined 1:1.
+function mixScores(inputs) {
+  if (inputs.length === 1) return Float32Array.from(inputs[0].scores);
+  const out = new Float32Array(inputs[0].scores.length);
+  for (const inp of inputs) zScores(inp.scores).forEach((z, t) => { out[t] += z; });
+  return out;
+}
+
+// The WASM core, the files' embeddings and the words' and picture's scores.
 async function seedInputs(o) {
-  if (!o.files.length && !o.text) return { core: (await loadNodeCore()).Module, embeddings: [], scores: null };
+  if (!o.files.length && !o.text && !o.image) return { core: (await loadNodeCore()).Module, embeddings: [], scores: null };
   const an = await createAnalyzer({ ...parseAnalyzeArgs(['--no-taggram', '--no-curves']), only: o.files.length ? null : [] });
   const embeddings = [];
   for (const f of o.files) {
@@ -101,11 +119,11 @@ async function seedInputs(o) {
     embeddings.push(analysis.embedding.values);
   }
   let scores = null;
-  if (o.text) {
+  if (o.text || o.image) {
     const sem = await openSemantic(an.core);
     await sem.attachCatalog(o.catalog);
-    const res = await sem.search({ texts: [o.text], method: 'ensemble', k: 1, scores: true });
-    scores = Float32Array.from(res.inputs[0].scores);
+    const res = await sem.search({ texts: o.text ? [o.text] : [], image: o.image, method: 'ensemble', k: 1, scores: true });
+    scores = mixScores(res.inputs);
     sem.close();
   }
   return { core: an.core, embeddings, scores };
@@ -121,12 +139,12 @@ export async function makePlaylist(o) {
     const files = embeddings.length ? Float32Array.from(embeddings.flat()) : null;
     const res = c.mustJson('cf_playlist_make', h, JSON.stringify({ ...o.spec, seed: o.ids }), files, embeddings.length, dim,
       scores, scores ? scores.length : 0);
-    res.seed = { ids: o.ids, files: o.files, text: o.text };
+    res.seed = { ids: o.ids, files: o.files, text: o.text, image: o.image };
     if (o.format === 'json' || o.format === 'table') return { res };
     const catDir = fs.statSync(o.catalog).isDirectory() ? o.catalog : path.dirname(o.catalog);
     let base = o.out ? path.relative(path.dirname(path.resolve(o.out)), path.resolve(catDir)) : '';
     if (base) base = base.split(path.sep).join('/') + '/';
-    const title = `cuefinder playlist: ${[...o.ids, ...o.files.map((f) => path.basename(f)), o.text].filter(Boolean).join(', ')}`;
+    const title = `cuefinder playlist: ${[...o.ids, ...o.files.map((f) => path.basename(f)), o.text, o.image && path.basename(o.image)].filter(Boolean).join(', ')}`;
     const text = c.text('cf_playlist_export', h, o.format, JSON.stringify({ title, base, locations: audioLocations(catDir) }));
     if (text == null) throw new Error(c.error().message);
     return { res, text };

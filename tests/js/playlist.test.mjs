@@ -2,7 +2,7 @@
 // on the fixture catalog (fixture_catalog.mjs, 7 tracks with full audio): the JSON (entries, costs,
 // seeds in it, the arc's targets), the M3U8 / XSPF / CSV exports with locations that exist relative to
 // the written file, seeds from a file and from words, and errors: an unknown id (exit 1, named), too many
-// tracks asked for, usage errors (exit 2).
+// tracks asked for, usage errors (exit 2). A picture as a seed.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -90,6 +90,18 @@ test('playlist: a file and words are seeds too', { skip }, () => {
   assert.ok(res.entries.every((e) => !e.is_seed));
   assert.deepEqual(res.seed.files, [file]);
   assert.equal(res.seed.text, 'calm piano');
+});
+
+test('playlist: a picture is a seed, alone or with words', { skip }, () => {
+  const image = path.join(root, 'tests/data/image/pattern.jpg');
+  const alone = playlist([fixtureCatalog(), '--image', image, '-n', '3', '--json']);
+  assert.equal(alone.status, 0, alone.stderr);
+  const a = JSON.parse(alone.stdout);
+  assert.equal(a.entries.length, 3);
+  assert.equal(a.seed.image, image);
+  const both = playlist([fixtureCatalog(), '--image', image, '--text', 'loud drums', '-n', '7', '--json']);
+  assert.equal(both.status, 0, both.stderr);
+  assert.equal(JSON.parse(both.stdout).entries.length, 7);
 });
 
 test('playlist: bad input is named', { skip }, () => {
