@@ -4,7 +4,7 @@
 //                                                                       # `git diff tests/data/snapshots`)
 // The guard of issue 13 (the query logic moves into the core): `analyze --json` on the two golden clips,
 // `search` on the fixture catalog (fixture_catalog.mjs) by --track, by FILE, by --text, by --image and
-// mixed, as JSON and as text, and `tag --json`. Any changed byte fails, except in VARYING_FIELDS below,
+// mixed, as JSON and as text, and `tag --json` (zero-shot labels and a few-shot tag). Any changed byte fails, except in VARYING_FIELDS below,
 // the only normalisation: analysis and search timings, and preview file names (a hash of the absolute path and
 // mtime of the clip the catalog was built from, src/cli/catalog/build.mjs cacheKey).
 //
@@ -45,6 +45,8 @@ const CASES = {
   'search_adaptive.txt': ['search.mjs', [CATALOG, '--track', 'return_to_home', '--like', 'joram-moments_of_clarity-08-solipsism-59-88',
     '--skip', 'wav_s16_44k_stereo', '-k', '10']],
   'tag.jsonl': ['tag.mjs', ['tests/data/audio/flac_s16_44k_stereo.flac', '--labels', 'piano, waltz, rainy evening', '--catalog', CATALOG, '--top', '3', '--json']],
+  'tag_fewshot.jsonl': ['tag.mjs', ['tests/data/audio/flac_s16_44k_stereo.flac', TUMIKI, '--examples-pos',
+    'flac_s16_44k_stereo,mp3_cbr128_44k_stereo,opus_64k_48k_stereo', '--catalog', CATALOG, '--top', '3', '--json']],
   'playlist.json': ['playlist.mjs', [CATALOG, '--seed', 'return_to_home,joram-moments_of_clarity-08-solipsism-59-88', '-n', '5',
     '--bpm-arc', '90:140:100', '--json']],
   'playlist.txt': ['playlist.mjs', [CATALOG, '--seed', 'return_to_home,joram-moments_of_clarity-08-solipsism-59-88', '-n', '5',
