@@ -66,6 +66,14 @@ TEST_F(FewShotClusters, WhitenedHeadAlsoLearnsTheCluster) {
     EXPECT_FALSE(train_few_shot("tag", {kDim, cluster(5), {}, background}, o));  // a singular covariance is refused
 }
 
+TEST_F(FewShotClusters, ManyPositivesLeaveOutASampleAndStayConsistent) {
+    const FewShotTag tag = train(cluster(150));  // more than the 64 left out one at a time
+    EXPECT_EQ(tag.n_positives, 150u);
+    EXPECT_EQ(tag.trust, FewShotTrust::ok);
+    EXPECT_GT(tag.loo_auc, 0.95f);
+    EXPECT_GT(*score(tag, axis(3)), 0.9f);
+}
+
 TEST_F(FewShotClusters, RawScoreIsAZScoreOverTheBackground) {
     const FewShotTag tag = train(cluster(4));
     double s1 = 0, s2 = 0;
