@@ -15,6 +15,7 @@ import { installOrtBridge, configureModels, DEFAULT_SLOTS, modelFileName, manife
 import { registerServiceWorker as registerWorker } from './sw_client.mjs';
 import { coreClient } from './core_client.mjs';
 import { createAppVideo } from './app_video.mjs';
+import { openStore } from './app_store.mjs';
 
 const params = new URLSearchParams(location.search);
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;  // 1 GiB: the WASM heap holds the file while it is decoded
@@ -103,7 +104,7 @@ const host = {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
-    const text = /^(text|application\/json)/.test(mime) ? new TextDecoder().decode(bytes) : null;
+    const text = /^(text|application\/(json|xspf)|audio\/x-mpegurl)/.test(mime) ? new TextDecoder().decode(bytes) : null;
     window.cuefinder.lastDownload = { name, mime, size: bytes.length, text, head: Array.from(bytes.subarray(0, 64)) };
   },
   openPicker: () => $('file-input').click(),
@@ -132,7 +133,20 @@ const host = {
   },
   fatal,
   started: () => {},
+  // The adaptive session and custom tags (JSON the app writes), kept in this browser only.
+  saveState(key, json) {
+    storeReady.then((store) => store && store.put(key, json)).then(() => { api.savedStates = (api.savedStates || 0) + 1; })
+      .catch((e) => console.warn(`cuefinder: could not keep ${key}:`, e.message));
+  },
 };
+const storeReady = openStore().catch(() => null);
+
+// What the app kept last time for this catalog (cf_app_state_keys), handed back before the page is ready.
+async function restoreStates() {
+  const store = await storeReady;
+  if (!store) return;
+  for (const [key, json] of await store.entries(...core.mustJson('cf_app_state_keys'))) core.call('cf_app_restore_state', key, json);
+}
 
 function onTsneMessage(ev) {
   const m = ev.data;
@@ -376,6 +390,7 @@ async function main() {
     return;
   }
   if (infoText) core.call('cf_app_set_catalog_files', infoText);  // which tracks have full-length audio
+  await restoreStates().catch((e) => console.warn('cuefinder: the last session could not be read:', e.message));
   appLoading = false;
   setLoading('', 0);
   // Words and pictures: the sentence encoder's vocabulary and the image model's class names (small);

@@ -8,7 +8,7 @@
 //   a drop:      int id = app.session().analyze("song.mp3", bytes);   // host->analysis_finished(id, ...) later
 //
 // One file per screen: ui_main.cpp (frame, menu, keys, about), ui_query.cpp (query panel, filters),
-// ui_results.cpp (matches), ui_words.cpp (words, picture, zero-shot tags), ui_video.cpp (a dropped
+// ui_results.cpp (matches), ui_session.cpp (like/skip, custom tags, playlist), ui_words.cpp (words, picture, zero-shot tags), ui_video.cpp (a dropped
 // video: the clip, its timeline, soundtrack suggestions), ui_map.cpp (the map).
 #pragma once
 
@@ -75,6 +75,14 @@ private:
     void draw_results_table();
     void draw_result_row(size_t i);
     void draw_result_detail();
+    // ui_session.cpp
+    void draw_feedback_bar();
+    void draw_feedback_buttons(uint32_t track, const char* id_suffix);
+    void draw_custom_tags_panel();
+    void draw_custom_tag_row(size_t i);
+    void draw_playlist_panel();
+    void draw_playlist_exports();
+    void draw_playlist_table();
     // ui_words.cpp
     void draw_words_panel();
     void draw_text_heard();
@@ -110,6 +118,9 @@ private:
     void draw_ramp_legend(const ImVec2& at);
     void draw_map_tooltip();
     void draw_selection_list();
+    void draw_map_feedback_marks(const Canvas& c, float point_px);
+    void draw_playlist_path(const Canvas& c);
+    void draw_map_point_menu();
 
     void mark(const char* name);  ///< records the last item's rect under `name`
     MapTool map_tool_now() const;  ///< the tool, or a box while Shift is held in pan mode
@@ -123,12 +134,15 @@ private:
     int soundtracks_tab_for_ = 0;                    ///< the clip whose suggestions were last brought to front
     std::array<char, 256> text_buf_{};               ///< what is typed
     std::array<char, 512> labels_buf_{};             ///< the tagging panel's labels, as typed
+    std::array<char, 256> remark_buf_{};             ///< a like/skip session's remark, as typed
+    std::array<char, 128> tag_name_buf_{};           ///< a custom tag's name, as typed
     std::string labels_seen_;                        ///< the session's labels last copied into labels_buf_
     // map interaction (screen pixels; the lasso in data coordinates)
     bool dragging_ = false;
     MapPoint drag_start_screen_{};
     std::vector<MapPoint> lasso_;
     std::optional<uint32_t> hovered_point_;          ///< display index under the cursor
+    std::optional<uint32_t> menu_track_;             ///< the track whose right-click menu is open
 };
 
 }  // namespace cf::app

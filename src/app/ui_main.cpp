@@ -87,14 +87,17 @@ void App::tab(const char* label, const char* name, void (App::*draw)(), int flag
 }
 
 // Matches, and the soundtracks of a dropped video in a tab of their own (brought to front once per clip).
+// Matches and the playlist; the soundtracks of a dropped video in a tab of their own (brought to front once per clip).
 void App::draw_matches_tabs() {
     const VideoModel& v = session_.video();
-    if (!v.has_clip() || !session_.catalog()) return draw_results_panel();
     if (!ImGui::BeginTabBar("matches_tabs")) return;
-    const bool bring = soundtracks_tab_for_ != v.shown_request();
-    soundtracks_tab_for_ = v.shown_request();
-    tab("Soundtracks", "tab_soundtracks", &App::draw_soundtracks_panel, bring ? ImGuiTabItemFlags_SetSelected : 0);
+    if (v.has_clip() && session_.catalog()) {
+        const bool bring = soundtracks_tab_for_ != v.shown_request();
+        soundtracks_tab_for_ = v.shown_request();
+        tab("Soundtracks", "tab_soundtracks", &App::draw_soundtracks_panel, bring ? ImGuiTabItemFlags_SetSelected : 0);
+    }
     tab("Matches", "tab_matches", &App::draw_results_panel);
+    tab("Playlist", "tab_playlist", &App::draw_playlist_panel);
     ImGui::EndTabBar();
 }
 
@@ -102,6 +105,7 @@ void App::draw_lower_tabs() {
     if (!ImGui::BeginTabBar("lower")) return;
     tab("Filters", "tab_filters", &App::draw_filters_panel);
     tab("Zero-shot tags", "tab_tags", &App::draw_tags_panel);
+    tab("Custom tags", "tab_custom_tags", &App::draw_custom_tags_panel);
     ImGui::EndTabBar();
 }
 
@@ -174,6 +178,14 @@ void App::handle_keys() {
         else if (selected >= 0) session_.play_result(size_t(selected));
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) session_.toggle_pause();
+    // L likes, S skips the selected row (typed characters: ImGui 1.86 names no L or S key).
+    for (const ImWchar c : io.InputQueueCharacters) {
+        if (selected < 0 || io.KeyCtrl) break;
+        const uint32_t track = results.hits[size_t(selected)].track;
+        if (c == 'l' || c == 'L') { session_.like(track); break; }
+        if (c == 's' || c == 'S') { session_.skip(track); break; }
+    }
+    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false)) session_.undo_feedback();
     if (!io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_A), false)) session_.toggle_ab();
 }
 

@@ -17,7 +17,7 @@ namespace cf::app {
 
 namespace {
 
-const char* kColourKinds[] = {"Source", "Tempo (BPM)", "Loudness (LUFS)", "Duration", "Mood", "Tag", "Zero-shot label"};
+const char* kColourKinds[] = {"Source", "Tempo (BPM)", "Loudness (LUFS)", "Duration", "Mood", "Tag", "Zero-shot label", "Custom tag"};
 
 ImVec2 im(MapPoint p) { return ImVec2(p.x, p.y); }
 MapPoint pt(ImVec2 p) { return MapPoint{p.x, p.y}; }
@@ -92,7 +92,8 @@ void App::draw_map_colour_picker() {
     ColourBy by = map.colour_by();
     int kind = int(by.kind);
     ImGui::SetNextItemWidth(130);
-    if (ImGui::Combo("##colour", &kind, kColourKinds, labels.empty() ? 6 : 7)) map.set_colour_by(ColourBy{ColourBy::Kind(kind), 0});
+    const auto& custom = session_.custom_tags().tags();
+    if (ImGui::Combo("##colour", &kind, kColourKinds, !custom.empty() ? 8 : labels.empty() ? 6 : 7)) map.set_colour_by(ColourBy{ColourBy::Kind(kind), 0});
     mark("map_colour");
     by = map.colour_by();
     if (by.kind == ColourBy::Kind::mood) {
@@ -103,6 +104,10 @@ void App::draw_map_colour_picker() {
         std::vector<std::string> names;
         for (const LabelScore& l : labels) names.push_back(l.label);
         if (name_combo("##label", 120, names, &by.index)) map.set_colour_by(by);
+    } else if (by.kind == ColourBy::Kind::custom_tag && !custom.empty()) {
+        std::vector<std::string> names;
+        for (const CustomTag& t : custom) names.push_back(t.tag.name);
+        if (name_combo("##custom", 120, names, &by.index)) map.set_colour_by(by);
     } else if (by.kind == ColourBy::Kind::tag && !map.tag_vocabulary().empty()) {
         if (name_combo("##tag", 120, map.tag_vocabulary(), &by.index)) map.set_colour_by(by);
     }
@@ -170,6 +175,28 @@ void App::handle_map_input(const Canvas& c) {
     if (dragging_ && ImGui::IsItemDeactivated()) finish_map_drag(c, tool);
     if (hovered && hovered_point_ && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
         session_.query_track(map.display_track()[*hovered_point_]);
+    if (hovered && hovered_point_ && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+        menu_track_ = map.display_track()[*hovered_point_];
+        ImGui::OpenPopup("map_point_menu");
+    }
+    draw_map_point_menu();
+}
+
+// Right-click on a point: like, skip, play, find similar.
+void App::draw_map_point_menu() {
+    if (!ImGui::BeginPopup("map_point_menu")) return;
+    if (menu_track_ && *menu_track_ < session_.catalog()->size()) {
+        const uint32_t t = *menu_track_;
+        const TrackMeta& m = session_.catalog()->tracks()[t];
+        ImGui::TextDisabled("%s", (m.title.empty() ? m.id : m.title).c_str());
+        if (ImGui::MenuItem("Like: more like this")) session_.like(t);
+        mark("map_menu_like");
+        if (ImGui::MenuItem("Skip: not this")) session_.skip(t);
+        mark("map_menu_skip");
+        if (ImGui::MenuItem("Play")) session_.play_track(t);
+        if (ImGui::MenuItem("Find similar")) session_.query_track(t);
+    }
+    ImGui::EndPopup();
 }
 
 // A short drag is a click (play the point, select its row); else a box or a lasso selects.
@@ -221,6 +248,8 @@ void App::draw_map_overlays(const Canvas& c, MapTool tool) {
     const size_t n_points = map.display_track().size();
     const float point_px = std::clamp(2.0f + 2.5f * std::sqrt(1000.0f / float(std::max<size_t>(n_points, 1))), 2.5f, 9.0f);
     renderer_->draw(dl, p0.x, p0.y, p1.x, p1.y, map.view.cx, map.view.cy, map.view.scale, point_px);
+    draw_playlist_path(c);
+    draw_map_feedback_marks(c, point_px);
     if (const auto& where = session_.query().map_position) {  // the dropped file / query track: a cross with a ring
         const ImVec2 q = im(map.view.to_screen(*where, c.centre()));
         const ImU32 red = IM_COL32(255, 80, 80, 255);
@@ -251,6 +280,50 @@ void App::draw_map_overlays(const Canvas& c, MapTool tool) {
                   tool == MapTool::pan ? "pan (Shift: box)" : tool == MapTool::box ? "box select" : "lasso");
     dl->AddText(ImVec2(p0.x + 8, p1.y - 18), IM_COL32(170, 170, 180, 255), info);
     dl->PopClipRect();
+}
+
+// Liked tracks: a green ring; skipped: a red cross (the last judgement of each).
+void App::draw_map_feedback_marks(const Canvas& c, float point_px) {
+    const MapModel& map = session_.map();
+    const std::vector<float>& xy = map.layout_xy();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float r = point_px + 3.0f;
+    for (const query::SessionEvent& e : session_.feedback().events()) {
+        if (e.kind == query::SessionEvent::Kind::remark || 2 * size_t(e.track) + 1 >= xy.size()) continue;
+        const ImVec2 q = im(map.view.to_screen(MapPoint{xy[2 * e.track], xy[2 * e.track + 1]}, c.centre()));
+        const Judged j = session_.feedback().judged(e.track);
+        if (j == Judged::liked) dl->AddCircle(q, r, IM_COL32(90, 230, 120, 255), 16, 2.5f);
+        if (j == Judged::skipped) {
+            dl->AddLine(ImVec2(q.x - r, q.y - r), ImVec2(q.x + r, q.y + r), IM_COL32(240, 80, 80, 255), 2.0f);
+            dl->AddLine(ImVec2(q.x - r, q.y + r), ImVec2(q.x + r, q.y - r), IM_COL32(240, 80, 80, 255), 2.0f);
+        }
+    }
+}
+
+// The playlist as a path in play order, numbered every few steps; a costly step is drawn warmer.
+void App::draw_playlist_path(const Canvas& c) {
+    const auto& pl = session_.playlist().playlist();
+    if (!pl || pl->entries.empty()) return;
+    const MapModel& map = session_.map();
+    const std::vector<float>& xy = map.layout_xy();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 prev{};
+    for (size_t i = 0; i < pl->entries.size(); ++i) {
+        const uint32_t t = pl->entries[i].track;
+        if (2 * size_t(t) + 1 >= xy.size()) return;
+        const ImVec2 q = im(map.view.to_screen(MapPoint{xy[2 * t], xy[2 * t + 1]}, c.centre()));
+        if (i) {
+            const float heat = std::clamp(pl->entries[i].transition_cost / 0.6f, 0.0f, 1.0f);
+            dl->AddLine(prev, q, IM_COL32(int(120 + 135 * heat), int(200 - 90 * heat), 255 - int(200 * heat), 220), 2.0f);
+        }
+        dl->AddCircleFilled(q, 3.0f, IM_COL32(255, 255, 255, 230));
+        if (i == 0 || i + 1 == pl->entries.size() || i % 5 == 0) {
+            char n[8];
+            std::snprintf(n, sizeof n, "%zu", i + 1);
+            dl->AddText(ImVec2(q.x + 5, q.y - 14), IM_COL32(255, 255, 255, 240), n);
+        }
+        prev = q;
+    }
 }
 
 // [SECTION] Legend, tooltip, selection -----------------------------------------------------------
@@ -302,6 +375,8 @@ void App::draw_ramp_legend(const ImVec2& at) {
     if (by.kind == ColourBy::Kind::tag && !map.tag_vocabulary().empty())
         name = "tag: " + map.tag_vocabulary()[size_t(by.index) % map.tag_vocabulary().size()];
     if (by.kind == ColourBy::Kind::label && !labels.empty()) name = "fit: " + labels[size_t(by.index) % labels.size()].label;
+    const auto& custom = session_.custom_tags().tags();
+    if (by.kind == ColourBy::Kind::custom_tag && !custom.empty()) name = "tag: " + custom[size_t(by.index) % custom.size()].tag.name;
     dl->AddText(ImVec2(at.x + 6, at.y + 20), IM_COL32(220, 220, 225, 255), lo);
     dl->AddText(ImVec2(at.x + 6 + w - ImGui::CalcTextSize(hi).x, at.y + 20), IM_COL32(220, 220, 225, 255), hi);
     dl->AddText(ImVec2(at.x + 6, at.y + 36), IM_COL32(200, 200, 205, 255), name.substr(0, 24).c_str());

@@ -41,12 +41,15 @@ void App::draw_results_panel() {
         ImGui::TextDisabled("No catalog loaded.");
         return;
     }
-    if (session_.query().kind == Query::Kind::none && !session_.words().has_parts()) {
+    if (session_.query().kind == Query::Kind::none && !session_.words().has_parts() && !session_.feedback().active()) {
         ImGui::TextWrapped("Matches appear here. %zu catalog tracks are ready to search.", catalog->size());
+        ImGui::TextDisabled("Drop a file, type words, or right-click points on the map to like them.");
         return;
     }
     ImGui::TextWrapped("%zu matches for %s", session_.results().hits.size(), session_.results_title().c_str());
+    mark("results_title");
     draw_results_toolbar();
+    draw_feedback_bar();
     ImGui::TextDisabled("Up/Down select, Enter play, Space pause, A switch A/B, Shift+Enter find similar");
     if (session_.results().hits.empty()) {
         ImGui::TextWrapped("No track passes the filters.");
@@ -90,9 +93,10 @@ void App::draw_results_table() {
     const Results& results = session_.results();
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
     const float detail_h = results.has_selection() ? ImGui::GetTextLineHeightWithSpacing() * 5.5f : 0.0f;
-    if (ImGui::BeginTable("results", 7, flags, ImVec2(0, -detail_h))) {
+    if (ImGui::BeginTable("results", 8, flags, ImVec2(0, -detail_h))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 22);
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 36);  // like / skip
         ImGui::TableSetupColumn("Title", ImGuiTableColumnFlags_WidthStretch, 2.2f);
         ImGui::TableSetupColumn(results.are_fit ? "Fit" : "Match", ImGuiTableColumnFlags_WidthFixed, 42);
         ImGui::TableSetupColumn("BPM", ImGuiTableColumnFlags_WidthFixed, 30);
@@ -123,6 +127,8 @@ void App::draw_result_row(size_t i) {
         scroll_to_selected_ = false;
     }
     if (ImGui::IsItemHovered()) draw_track_tooltip(t);
+    ImGui::TableNextColumn();
+    draw_feedback_buttons(hit.track, ("_" + std::to_string(i)).c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(t.title.empty() ? t.id.c_str() : t.title.c_str());
     ImGui::TableNextColumn();

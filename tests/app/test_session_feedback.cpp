@@ -193,3 +193,24 @@ TEST_F(FeedbackTest, APlaylistGrowsFromTheSelectionAndExportsAsM3u8) {
     EXPECT_EQ(host.last_download_text.rfind("#EXTM3U\n", 0), 0u) << host.last_download_text;
     EXPECT_NE(session.state_json().find("\"playlist\":{\"seed\":\"2 selected tracks\""), std::string::npos);
 }
+
+TEST_F(FeedbackTest, AKeptSessionWithRemarksWaitsForTheTextModel) {
+    const std::string vocab = use_lite_vocab();
+    if (vocab.empty()) GTEST_SKIP() << "no models/use-lite/vocab.txt";
+    ASSERT_TRUE(session.set_text_model(vocab).is_ok());
+    session.like(4);
+    session.remark("rock");
+    ASSERT_EQ(session.feedback().events().size(), 2u) << session.error();
+    const std::string key = "session:" + session.feedback().catalog_key();
+    ASSERT_TRUE(host.saved.count(key));
+    // The next visit: the page hands the session back before the sentence encoder is loaded.
+    FakeHost host2;
+    Session again{host2, &embedder};
+    open(again);
+    EXPECT_TRUE(again.restore_state(key, host.saved[key]).is_ok());
+    EXPECT_TRUE(again.feedback().events().empty());
+    EXPECT_TRUE(again.error().empty()) << again.error();
+    ASSERT_TRUE(again.set_text_model(vocab).is_ok());
+    ASSERT_EQ(again.feedback().events().size(), 2u) << again.error();
+    EXPECT_EQ(again.feedback().events()[1].text, "rock");
+}

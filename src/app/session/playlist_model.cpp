@@ -8,7 +8,7 @@ namespace cf::app {
 Status PlaylistModel::make(const query::QueryEngine& engine, const query::PlaylistSeed& seed, const std::string& seed_name,
                            const SearchFilters& filters) {
     query::PlaylistOptions o;
-    o.n = size_t(std::clamp(n, 1, 1000));
+    o.n = std::min(size_t(std::clamp(n, 1, 1000)), engine.n_tracks());  // a small catalog: all of it
     o.filters = filters;
     if (arc) o.bpm_arc = query::BpmArc{arc_bpm[0], arc_bpm[1], arc_bpm[2]};
     auto p = query::make_playlist(engine, seed, o);

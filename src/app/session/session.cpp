@@ -56,12 +56,16 @@ Status Session::open_catalog(std::vector<uint8_t> bytes, const std::string& name
     if (Status f = feedback_.open(*engine_); !f) status_text_ = f.message();  // like/skip off, the rest works
     custom_tags_.open(*catalog_);
     playlist_.clear();
+    pending_session_.reset();
     return Status();
 }
 
 Status Session::set_text_model(const std::string& vocab_text) {
     Status s = words_.set_text_model(vocab_text);
     if (s && catalog_) words_.attach(*catalog_, models_);
+    // A kept session with remarks waited for the sentence encoder.
+    if (s && pending_session_) load_session(pending_session_->first, pending_session_->second);
+    pending_session_.reset();
     return s;
 }
 

@@ -227,6 +227,7 @@ private:
     MapModel map_;
     FeedbackModel feedback_;
     bool remark_in_flight_ = false;
+    std::optional<std::pair<std::string, std::string>> pending_session_;  ///< (json, what) waiting for the text model
     CustomTags custom_tags_;
     PlaylistModel playlist_;
     WordsModel words_;

@@ -79,6 +79,10 @@ void Session::load_session(const std::string& json, const std::string& what) {
         map_.states_changed();
     };
     if (remarks.empty()) return finish(feedback_.load_json(json, nullptr));
+    if (!words_.has_text_model()) {  // its remarks need the sentence encoder, which loads after the catalog
+        pending_session_ = {json, what};
+        return;
+    }
     words_.prepare_texts(remarks, [this, json, remarks, finish](Result<std::vector<semantic::PreparedText>> p) {
         if (!p) return finish(p.status().with_context("its remarks"));
         auto scores = [&](const std::string& text) -> Result<std::vector<float>> {

@@ -5,7 +5,7 @@
 //
 // JS side: web/app.js sets Module.cfHost = {playUrl, playQuery, pause, resume, playing, position,
 // playbackError, download, openPicker, startTsne, stopTsne, analysisFinished, showClip, playWithClip,
-// clipPosition, fetch} before the first frame.
+// clipPosition, fetch, saveState} before the first frame.
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
@@ -57,6 +57,7 @@ EM_JS(void, cf_js_play_with_clip, (const uint8_t* wav, int n_bytes, double start
 });
 EM_JS(double, cf_js_clip_position, (), { return Module.cfHost.clipPosition(); });
 EM_JS(void, cf_js_fetch, (int fetch_id, const char* url), { Module.cfHost.fetch(fetch_id, UTF8ToString(url)); });
+EM_JS(void, cf_js_save_state, (const char* key, const char* json), { Module.cfHost.saveState(UTF8ToString(key), UTF8ToString(json)); });
 EM_JS(double, cf_js_window_width, (), { return window.innerWidth; });
 EM_JS(double, cf_js_window_height, (), { return window.innerHeight; });
 // clang-format on
@@ -97,6 +98,7 @@ public:
         cf_js_analysis_finished(request, ok ? 1 : 0, message.c_str());
     }
     double now_s() const override { return emscripten_get_now() / 1000.0; }
+    void save_state(const std::string& key, const std::string& json) override { cf_js_save_state(key.c_str(), json.c_str()); }
 };
 
 struct Runtime {
@@ -301,6 +303,19 @@ EMSCRIPTEN_KEEPALIVE double cf_app_last_ui_ms() { return rt().last_ui_ms; }
 
 /// Analysis work between frames: returns 1 while more decoding/feature work is waiting.
 EMSCRIPTEN_KEEPALIVE int cf_app_pump(double budget_ms) { return rt().app && rt().app->session().pump(budget_ms / 1000.0) ? 1 : 0; }
+
+// What the page keeps between visits (IndexedDB): the keys for this catalog, and handing one back.
+EMSCRIPTEN_KEEPALIVE const char* cf_app_state_keys() {
+    cf::JsonWriter w;
+    w.begin_array();
+    for (const std::string& k : rt().app->session().state_keys()) w.value(k);
+    return cf::bindings::text(w.end_array().take());
+}
+
+EMSCRIPTEN_KEEPALIVE int cf_app_restore_state(const char* key, const char* json) {
+    const cf::Status s = rt().app->session().restore_state(key ? key : "", json ? json : "");
+    return s ? 0 : cf::bindings::fail(s.message());
+}
 
 EMSCRIPTEN_KEEPALIVE const char* cf_app_state() {
     if (rt().app) return cf::bindings::text(rt().app->state_json());

@@ -157,6 +157,8 @@ double cf_app_last_frame_ms();                                       ///< CPU ti
 double cf_app_last_ui_ms();                                          ///< of which building the UI
 int cf_app_pump(double budget_ms);                                   ///< 1 while analysis work is waiting
 const char* cf_app_state();                                          ///< the app's state as JSON
+const char* cf_app_state_keys();                                     ///< JSON list of the keys the page keeps for this catalog
+int cf_app_restore_state(const char* key, const char* json);         ///< hands back what was kept; 0 or -1
 const char* cf_app_layout();                                         ///< widget rectangles as JSON
 void cf_app_tsne_progress(const float* xy, int n, int iteration, int total, int done);  ///< the worker's layout
 void cf_app_tsne_error(const char* message);                         ///< the worker failed
