@@ -121,8 +121,13 @@ TEST(Adaptive, LearnedNamesTheConceptsThatSetPackagesApart) {
     EXPECT_NE(l.text().find("you like: electronic"), std::string::npos) << l.text();
     EXPECT_NE(l.text().find("you skip: piano"), std::string::npos) << l.text();
     const std::vector<AdaptiveRow> rows = *s.rerank(5);
-    for (const AdaptiveRow& r : rows)
-        if (r.track / kPerPackage == 1 && f.column(kDim + 1)[r.track] >= 1.0f) EXPECT_EQ(r.why.rfind("electronic", 0), 0u) << r.why;
+    size_t checked = 0;
+    for (const AdaptiveRow& r : rows) {
+        if (r.track / kPerPackage != 1 || f.column(kDim + 1)[r.track] < 1.0f) continue;
+        EXPECT_EQ(r.why.rfind("electronic", 0), 0u) << r.why;  // the first learned like it has
+        ++checked;
+    }
+    EXPECT_GE(checked, 1u) << "some b track in the top 5 is clearly electronic";
 }
 
 TEST(Adaptive, RemarkAddsToTheQuery) {
