@@ -89,6 +89,7 @@ function checkFewShotArgs(o) {
   if (o.pos !== null && o.pos.length === 0) throw new Error('--examples-pos is empty: give comma-separated files or track ids');
   if (!o.name) throw new Error('--name is empty');
   if (o.model !== null && o.save) throw new Error('--save needs --examples-pos (a tag to train)');
+  if (o.model !== null && o.neg.length) throw new Error('--examples-neg needs --examples-pos (a tag to train)');
   if (o.files.length === 0 && !o.save) throw new Error('no audio FILE given (with --examples-pos and --save, FILE... may be left out)');
   if (!o.catalog) o.catalog = defaultCatalog();
   return o;

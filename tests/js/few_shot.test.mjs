@@ -88,6 +88,7 @@ test('tag: conflicting or missing few-shot options are usage errors (exit 2)', {
     [[file, '--examples-pos', 'a,b,c', '--model', 'm.json'], /not both/],
     [['--examples-pos', 'a,b,c'], /no audio FILE given/],
     [[file, '--model', 'm.json', '--save', 'x.json'], /--save needs --examples-pos/],
+    [[file, '--model', 'm.json', '--examples-neg', 'a'], /--examples-neg needs --examples-pos/],
   ]) {
     const r = tag(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
