@@ -69,6 +69,8 @@ export async function adaptiveSearch(o) {
   const c = coreClient(parts.core);
   const h = c.must('cf_adaptive_open', o.catalog, 1, 0);
   await setBase(c, h, o, parts);
+  const query = { text: o.text, image: o.image, file: o.file, track: o.track };
+  c.call('cf_adaptive_set_query', h, JSON.stringify(query));
   await replay(c, h, o, parts.sem);
   // The query track is never a result: ask for one more and leave it out.
   const res = c.mustJson('cf_adaptive_rerank', h, o.k + 1, JSON.stringify(o.options));
@@ -76,7 +78,7 @@ export async function adaptiveSearch(o) {
   res.session = c.mustJson('cf_adaptive_session_json', h);
   c.call('cf_adaptive_free', h);
   if (parts.sem) parts.sem.close();
-  res.query = { text: o.text, image: o.image, file: o.file, track: o.track };
+  res.query = query;
   res.events = o.events;
   return res;
 }
@@ -91,7 +93,7 @@ export function printAdaptive(res) {
   console.log(`tracks for ${queryName(res.query)} after ${n('like')} liked, ${n('skip')} skipped${remarks.length ? `, remarks ${remarks.join(', ')}` : ''}:`);
   for (const r of res.results) {
     const sign = r.learned >= 0 ? '+' : '−';
-    console.log(`${String(r.rank).padStart(3)}. score ${r.score.toFixed(2).padStart(6)} (query ${r.base.toFixed(2).padStart(5)}, learned ${sign}${Math.abs(r.learned).toFixed(2)})  ` +
+    console.log(`${String(r.rank).padStart(3)}. score ${r.score.toFixed(2).padStart(6)} (query z ${r.base.toFixed(2).padStart(5)}, learned ${sign}${Math.abs(r.learned).toFixed(2)})  ` +
       `${r.title || r.id}${r.artist ? ' — ' + r.artist : ''}  [${r.source}, ${r.license_kind}]${r.bpm ? `  ${Math.round(r.bpm)} BPM` : ''}${r.why ? `  (${r.why})` : ''}`);
   }
   if (res.results.length === 0) console.log('  (no track passes the filters)');

@@ -219,6 +219,10 @@ EMSCRIPTEN_KEEPALIVE const char* cf_adaptive_rerank(int h, int k, const char* op
     return cf::bindings::text(w.take());
 }
 
+EMSCRIPTEN_KEEPALIVE void cf_adaptive_set_query(int h, const char* query) {
+    if (Adaptive* a = find(h)) a->session->set_query(query);
+}
+
 EMSCRIPTEN_KEEPALIVE const char* cf_adaptive_session_json(int h) {
     Adaptive* a = find(h);
     if (!a) return cf::bindings::fail_null(no_handle(h));

@@ -92,6 +92,7 @@ int cf_adaptive_event(int h, const char* kind, const char* id);          ///< "l
 int cf_adaptive_remark(int h, const char* text, const float* scores, int n);  ///< a remark's raw scores; 0 or -1
 int cf_adaptive_undo(int h);                                            ///< 1 undone, 0 nothing to undo, -1
 const char* cf_adaptive_rerank(int h, int k, const char* options_json);  ///< {"results", "learned", "events"}, or NULL
+void cf_adaptive_set_query(int h, const char* query);                  ///< what the base was (kept in the session JSON)
 const char* cf_adaptive_session_json(int h);                            ///< the session as JSON, or NULL
 
 // ---- suggest_api.cpp (cuefinder_node): video → soundtrack suggestions on a semantic_api.cpp session ----

@@ -137,6 +137,10 @@ public:
     /// Takes back the last input; false when there is none.
     bool undo();
     const std::vector<SessionEvent>& events() const { return events_; }
+    /// What the base was (opaque to the core: e.g. the app's query as JSON), kept in to_json() so a
+    /// saved session says which query to run again before set_base(). Empty by default.
+    void set_query(std::string query) { query_ = std::move(query); }
+    const std::string& query() const { return query_; }
 
     /// The best k tracks not yet judged that pass `filters` (a catalog's; from arrays only inactive
     /// filters), best first, ties by index. Errors: k = 0, active filters without a catalog.
@@ -145,7 +149,8 @@ public:
     std::vector<float> scores() const;
     Learned learned() const;
 
-    /// {"format": "cuefinder-session", "version": 1, "catalog": catalog_key, "events": [{"kind", "id"|"text"}]}
+    /// {"format": "cuefinder-session", "version": 1, "catalog": catalog_key, "query": query(),
+    ///  "events": [{"kind", "id"|"text"}]}
     std::string to_json() const;
     /// Gives a remark's scores when a session is read back (null: a session with remarks is refused).
     using RemarkScores = std::function<Result<std::vector<float>>(const std::string& text)>;
@@ -162,6 +167,7 @@ private:
     const AdaptiveFeatures* features_;
     AdaptiveOptions options_;
     std::vector<SessionEvent> events_;
+    std::string query_;
     std::vector<float> base_z_;                  ///< empty: no base
     std::vector<std::vector<float>> remarks_z_;  ///< per remark event, in order
     std::vector<float> w_;                       ///< per feature, block weights folded in

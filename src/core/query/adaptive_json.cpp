@@ -52,7 +52,7 @@ Status replay(AdaptiveSession& s, const AdaptiveFeatures& f, const JsonValue& e,
 std::string AdaptiveSession::to_json() const {
     JsonWriter w;
     w.begin_object().key("format").value(kFormat).key("version").value(kVersion);
-    w.key("catalog").value(features_->catalog_key()).key("events").begin_array();
+    w.key("catalog").value(features_->catalog_key()).key("query").value(query_).key("events").begin_array();
     for (const SessionEvent& e : events_) {
         w.begin_object().key("kind").value(event_kind_name(e.kind));
         if (e.kind == SessionEvent::Kind::remark) w.key("text").value(e.text);
@@ -72,6 +72,9 @@ Result<AdaptiveSession> AdaptiveSession::from_json(const AdaptiveFeatures& featu
     const JsonValue* events = doc->find("events");
     if (!events || !events->is_array()) return corrupt("no \"events\" list");
     AdaptiveSession s(features, options);
+    const JsonValue* query = doc->find("query");
+    if (query && !query->is_string()) return corrupt("\"query\" is not a string");
+    if (query) s.set_query(query->string());
     for (const JsonValue& e : events->items()) CF_RETURN_IF_ERROR(replay(s, features, e, remark_scores));
     return s;
 }

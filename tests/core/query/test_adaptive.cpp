@@ -151,6 +151,7 @@ TEST(Adaptive, JsonRoundTrip) {
     std::vector<float> remark(f.n_tracks(), 0.0f);
     remark[5] = 3;
     ASSERT_TRUE(s.remark("no \"piano\"", remark));
+    s.set_query(R"({"text": "calm"})");
     const std::string json = s.to_json();
     EXPECT_NE(json.find("\"id\":\"c/1\""), std::string::npos) << json;
     auto scores_of = [&](const std::string& text) -> Result<std::vector<float>> {
@@ -160,6 +161,7 @@ TEST(Adaptive, JsonRoundTrip) {
     auto back = AdaptiveSession::from_json(f, json, scores_of);
     ASSERT_TRUE(back) << back.status().message();
     ASSERT_TRUE(back->set_base(base_scores()));
+    EXPECT_EQ(back->query(), R"({"text": "calm"})");
     EXPECT_EQ(back->to_json(), json);
     EXPECT_EQ(back->scores(), s.scores());
     auto no_text = AdaptiveSession::from_json(f, json);
