@@ -2,6 +2,7 @@
 // and the 2-opt / or-opt local search over a path (an open path, not a tour: the ends are free).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "core/query/playlist_internal.h"
 #include "core/rhythm/tempo_reading.h"
@@ -145,13 +146,59 @@ bool try_move(const CostTables& c, std::vector<size_t>& path, size_t lo, size_t 
 // How far a move may reach: everything for playlists up to 300 tracks, 60 positions beyond.
 size_t reach(size_t m) { return m <= 300 ? m : 60; }
 
+// A move's cost change is computed without touching the path: the transitions at its ends, plus (with
+// position costs: an arc, a fit bias) the positions that change. The path is changed only when the
+// move helps.
+constexpr size_t kNone = SIZE_MAX;
+float edge(const CostTables& c, size_t a, size_t b) { return a == kNone || b == kNone ? 0.0f : c.t(a, b); }
+
+// Reversing p[i..j].
+float two_opt_delta(const CostTables& c, const std::vector<size_t>& p, size_t i, size_t j) {
+    size_t before = i > 0 ? p[i - 1] : kNone, after = j + 1 < p.size() ? p[j + 1] : kNone;
+    float d = edge(c, before, p[j]) + edge(c, p[i], after) - edge(c, before, p[i]) - edge(c, p[j], after);
+    if (c.at.empty()) return d;
+    for (size_t k = i; k <= j; ++k) d += c.a(p[i + j - k], k) - c.a(p[k], k);
+    return d;
+}
+
+// The position costs of taking the run p[i..i+len) out and putting it (reversed when flip) at `to`.
+float or_opt_position_delta(const CostTables& c, const std::vector<size_t>& p, size_t i, size_t len, size_t to, bool flip) {
+    float d = 0;
+    for (size_t r = 0; r < len; ++r) d += c.a(flip ? p[i + len - 1 - r] : p[i + r], to + r) - c.a(p[i + r], i + r);
+    if (to > i)  // the tracks after the run move back by len
+        for (size_t k = i + len; k < to + len; ++k) d += c.a(p[k], k - len) - c.a(p[k], k);
+    else         // the tracks from `to` move on by len
+        for (size_t k = to; k < i; ++k) d += c.a(p[k], k + len) - c.a(p[k], k);
+    return d;
+}
+
+// Taking the run p[i..i+len) out and putting it (reversed when flip) at index `to` of what is left.
+float or_opt_delta(const CostTables& c, const std::vector<size_t>& p, size_t i, size_t len, size_t to, bool flip) {
+    const size_t m = p.size();
+    size_t before = i > 0 ? p[i - 1] : kNone, after = i + len < m ? p[i + len] : kNone;
+    float d = edge(c, before, after) - edge(c, before, p[i]) - edge(c, p[i + len - 1], after);
+    auto rest = [&](size_t k) { return k >= m - len ? kNone : (k < i ? p[k] : p[k + len]); };
+    size_t left = to > 0 ? rest(to - 1) : kNone, right = rest(to);
+    size_t first = flip ? p[i + len - 1] : p[i], last = flip ? p[i] : p[i + len - 1];
+    d += edge(c, left, first) + edge(c, last, right) - edge(c, left, right);
+    return c.at.empty() ? d : d + or_opt_position_delta(c, p, i, len, to, flip);
+}
+
+void move_run(std::vector<size_t>& p, size_t i, size_t len, size_t to, bool flip) {
+    std::vector<size_t> run(p.begin() + long(i), p.begin() + long(i + len));
+    if (flip) std::reverse(run.begin(), run.end());
+    p.erase(p.begin() + long(i), p.begin() + long(i + len));
+    p.insert(p.begin() + long(to), run.begin(), run.end());
+}
+
 bool two_opt_pass(const CostTables& c, std::vector<size_t>& path) {
     bool improved = false;
     for (size_t i = 0; i + 1 < path.size(); ++i)
         for (size_t j = i + 1; j < path.size() && j - i <= reach(path.size()); ++j)
-            improved |= try_move(c, path, i, j, [&](std::vector<size_t>& p) {
-                std::reverse(p.begin() + i, p.begin() + j + 1);
-            });
+            if (two_opt_delta(c, path, i, j) < -kEpsilon) {
+                std::reverse(path.begin() + long(i), path.begin() + long(j + 1));
+                improved = true;
+            }
     return improved;
 }
 
@@ -163,15 +210,11 @@ bool or_opt_pass(const CostTables& c, std::vector<size_t>& path) {
         for (size_t i = 0; i + len <= m; ++i)
             for (size_t to = 0; to + len <= m; ++to) {
                 if (to == i || (to > i ? to - i : i - to) > reach(m)) continue;
-                for (bool flip : {false, true}) {
-                    size_t lo = std::min(i, to), hi = std::max(i, to) + len - 1;
-                    improved |= try_move(c, path, lo, hi, [&](std::vector<size_t>& p) {
-                        std::vector<size_t> run(p.begin() + i, p.begin() + i + len);
-                        if (flip) std::reverse(run.begin(), run.end());
-                        p.erase(p.begin() + i, p.begin() + i + len);
-                        p.insert(p.begin() + to, run.begin(), run.end());
-                    });
-                }
+                for (bool flip : {false, true})
+                    if (or_opt_delta(c, path, i, len, to, flip) < -kEpsilon) {
+                        move_run(path, i, len, to, flip);
+                        improved = true;
+                    }
             }
     return improved;
 }

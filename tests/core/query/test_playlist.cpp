@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
 
+#include "core/query/playlist_internal.h"
 #include "query_test_util.h"
 
 namespace cf::query {
@@ -80,6 +82,39 @@ TEST(Playlist, OrderIsNeverWorseThanGreedyAndUsuallyBetter) {
         EXPECT_EQ(best->entries.size(), 30u);
     }
     EXPECT_GE(n_better, 6u) << "2-opt/or-opt should improve most random instances";
+}
+
+// The local search computes each move's cost change from its ends (and the positions that change);
+// here every 2-opt and or-opt move is applied and the whole path re-costed: none may help.
+TEST(Playlist, TheOrderIsALocalOptimumByFullRecosting) {
+    for (bool arc : {false, true}) {
+        Catalog cat = build(random_specs(24, arc ? 31 : 30));
+        std::vector<detail::TrackTraits> traits;
+        for (uint32_t t = 0; t < cat.size(); ++t) traits.push_back(detail::traits_of(cat, t));
+        PlaylistOptions o;
+        if (arc) o.bpm_arc = BpmArc{95, 160, 100};
+        detail::CostTables c = detail::cost_tables(traits, o, cat.size());
+        std::vector<size_t> path = detail::improve_path(c, detail::greedy_path(c));
+        const float cost = detail::path_cost(c, path);
+        EXPECT_LE(cost, detail::path_cost(c, detail::greedy_path(c)) + 1e-4f);
+        const size_t m = path.size();
+        for (size_t i = 0; i < m; ++i)
+            for (size_t j = i + 1; j < m; ++j) {
+                std::vector<size_t> q = path;
+                std::reverse(q.begin() + long(i), q.begin() + long(j + 1));
+                EXPECT_GE(detail::path_cost(c, q), cost - 1e-4f) << "2-opt " << i << ".." << j << (arc ? " (arc)" : "");
+            }
+        for (size_t len = 1; len <= 3; ++len)
+            for (size_t i = 0; i + len <= m; ++i)
+                for (size_t to = 0; to + len <= m; ++to)
+                    for (bool flip : {false, true}) {
+                        std::vector<size_t> q = path, run(q.begin() + long(i), q.begin() + long(i + len));
+                        if (flip) std::reverse(run.begin(), run.end());
+                        q.erase(q.begin() + long(i), q.begin() + long(i + len));
+                        q.insert(q.begin() + long(to), run.begin(), run.end());
+                        EXPECT_GE(detail::path_cost(c, q), cost - 1e-4f) << "or-opt " << i << " → " << to << (arc ? " (arc)" : "");
+                    }
+    }
 }
 
 TEST(Playlist, OrderIsDeterministic) {
