@@ -207,8 +207,9 @@ EMSCRIPTEN_KEEPALIVE const char* cf_adaptive_rerank(int h, int k, const char* op
     if (!a) return cf::bindings::fail_null(no_handle(h));
     auto o = cf::web::parse_search_options(options_json);
     if (!o) return cf::bindings::fail_null(o.status().message());
-    const cf::SearchFilters none;
-    auto rows = a->session->rerank(size_t(std::max(k, 0)), a->n_copies > 1 ? none : o->filters);
+    if (a->n_copies > 1 && o->filters.active())
+        return cf::bindings::fail_null("adaptive session: filters need the catalog's metadata (not on jittered copies)");
+    auto rows = a->session->rerank(size_t(std::max(k, 0)), a->n_copies > 1 ? cf::SearchFilters{} : o->filters);
     if (!rows) return cf::bindings::fail_null(rows.status().message());
     cf::JsonWriter w;
     w.begin_object().key("results").begin_array();

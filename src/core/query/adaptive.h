@@ -87,7 +87,7 @@ struct AdaptiveOptions {
     // prior_weight, l2 and the block weights: chosen by tools/bench/session/run.mjs on half of the
     // demo catalog's targets (docs/benchmarks/sessions.md: the largest prior within 0.005 of the best).
     float prior_weight = 0.25f;     ///< weight of z(base) in the score (the pull toward the query)
-    float remark_weight = 1.0f;     ///< weight of each remark's z-scores (a remark counts like the query, ×4)
+    float remark_weight = 1.0f;     ///< weight of each remark's z-scores (at the default prior: 4× the query's pull)
     float l2 = 0.1f;                ///< L2 penalty on w (and b)
     float embedding_weight = 0.5f;  ///< the embedding block's share of ‖x‖² (columns scaled by w/√dim)
     float concept_weight = 1.0f;    ///< the concept block's share of ‖x‖²
