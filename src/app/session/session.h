@@ -227,6 +227,7 @@ private:
     MapModel map_;
     FeedbackModel feedback_;
     bool remark_in_flight_ = false;
+    double feedback_ms_ = 0.0;  ///< the last input's re-rank (the query's scores, refit, top-k), wall time
     std::optional<std::pair<std::string, std::string>> pending_session_;  ///< (json, what) waiting for the text model
     CustomTags custom_tags_;
     PlaylistModel playlist_;

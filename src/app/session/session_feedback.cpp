@@ -43,7 +43,9 @@ void Session::feedback_changed(const Status& s) {
     }
     error_.clear();
     host_.save_state(session_key(), feedback_.active() ? feedback_.to_json() : "");
+    const double t0 = host_.now_s();
     run_search();
+    feedback_ms_ = (host_.now_s() - t0) * 1000.0;
     map_.states_changed();
 }
 

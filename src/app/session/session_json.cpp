@@ -108,7 +108,8 @@ void Session::write_feedback(JsonWriter& w) const {
     w.key("remarks").begin_array();
     for (const query::SessionEvent& e : feedback_.events())
         if (e.kind == query::SessionEvent::Kind::remark) w.value(e.text);
-    w.end_array().key("learned").value(feedback_.learned_text()).key("remark_in_flight").value(remark_in_flight_).end_object();
+    w.end_array().key("learned").value(feedback_.learned_text()).key("remark_in_flight").value(remark_in_flight_)
+        .key("rerank_ms").number(feedback_ms_, "%.2f").end_object();
     w.key("custom_tags").begin_array();
     for (const CustomTag& t : custom_tags_.tags())
         w.begin_object().key("name").value(t.tag.name).key("trust").value(query::few_shot_trust_name(t.tag.trust))
