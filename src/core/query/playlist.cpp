@@ -60,25 +60,49 @@ Status check_seed(const QueryEngine& engine, const PlaylistSeed& s) {
     return Status::ok();
 }
 
-std::vector<float> cosines(const QueryEngine& engine, std::span<const float> unit) {
-    std::vector<float> out(engine.n_tracks());
-    for (uint32_t t = 0; t < out.size(); ++t) {
+constexpr size_t kMaxScoredSeeds = 64;
+
+// Every track's unit embedding, n × dim, read once for all seeds.
+std::vector<float> all_embeddings(const QueryEngine& engine) {
+    std::vector<float> out;
+    out.reserve(engine.n_tracks() * engine.dim());
+    for (uint32_t t = 0; t < engine.n_tracks(); ++t) {
         std::vector<float> e = engine.embedding(t);
+        out.insert(out.end(), e.begin(), e.end());
+    }
+    return out;
+}
+
+std::vector<float> cosines(const std::vector<float>& embeddings, size_t dim, std::span<const float> unit) {
+    std::vector<float> out(dim ? embeddings.size() / dim : 0);
+    for (size_t t = 0; t < out.size(); ++t) {
         double dot = 0;
-        for (size_t i = 0; i < e.size() && i < unit.size(); ++i) dot += double(e[i]) * unit[i];
+        for (size_t i = 0; i < dim && i < unit.size(); ++i) dot += double(embeddings[t * dim + i]) * unit[i];
         out[t] = float(dot);
     }
     return out;
 }
 
+// The seed tracks that are scored: all up to kMaxScoredSeeds, else that many evenly spaced (a lasso of
+// thousands stays fast; the mean of 64 z-scored lists hardly moves with more).
+std::vector<uint32_t> scored_tracks(const std::vector<uint32_t>& tracks) {
+    if (tracks.size() <= kMaxScoredSeeds) return tracks;
+    std::vector<uint32_t> out;
+    for (size_t k = 0; k < kMaxScoredSeeds; ++k) out.push_back(tracks[k * tracks.size() / kMaxScoredSeeds]);
+    return out;
+}
+
 // One similarity list per seed member, z-scored over the catalog.
 Result<std::vector<std::vector<float>>> seed_lists(const QueryEngine& engine, const PlaylistSeed& s) {
+    const std::vector<float> embeddings = all_embeddings(engine);
+    const size_t dim = engine.dim();
     std::vector<std::vector<float>> lists;
-    for (uint32_t t : s.tracks) lists.push_back(cosines(engine, engine.embedding(t)));
+    for (uint32_t t : scored_tracks(s.tracks))
+        lists.push_back(cosines(embeddings, dim, std::span<const float>(embeddings).subspan(t * dim, dim)));
     for (size_t i = 0; i < s.embeddings.size(); ++i) {
         auto q = engine.catalog()->to_query(s.embeddings[i]);
         if (!q) return bad("seed file " + std::to_string(i + 1) + ": " + q.status().message());
-        lists.push_back(cosines(engine, unit_vector(*q)));
+        lists.push_back(cosines(embeddings, dim, unit_vector(*q)));
     }
     if (!s.scores.empty()) lists.push_back(s.scores);
     for (std::vector<float>& l : lists) {

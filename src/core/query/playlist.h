@@ -97,7 +97,9 @@ struct PlaylistOptions {
 
 /// The seed: any mix of catalog tracks, files' embeddings and per-track scores; at least one.
 struct PlaylistSeed {
-    std::vector<uint32_t> tracks;                ///< catalog track indices (a selection, a lasso, picks)
+    /// Catalog track indices (a selection, a lasso, picks). Beyond 64, 64 evenly spaced ones are scored
+    /// (all are still seeds: in the playlist with include_seeds, never chosen again without).
+    std::vector<uint32_t> tracks;
     std::vector<std::vector<float>> embeddings;  ///< files' embeddings as analysed (input_dim() values each)
     std::vector<float> scores;                   ///< one score per catalog track (mix_scores()), or empty
 };

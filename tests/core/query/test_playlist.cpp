@@ -250,6 +250,24 @@ TEST(Playlist, SeedsAreIncludedWhenAsked) {
     EXPECT_EQ(pl->entries.front().transition_cost, 0.0f);
 }
 
+TEST(Playlist, ALargeLassoIsScoredOnASampleAndLeftOut) {
+    Catalog cat = build(random_specs(300, 41));
+    QueryEngine engine(cat);
+    PlaylistSeed seed;
+    for (uint32_t t = 0; t < 200; ++t) seed.tracks.push_back(t);
+    PlaylistOptions o;
+    o.n = 30;
+    o.include_seeds = false;
+    auto pl = make_playlist(engine, seed, o);
+    ASSERT_TRUE(pl);
+    ASSERT_EQ(pl->entries.size(), 30u);
+    for (const PlaylistEntry& e : pl->entries) EXPECT_GE(e.track, 200u) << "a seed was chosen again";
+    o.include_seeds = true;
+    auto with = make_playlist(engine, seed, o);
+    ASSERT_TRUE(with);
+    for (const PlaylistEntry& e : with->entries) EXPECT_TRUE(e.is_seed);
+}
+
 TEST(Playlist, AFilesEmbeddingAndScoresAreSeedsToo) {
     Catalog cat = build(two_seed_specs());
     QueryEngine engine(cat);
