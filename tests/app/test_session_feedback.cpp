@@ -55,6 +55,7 @@ TEST_F(FeedbackTest, LikesMoveTheirKindUpAndJudgedTracksNeverComeBack) {
     const std::string state = session.state_json();
     EXPECT_NE(state.find("\"likes\":[\"t5\",\"t7\"],\"skips\":[\"t1\"]"), std::string::npos) << state;
     EXPECT_NE(session.results_title().find("re-ranked by your likes"), std::string::npos);
+    EXPECT_NE(session.feedback().to_json().find("\"query\":\"track t0\""), std::string::npos) << "the JSON says what was asked";
 }
 
 TEST_F(FeedbackTest, UndoGivesBackTheExactListAndAnEmptySessionIsForgotten) {

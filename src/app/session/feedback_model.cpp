@@ -64,8 +64,9 @@ Judged FeedbackModel::judged(uint32_t track) const {
     return Judged::none;
 }
 
-Status FeedbackModel::set_base(std::span<const float> scores) {
+Status FeedbackModel::set_base(std::span<const float> scores, std::string query) {
     if (!session_) return Status::ok();
+    session_->set_query(std::move(query));
     base_.assign(scores.begin(), scores.end());
     if (base_.empty()) base_.assign(features_->n_tracks(), 0.0f);  // no query: every track starts equal
     return session_->set_base(base_);

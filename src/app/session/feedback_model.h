@@ -52,7 +52,8 @@ public:
     Judged judged(uint32_t track) const;
 
     /// The query the session re-ranks: raw scores per catalog track; empty = no query (every track equal).
-    Status set_base(std::span<const float> scores);
+    /// `query` says what it was (kept in the session's JSON: "track supertux/airship_2", "words \"calm\"").
+    Status set_base(std::span<const float> scores, std::string query = "");
     /// The best k unjudged tracks that pass `filters`, as the matches list shows them: score = the
     /// session score's percentile among the catalog (0..1), why = the concepts the session added.
     Result<std::vector<SearchHit>> rerank(size_t k, const SearchFilters& filters) const;

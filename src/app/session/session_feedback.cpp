@@ -114,7 +114,10 @@ Result<std::vector<float>> Session::query_scores(const SearchOptions& o, bool mi
 Result<std::vector<SearchHit>> Session::session_search(const SearchOptions& o, bool mixed) {
     auto base = query_scores(o, mixed);
     if (!base) return base.status();
-    CF_RETURN_IF_ERROR(feedback_.set_base(*base));
+    std::string what = query_.kind == Query::Kind::track ? "track " + query_.track_id : query_.kind == Query::Kind::file ? "file " + query_.name : "";
+    if (mixed && !words_.text().text.empty()) what += (what.empty() ? "" : " + ") + ("words \"" + words_.text().text + "\"");
+    if (mixed && !words_.image().name.empty()) what += (what.empty() ? "" : " + ") + ("picture " + words_.image().name);
+    CF_RETURN_IF_ERROR(feedback_.set_base(*base, std::move(what)));
     auto hits = feedback_.rerank(o.k + 1, o.filters);
     if (!hits) return hits.status();
     // The query track itself is never one of its matches.
