@@ -263,8 +263,9 @@ function report(o, S1, res1, S2, res2, seconds, tuning) {
   const setName = (S) => `${S.clips.length} clips, ${S.labels.length} labels (${S.labels.filter((l) => !S.vocab[l].in_vocabulary).length} out of vocabulary)`;
   const out = [
     '# Few-shot custom tags against zero-shot words', '',
-    'Issue 16, part 2: a tag learned from a few examples (`core/query/few_shot.h`: a shrinkage-LDA head on the input embedding,',
-    'msd-musicnn-1 200-d mean, with the catalog as the background; Platt-calibrated on leave-one-out scores) against the',
+    'Issue 16, part 2: a tag learned from a few examples (`core/query/few_shot.h`: a linear head on the input embedding,',
+    'msd-musicnn-1 200-d mean — shrinkage LDA, which at the tuned shrinkage 1 is the direction from the background\'s mean to the',
+    'positives\' mean — with the catalog as the background; Platt-calibrated on leave-one-out scores) against the',
     'zero-shot text score of the same label (`./cuefinder tag --labels`, ensemble method; docs/benchmarks/zeroshot.md), through',
     'the C++ core in WASM (src/bindings/web/few_shot_api.cpp).', '',
     '```sh', `node tools/eval/fewshot/run.mjs            # this file (${o.draws} draws per label and K; ${seconds.toFixed(0)} s)`,
