@@ -84,7 +84,7 @@ Result<std::vector<SearchHit>> FeedbackModel::rerank(size_t k, const SearchFilte
         SearchHit h;
         h.track = r.track;
         h.score = percentile(sorted, r.score);
-        h.why = r.why.empty() ? "" : "you like: " + r.why;
+        h.why = r.why.empty() ? "" : "+ " + r.why;  // "+": what the like button taught it
         hits.push_back(std::move(h));
     }
     return hits;

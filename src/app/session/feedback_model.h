@@ -55,7 +55,7 @@ public:
     /// `query` says what it was (kept in the session's JSON: "track supertux/airship_2", "words \"calm\"").
     Status set_base(std::span<const float> scores, std::string query = "");
     /// The best k unjudged tracks that pass `filters`, as the matches list shows them: score = the
-    /// session score's percentile among the catalog (0..1), why = the concepts the session added.
+    /// session score's percentile among the catalog (0..1), why = "+ piano, calm" (what the likes added).
     Result<std::vector<SearchHit>> rerank(size_t k, const SearchFilters& filters) const;
     std::string learned_text() const;
     query::Learned learned() const;
