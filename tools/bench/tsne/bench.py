@@ -162,7 +162,7 @@ def write_report(args, rows, load_before, load_after):
              "`src/bindings/web/tsne_api.cpp`) driven through its message protocol, iterating in ~50 ms chunks "
              "and copying the layout out to the page after each (`bench_worker.mjs`, in a Node worker thread); "
              "time from posting 'start' to receiving 'done', module load included. WASM direct = the core's "
-             "`cf::Tsne` in one call (`bench_tsne.js`); native = the same with g++ -O2 (%s). scikit-learn: "
+             "`cf::Tsne` in one call (`bench_tsne.js`); native = the same in the native-release build (%s). scikit-learn: "
              "`TSNE(method='barnes_hut')` (Cython) natively, with `OMP_NUM_THREADS=1` and with its default "
              "OpenMP threads (%s). Times are wall time of the whole fit (neighbours + affinities + "
              "optimisation); with several runs, the median.\n"

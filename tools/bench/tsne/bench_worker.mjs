@@ -10,7 +10,7 @@
 //   worker's neighbour search + affinities)
 import fs from 'node:fs';
 import path from 'node:path';
-import { startClassicWorker } from '../../web/classic_worker.mjs';
+import { startClassicWorker } from '../../../src/site/classic_worker.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -13,11 +13,30 @@
 # ~/.cache/cuefinder/demo/catalog/.work/analysis; `./cuefinder demo` builds it), else a synthetic
 # 400 x 200 mixture. Large set: `gen_data.py mixture --n LARGE_N` (overlapping clusters, no copies;
 # --large-n 0 skips it). Takes ~10–15 min on the 2-core VM (sklearn at 10k is the slow part).
-# Needs python3-sklearn (Debian), g++, em++ and node.
+# Needs python3-sklearn (Debian), node, and the launcher's native-release/wasm-release builds (made here).
+#   bash tools/bench/tsne/run.sh --smoke   # seconds: 80 points through the built runners (tools/bench/smoke.mjs)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$ROOT"
 PY=/usr/bin/python3
+export NODE_PATH=/usr/share/nodejs
+# --smoke (tools/bench/smoke.mjs): the three cuefinder runners (native, WASM direct, map worker) on 80
+# synthetic points, 50 iterations, from the already-built binaries; no scikit-learn, no report.
+if [[ "${1:-}" == "--smoke" ]]; then
+  OUT=build/bench-smoke/tsne
+  NATIVE=build/native-release/tools/bench/tsne/bench_tsne WASM=build/wasm-release/tools/bench/tsne/bench_tsne.js
+  WORKER=build/wasm-release/src/app/cuefinder_worker.js
+  for f in "$NATIVE" "$WASM" "$WORKER"; do
+    [[ -f "$f" ]] || { echo "skip: needs $f (./cuefinder build native-release bench_tsne; wasm-release bench_tsne cuefinder_worker)"; exit 0; }
+  done
+  mkdir -p "$OUT"
+  $PY tools/bench/tsne/gen_data.py mixture "$OUT/mix80.f32" --n 80 --dim 16 --seed 1 >/dev/null
+  A=(--data "$OUT/mix80.f32" --dim 16 --perplexity 10 --iterations 50 --repeat 1)
+  "$NATIVE" "${A[@]}" --out "$OUT/native.f32"
+  node "$WASM" "${A[@]}" --out "$OUT/wasm.f32"
+  node tools/bench/tsne/bench_worker.mjs --module "$WORKER" "${A[@]}" --out "$OUT/worker.f32"
+  exit 0
+fi
 # Benchmark-only peer: scikit-learn's TSNE (Debian python3-sklearn).
 if ! dpkg-query -W -f='${Status}' python3-sklearn 2>/dev/null | grep -q "install ok installed"; then
   $( [ "$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends python3-sklearn >/dev/null
@@ -45,24 +64,16 @@ export NODE_PATH=/usr/share/nodejs
 $PY -c 'import sklearn' 2>/dev/null || { echo "run.sh: needs python3-sklearn (apt-get install python3-sklearn)" >&2; exit 1; }
 mkdir -p "$OUT"
 
-# The benchmarks need only the map module and Status from the core: compile those sources directly
-# with the project's flags (fast, and independent of the audio libraries and of other build dirs).
-CORE_SRC=(src/core/map/knn.cpp src/core/map/pca.cpp src/core/map/quality.cpp src/core/map/tsne.cpp src/core/common/status.cpp)
-nice -n 10 g++ -std=c++20 -O2 -DNDEBUG -DCF_SIMD=1 -ffp-contract=off -I src tools/bench/tsne/bench_tsne.cpp \
-  "${CORE_SRC[@]}" -o "$OUT/bench_tsne"
-# WASM: the wasm-release preset's flags (SIMD128, -O3) and cmake/CuefinderNode.cmake's Node link flags.
-WASM_FLAGS=(-std=c++20 -O3 -DNDEBUG -DCF_SIMD=1 -msimd128 -ffp-contract=off -fexceptions -I src)
-nice -n 10 em++ "${WASM_FLAGS[@]}" tools/bench/tsne/bench_tsne.cpp "${CORE_SRC[@]}" -o "$OUT/bench_tsne.js" \
-  -sENVIRONMENT=node -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sNODERAWFS=1 \
-  --pre-js src/platform/web/node_fetch_fix.js
-# The map worker's core: the same link flags as the cuefinder_worker CMake target.
+# The benchmarks link the core library (tools/bench/tsne/CMakeLists.txt; the map worker is src/app's
+# cuefinder_worker target), built by the launcher with the presets' flags (-O3, CF_SIMD; SIMD128 in
+# WASM), so a change to the core's files cannot leave this benchmark unlinkable.
+./cuefinder build native-release bench_tsne >&2
+./cuefinder build wasm-release bench_tsne >&2
+NATIVE=build/native-release/tools/bench/tsne/bench_tsne
+WASM=build/wasm-release/tools/bench/tsne/bench_tsne.js
 if [[ -z "$WORKER_MODULE" ]]; then
-  WORKER_MODULE="$OUT/cuefinder_worker.js"
-  nice -n 10 em++ "${WASM_FLAGS[@]}" src/bindings/web/tsne_api.cpp src/bindings/web/abi.cpp "${CORE_SRC[@]}" -o "$WORKER_MODULE" \
-    -sMODULARIZE=1 -sEXPORT_NAME=createCuefinderWorker -sENVIRONMENT=web,worker,node -sALLOW_MEMORY_GROWTH=1 \
-    -sMAXIMUM_MEMORY=4GB --pre-js src/platform/web/node_fetch_fix.js \
-    -sEXPORTED_FUNCTIONS=_malloc,_free,_cf_tsne_begin,_cf_tsne_iterate,_cf_tsne_coords,_cf_tsne_kl,_cf_tsne_total_iters,_cf_tsne_perplexity,_cf_tsne_end,_cf_error,_cf_pca_2d,_cf_trustworthiness \
-    -sEXPORTED_RUNTIME_METHODS=HEAPF32,HEAPU8
+  ./cuefinder build wasm-release cuefinder_worker >&2
+  WORKER_MODULE=build/wasm-release/src/app/cuefinder_worker.js
 fi
 
 SETS=() NOTES=()
@@ -82,7 +93,7 @@ if [[ "$LARGE_N" -gt 0 ]]; then
   SETS+=("mixture$LARGE_N=$OUT/mixture_${LARGE_N}x$DIM.f32:1")
   NOTES+=("mixture$LARGE_N=Synthetic, shaped like musicnn track embeddings: 16 overlapping styles in a 16-d latent space, ReLU read-out (\`gen_data.py mixture --n $LARGE_N --seed 1\`).")
 fi
-BENCH=(--native "$OUT/bench_tsne" --wasm "$OUT/bench_tsne.js" --worker-module "$WORKER_MODULE" --work "$OUT"
+BENCH=(--native "$NATIVE" --wasm "$WASM" --worker-module "$WORKER_MODULE" --work "$OUT"
        --dim "$DIM" --report "$REPORT" --command "nice -n 10 $CMDLINE")
 for s in "${SETS[@]}"; do BENCH+=(--set "$s"); done
 for s in "${NOTES[@]}"; do BENCH+=(--set-note "$s"); done
