@@ -13,6 +13,8 @@
 # uses --data mix3 (convex mixes of 3 rows), as its 60 rows are patches of only two clips.
 # CF_BENCH_OUT=DIR changes the output folder; CF_BENCH_NO_BUILD=1 reuses the binaries already built
 # (build/native-release and build/wasm-release, target bench_search).
+#   bash tools/bench/search/run.sh --smoke     # seconds: 2000 vectors, 20 queries, the binaries already
+#                                              # built, no peers installed, output in build/bench-smoke/search
 #
 # Needs: the project's build (./cuefinder build), libfaiss-dev, libhnswlib-dev, libblas-dev/liblapack-dev (FAISS), emscripten, node.
 # Seeds default to the musicnn embeddings in tests/data/golden (*msd_embedding*.f32 without "prerelu").
@@ -22,11 +24,18 @@ set -euo pipefail
 main() {
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$here"
+if [ "${1:-}" = --smoke ]; then
+  shift
+  CF_BENCH_NO_BUILD=1 CF_BENCH_OUT=build/bench-smoke/search smoke=1
+  set -- --sizes 2000 --queries 20 "$@"
+  [ -x build/native-release/tools/bench/search/bench_search ] ||
+    { echo "skip: needs build/native-release/tools/bench/search/bench_search (./cuefinder build native-release bench_search)"; exit 0; }
+fi
 # Benchmark-only peers (not needed by the build or the tests).
 for p in libfaiss-dev libhnswlib-dev libblas-dev liblapack-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing_pkgs="${missing_pkgs:-} $p"
 done
-if [ -n "${missing_pkgs:-}" ]; then
+if [ -n "${missing_pkgs:-}" ] && [ "${smoke:-0}" != 1 ]; then
   $( [ "$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends $missing_pkgs >/dev/null
 fi
 sizes=10000,100000,1000000
@@ -71,6 +80,9 @@ nice -n 10 "$bin_native" native --sizes "$sizes" --seeds "$emb" --dim "$dim" --q
     --data "$data" ${extra[@]+"${extra[@]}"}
 echo
 echo "## wasm (node $(node --version), emscripten $(NODE_PATH=/usr/share/nodejs em++ --version | head -1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -1), one thread, SIMD128)"
+if [ "${smoke:-0}" = 1 ] && [ ! -f "$bin_wasm" ]; then
+  echo "skip: the wasm pass needs $bin_wasm (./cuefinder build wasm-release bench_search)"; return 0
+fi
 nice -n 10 node "$bin_wasm" wasm --sizes "$sizes" --dim "$dim" --out "$out" ${extra[@]+"${extra[@]}"}
 }
 main "$@"
