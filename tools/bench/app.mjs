@@ -10,19 +10,22 @@
 //
 //   node tools/bench/app.mjs [--site build/site] [--track FILE] [--out docs/benchmarks/app.md]
 // Needs a site assembled with the demo catalog (./cuefinder site build/site ~/.cache/cuefinder/demo/catalog).
+//   node tools/bench/app.mjs --smoke [--site DIR]   # tools/bench/smoke.mjs: the modules load, and with a site and
+//        Chromium, one cold page load (no report); without them it says what is missing and exits 0
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../web/serve.mjs';
-import { launchBrowser, openPage, dropFile, shot } from '../../tests/browser/lib.mjs';
+import { startServer } from '../../src/site/serve.mjs';
+import { launchBrowser, openPage, dropFile, shot, skipUnlessChromium } from '../../tests/browser/lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const site = path.resolve(opt('--site', path.join(root, 'build/site')));
 const out = opt('--out', path.join(root, 'docs/benchmarks/app.md'));
+if (args.includes('--smoke')) await smoke();
 const catalogInfo = JSON.parse(fs.readFileSync(path.join(site, 'catalog/catalog.json'), 'utf8'));
 let track = opt('--track', null);
 if (!track) {  // the catalog track closest to 3 minutes
@@ -236,4 +239,22 @@ copies (\`?points=N\` or \`window.cuefinder.setDisplayPoints(N)\`), hovering and
 } finally {
   await browser.close();
   await server.close();
+}
+
+// --smoke: one cold load of the site (it needs a site and Chromium, which a fresh clone lacks: skipped then).
+async function smoke() {
+  const noBrowser = skipUnlessChromium();
+  const missing = !fs.existsSync(path.join(site, 'catalog/catalog.json')) ? `no site at ${site} (./cuefinder site ${site} CATALOG)` : noBrowser;
+  if (missing) { console.log(`skip: ${missing}`); process.exit(0); }
+  const server = await startServer({ root: site, port: 0 });
+  const browser = await launchBrowser();
+  try {
+    const { page } = await openPage(browser, server.url, { viewport: { width: 1366, height: 800 } });
+    const cold = await page.evaluate(async () => { await window.cuefinder.ready; return window.cuefinder.timings; });
+    console.log(`smoke: cold load interactive after ${cold.page_interactive_ms.toFixed(0)} ms`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
 }

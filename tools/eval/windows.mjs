@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAnalyzer, parseArgs } from '../cli/analyze.mjs';
+import { createAnalyzer, parseArgs } from '../../src/cli/analyze.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
