@@ -6,6 +6,8 @@
 // UPSTREAM_AUDIO_MODELS: the upstream TF.js models the peer runs (not in this repository;
 // tools/convert/lib.mjs UPSTREAM_HELP says where to get them). Without it the benchmark is skipped
 // with that message (exit status 0, so `./cuefinder bench` goes on).
+//   node tools/bench/analyze.mjs --smoke   # seconds (tools/bench/smoke.mjs): our side only (--only msd, one
+//        thread, one run) on a 3 s test clip; the peer needs UPSTREAM_AUDIO_MODELS, so it is skipped
 //
 // Peer (what a web page does today): essentia.js 0.1.3 musicnn features
 // (EssentiaTFInputExtractor.computeFrameWise(signal, 256)) on the golden 16 kHz signal, then
@@ -32,7 +34,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
-const reps = Number(opt('--reps', '3'));
+const reps = args.includes('--smoke') ? 1 : Number(opt('--reps', '3'));
 const out = opt('--out', path.join(root, 'docs/benchmarks/analyze.md'));
 const ID = 'joram';
 const MP3 = path.join(L.GOLDEN, 'source', L.CLIPS[ID]);
@@ -99,6 +101,14 @@ if (args[0] === '--child') {
   process.exit(0);
 }
 
+if (args.includes('--smoke')) {
+  const clip = path.join(root, 'tests/data/audio/vorbis_q2_44k_stereo_3s.ogg');
+  const r = oursChild(1, 'msd', clip);
+  for (const k of ['audio_s', 'n_patches', 'decode_s', 'features_s', 'inference_s', 'elapsed_s'])
+    if (!Number.isFinite(r[k])) { console.error(`analyze smoke: ${k} is ${r[k]} in the CLI's JSON`); process.exit(1); }
+  console.log(`smoke: ours ${JSON.stringify(r)}; the peer skipped (needs --upstream UPSTREAM_AUDIO_MODELS, not in the repository)`);
+  process.exit(0);
+}
 if (!upstream) {
   console.error(`analysis benchmark skipped: no --upstream UPSTREAM_AUDIO_MODELS.\n${L.UPSTREAM_HELP}`);
   process.exit(0);

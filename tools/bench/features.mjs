@@ -2,6 +2,7 @@
 // on the same 16 kHz signals. Writes docs/benchmarks/features.md and prints the table.
 //
 //   node tools/bench/features.mjs [--repeat N] [--out docs/benchmarks/features.md]
+//   node tools/bench/features.mjs --smoke   # seconds (tools/bench/smoke.mjs): one signal, one run, report in build/bench-smoke
 // Needs: npm ci (essentia.js), build/native-release and build/wasm-release with bench_features
 // (`./cuefinder bench` does all of it).
 import { execFileSync } from 'node:child_process';
@@ -15,9 +16,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
-const repeat = Number(opt('--repeat', '5'));
-const outFile = path.resolve(root, opt('--out', 'docs/benchmarks/features.md'));
-const ids = ['tumiki', 'joram'];
+const SMOKE = args.includes('--smoke');
+const repeat = SMOKE ? 1 : Number(opt('--repeat', '5'));
+const outFile = path.resolve(root, opt('--out', SMOKE ? 'build/bench-smoke/features.md' : 'docs/benchmarks/features.md'));
+const ids = SMOKE ? ['tumiki'] : ['tumiki', 'joram'];
 const signals = ids.map((id) => path.join(root, 'tests', 'data', 'golden', `${id}.signal.f32`));
 
 const readF32 = (f) => { const b = fs.readFileSync(f); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); };
@@ -46,7 +48,7 @@ for (const [i, file] of signals.entries()) {
 // --- ours: the same C++ benchmark binary, native and WASM (Node)
 const dump = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-bench-'));
 function runOurs(label, cmd, cmdArgs) {
-  const text = execFileSync(cmd, [...cmdArgs, '--repeat', String(Math.max(repeat, 9)), '--dump-dir', dump, ...signals],
+  const text = execFileSync(cmd, [...cmdArgs, '--repeat', String(SMOKE ? 1 : Math.max(repeat, 9)), '--dump-dir', dump, ...signals],
     { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
   return text.trim().split('\n').map((l) => ({ ...JSON.parse(l), build: label }));
 }

@@ -3,6 +3,8 @@
 // the WASM core's playlist exports (src/bindings/web/playlist_api.cpp → core/query/playlist.h):
 //
 //   node tools/bench/playlist/bench.mjs [CATALOG] [--seeds-per-package 6] [--n 10] [--json]
+//   node tools/bench/playlist/bench.mjs FIXTURE_CATALOG --smoke   # seconds (tools/bench/smoke.mjs): a tiny
+//        catalog without packages is split in two stand-in packages (by the id's first letter), 3+ tracks each
 //
 // Seed sets: per source package (the id's prefix before "/") with at least 6 tracks, seed sets of 3 of
 // its tracks (a fixed pseudo-random draw). The packages are split by name, alternately, into a tuning
@@ -28,6 +30,7 @@ function args(argv) {
     else if (a === '--n') o.n = Number(argv[++i]);
     else if (a === '--arc') o.arc = argv[++i];
     else if (a === '--json') o.json = true;
+    else if (a === '--smoke') { SMOKE = true; o.perPackage = 1; o.n = 1; }
     else o.catalog = a;
   }
   return o;
@@ -52,12 +55,14 @@ function shuffle(a, r) {
 }
 
 const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-const pkgOf = (id) => id.split('/')[0];
+let SMOKE = false;
+// --smoke: ids without a package prefix fall into two stand-in packages (the smoke run only exercises the code).
+const pkgOf = (id) => (SMOKE && !id.includes('/') ? (id.charCodeAt(0) % 2 ? 'odd' : 'even') : id.split('/')[0]);
 
 function seedSets(tracks, perPackage) {
   const byPkg = new Map();
   for (const t of tracks) (byPkg.get(pkgOf(t.id)) || byPkg.set(pkgOf(t.id), []).get(pkgOf(t.id))).push(t.id);
-  const pkgs = [...byPkg.keys()].filter((p) => byPkg.get(p).length >= 6).sort();
+  const pkgs = [...byPkg.keys()].filter((p) => byPkg.get(p).length >= (SMOKE ? 3 : 6)).sort();
   const r = rng(16);
   const sets = [];
   pkgs.forEach((p, i) => {
@@ -134,7 +139,7 @@ function main() {
     const arcRows = [['no arc', {}], ...[0.5, 1, 2, 4].map((w) => [`arc, arc_weight ${w}`, { bpm_arc: o.arc, arc_weight: w }])]
       .map(([name, extra]) => ({ name, tune: arcRun('tune', extra), held: arcRun('held', extra) }));
     // 4. Time per playlist (WASM under Node; wall time, so it depends on the machine's load).
-    const timing = [[o.n, {}], [100, {}], [100, { bpm_arc: o.arc }]].map(([n, extra]) => {
+    const timing = [[o.n, {}], [SMOKE ? 2 : 100, {}], [SMOKE ? 2 : 100, { bpm_arc: o.arc }]].map(([n, extra]) => {
       const t0 = performance.now();
       for (const s of held) make({ seed: s.seed, n, include_seeds: false, ...bestExtra, ...extra });
       return { n, arc: !!extra.bpm_arc, ms: (performance.now() - t0) / held.length };

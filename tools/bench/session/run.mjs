@@ -4,6 +4,8 @@
 // (src/bindings/web/adaptive_api.cpp → core/query/adaptive.h), WASM core in Node.
 //
 //   node tools/bench/session/run.mjs [CATALOG_DIR] [--quick] [--no-tune] [--no-scale] [--json OUT]
+//   node tools/bench/session/run.mjs FIXTURE_CATALOG --smoke   # seconds (tools/bench/smoke.mjs): --quick,
+//        tag targets from 2 tracks (a tiny catalog has no 12-track tags), the scale part at 2000 tracks
 //
 // Targets: every source package (the id prefix) with ≥ 4 tracks, and MSD tags that are among the top-3
 // tags of 12..120 tracks. Starts: 4 random tracks outside the target per target (seeded). Each round
@@ -31,7 +33,9 @@ const flag = (f) => args.includes(f);
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
 const catalog = path.resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--json') ||
   path.join(process.env.CF_CACHE_DIR || path.join(os.homedir(), '.cache/cuefinder'), 'demo/catalog'));
-const ROUNDS = 5, SHOWN = 10, STARTS = flag('--quick') ? 2 : 4;
+const SMOKE = flag('--smoke');
+const ROUNDS = 5, SHOWN = 10, STARTS = flag('--quick') || SMOKE ? 2 : 4;
+const TAG_MIN = SMOKE ? 2 : 12, SCALE_TRACKS = SMOKE ? 2000 : 100000;
 
 const c = coreClient((await loadNodeCore(process.env.CF_NODE_MODULE || path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js'))).Module);
 const tracks = JSON.parse(fs.readFileSync(path.join(catalog, 'catalog.json'), 'utf8')).tracks;
@@ -63,7 +67,7 @@ function targets() {
       if (!byTag.has(tag)) byTag.set(tag, new Set());
       byTag.get(tag).add(t.id);
     }
-  for (const [tag, s] of byTag) if (s.size >= 12 && s.size <= 120) out.push({ name: `tag ${tag}`, members: s });
+  for (const [tag, s] of byTag) if (s.size >= TAG_MIN && s.size <= 120) out.push({ name: `tag ${tag}`, members: s });
   out.sort((a, b) => (a.name < b.name ? -1 : 1));
   return out;
 }
@@ -186,7 +190,7 @@ for (const [name, avg] of Object.entries(results)) print(name, avg);
 c.call('cf_adaptive_free', h);
 
 function scale() {
-  const copies = Math.ceil(100000 / ids.length);
+  const copies = Math.ceil(SCALE_TRACKS / ids.length);
   const t0 = performance.now();
   const big = c.must('cf_adaptive_open', catalog, copies, 0.1);
   const openMs = performance.now() - t0;
