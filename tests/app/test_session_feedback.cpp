@@ -3,6 +3,7 @@
 // tag from a lasso, make a playlist and export it.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 
 #include "app/session/session.h"
@@ -49,6 +50,16 @@ TEST_F(FeedbackTest, LikesMoveTheirKindUpAndJudgedTracksNeverComeBack) {
     session.skip(1);
     const std::vector<std::string> after = ids();
     EXPECT_TRUE(session.results().are_fit);
+    const auto& hits = session.results().hits;
+    for (size_t i = 0; i < hits.size(); ++i) {  // the session score's percentile among the 8 tracks
+        EXPECT_TRUE(hits[i].score > 0.0f && hits[i].score < 1.0f) << hits[i].score;
+        if (i) EXPECT_GE(hits[i - 1].score, hits[i].score);
+    }
+    for (const SearchHit& h : hits) {  // (tracks below + ½) / 8, and the liked tracks above the best unjudged one
+        const float below = h.score * 8.0f - 0.5f;
+        EXPECT_NEAR(below, std::round(below), 1e-4f) << h.score;
+    }
+    EXPECT_LT(hits[0].score, 7.5f / 8.0f);
     for (const char* judged : {"t5", "t7", "t1"}) EXPECT_EQ(rank_of(after, judged), after.size()) << judged;
     EXPECT_LT(rank_of(after, "t6"), 2u) << "the other rock-like tracks come up";
     EXPECT_NE(session.feedback().learned_text().find("you like:"), std::string::npos) << session.feedback().learned_text();

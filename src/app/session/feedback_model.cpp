@@ -11,12 +11,26 @@ namespace {
 
 const std::vector<query::SessionEvent> kNoEvents;
 
-// Fraction of `sorted` (ascending) below `v`, ties counted half.
-float percentile(const std::vector<float>& sorted, float v) {
-    const auto lo = std::lower_bound(sorted.begin(), sorted.end(), v);
-    const auto hi = std::upper_bound(lo, sorted.end(), v);
-    const double below = double(lo - sorted.begin()) + 0.5 * double(hi - lo);
-    return sorted.empty() ? 0.0f : float(below / double(sorted.size()));
+// Each of `values`' fraction of `all` below it (ties counted half), in one pass over `all` without
+// sorting it (k values among 100k scores: O(n log k), not a sort of n).
+std::vector<float> percentiles_of(std::span<const float> values, std::span<const float> all) {
+    std::vector<float> v(values.begin(), values.end());
+    std::sort(v.begin(), v.end());
+    std::vector<double> starts_above(v.size() + 1, 0.0), equal(v.size(), 0.0);
+    for (float s : all) {
+        const auto lo = std::lower_bound(v.begin(), v.end(), s);
+        const auto hi = std::upper_bound(lo, v.end(), s);
+        starts_above[size_t(hi - v.begin())] += 1;   // every value from hi on is above s
+        for (auto it = lo; it != hi; ++it) equal[size_t(it - v.begin())] += 1;
+    }
+    std::vector<float> out(values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+        const size_t j = size_t(std::lower_bound(v.begin(), v.end(), values[i]) - v.begin());
+        double below = 0;
+        for (size_t p = 0; p <= j; ++p) below += starts_above[p];
+        out[i] = all.empty() ? 0.0f : float((below + 0.5 * equal[j]) / double(all.size()));
+    }
+    return out;
 }
 
 }  // namespace
@@ -74,16 +88,18 @@ Status FeedbackModel::set_base(std::span<const float> scores, std::string query)
 
 Result<std::vector<SearchHit>> FeedbackModel::rerank(size_t k, const SearchFilters& filters) const {
     if (!session_) return Status(ErrorCode::invalid_argument, "like/skip: no catalog");
-    auto rows = session_->rerank(k, filters);
+    std::vector<float> all;
+    auto rows = session_->rerank(k, filters, &all);
     if (!rows) return rows.status();
-    std::vector<float> sorted = session_->scores();
-    std::sort(sorted.begin(), sorted.end());
+    std::vector<float> row_scores;
+    for (const query::AdaptiveRow& r : *rows) row_scores.push_back(r.score);
+    const std::vector<float> pct = percentiles_of(row_scores, all);
     std::vector<SearchHit> hits;
     hits.reserve(rows->size());
     for (const query::AdaptiveRow& r : *rows) {
         SearchHit h;
         h.track = r.track;
-        h.score = percentile(sorted, r.score);
+        h.score = pct[hits.size()];
         h.why = r.why.empty() ? "" : "+ " + r.why;  // "+": what the like button taught it
         hits.push_back(std::move(h));
     }

@@ -57,6 +57,7 @@ Status Session::open_catalog(std::vector<uint8_t> bytes, const std::string& name
     custom_tags_.open(*catalog_);
     playlist_.clear();
     pending_session_.reset();
+    base_key_.clear();
     return Status();
 }
 

@@ -197,6 +197,7 @@ private:
     void load_session(const std::string& json, const std::string& what);
     void save_custom_tags();
     std::string session_key() const;
+    std::string query_key(bool mixed) const;
 
     Host& host_;
     Embedder* embedder_;
@@ -227,6 +228,8 @@ private:
     MapModel map_;
     FeedbackModel feedback_;
     bool remark_in_flight_ = false;
+    std::string base_key_;             ///< query_key() of base_scores_ ("" = none yet)
+    std::vector<float> base_scores_;   ///< the query's raw score per track, for the adaptive session
     double feedback_ms_ = 0.0;  ///< the last input's re-rank (the query's scores, refit, top-k), wall time
     std::optional<std::pair<std::string, std::string>> pending_session_;  ///< (json, what) waiting for the text model
     CustomTags custom_tags_;

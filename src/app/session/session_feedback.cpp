@@ -111,9 +111,26 @@ Result<std::vector<float>> Session::query_scores(const SearchOptions& o, bool mi
     return query::mix_scores(*r);
 }
 
+// What the query's scores depend on: the same key, the same scores (likes and skips do not change the
+// query, so only its first input pays for a pass over the catalog).
+std::string Session::query_key(bool mixed) const {
+    std::string k = std::to_string(int(query_.kind)) + '\n' + query_.track_id + '\n' + query_.name + '\n';
+    k.append(reinterpret_cast<const char*>(query_.embedding.data()), query_.embedding.size() * sizeof(float));
+    if (mixed)
+        k += '\n' + words_.text().text + '\n' + words_.image().name + '\n' + std::to_string(words_.weight_track) + ',' +
+             std::to_string(words_.weight_text) + ',' + std::to_string(words_.weight_image);
+    return k;
+}
+
 Result<std::vector<SearchHit>> Session::session_search(const SearchOptions& o, bool mixed) {
-    auto base = query_scores(o, mixed);
-    if (!base) return base.status();
+    const std::string key = query_key(mixed);
+    if (key != base_key_) {
+        auto scores = query_scores(o, mixed);
+        if (!scores) return scores.status();
+        base_scores_ = std::move(*scores);
+        base_key_ = key;
+    }
+    const std::vector<float>* base = &base_scores_;
     std::string what = query_.kind == Query::Kind::track ? "track " + query_.track_id : query_.kind == Query::Kind::file ? "file " + query_.name : "";
     if (mixed && !words_.text().text.empty()) what += (what.empty() ? "" : " + ") + ("words \"" + words_.text().text + "\"");
     if (mixed && !words_.image().name.empty()) what += (what.empty() ? "" : " + ") + ("picture " + words_.image().name);

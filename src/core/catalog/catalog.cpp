@@ -672,11 +672,15 @@ std::optional<uint32_t> Catalog::find(std::string_view id) const {
 }
 
 std::vector<float> Catalog::embedding(uint32_t track) const {
-    CF_ASSERT(track < tracks_.size());
     std::vector<float> e(dim_);
-    if (has_float()) std::copy_n(embeddings_.data() + size_t(track) * dim_, dim_, e.data());
-    else sq_.decode(sq_codes_.data() + size_t(track) * dim_, e.data());
+    embedding_into(track, e.data());
     return e;
+}
+
+void Catalog::embedding_into(uint32_t track, float* out) const {
+    CF_ASSERT(track < tracks_.size());
+    if (has_float()) std::copy_n(embeddings_.data() + size_t(track) * dim_, dim_, out);
+    else sq_.decode(sq_codes_.data() + size_t(track) * dim_, out);
 }
 
 std::vector<float> Catalog::input_embedding(uint32_t track) const {

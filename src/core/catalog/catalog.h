@@ -279,6 +279,8 @@ public:
     std::optional<uint32_t> find(std::string_view id) const;
     /// The track's unit-norm embedding (float32, or dequantized int8 without EF32).
     std::vector<float> embedding(uint32_t track) const;
+    /// The same into `out` (dim() floats), without allocating: for passes over every track.
+    void embedding_into(uint32_t track, float* out) const;
     /// The track's unit-norm embedding in the space's input (input_dim() values): what a file's
     /// analysis gives, for the text matcher. Without a space: embedding(track). With one: from INPT
     /// (int8, ≈ 0.4 % per value).

@@ -144,7 +144,8 @@ public:
 
     /// The best k tracks not yet judged that pass `filters` (a catalog's; from arrays only inactive
     /// filters), best first, ties by index. Errors: k = 0, active filters without a catalog.
-    Result<std::vector<AdaptiveRow>> rerank(size_t k, const SearchFilters& filters = {}) const;
+    /// `all_scores`, when given, receives scores() (computed once for both).
+    Result<std::vector<AdaptiveRow>> rerank(size_t k, const SearchFilters& filters = {}, std::vector<float>* all_scores = nullptr) const;
     /// Every track's session score (n_tracks floats), the judged ones included.
     std::vector<float> scores() const;
     Learned learned() const;

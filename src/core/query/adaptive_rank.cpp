@@ -154,12 +154,12 @@ std::string AdaptiveSession::why(uint32_t t, const Learned& learned) const {
     return out;
 }
 
-Result<std::vector<AdaptiveRow>> AdaptiveSession::rerank(size_t k, const SearchFilters& filters) const {
+Result<std::vector<AdaptiveRow>> AdaptiveSession::rerank(size_t k, const SearchFilters& filters, std::vector<float>* all_scores) const {
     if (k == 0) return Status(ErrorCode::invalid_argument, "adaptive session: k must be at least 1");
     const Catalog* cat = features_->catalog();
     if (filters.active() && !cat)
         return Status(ErrorCode::invalid_argument, "adaptive session: filters need a catalog's metadata");
-    const std::vector<float> s = scores();
+    std::vector<float> s = scores();
     std::vector<char> judged(s.size(), 0);
     for (const SessionEvent& e : events_)
         if (e.kind != SessionEvent::Kind::remark) judged[e.track] = 1;
@@ -171,6 +171,7 @@ Result<std::vector<AdaptiveRow>> AdaptiveSession::rerank(size_t k, const SearchF
         const float base = base_z_.empty() ? 0.0f : base_z_[t];
         rows.push_back({t, s[t], base, s[t] - offset(t), why(t, l)});
     }
+    if (all_scores) *all_scores = std::move(s);
     return rows;
 }
 

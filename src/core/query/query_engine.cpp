@@ -158,7 +158,11 @@ std::vector<InputResult> input_scores(const Run& r) {
     if (!r.track.empty()) {
         InputResult in = input(InputKind::track, 0, r.query.weights.track);
         in.scores.resize(r.engine.n_tracks());
-        for (uint32_t t = 0; t < in.scores.size(); ++t) in.scores[t] = dot(r.engine.embedding(t), r.track);
+        std::vector<float> e(r.engine.dim());
+        for (uint32_t t = 0; t < in.scores.size(); ++t) {
+            r.engine.embedding_into(t, e.data());
+            in.scores[t] = dot(e, r.track);
+        }
         inputs.push_back(std::move(in));
     }
     for (InputResult& in : inputs) {
@@ -254,9 +258,15 @@ QueryEngine::QueryEngine(std::vector<float> audio, size_t n_tracks, size_t dim)
 }
 
 std::vector<float> QueryEngine::embedding(uint32_t t) const {
+    std::vector<float> e(dim_);
+    embedding_into(t, e.data());
+    return e;
+}
+
+void QueryEngine::embedding_into(uint32_t t, float* out) const {
     CF_ASSERT(t < n_tracks_);
-    if (catalog_) return catalog_->embedding(t);
-    return {audio_.begin() + ptrdiff_t(size_t(t) * dim_), audio_.begin() + ptrdiff_t(size_t(t + 1) * dim_)};
+    if (catalog_) return catalog_->embedding_into(t, out);
+    std::copy_n(audio_.begin() + ptrdiff_t(size_t(t) * dim_), dim_, out);
 }
 
 Result<std::vector<SearchHit>> QueryEngine::search(std::span<const float> query, const SearchOptions& options,

@@ -167,6 +167,8 @@ public:
     const MatchExplainer* explainer() const { return explainer_ ? &*explainer_ : nullptr; }
     /// Track t's unit embedding (dim floats).
     std::vector<float> embedding(uint32_t t) const;
+    /// The same into `out` (dim() floats), without allocating.
+    void embedding_into(uint32_t t, float* out) const;
 
     /// Track-only similarity search (Catalog::search / search_track) with match_percent set, and each
     /// hit's `why` when the query's concept values are known (search_track; `query_values` of a file in
