@@ -53,7 +53,9 @@ function runOurs(label, cmd, cmdArgs) {
   return text.trim().split('\n').map((l) => ({ ...JSON.parse(l), build: label }));
 }
 const rows = [];
-const nativeBin = path.join(root, 'build/native-release/tools/bench/bench_features');
+let nativeBin = path.join(root, 'build/native-release/tools/bench/bench_features');
+// --smoke: the native-debug build (made by ./cuefinder test) stands in when native-release has not been built.
+if (SMOKE && !fs.existsSync(nativeBin)) nativeBin = path.join(root, 'build/native-debug/tools/bench/bench_features');
 const wasmJs = path.join(root, 'build/wasm-release/tools/bench/bench_features.js');
 const maxDiff = {};
 for (const [label, cmd, cmdArgs] of [['native', nativeBin, []], ['wasm', process.execPath, [wasmJs]]]) {

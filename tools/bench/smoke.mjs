@@ -18,7 +18,9 @@ import { fixtureCatalog, fixtureSkipReason, nodeModule } from '../../tests/js/fi
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const work = path.join(root, 'build/bench-smoke');
-const native = (p) => path.join(root, 'build/native-release', p);
+// Native binaries: native-release, else native-debug (what ./cuefinder test builds on a fresh clone).
+const native = (p) => [path.join(root, 'build/native-release', p), path.join(root, 'build/native-debug', p)].find((f) => fs.existsSync(f)) ||
+  path.join(root, 'build/native-release', p);
 const wasm = (p) => path.join(root, 'build/wasm-release', p);
 const CACHE = process.env.CF_EVAL_CACHE || path.join(process.env.HOME || '/', '.cache/cuefinder/eval');
 

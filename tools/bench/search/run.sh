@@ -28,7 +28,10 @@ if [ "${1:-}" = --smoke ]; then
   shift
   CF_BENCH_NO_BUILD=1 CF_BENCH_OUT=build/bench-smoke/search smoke=1
   set -- --sizes 2000 --queries 20 "$@"
-  [ -x build/native-release/tools/bench/search/bench_search ] ||
+  # The native-debug build (made by ./cuefinder test) stands in when native-release has not been built.
+  native_dir=build/native-release
+  [ -x $native_dir/tools/bench/search/bench_search ] || native_dir=build/native-debug
+  [ -x $native_dir/tools/bench/search/bench_search ] ||
     { echo "skip: needs build/native-release/tools/bench/search/bench_search (./cuefinder build native-release bench_search)"; exit 0; }
 fi
 # Benchmark-only peers (not needed by the build or the tests).
@@ -62,7 +65,7 @@ fi
 data="${data:-real}"
 out="${CF_BENCH_OUT:-build/bench-search}"
 mkdir -p "$out"
-bin_native=build/native-release/tools/bench/search/bench_search
+bin_native=${native_dir:-build/native-release}/tools/bench/search/bench_search
 bin_wasm=build/wasm-release/tools/bench/search/bench_search.js
 
 # The bench links the core library (tools/bench/search/CMakeLists.txt), built by the launcher in the
@@ -72,7 +75,7 @@ echo "building native and wasm bench_search" >&2
 ./cuefinder build native-release bench_search >&2
 ./cuefinder build wasm-release bench_search >&2
 fi
-grep -q CF_BENCH_FAISS build/native-release/compile_commands.json ||
+grep -q CF_BENCH_FAISS ${native_dir:-build/native-release}/compile_commands.json ||
   echo "warning: FAISS not found when build/native-release was configured: the native pass runs without it" >&2
 
 echo "## native ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"

@@ -25,6 +25,7 @@ export NODE_PATH=/usr/share/nodejs
 if [[ "${1:-}" == "--smoke" ]]; then
   OUT=build/bench-smoke/tsne
   NATIVE=build/native-release/tools/bench/tsne/bench_tsne WASM=build/wasm-release/tools/bench/tsne/bench_tsne.js
+  [[ -f "$NATIVE" ]] || NATIVE=build/native-debug/tools/bench/tsne/bench_tsne  # made by ./cuefinder test
   WORKER=build/wasm-release/src/app/cuefinder_worker.js
   for f in "$NATIVE" "$WASM" "$WORKER"; do
     [[ -f "$f" ]] || { echo "skip: needs $f (./cuefinder build native-release bench_tsne; wasm-release bench_tsne cuefinder_worker)"; exit 0; }

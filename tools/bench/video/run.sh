@@ -10,6 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$here"
 if [ "${1:-}" = --smoke ]; then
   core=build/native-release/src/cli/cuefinder-core
+  [ -x "$core" ] || core=build/native-debug/src/cli/cuefinder-core  # made by ./cuefinder test
   [ -x "$core" ] || { echo "skip: needs $core (./cuefinder build native-release cuefinder-core)"; exit 0; }
   command -v ffmpeg >/dev/null || { echo "skip: needs ffmpeg (the scdet peer)"; exit 0; }
   exec /usr/bin/python3 tools/bench/video/compare.py --core "$core" --repeat 1
