@@ -105,10 +105,7 @@ Result<std::vector<float>> Session::query_scores(const SearchOptions& o, bool mi
     const MixWeights weights{words_.weight_track, words_.weight_text, words_.weight_image};
     query::MixedQuery q = mixed ? mixed_query(*catalog_, query_, words_.text(), words_.image(), weights, o, engine_->explainer())
                                 : mixed_query(*catalog_, query_, TextPart{}, ImagePart{}, MixWeights{}, o, engine_->explainer());
-    q.options.k = 1;
-    auto r = engine_->run(q, mixed ? &words_.matcher() : nullptr);
-    if (!r) return r.status();
-    return query::mix_scores(*r);
+    return engine_->mix_scores(q, mixed ? &words_.matcher() : nullptr);
 }
 
 // What the query's scores depend on: the same key, the same scores (likes and skips do not change the

@@ -138,8 +138,8 @@ InputResult input(InputKind kind, size_t index, float weight) {
     return in;
 }
 
-// Every input's catalog scores, in the documented order: texts, the picture, the track.
-std::vector<InputResult> input_scores(const Run& r) {
+// Every input's raw catalog scores, in the documented order: texts, the picture, the track.
+std::vector<InputResult> raw_inputs(const Run& r) {
     std::vector<InputResult> inputs;
     for (size_t i = 0; i < r.query.texts.size(); ++i) {
         InputResult in = input(InputKind::text, i, r.query.weights.text);
@@ -165,6 +165,12 @@ std::vector<InputResult> input_scores(const Run& r) {
         }
         inputs.push_back(std::move(in));
     }
+    return inputs;
+}
+
+// raw_inputs with each input's sorted scores (percentiles), items and own best tracks.
+std::vector<InputResult> input_scores(const Run& r) {
+    std::vector<InputResult> inputs = raw_inputs(r);
     for (InputResult& in : inputs) {
         in.sorted = ascending(in.scores);
         score_items(r, in);
@@ -330,6 +336,19 @@ Result<MixedQuery> QueryEngine::in_catalog_space(const MixedQuery& q) const {
         out.items[i].audio_in_space = std::move(*a);
     }
     return out;
+}
+
+Result<std::vector<float>> QueryEngine::mix_scores(const MixedQuery& query, const semantic::TextMatcher* matcher) const {
+    if (Status st = check(query, matcher); !st) return st;
+    std::optional<MixedQuery> mapped;
+    if (catalog_ && catalog_->space()) {
+        auto m = in_catalog_space(query);
+        if (!m) return m.status();
+        mapped = std::move(*m);
+    }
+    const MixedQuery& q = mapped ? *mapped : query;
+    const Run r{*this, q, matcher, q.track_index ? embedding(*q.track_index) : q.track, q.track_index, nullptr, {}};
+    return mix(raw_inputs(r));
 }
 
 Result<MixedResult> QueryEngine::run(const MixedQuery& query, const semantic::TextMatcher* matcher) const {

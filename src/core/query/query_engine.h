@@ -182,6 +182,9 @@ public:
     /// wrong size or a track_index out of range, filters over raw arrays, every weight 0 with several
     /// inputs, items of the wrong size, a matcher missing or fitted on other tracks.
     Result<MixedResult> run(const MixedQuery& query, const semantic::TextMatcher* matcher) const;
+    /// The mix's raw score of every catalog track (run()'s MixedResult::results[i].raw, for all tracks),
+    /// without ranking, percentiles or explanations: what an adaptive session re-ranks. Errors: run()'s.
+    Result<std::vector<float>> mix_scores(const MixedQuery& query, const semantic::TextMatcher* matcher) const;
 
 private:
     Status check(const MixedQuery& query, const semantic::TextMatcher* matcher) const;

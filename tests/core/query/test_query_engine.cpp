@@ -126,6 +126,26 @@ TEST_F(QueryEngineOnCatalog, OneInputIsItsRawScoreAndSeveralAreZCombined) {
     }
 }
 
+// mix_scores: the mix of run() for every track (the query track too), without ranking.
+TEST_F(QueryEngineOnCatalog, MixScoresAreRunsRawScoresForEveryTrack) {
+    MixedQuery q;
+    q.texts.push_back(text(1));
+    q.track_index = 2;
+    q.weights.text = 0.5f;
+    q.options.k = kTracks;
+    auto r = engine.run(q, &matcher);
+    auto all = engine.mix_scores(q, &matcher);
+    ASSERT_TRUE(r && all) << all.status().message();
+    ASSERT_EQ(all->size(), size_t(kTracks));
+    for (const ResultRow& row : r->results) EXPECT_FLOAT_EQ((*all)[row.track], row.raw) << row.track;
+    q.texts.clear();  // one input: its raw scores, the cosines
+    auto cos = engine.mix_scores(q, nullptr);
+    ASSERT_TRUE(cos);
+    EXPECT_NEAR((*cos)[2], 1.0f, 1e-5f) << "the query track with itself";
+    q.track_index = uint32_t(kTracks);
+    EXPECT_FALSE(engine.mix_scores(q, nullptr)) << "run()'s checks";
+}
+
 TEST_F(QueryEngineOnCatalog, WeightZeroRemovesAnInputFromTheMix) {
     MixedQuery q;
     q.track = unit_vector(engine.embedding(5));
