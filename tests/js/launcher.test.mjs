@@ -5,6 +5,9 @@
 //  - the demo sources step from an empty package cache (a small package list; needs Debian's archive)
 //    writes its manifest where the launcher reads it, and nothing apt prints reaches stdout;
 //  - two launchers never build in one build dir at once (build/<preset>.lock).
+//  - the stamp: once setup + build succeeded, analyze/search/... skip both until something they depend
+//    on changes (a source file, a new file, a build output, CF_NO_STAMP=1); checked on a copy of the
+//    launcher in a scratch checkout with a fake cmake and setup, so no real build runs.
 // The tests that analyse need the WASM module (./cuefinder build wasm-release cuefinder_node): they are
 // skipped without it, as the other Node tests are; the launcher's own build step is then a no-op.
 import test from 'node:test';
@@ -32,8 +35,8 @@ function folder(name) {
 }
 
 // Runs the launcher with `args` in `cwd` (never the repository).
-function launch(args, { cwd, env = {} }) {
-  return spawnSync('bash', [launcher, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
+function launch(args, { cwd, env = {}, bin = launcher }) {
+  return spawnSync('bash', [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
 }
 
 test('a missing or bad option value is a usage error naming the option, for every launcher option', () => {
@@ -165,4 +168,89 @@ test('a second launcher waits for build/<preset>.lock instead of building in the
   holder.stdin.end('\n');
   assert.equal(await exit, 0, stderr);
   assert.equal(JSON.parse(stdout).file, 'song.ogg');
+});
+
+// A scratch checkout: the real launcher, a fake setup and WASM library scripts, a configured build dir
+// whose build.ninja maps cuefinder_node to its output, `cmake` on PATH a fake that logs and writes it
+// (or fails while fail.flag exists), and src/cli/search.mjs a script printing "searched".
+function fakeCheckout() {
+  const dir = folder('stamp');
+  const log = path.join(dir, 'calls.log');
+  const write = (rel, text, mode = 0o644) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text, { mode });
+  };
+  write('repo/cuefinder', fs.readFileSync(launcher), 0o755);
+  write('repo/tools/setup.sh', `echo setup >>'${log}'\n`);
+  write('repo/tools/wasm_deps.sh', '');
+  write('repo/tools/wasm_ui_deps.sh', '');
+  write('repo/src/cli/search.mjs', "console.log('searched');\n");
+  write('repo/src/core/part.cpp', 'int part() { return 1; }\n');
+  write('repo/build/wasm-release/build.ninja', 'build cuefinder_node: phony src/cli/cuefinder_node.js\n');
+  write('bin/cmake', `#!/bin/sh
+echo "build $*" >>'${log}'
+[ -e '${dir}/fail.flag' ] && { echo 'fake build failed' >&2; exit 1; }
+mkdir -p "$2/src/cli" && touch "$2/src/cli/cuefinder_node.js" "$2/src/cli/cuefinder_node.wasm"
+`, 0o755);
+  const repo = path.join(dir, 'repo');
+  const env = { PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, CF_CACHE_DIR: path.join(dir, 'cache'), CF_NO_STAMP: '' };
+  const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+  // Runs `search` (from another folder) and returns what setup/build it ran.
+  const search = (extraEnv = {}) => {
+    const before = calls().length;
+    const r = launch(['search', 'catalog', '--track', 'x'], { cwd: folder('stamp-cwd'), env: { ...env, ...extraEnv }, bin: path.join(repo, 'cuefinder') });
+    return { ...r, ran: calls().slice(before) };
+  };
+  return { dir, repo, search, stamp: path.join(repo, 'build/wasm-release/.cf-stamp-cuefinder_node') };
+}
+
+// Moves a file's mtime forward (a second run in the same clock tick must still see the edit).
+function touch(file) {
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(file, later, later);
+}
+
+test('the stamp: written after setup + build, then both are skipped until something they depend on changes', () => {
+  const { dir, repo, search, stamp } = fakeCheckout();
+  const full = ['setup', 'build --build ' + path.join(repo, 'build/wasm-release') + ' --target cuefinder_node'];
+
+  let r = search();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'searched\n');
+  assert.deepEqual(r.ran, full, 'the first call sets up and builds');
+  assert.match(fs.readFileSync(stamp, 'utf8'), /^[0-9a-f]{32} [0-9a-f]{32}\n$/, 'the stamp is written after the build');
+
+  r = search();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'searched\n');
+  assert.deepEqual(r.ran, [], 'nothing changed: no setup, no build');
+  assert.doesNotMatch(r.stderr, /build wasm-release/);
+
+  touch(path.join(repo, 'src/core/part.cpp'));
+  assert.deepEqual(search().ran, full, 'a touched source file: the full check');
+  assert.deepEqual(search().ran, [], 'and stamped again');
+
+  fs.writeFileSync(path.join(repo, 'src/core/new_part.cpp'), 'int new_part() { return 2; }\n');
+  assert.deepEqual(search().ran, full, 'a new source file: the full check');
+
+  fs.rmSync(path.join(repo, 'build/wasm-release/src/cli/cuefinder_node.wasm'));
+  assert.deepEqual(search().ran, full, 'a deleted build output: the full check');
+  assert.ok(fs.existsSync(path.join(repo, 'build/wasm-release/src/cli/cuefinder_node.wasm')), 'rebuilt');
+
+  assert.deepEqual(search({ CF_NO_STAMP: '1' }).ran, full, 'CF_NO_STAMP=1: the full check');
+  assert.deepEqual(search({ CF_NO_STAMP: '1' }).ran, full, 'CF_NO_STAMP=1: every time');
+  assert.deepEqual(search({ PATH: `${path.join(dir, 'bin')}:/usr/local/bin:${process.env.PATH}` }).ran, full,
+    'a different PATH (toolchain): the full check');
+
+  // A failed build: non-zero exit, no stamp, so the next call checks everything again.
+  fs.writeFileSync(path.join(dir, 'fail.flag'), '');
+  touch(path.join(repo, 'src/core/part.cpp'));
+  r = search();
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /fake build failed/);
+  assert.equal(r.stdout, '', 'no search after a failed build');
+  assert.equal(fs.existsSync(stamp), false, 'no stamp after a failed build');
+  fs.rmSync(path.join(dir, 'fail.flag'));
+  assert.deepEqual(search().ran, full, 'after a failed build: the full check, though no file changed since');
+  assert.deepEqual(search().ran, [], 'then stamped');
 });
