@@ -338,28 +338,27 @@ Result<MixedQuery> QueryEngine::in_catalog_space(const MixedQuery& q) const {
     return out;
 }
 
-Result<std::vector<float>> QueryEngine::mix_scores(const MixedQuery& query, const semantic::TextMatcher* matcher) const {
+// The checked query, mapped into the catalog's space when it has one (nullopt: use it as given).
+Result<std::optional<MixedQuery>> QueryEngine::checked(const MixedQuery& query, const semantic::TextMatcher* matcher) const {
     if (Status st = check(query, matcher); !st) return st;
-    std::optional<MixedQuery> mapped;
-    if (catalog_ && catalog_->space()) {
-        auto m = in_catalog_space(query);
-        if (!m) return m.status();
-        mapped = std::move(*m);
-    }
-    const MixedQuery& q = mapped ? *mapped : query;
+    if (!catalog_ || !catalog_->space()) return std::optional<MixedQuery>{};
+    auto m = in_catalog_space(query);
+    if (!m) return m.status();
+    return std::optional<MixedQuery>(std::move(*m));
+}
+
+Result<std::vector<float>> QueryEngine::mix_scores(const MixedQuery& query, const semantic::TextMatcher* matcher) const {
+    auto mapped = checked(query, matcher);
+    if (!mapped) return mapped.status();
+    const MixedQuery& q = *mapped ? **mapped : query;
     const Run r{*this, q, matcher, q.track_index ? embedding(*q.track_index) : q.track, q.track_index, nullptr, {}};
     return mix(raw_inputs(r));
 }
 
 Result<MixedResult> QueryEngine::run(const MixedQuery& query, const semantic::TextMatcher* matcher) const {
-    if (Status st = check(query, matcher); !st) return st;
-    std::optional<MixedQuery> mapped;
-    if (catalog_ && catalog_->space()) {
-        auto m = in_catalog_space(query);
-        if (!m) return m.status();
-        mapped = std::move(*m);
-    }
-    const MixedQuery& q = mapped ? *mapped : query;
+    auto mapped = checked(query, matcher);
+    if (!mapped) return mapped.status();
+    const MixedQuery& q = *mapped ? **mapped : query;
     Run r{*this, q, matcher, q.track_index ? embedding(*q.track_index) : q.track, q.track_index, nullptr, {}};
     if (explainer_ && q.track_index) r.track_values = explainer_->track_values(*q.track_index);
     else if (explainer_ && q.track_values.size() == explainer_->n_concepts()) r.track_values = q.track_values;

@@ -189,6 +189,7 @@ public:
 private:
     Status check(const MixedQuery& query, const semantic::TextMatcher* matcher) const;
     Result<MixedQuery> in_catalog_space(const MixedQuery& query) const;
+    Result<std::optional<MixedQuery>> checked(const MixedQuery& query, const semantic::TextMatcher* matcher) const;
     std::vector<float> cosines(std::span<const float> unit_query) const;
 
     const Catalog* catalog_ = nullptr;
