@@ -6,7 +6,7 @@
 //    essentia.js to ~1e-5, which moves sigmoids by ~1e-6 and the embedding by ~2e-5; ORT vs tfjs adds ~1e-5).
 //  - from the golden clips (an MP3 and an Ogg Vorbis file): track means within 0.02, the same top
 //    tag, and the same top-5 up to that tolerance (a tag in one top-5 but not the other is within
-//    2 × 0.02 of the other's 5th). Our decoders + libsamplerate (best) differ from ffmpeg + soxr:
+//    2 × 0.02 of the other's 5th). Our decoders + the `best` resampler (our polyphase FIR) differ from ffmpeg + soxr:
 //    per patch up to ~0.035 on a resampled clip (the first golden set's 22.05 kHz MP3), means 0.011
 //    there and 0.015 on tumiki (44.1 kHz Vorbis, much energy near 8 kHz), whose 5th and 6th tags
 //    are 0.014 apart — so an exact top-5 would test the resampler, not the analysis.

@@ -14,14 +14,16 @@
 // Formats: WAV (PCM 8/16/24/32-bit, IEEE float 32/64, WAVE_FORMAT_EXTENSIBLE, RF64, any channel count),
 // MP3 (libmpg123), FLAC (libFLAC), Ogg Vorbis (libvorbisfile), Ogg Opus (libopusfile). The format is
 // sniffed from the first bytes, never from the file name. Channels are averaged to mono and resampled
-// with libsamplerate. Memory stays bounded by a few blocks whatever the track length: nothing is held
-// at the source rate. Every error message starts with the input's name.
+// (libsamplerate, or our own polyphase filter for `best` downsampling). Memory stays bounded by a few
+// blocks whatever the track length: nothing is held at the source rate. Every error message starts
+// with the input's name.
 //
 // Output length: ceil(n_source_frames × output_rate / source_rate) samples, the same whether read from
 // the start or reached by seeking. Resampling: libsamplerate's sinc converters; the default `medium`
-// is what Essentia's MonoLoader uses. Measured on one core of the dev machine at 44.1 → 16 kHz: fast
-// ~130x real time, medium ~55x, best ~16x; tests/core/audio/test_audio_golden.cpp shows how each
-// compares with ffmpeg + soxr.
+// is what Essentia's MonoLoader uses; `best` downsamples through a polyphase Kaiser-windowed sinc of our
+// own with SRC_SINC_BEST_QUALITY's passband (~15× faster than it: at 44.1 → 16 kHz on a 145 s track
+// 0.3 s instead of 4.4 s; docs/benchmarks/analyze.md, "Where the decode time goes").
+// tests/core/audio/test_audio_golden.cpp shows how each compares with ffmpeg + soxr.
 //
 // Bad input policy (what open() and read() report; every message starts with the input's name):
 //  - empty:               a 0-byte input, or a header that declares 0 samples.
@@ -73,7 +75,7 @@ const char* audio_codec_name(AudioCodec codec);
 enum class ResampleQuality {
     fast,    ///< libsamplerate SRC_SINC_FASTEST
     medium,  ///< libsamplerate SRC_SINC_MEDIUM_QUALITY
-    best,    ///< libsamplerate SRC_SINC_BEST_QUALITY
+    best,    ///< SRC_SINC_BEST_QUALITY's passband: our polyphase FIR when downsampling, else libsamplerate's
 };
 
 struct DecodeOptions {
