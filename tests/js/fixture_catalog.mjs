@@ -13,6 +13,7 @@
 // to a folder of its own and is renamed into place, so two test files building at once (node --test
 // with more than one worker) never write into the same folder.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -62,19 +63,29 @@ function hasFullAudio(catalog) {
   }
 }
 
+/** The core that analysed the clips: a catalog built by another core (a changed resampler, model,
+ *  feature) would hold other embeddings than a fresh clone gets, so it is rebuilt. */
+function coreKey() {
+  const wasm = nodeModule.replace(/\.js$/, '.wasm');
+  return crypto.createHash('sha256').update(fs.readFileSync(fs.existsSync(wasm) ? wasm : nodeModule)).digest('hex');
+}
+
 let cached = null;
-/** The fixture catalog's folder, built (or rebuilt from changed clips) on first use. */
+/** The fixture catalog's folder, built (or rebuilt from changed clips or another core) on first use. */
 export function fixtureCatalog() {
   if (cached) return cached;
   const files = sources();
   const names = files.map((f) => path.basename(f)).sort().join('\n');
   const music = path.join(out, 'music');
+  const keyFile = path.join(out, 'core.sha256'), key = coreKey();
+  if (fs.existsSync(out) && (!fs.existsSync(keyFile) || fs.readFileSync(keyFile, 'utf8') !== key)) fs.rmSync(out, { recursive: true, force: true });
   if (fs.existsSync(music) && fs.readdirSync(music).sort().join('\n') !== names) fs.rmSync(out, { recursive: true, force: true });
   if (fs.existsSync(path.join(out, 'catalog/catalog.cfc')) && !hasFullAudio(path.join(out, 'catalog'))) fs.rmSync(out, { recursive: true, force: true });
   if (!fs.existsSync(path.join(out, 'catalog/catalog.cfc'))) {
     const tmp = `${out}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
     build(files, tmp);
+    fs.writeFileSync(path.join(tmp, 'core.sha256'), key);
     if (fs.existsSync(path.join(out, 'catalog/catalog.cfc'))) fs.rmSync(tmp, { recursive: true, force: true });  // another process won
     else {
       fs.rmSync(out, { recursive: true, force: true });
