@@ -152,30 +152,21 @@ async function main() {
     console.error(`cuefinder search: ${e.message}\nusage: ./cuefinder search CATALOG FILE|--track ID|--text TEXT|--image PHOTO [--method bridge|projection|ensemble] [--weights track=1,text=1,image=1] [-k N] [--bpm MIN:MAX] [--duration MIN:MAX] [--mood NAME=MIN] [--license KIND,...] [--like ID,ID] [--skip ID,ID] [--remark WORDS] [--json]`);
     process.exit(2);
   }
-  if (o.events.length) {
+  // An adaptive session, or words / a picture: run, print (JSON or text), exit.
+  const runAndPrint = async (run, print) => {
     let res;
     try {
-      res = await adaptiveSearch(o);
+      res = await run(o);
     } catch (e) {
       console.error(`cuefinder search: ${e.message}`);
       process.exit(1);
     }
     if (o.json) process.stdout.write(JSON.stringify(res) + '\n');
-    else printAdaptive(res);
+    else print(res);
     process.exit(0);
-  }
-  if (o.text || o.image) {
-    let res;
-    try {
-      res = await semanticSearch(o);
-    } catch (e) {
-      console.error(`cuefinder search: ${e.message}`);
-      process.exit(1);
-    }
-    if (o.json) process.stdout.write(JSON.stringify(res) + '\n');
-    else printSemantic(res);
-    process.exit(0);
-  }
+  };
+  if (o.events.length) await runAndPrint(adaptiveSearch, printAdaptive);
+  if (o.text || o.image) await runAndPrint(semanticSearch, printSemantic);
   let core, analysis = null;
   if (o.file) {
     const an = await createAnalyzer(parseAnalyzeArgs(['--no-taggram', '--no-curves']));
