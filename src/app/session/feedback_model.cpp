@@ -78,6 +78,15 @@ Judged FeedbackModel::judged(uint32_t track) const {
     return Judged::none;
 }
 
+std::vector<uint32_t> FeedbackModel::judged_tracks(Judged which) const {
+    std::vector<uint32_t> out;
+    for (const query::SessionEvent& e : events())
+        if (e.kind != query::SessionEvent::Kind::remark && judged(e.track) == which &&
+            std::find(out.begin(), out.end(), e.track) == out.end())
+            out.push_back(e.track);
+    return out;
+}
+
 Status FeedbackModel::set_base(std::span<const float> scores, std::string query) {
     if (!session_) return Status::ok();
     session_->set_query(std::move(query));

@@ -50,6 +50,8 @@ public:
     bool active() const { return session_ && !session_->events().empty(); }
     const std::vector<query::SessionEvent>& events() const;
     Judged judged(uint32_t track) const;
+    /// The tracks whose last judgement is `which`, in the order first judged, each once.
+    std::vector<uint32_t> judged_tracks(Judged which) const;
 
     /// The query the session re-ranks: raw scores per catalog track; empty = no query (every track equal).
     /// `query` says what it was (kept in the session's JSON: "track supertux/airship_2", "words \"calm\"").

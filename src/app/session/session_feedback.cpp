@@ -149,12 +149,8 @@ void Session::train_custom_tag(const std::string& name) {
         error_ = "custom tag: type a name for it first";
         return;
     }
-    std::vector<uint32_t> positives = map_.selection(), negatives;
-    for (uint32_t t = 0; catalog_ && t < catalog_->size(); ++t) {
-        const Judged j = feedback_.judged(t);
-        if (j == Judged::skipped) negatives.push_back(t);
-        else if (j == Judged::liked && map_.selection().empty()) positives.push_back(t);
-    }
+    const std::vector<uint32_t> negatives = feedback_.judged_tracks(Judged::skipped);
+    const std::vector<uint32_t> positives = map_.selection().empty() ? feedback_.judged_tracks(Judged::liked) : map_.selection();
     if (positives.empty()) {
         error_ = "custom tag \"" + n + "\": select examples on the map (lasso or box) or like some tracks first";
         return;
@@ -200,8 +196,7 @@ std::optional<query::PlaylistSeed> Session::playlist_seed(std::string* name) con
     seed.tracks = map_.selection();
     *name = std::to_string(seed.tracks.size()) + " selected tracks";
     if (seed.tracks.empty()) {
-        for (const query::SessionEvent& e : feedback_.events())
-            if (e.kind == query::SessionEvent::Kind::like && feedback_.judged(e.track) == Judged::liked) seed.tracks.push_back(e.track);
+        seed.tracks = feedback_.judged_tracks(Judged::liked);
         *name = std::to_string(seed.tracks.size()) + " liked tracks";
     }
     if (!seed.tracks.empty()) return seed;

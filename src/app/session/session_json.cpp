@@ -101,8 +101,7 @@ void Session::write_feedback(JsonWriter& w) const {
     w.key("session").begin_object().key("events").value(feedback_.events().size());
     for (const auto& [key, judged] : {std::pair{"likes", Judged::liked}, std::pair{"skips", Judged::skipped}}) {
         w.key(key).begin_array();
-        for (const query::SessionEvent& e : feedback_.events())
-            if (e.kind != query::SessionEvent::Kind::remark && feedback_.judged(e.track) == judged) w.value(catalog_->tracks()[e.track].id);
+        for (uint32_t t : feedback_.judged_tracks(judged)) w.value(catalog_->tracks()[t].id);
         w.end_array();
     }
     w.key("remarks").begin_array();
