@@ -5,6 +5,7 @@
 // [SECTION] Symmetric eigen-decomposition (cyclic Jacobi)
 // [SECTION] Whitening
 // [SECTION] WCCN + LDA
+// [SECTION] Fused spaces (two models; the query map by ridge regression)
 // [SECTION] Contrastive stage (InfoNCE, Adam)
 #include "core/index/space.h"
 
@@ -341,6 +342,151 @@ Result<Space> fit_wccn(std::span<const TrackWindows> tracks, size_t dim, const W
     if (std::all_of(s.matrix.begin(), s.matrix.end(), [](float f) { return f == 0.0f; }))
         return bad("wccn: the tracks do not differ (every direction has zero between-track variance)");
     return s;
+}
+
+// [SECTION] Fused spaces (two models; the query map by ridge regression) ---------------------------
+Result<std::vector<float>> fused_input(std::span<const float> main, std::span<const float> aux, double aux_weight) {
+    if (!(aux_weight > 0) || !std::isfinite(aux_weight)) return bad("fused input: aux_weight must be > 0");
+    const double nm = norm_of(main.data(), main.size()), na = norm_of(aux.data(), aux.size());
+    if (main.empty() || aux.empty() || !finite(main.data(), main.size()) || !finite(aux.data(), aux.size()) || !(nm > 0) ||
+        !(na > 0))
+        return bad("fused input: both embeddings must be nonempty, finite and nonzero (" + std::to_string(main.size()) + " + " +
+                   std::to_string(aux.size()) + " values)");
+    std::vector<float> out;
+    out.reserve(main.size() + aux.size());
+    for (float v : main) out.push_back(float(v / nm));
+    for (float v : aux) out.push_back(float(aux_weight * v / na));
+    return out;
+}
+
+namespace {
+
+// The fused windows of every track ([unit(main), β·unit(aux)] per window), or an error naming the track.
+Status fuse_tracks(std::span<const TrackWindows> main, size_t dm, std::span<const TrackWindows> aux, size_t da, double beta,
+                   std::vector<std::vector<float>>& out) {
+    if (main.size() != aux.size())
+        return bad("fused wccn: " + std::to_string(main.size()) + " tracks of the main model, " + std::to_string(aux.size()) +
+                   " of the aux model");
+    out.assign(main.size(), {});
+    for (size_t t = 0; t < main.size(); ++t) {
+        if (main[t].n_windows != aux[t].n_windows)
+            return bad("fused wccn: track " + std::to_string(t) + " has " + std::to_string(main[t].n_windows) + " main and " +
+                       std::to_string(aux[t].n_windows) + " aux windows");
+        for (size_t w = 0; w < main[t].n_windows; ++w) {
+            auto f = fused_input({main[t].rows + w * dm, dm}, {aux[t].rows + w * da, da}, beta);
+            if (!f) return bad("fused wccn: track " + std::to_string(t) + " window " + std::to_string(w) + ": " + f.status().message());
+            out[t].insert(out[t].end(), f->begin(), f->end());
+        }
+    }
+    return Status::ok();
+}
+
+// (S + λI)⁻¹·R for the symmetric S (n × n) and R (n × m), λ ≥ 0; eigenvalues ≤ 1e-12·max are dropped
+// when λ = 0 (a pseudo-inverse).
+std::vector<double> solve_symmetric(std::vector<double> s, size_t n, double lambda, const std::vector<double>& r, size_t m) {
+    std::vector<double> l, u;
+    symmetric_eigen(std::move(s), n, l, u);
+    const double floor = 1e-12 * std::max(l.empty() ? 0.0 : l[0], 0.0);
+    std::vector<double> ut_r(n * m, 0.0), out(n * m, 0.0);
+    for (size_t k = 0; k < n; ++k) {
+        const double d = l[k] + lambda;
+        if (!(d > floor) || !(d > 0)) continue;
+        for (size_t j = 0; j < m; ++j) {
+            double v = 0;
+            for (size_t i = 0; i < n; ++i) v += u[i * n + k] * r[i * m + j];
+            ut_r[k * m + j] = v / d;
+        }
+    }
+    for (size_t i = 0; i < n; ++i)
+        for (size_t k = 0; k < n; ++k) {
+            const double uik = u[i * n + k];
+            if (uik == 0) continue;
+            for (size_t j = 0; j < m; ++j) out[i * m + j] += uik * ut_r[k * m + j];
+        }
+    return out;
+}
+
+// The affine map of the unit main windows that best predicts `tracks`' affine output (ridge), as a
+// Space: matrix = Bᵀ, mean = x̄ − B(BᵀB)⁻¹ȳ, so affine(x) = Bᵀ(unit(x) − x̄) + ȳ.
+Result<Space> fit_query_map(std::span<const TrackWindows> main, size_t dm, const std::vector<std::vector<float>>& fused,
+                            const Space& tracks, double ridge) {
+    const size_t df = tracks.dim_in, dout = tracks.dim_out;
+    std::vector<double> xs, ys;
+    std::vector<float> y(dout);
+    for (size_t t = 0; t < main.size(); ++t)
+        for (size_t w = 0; w < main[t].n_windows; ++w) {
+            const float* x = main[t].rows + w * dm;
+            const double n = norm_of(x, dm);
+            for (size_t i = 0; i < dm; ++i) xs.push_back(x[i] / n);
+            tracks.affine(fused[t].data() + w * df, y.data());
+            ys.insert(ys.end(), y.begin(), y.end());
+        }
+    const size_t rows = xs.size() / dm;
+    if (rows < 2) return bad("fused wccn: the query map needs at least 2 windows");
+    std::vector<double> xm(dm, 0.0), ym(dout, 0.0);
+    for (size_t r = 0; r < rows; ++r) {
+        for (size_t i = 0; i < dm; ++i) xm[i] += xs[r * dm + i] / double(rows);
+        for (size_t k = 0; k < dout; ++k) ym[k] += ys[r * dout + k] / double(rows);
+    }
+    std::vector<double> c(dm * dm, 0.0), d(dm * dout, 0.0), xc(dm);
+    for (size_t r = 0; r < rows; ++r) {
+        for (size_t i = 0; i < dm; ++i) xc[i] = xs[r * dm + i] - xm[i];
+        for (size_t i = 0; i < dm; ++i) {
+            for (size_t j = i; j < dm; ++j) c[i * dm + j] += xc[i] * xc[j];
+            for (size_t k = 0; k < dout; ++k) d[i * dout + k] += xc[i] * (ys[r * dout + k] - ym[k]);
+        }
+    }
+    double trace = 0;
+    for (size_t i = 0; i < dm; ++i) {
+        trace += c[i * dm + i];
+        for (size_t j = i + 1; j < dm; ++j) c[j * dm + i] = c[i * dm + j];
+    }
+    const std::vector<double> b = solve_symmetric(std::move(c), dm, ridge * trace / double(dm), d, dout);  // dm × dout
+    // The offset: s with Bᵀs = ȳ, least norm: s = B·(BᵀB)⁻¹·ȳ.
+    std::vector<double> btb(dout * dout, 0.0);
+    for (size_t i = 0; i < dm; ++i)
+        for (size_t k = 0; k < dout; ++k)
+            for (size_t j = 0; j < dout; ++j) btb[k * dout + j] += b[i * dout + k] * b[i * dout + j];
+    const std::vector<double> g = solve_symmetric(std::move(btb), dout, 0.0, ym, 1);
+    Space q;
+    q.input = tracks.input;
+    q.dim_in = dm;
+    q.dim_out = dout;
+    q.mean.assign(dm, 0.0f);
+    q.matrix.assign(dout * dm, 0.0f);
+    for (size_t i = 0; i < dm; ++i) {
+        double s = 0;
+        for (size_t k = 0; k < dout; ++k) s += b[i * dout + k] * g[k];
+        q.mean[i] = float(xm[i] - s);
+        for (size_t k = 0; k < dout; ++k) q.matrix[k * dm + i] = float(b[i * dout + k]);
+    }
+    if (!finite(q.matrix.data(), q.matrix.size()) || !finite(q.mean.data(), q.mean.size()))
+        return bad("fused wccn: the query map has NaN/Inf values");
+    return q;
+}
+
+}  // namespace
+
+Result<FusedSpaces> fit_fused_wccn(std::span<const TrackWindows> main, size_t dim_main, std::span<const TrackWindows> aux,
+                                   size_t dim_aux, const FusedWccnOptions& o) {
+    if (dim_main == 0 || dim_aux == 0 || dim_main + dim_aux > kMaxSpaceDim)
+        return bad("fused wccn: dims " + std::to_string(dim_main) + " + " + std::to_string(dim_aux) + " out of range");
+    if (!(o.aux_weight > 0) || !std::isfinite(o.aux_weight)) return bad("fused wccn: aux_weight must be > 0");
+    if (!(o.ridge >= 0) || !std::isfinite(o.ridge)) return bad("fused wccn: ridge must be ≥ 0");
+    std::vector<std::vector<float>> fused;
+    CF_RETURN_IF_ERROR(fuse_tracks(main, dim_main, aux, dim_aux, o.aux_weight, fused));
+    std::vector<TrackWindows> ft(fused.size());
+    for (size_t t = 0; t < fused.size(); ++t) ft[t] = {fused[t].data(), main[t].n_windows};
+    auto tracks = fit_wccn(ft, dim_main + dim_aux, o.wccn);
+    if (!tracks) return tracks.status();
+    char name[160];
+    std::snprintf(name, sizeof name, "fused %s b=%g", tracks->name.c_str(), o.aux_weight);
+    tracks->name = name;
+    auto queries = fit_query_map(main, dim_main, fused, *tracks, o.ridge);
+    if (!queries) return queries.status();
+    std::snprintf(name, sizeof name, "%s; queries: main only, ridge %g", tracks->name.c_str(), o.ridge);
+    queries->name = name;
+    return FusedSpaces{std::move(*tracks), std::move(*queries), o.aux_weight};
 }
 
 // [SECTION] Contrastive stage (InfoNCE, Adam) -----------------------------------------------------

@@ -13,9 +13,12 @@
 // same answer), centred on the catalog's mean, projected, and scaled to unit length again, so search
 // stays a dot product.
 //
-// Three trainers, all deterministic (same rows, options and seed → same bytes on every platform):
-//   fit_wccn         within-track covariance normalisation + LDA (closed form; the catalog build's
-//                    default, chosen held out by source package: docs/benchmarks/matching.md)
+// Four trainers, all deterministic (same rows, options and seed → same bytes on every platform):
+//   fit_wccn         within-track covariance normalisation + LDA (closed form, chosen held out by
+//                    source package: docs/benchmarks/matching.md)
+//   fit_fused_wccn   fit_wccn on two models' windows side by side for the catalog's tracks, and the
+//                    map of the first model alone for file queries (the catalog build's default
+//                    when the analyses carry both; see [SECTION] Fused spaces)
 //   fit_whitening    PCA-whitening with shrinkage: each principal direction is scaled by
 //                    1/sqrt(λ'), λ' = (1 − s)·λ + s·mean(λ). s = 0 whitens fully (the rows' covariance
 //                    becomes the identity), s = 1 only rotates (cosine of the centred vectors).
@@ -110,6 +113,42 @@ struct WccnOptions {
 /// Errors (invalid_argument): dim 0 or > kMaxSpaceDim, fewer than 2 tracks with windows or no track
 /// with 2, NaN/Inf or zero windows, shrinkage outside [0, 1], keep_dims > dim.
 Result<Space> fit_wccn(std::span<const TrackWindows> tracks, size_t dim, const WccnOptions& options);
+
+// [SECTION] Fused spaces: two models' embeddings ---------------------------------------------------
+//
+// The catalog's tracks are placed by two models at once (msd-musicnn-1 and mtt-musicnn-1 penultimate
+// embeddings of the same windows), a file query by the first alone (what every front end analyses):
+//   auto f = cf::index::fit_fused_wccn(msd_windows, 200, mtt_windows, 200, {});
+//   stored image of track t:  f->tracks.apply(*fused_input(msd_t, mtt_t, f->aux_weight))
+//   a file's query:           f->queries.apply(msd_file)        (the catalog's SPCE, Catalog::to_query)
+// `tracks` is fit_wccn on the windows [unit(main), β·unit(aux)]; `queries` is the ridge regression of
+// tracks' affine output (before unit length) on the unit main window, over every window: an affine
+// map of the main embedding alone into the same output space (asymmetric search: the catalog side
+// knows more than a dropped file). Held out by source package: docs/benchmarks/matching.md.
+
+struct FusedWccnOptions {
+    WccnOptions wccn{0.1, 50, true, ""};  ///< fit_wccn on the fused windows (input: copied to both spaces)
+    double aux_weight = 0.5;              ///< β: the aux block's weight after both are unit length, > 0
+    /// The query map's ridge: λ = ridge · trace(C) / dim_main, C the centred main windows' scatter.
+    double ridge = 0.01;
+};
+
+struct FusedSpaces {
+    Space tracks;             ///< dim_in = dim_main + dim_aux: takes fused_input(main, aux, aux_weight)
+    Space queries;            ///< dim_in = dim_main: the main embedding alone, same dim_out
+    double aux_weight = 0.5;  ///< β the spaces were fitted with
+};
+
+/// [unit(main), aux_weight · unit(aux)]: the input FusedSpaces::tracks takes (for a track or a window).
+/// Errors (invalid_argument): empty, NaN/Inf or all-zero blocks, aux_weight ≤ 0.
+Result<std::vector<float>> fused_input(std::span<const float> main, std::span<const float> aux, double aux_weight);
+
+/// Fits both spaces (above). `main` and `aux` hold the same tracks in the same order with the same
+/// windows (n_windows equal per track; tracks with 0 windows are skipped). Deterministic.
+/// Errors (invalid_argument): different track counts or window counts (naming the track), dims out of
+/// range, options out of range, and fit_wccn's errors.
+Result<FusedSpaces> fit_fused_wccn(std::span<const TrackWindows> main, size_t dim_main, std::span<const TrackWindows> aux,
+                                   size_t dim_aux, const FusedWccnOptions& options);
 
 struct ContrastiveOptions {
     size_t dim_out = 0;           ///< 0 = the init space's dim_out; fewer keeps its first rows

@@ -255,6 +255,172 @@ TEST(Space, WccnTurnsDownWhatWindowsOfOneTrackDisagreeOn) {
     EXPECT_FALSE(cf::index::fit_wccn(views(train), train.dim, o));
 }
 
+// Two models of the same synthetic tracks (8 latent signal dims per track). Model A's windows carry
+// signal dims 0–3 and model B's dims 4–7 (`shared`: B carries a fixed mix of A's dims 0–3 instead,
+// so B is predictable from A), each with its own large nuisance and a little noise.
+struct TwoModels {
+    size_t n_tracks = 40, n_windows = 6, dim_a = 12, dim_b = 10;
+    std::vector<std::vector<float>> a, b;  // per track, n_windows × dim
+};
+
+TwoModels two_models(uint64_t seed, uint64_t window_seed, bool shared) {
+    TwoModels m;
+    cf::SplitMix64 rng(seed), wrng(window_seed);
+    for (size_t t = 0; t < m.n_tracks; ++t) {
+        std::vector<float> c(8);
+        for (float& v : c) v = float(rng.normal());
+        std::vector<float> a(m.n_windows * m.dim_a), b(m.n_windows * m.dim_b);
+        for (size_t k = 0; k < m.n_windows; ++k) {
+            for (size_t i = 0; i < m.dim_a; ++i)
+                a[k * m.dim_a + i] = 4.0f + (i < 4 ? c[i] + 0.3f * float(wrng.normal()) : 2.5f * float(wrng.normal()));
+            for (size_t i = 0; i < m.dim_b; ++i) {
+                const float sig = shared ? c[i % 4] - 0.5f * c[(i + 1) % 4] : c[4 + i % 4];
+                b[k * m.dim_b + i] = 3.0f + (i < 4 ? sig + 0.3f * float(wrng.normal()) : 2.0f * float(wrng.normal()));
+            }
+        }
+        m.a.push_back(std::move(a));
+        m.b.push_back(std::move(b));
+    }
+    return m;
+}
+
+std::vector<cf::index::TrackWindows> windows_of(const std::vector<std::vector<float>>& w, size_t n) {
+    std::vector<cf::index::TrackWindows> v;
+    for (const auto& x : w) v.push_back({x.data(), n});
+    return v;
+}
+
+// Per window, its fused input (the tracks space's input) or main window alone, as rows.
+std::vector<std::vector<float>> fused_rows(const TwoModels& m, double beta) {
+    std::vector<std::vector<float>> out;
+    for (size_t t = 0; t < m.n_tracks; ++t)
+        for (size_t k = 0; k < m.n_windows; ++k)
+            out.push_back(*cf::index::fused_input({m.a[t].data() + k * m.dim_a, m.dim_a}, {m.b[t].data() + k * m.dim_b, m.dim_b}, beta));
+    return out;
+}
+
+// Fraction of rows whose nearest other row (cosine of space.apply) is of the same track.
+double agreement(const Space& space, const std::vector<std::vector<float>>& rows, size_t per_track) {
+    std::vector<std::vector<float>> z;
+    for (const auto& r : rows) z.push_back(*space.apply(r));
+    size_t hits = 0;
+    for (size_t i = 0; i < z.size(); ++i) {
+        double best = -2;
+        size_t best_j = 0;
+        for (size_t j = 0; j < z.size(); ++j) {
+            if (j == i) continue;
+            double d = 0;
+            for (size_t r = 0; r < z[i].size(); ++r) d += double(z[i][r]) * z[j][r];
+            if (d > best) best = d, best_j = j;
+        }
+        hits += best_j / per_track == i / per_track;
+    }
+    return double(hits) / double(z.size());
+}
+
+TEST(Space, FusedInputIsBothBlocksAtUnitLengthWeighted) {
+    const std::vector<float> a = {3, 4}, b = {0, 0, 2};
+    auto f = cf::index::fused_input(a, b, 0.5);
+    ASSERT_TRUE(f) << f.status().message();
+    const std::vector<float> want = {0.6f, 0.8f, 0.0f, 0.0f, 0.5f};
+    ASSERT_EQ(f->size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR((*f)[i], want[i], 1e-6) << i;
+    const std::vector<float> zero = {0, 0}, nan = {NAN, 1};
+    EXPECT_FALSE(cf::index::fused_input(zero, b, 0.5));
+    EXPECT_FALSE(cf::index::fused_input(nan, b, 0.5));
+    EXPECT_FALSE(cf::index::fused_input(a, {}, 0.5));
+    EXPECT_FALSE(cf::index::fused_input(a, b, 0.0));
+}
+
+TEST(Space, FusedWccnSeesWhatEitherModelAloneMisses) {
+    const TwoModels train = two_models(1, 2, false), held_out = two_models(1, 99, false);  // same tracks, new windows
+    cf::index::FusedWccnOptions o;
+    o.wccn.keep_dims = 8;
+    auto f = cf::index::fit_fused_wccn(windows_of(train.a, train.n_windows), train.dim_a, windows_of(train.b, train.n_windows),
+                                       train.dim_b, o);
+    ASSERT_TRUE(f) << f.status().message();
+    EXPECT_EQ(f->tracks.dim_in, train.dim_a + train.dim_b);
+    EXPECT_EQ(f->queries.dim_in, train.dim_a);
+    EXPECT_EQ(f->tracks.dim_out, 8u);
+    EXPECT_EQ(f->queries.dim_out, 8u);
+    EXPECT_NE(f->queries.name.find("fused wccn"), std::string::npos) << f->queries.name;
+    cf::index::WccnOptions one = o.wccn;
+    one.keep_dims = 4;
+    auto a_only = cf::index::fit_wccn(windows_of(train.a, train.n_windows), train.dim_a, one);
+    ASSERT_TRUE(a_only);
+    std::vector<std::vector<float>> a_rows;
+    for (size_t t = 0; t < held_out.n_tracks; ++t)
+        for (size_t k = 0; k < held_out.n_windows; ++k)
+            a_rows.emplace_back(held_out.a[t].begin() + ptrdiff_t(k * held_out.dim_a), held_out.a[t].begin() + ptrdiff_t((k + 1) * held_out.dim_a));
+    const double single = agreement(*a_only, a_rows, held_out.n_windows);
+    const double fused = agreement(f->tracks, fused_rows(held_out, f->aux_weight), held_out.n_windows);
+    EXPECT_GT(fused, single + 0.2) << "model A alone " << single << " → fused " << fused;
+    // Deterministic.
+    auto again = cf::index::fit_fused_wccn(windows_of(train.a, train.n_windows), train.dim_a, windows_of(train.b, train.n_windows),
+                                           train.dim_b, o);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->tracks.matrix, f->tracks.matrix);
+    EXPECT_EQ(again->queries.matrix, f->queries.matrix);
+    EXPECT_EQ(again->queries.mean, f->queries.mean);
+}
+
+TEST(Space, FusedQueryMapPredictsTheTrackImageFromTheMainModelAlone) {
+    const TwoModels m = two_models(3, 4, /*shared=*/true);
+    cf::index::FusedWccnOptions o;
+    o.wccn.keep_dims = 4;
+    const auto a = windows_of(m.a, m.n_windows), b = windows_of(m.b, m.n_windows);
+    auto f = cf::index::fit_fused_wccn(a, m.dim_a, b, m.dim_b, o);
+    ASSERT_TRUE(f) << f.status().message();
+    // Least squares with an intercept: over the windows it was fitted on, the query map's mean output
+    // equals the tracks space's mean output (before unit length).
+    const std::vector<std::vector<float>> fused = fused_rows(m, f->aux_weight);
+    std::vector<double> mean_q(4, 0.0), mean_t(4, 0.0);
+    std::vector<float> yq(4), yt(4);
+    double cos_sum = 0;
+    for (size_t r = 0; r < fused.size(); ++r) {
+        const float* main = m.a[r / m.n_windows].data() + (r % m.n_windows) * m.dim_a;
+        f->queries.affine(main, yq.data());
+        f->tracks.affine(fused[r].data(), yt.data());
+        double d = 0, nq = 0, nt = 0;
+        for (size_t k = 0; k < 4; ++k) {
+            mean_q[k] += yq[k] / double(fused.size());
+            mean_t[k] += yt[k] / double(fused.size());
+            d += double(yq[k]) * yt[k], nq += double(yq[k]) * yq[k], nt += double(yt[k]) * yt[k];
+        }
+        cos_sum += d / std::sqrt(nq * nt);
+    }
+    for (size_t k = 0; k < 4; ++k) EXPECT_NEAR(mean_q[k], mean_t[k], 1e-4) << k;
+    // Model B only re-mixes what A sees: the main model alone lands where the fused input does.
+    EXPECT_GT(cos_sum / double(fused.size()), 0.9);
+}
+
+TEST(Space, FusedWccnChecksItsInputs) {
+    const TwoModels m = two_models(1, 2, false);
+    const auto a = windows_of(m.a, m.n_windows), b = windows_of(m.b, m.n_windows);
+    cf::index::FusedWccnOptions o;
+    auto fewer = b;
+    fewer.pop_back();
+    EXPECT_FALSE(cf::index::fit_fused_wccn(a, m.dim_a, fewer, m.dim_b, o));
+    auto short_track = b;
+    short_track[5].n_windows = 3;
+    auto e = cf::index::fit_fused_wccn(a, m.dim_a, short_track, m.dim_b, o);
+    ASSERT_FALSE(e);
+    EXPECT_NE(e.status().message().find("track 5"), std::string::npos) << e.status().message();
+    std::vector<float> zeros(m.n_windows * m.dim_b, 0.0f);
+    auto zero = b;
+    zero[2] = {zeros.data(), m.n_windows};
+    e = cf::index::fit_fused_wccn(a, m.dim_a, zero, m.dim_b, o);
+    ASSERT_FALSE(e);
+    EXPECT_NE(e.status().message().find("track 2 window 0"), std::string::npos) << e.status().message();
+    o.aux_weight = 0;
+    EXPECT_FALSE(cf::index::fit_fused_wccn(a, m.dim_a, b, m.dim_b, o));
+    o.aux_weight = 0.5;
+    o.ridge = -1;
+    EXPECT_FALSE(cf::index::fit_fused_wccn(a, m.dim_a, b, m.dim_b, o));
+    o.ridge = 0.01;
+    EXPECT_FALSE(cf::index::fit_fused_wccn(a, m.dim_a, b, 0, o));
+}
+
 TEST(Space, ContrastiveChecksItsInputsAndCancels) {
     const Synthetic s = synthetic(4, 5);
     const Space id = cf::index::identity_space(s.dim);
