@@ -189,7 +189,7 @@ Result<TrackTimeline> timeline_in_space(const TrackTimeline& t, const index::Spa
 }  // namespace
 
 Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs,
-                                 const TrackTimeline* timeline) {
+                                 const TrackTimeline* timeline, std::span<const float> stored_image) {
     const std::string who = "track \"" + meta.id + "\"";
     if (meta.id.empty()) return Status(ErrorCode::invalid_argument, "catalog: a track has an empty id");
     for (const TrackMeta& t : tracks_)
@@ -204,7 +204,15 @@ Status CatalogBuilder::add_track(TrackMeta meta, std::span<const float> embeddin
     if (index::normalize_l2(e.data(), dim_) == 0.0f)
         return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding is all zeros");
     const std::vector<float> input = e;
-    if (space_) {
+    if (!stored_image.empty()) {
+        if (!space_) return Status(ErrorCode::invalid_argument, "catalog: " + who + ": a stored image needs a space (set_space)");
+        if (stored_image.size() != space_->dim_out || !all_finite(stored_image.data(), stored_image.size()))
+            return Status(ErrorCode::invalid_argument, "catalog: " + who + ": stored image has " + std::to_string(stored_image.size()) +
+                                                           " values (expected " + std::to_string(space_->dim_out) + ", finite)");
+        e.assign(stored_image.begin(), stored_image.end());
+        if (index::normalize_l2(e.data(), e.size()) == 0.0f)
+            return Status(ErrorCode::invalid_argument, "catalog: " + who + ": stored image is all zeros");
+    } else if (space_) {
         auto image = space_->apply(embedding);
         if (!image) return Status(ErrorCode::invalid_argument, "catalog: " + who + ": embedding: " + image.status().message());
         e = std::move(*image);

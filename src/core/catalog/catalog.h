@@ -177,8 +177,12 @@ public:
     /// `timeline` (optional): the track's beats, energy curve and window embeddings (dim values each, or
     /// none), stored in the TIML section when any track has one; errors name the track and the problem
     /// (unsorted times, NaN, windows of another dim).
+    /// `stored_image` (optional, with a space only): the track's image to store instead of
+    /// space().apply(embedding) — for a fused space (core/index/space.h FusedSpaces::track_image: the
+    /// catalog's tracks placed by two models, queries by the space's input alone); stored_dim() values,
+    /// finite, nonzero (scaled to unit length). INPT keeps `embedding`.
     Status add_track(TrackMeta meta, std::span<const float> embedding, std::span<const float> tag_probs = {},
-                     const TrackTimeline* timeline = nullptr);
+                     const TrackTimeline* timeline = nullptr, std::span<const float> stored_image = {});
     /// Map coordinates (x, y per track, in add order) from t-SNE or another layout; without this call
     /// the builder computes a PCA projection. Errors: wrong size, non-finite values.
     Status set_map(std::span<const float> xy, MapKind kind = MapKind::tsne);

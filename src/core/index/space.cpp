@@ -359,6 +359,12 @@ Result<std::vector<float>> fused_input(std::span<const float> main, std::span<co
     return out;
 }
 
+Result<std::vector<float>> FusedSpaces::track_image(std::span<const float> main, std::span<const float> aux) const {
+    auto in = fused_input(main, aux, aux_weight);
+    if (!in) return in.status();
+    return tracks.apply(*in);
+}
+
 namespace {
 
 // The fused windows of every track ([unit(main), β·unit(aux)] per window), or an error naming the track.

@@ -137,6 +137,10 @@ struct FusedSpaces {
     Space tracks;             ///< dim_in = dim_main + dim_aux: takes fused_input(main, aux, aux_weight)
     Space queries;            ///< dim_in = dim_main: the main embedding alone, same dim_out
     double aux_weight = 0.5;  ///< β the spaces were fitted with
+
+    /// A catalog track's stored image: tracks.apply(fused_input(main, aux, aux_weight)), unit length.
+    /// Errors: fused_input's and Space::apply's.
+    Result<std::vector<float>> track_image(std::span<const float> main, std::span<const float> aux) const;
 };
 
 /// [unit(main), aux_weight · unit(aux)]: the input FusedSpaces::tracks takes (for a track or a window).

@@ -171,6 +171,41 @@ TEST(CatalogSpace, BuilderChecksTheSpace) {
     EXPECT_FALSE(b.set_space(cf::test::fixture_space()));  // after add_track
 }
 
+// A fused space (core/index/space.h FusedSpaces): the builder stores the image it is given, the space
+// stays the query map, INPT keeps the input; without a space or with a bad image it is an error.
+TEST(CatalogSpace, StoredImageIsKeptAndQueriesStillGoThroughTheSpace) {
+    const cf::index::Space space = cf::test::fixture_space();
+    cf::CatalogBuilder b(cf::test::kFixtureDim, "x");
+    ASSERT_TRUE(b.set_space(space));
+    std::vector<float> image(space.dim_out, 0.0f);
+    image[1] = 3.0f;  // stored at unit length
+    ASSERT_TRUE(b.add_track(cf::test::fixture_track(0), input_embedding(0), {}, nullptr, image));
+    ASSERT_TRUE(b.add_track(cf::test::fixture_track(1), input_embedding(1)));
+    auto bytes = b.build({});
+    ASSERT_TRUE(bytes) << bytes.status().message();
+    auto cat = cf::Catalog::open_buffer(std::move(*bytes), "fused.cfc");
+    ASSERT_TRUE(cat) << cat.status().message();
+    const std::vector<float> e0 = cat->embedding(0);
+    ASSERT_EQ(e0.size(), space.dim_out);
+    EXPECT_NEAR(e0[1], 1.0f, 1e-6);
+    EXPECT_NEAR(cosine(cat->input_embedding(0), input_embedding(0)), 1.0, 1e-3);  // INPT: the input, not the image
+    EXPECT_NEAR(cosine(cat->embedding(1), *space.apply(input_embedding(1))), 1.0, 1e-6);
+    auto q = cat->to_query(input_embedding(0));
+    ASSERT_TRUE(q);
+    EXPECT_NEAR(cosine(*q, *space.apply(input_embedding(0))), 1.0, 1e-6);
+    // Errors name the track: no space, wrong size, all zeros.
+    cf::CatalogBuilder plain(cf::test::kFixtureDim, "x");
+    cf::Status st = plain.add_track(cf::test::fixture_track(0), input_embedding(0), {}, nullptr, image);
+    ASSERT_FALSE(st);
+    EXPECT_NE(st.message().find("needs a space"), std::string::npos) << st.message();
+    image.push_back(1.0f);
+    st = b.add_track(cf::test::fixture_track(2), input_embedding(2), {}, nullptr, image);
+    ASSERT_FALSE(st);
+    EXPECT_NE(st.message().find("fixture/track02"), std::string::npos) << st.message();
+    const std::vector<float> zeros(space.dim_out, 0.0f);
+    EXPECT_FALSE(b.add_track(cf::test::fixture_track(2), input_embedding(2), {}, nullptr, zeros));
+}
+
 TEST(CatalogSpace, ASpaceOfTheWrongSizeIsCorrupt) {
     // A SPCE section whose dim_out is not INFO's dim: built by hand from a v3 catalog's sections.
     std::vector<uint8_t> bytes = cf::test::read_bytes(fixture_path(3));
