@@ -52,6 +52,8 @@ fi
 if [ -f "$here/package.json" ]; then
   if [ ! -d "$here/node_modules" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
     echo "setup: npm ci" >&2
-    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+    # onnxruntime-node (optional, the CLI's native runtime) would fetch CUDA binaries from nuget in its
+    # postinstall; its CPU build ships in the package, so that step is skipped.
+    (cd "$here" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

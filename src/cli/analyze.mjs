@@ -10,6 +10,8 @@
 //   --max-full-s S      tracks up to S seconds are analysed completely
 //   --resample Q        resampler quality: fast, medium (Essentia's MonoLoader), best
 //   --threads N         ONNX Runtime threads (default: 2 when threads are available, else 1)
+//   --runtime R         where the models run: native (onnxruntime-node), wasm (onnxruntime-web, as in
+//                       the page) or auto (default; CF_ORT_RUNTIME too): native when installed, else wasm
 //   --no-taggram --no-curves --patch-embeddings --precise   trim or extend the JSON (--precise: the
 //                       taggram with float precision, for parity tests)
 //   --max-patches KEY=N,...  a model sees at most N patches, spread over the track (0 = all; default:
@@ -27,12 +29,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadNodeCore } from '../../web/core_client.mjs';
+import { loadOrtRuntime } from './ort_runtime.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
 export function parseArgs(argv) {
-  const o = { files: [], json: false, full: false, windows: -1, maxFullS: -1, threads: 0, taggram: true, curves: true,
+  const o = { files: [], json: false, full: false, windows: -1, maxFullS: -1, threads: 0, runtime: undefined, taggram: true, curves: true,
     patchEmbeddings: false, profile: 'detailed', models: path.join(root, 'models'), module: process.env.CF_NODE_MODULE ||
       path.join(root, 'build/wasm-release/src/cli/cuefinder_node.js'), quiet: false, batch: -1, precise: false, only: null, windowPatches: -1 };
   for (let i = 0; i < argv.length; i++) {
@@ -47,6 +50,7 @@ export function parseArgs(argv) {
     else if (a === '--window-patches') o.windowPatches = parseInt(value(), 10);
     else if (a === '--max-full-s') o.maxFullS = parseFloat(value());
     else if (a === '--threads') o.threads = parseInt(value(), 10);
+    else if (a === '--runtime') o.runtime = value();
     else if (a === '--batch') o.batch = parseInt(value(), 10);
     else if (a === '--no-taggram') o.taggram = false;
     else if (a === '--no-curves') o.curves = false;
@@ -112,10 +116,9 @@ function modelToLoad(bridgeLib, dir, name, manifest) {
 export async function createAnalyzer(opts) {
   const bridgeLib = await import(path.join(root, 'web/ort_bridge.mjs'));
   const { installOrtBridge, configureModels, DEFAULT_SLOTS, analysisProfile } = bridgeLib;
-  const ort = await import('onnxruntime-web');
-  const threads = opts.threads > 0 ? opts.threads : 2;
-  ort.env.wasm.numThreads = threads;
-  ort.env.logLevel = 'error';
+  const runtime = await loadOrtRuntime({ runtime: opts.runtime, threads: opts.threads > 0 ? opts.threads : 2 });
+  if (runtime.note && !opts.quiet) console.error(`note: ${runtime.note}`);
+  const ort = runtime.ort;
   const c = await loadNodeCore(opts.module);
   const core = c.Module;
   let profile;
@@ -132,6 +135,7 @@ export async function createAnalyzer(opts) {
   }
   const manifests = readManifests(opts.models, slots);
   const bridge = installOrtBridge(core, ort, {
+    sessionOptions: runtime.sessionOptions,
     loadModel: async (name) => modelToLoad(bridgeLib, opts.models, name, manifests[name]),
   });
   if (opts.maxPatches) {
@@ -156,7 +160,7 @@ export async function createAnalyzer(opts) {
     }
     return c.mustJson('cf_analysis_json', !!opts.taggram, !!opts.patchEmbeddings, !!opts.curves, !!opts.precise);
   }
-  return { analyze, core, ort, bridge, manifests, profile };
+  return { analyze, core, ort, runtime: runtime.name, bridge, manifests, profile };
 }
 
 function top(obj, n) {

@@ -48,7 +48,12 @@ function analyze(args) {
 const ready = fs.existsSync(moduleFile) && fs.existsSync(path.join(root, 'models/msd-musicnn-1/manifest.json'));
 const opts = { skip: ready ? false : `needs ${moduleFile} and models/ (./cuefinder build wasm-release cuefinder_node)` };
 
-test('from the golden 16 kHz signals, per-patch msd outputs match tfjs within 1e-4', opts, () => {
+// Both runtimes the CLI can run the models in (src/cli/ort_runtime.mjs); native only where the optional
+// onnxruntime-node is installed (tools/setup.sh installs it; CI has it).
+const haveNative = fs.existsSync(path.join(root, 'node_modules', 'onnxruntime-node'));
+for (const runtime of ['native', 'wasm'])
+test(`from the golden 16 kHz signals, per-patch msd outputs match tfjs within 1e-4 (--runtime ${runtime})`,
+  runtime === 'native' && !haveNative ? { skip: 'onnxruntime-node is not installed' } : opts, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-analyze-'));
   const files = [];
   for (const id of Object.keys(clips)) {
@@ -56,7 +61,7 @@ test('from the golden 16 kHz signals, per-patch msd outputs match tfjs within 1e
     fs.writeFileSync(file, floatWav(f32(path.join(golden, `${id}.signal.f32`)), 16000));
     files.push(file);
   }
-  const { status, results, stderr } = analyze(['--full', '--only', 'msd', '--precise', '--patch-embeddings', '--no-curves', ...files]);
+  const { status, results, stderr } = analyze(['--runtime', runtime, '--full', '--only', 'msd', '--precise', '--patch-embeddings', '--no-curves', ...files]);
   assert.equal(status, 0, stderr);
   assert.equal(results.length, 2);
   for (const [i, id] of Object.keys(clips).entries()) {
@@ -73,6 +78,23 @@ test('from the golden 16 kHz signals, per-patch msd outputs match tfjs within 1e
     assert.ok(maxSig <= 1e-4, `${id}: sigmoid max |d| ${maxSig}`);
     assert.ok(maxEmb <= 1e-4 * 8, `${id}: embedding max |d| ${maxEmb} (values up to ~8: relative 1e-4)`);
   }
+});
+
+test('native and wasm runtimes give the same analysis; an unknown --runtime is a usage error', haveNative ? opts : { skip: 'onnxruntime-node is not installed' }, () => {
+  const file = path.join(golden, 'source', Object.values(clips)[0]);
+  const [a, b] = ['native', 'wasm'].map((rt) => analyze(['--runtime', rt, '--no-curves', file]));
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(b.status, 0, b.stderr);
+  const [ra, rb] = [a.results[0], b.results[0]];
+  for (const model of ['msd', 'mtt'])
+    for (const [t, v] of Object.entries(ra.tags[model])) assert.ok(Math.abs(v - rb.tags[model][t]) <= 1e-5, `${model}:${t} ${v} vs ${rb.tags[model][t]}`);
+  for (const [m, v] of Object.entries(ra.moods)) assert.ok(Math.abs(v - rb.moods[m]) <= 1e-5, `mood ${m}`);
+  const dEmb = Math.max(...ra.embedding.values.map((v, i) => Math.abs(v - rb.embedding.values[i])));
+  assert.ok(dEmb <= 1e-4, `embedding max |d| ${dEmb}`);
+  assert.equal(ra.bpm, rb.bpm);
+  const bad = analyze(['--runtime', 'gpu', file]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--runtime: native, wasm or auto \(got "gpu"\)/);
 });
 
 /** Top-5 tags of `ours` and `golden` ({tag: mean}) agree up to 2 × tol around each one's 5th. */

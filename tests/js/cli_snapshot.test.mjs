@@ -81,7 +81,9 @@ async function inSlot(fn) {
 function runCase([tool, args], catalog) {
   const argv = args.map((a) => (a === CATALOG ? catalog : a));
   const child = spawn(process.execPath, [path.join(root, 'src/cli', tool), ...argv],
-    { cwd: root, env: { ...process.env, CF_NODE_MODULE: nodeModule } });
+    // wasm: byte-exact on every machine (the native runtime picks CPU-specific kernels; the two agree within
+    // 1e-5 on tags, tests/js/analyze.test.mjs).
+    { cwd: root, env: { ...process.env, CF_NODE_MODULE: nodeModule, CF_ORT_RUNTIME: "wasm" } });
   const out = [], err = [];
   child.stdout.on('data', (d) => out.push(d));
   child.stderr.on('data', (d) => err.push(d));

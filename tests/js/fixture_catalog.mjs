@@ -49,7 +49,9 @@ function build(files, into) {
   fs.mkdirSync(music, { recursive: true });
   for (const f of files) fs.copyFileSync(f, path.join(music, path.basename(f)));
   const r = spawnSync(process.execPath, [path.join(root, 'src/cli/catalog/build.mjs'), music, '-o', path.join(into, 'catalog'), '--jobs', '2',
-    '--name', 'semantic test fixture', '--full-audio', 'all', '--quiet'], { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
+    '--name', 'semantic test fixture', '--full-audio', 'all', '--quiet'], { encoding: 'utf8',
+    // wasm: the same fixture bytes on every machine (the native runtime's kernels depend on the CPU).
+    env: { ...process.env, CF_NODE_MODULE: nodeModule, CF_ORT_RUNTIME: 'wasm' } });
   assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
 }
 

@@ -74,6 +74,29 @@ test('ONNX models match TF.js on every golden patch (committed TF.js outputs)', 
   }
 });
 
+// The Node CLI runs the same models in onnxruntime-node when it is installed (src/cli/ort_runtime.mjs):
+// the same tolerances against the same TF.js outputs. Skipped only where the optional package is absent.
+const nativeDir = path.join(L.ROOT, 'node_modules', 'onnxruntime-node');
+test('onnxruntime-node (the CLI\'s native runtime) matches TF.js on every golden patch', {
+  skip: fs.existsSync(nativeDir) ? false : 'onnxruntime-node is not installed (optional dependency)',
+}, async () => {
+  const mod = await import('onnxruntime-node');
+  const ort = mod.default ?? mod;
+  for (const name of L.MODEL_NAMES) {
+    const sess = await ort.InferenceSession.create(fs.readFileSync(L.onnxPath(name)),
+      { executionProviders: ['cpu'], intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
+    for (const clip of Object.keys(L.CLIPS)) {
+      const { data, n } = L.goldenPatches(clip);
+      const res = await sess.run({ mel: new ort.Tensor('float32', data, [n, L.PATCH, L.BANDS]) });
+      for (const k of Object.keys(TOL)) {
+        const d = L.maxAbsDiff(res[k].data, L.readF32(path.join(PARITY, `${name}.${clip}.${k}.f32`)));
+        assert.ok(d <= TOL[k], `native ${name} ${clip} ${k}: max |Δ| ${d} > ${TOL[k]}`);
+      }
+    }
+    await sess.release();
+  }
+});
+
 test('ONNX outputs match the golden per-patch files', async () => {
   await L.ort(1);
   const golden = {
