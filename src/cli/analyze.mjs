@@ -199,7 +199,7 @@ async function main() {
     process.exit(2);
   }
   if (opts.files.length === 0) {
-    console.error('usage: ./cuefinder analyze FILE... [--json] [--full] [--windows N] [--threads N]');
+    console.error('usage: ./cuefinder analyze FILE... [--json] [--full] [--windows N] [--threads N] [--runtime native|wasm|auto]');
     process.exit(2);
   }
   let analyzer;

@@ -19,7 +19,8 @@
 const RUNTIMES = ['auto', 'native', 'wasm'];
 
 async function loadNative(threads) {
-  const mod = await import('onnxruntime-node');
+  // CF_ORT_NODE_PACKAGE: another package name, for the fallback's test (tests/js/analyze.test.mjs).
+  const mod = await import(process.env.CF_ORT_NODE_PACKAGE || 'onnxruntime-node');
   const ort = mod.default ?? mod;
   ort.env.logLevel = 'error';
   return {

@@ -97,6 +97,19 @@ test('native and wasm runtimes give the same analysis; an unknown --runtime is a
   assert.match(bad.stderr, /--runtime: native, wasm or auto \(got "gpu"\)/);
 });
 
+test('without onnxruntime-node: auto falls back to wasm and says so, --runtime native fails naming the package', opts, () => {
+  const file = path.join(golden, 'source', Object.values(clips)[0]);
+  const env = { ...process.env, CF_ORT_NODE_PACKAGE: 'onnxruntime-node-not-installed' };
+  const run = (a) => spawnSync(process.execPath, [cli, '--json', '--module', moduleFile, '--only', 'msd', ...a, file], { encoding: 'utf8', env });
+  const auto = run([]);
+  assert.equal(auto.status, 0, auto.stderr);
+  assert.match(auto.stderr, /note: onnxruntime-node could not be loaded .*using onnxruntime-web \(WASM\)/);
+  assert.equal(JSON.parse(auto.stdout).tags.msd ? 1 : 0, 1);
+  const native = run(['--runtime', 'native']);
+  assert.equal(native.status, 1);
+  assert.match(native.stderr, /--runtime native: onnxruntime-node could not be loaded .*use --runtime wasm/);
+});
+
 /** Top-5 tags of `ours` and `golden` ({tag: mean}) agree up to 2 × tol around each one's 5th. */
 function assertTop5Agree(ours, golden, tol, id) {
   const top = (m) => Object.entries(m).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([t]) => t);
