@@ -5,7 +5,7 @@
 
 CF_ANALYZE_ORDER=soundfont[:A,B] analyses one soundfont's clips after the other (A, B first; see below).
 Runs `node src/cli/analyze.mjs --json --patch-embeddings FILES...` (the same code as
-`./cuefinder analyze`, without its rebuild step) in JOBS parallel processes under `nice -n 10`, each
+`./cuefinder analyze`, without its rebuild step) in JOBS parallel processes under `nice -n 19`, each
 on a share of the clips not analysed yet, and collects the results into SET_DIR/analysis.jsonl (one
 JSON object per clip; "clip" is the path relative to SET_DIR, as in labels.json). Resumable: clips
 already in analysis.jsonl or in a part file of an interrupted run are skipped.
@@ -67,7 +67,7 @@ def main():
             if not share:
                 continue
             part = open(os.path.join(set_dir, f"analysis.part{k}.{int(t0)}.jsonl"), "w")
-            cmd = ["nice", "-n", "10", "node", os.path.join(ROOT, "src/cli/analyze.mjs"), "--json", "--patch-embeddings",
+            cmd = ["nice", "-n", "19", "node", os.path.join(ROOT, "src/cli/analyze.mjs"), "--json", "--patch-embeddings",
                    "--threads", "1"] + [os.path.join(set_dir, f) for f in share]
             procs.append((subprocess.Popen(cmd, stdout=part, cwd=ROOT), part))
         for p, part in procs:
