@@ -14,9 +14,9 @@
 // @tensorflow/tfjs-backend-wasm 4.22 (one thread, SIMD) running the original TF.js msd-musicnn-1
 // on the non-overlapping patches. It starts from decoded 16 kHz samples: the peer's decoding
 // (Web Audio) is not counted, which favours the peer.
-// Ours: `./cuefinder analyze --only msd --full` on the same 16 kHz samples (as a float WAV) and on
-// the golden MP3 (decoding, resampling and features in the WASM core, inference in ONNX Runtime
-// Web), with 1 and 2 threads; and the
+// Ours: `./cuefinder analyze --only msd --full --runtime wasm` on the same 16 kHz samples (as a float
+// WAV) and on the golden MP3 (decoding, resampling and features in the WASM core, inference in ONNX
+// Runtime Web, as in the page), with 1 and 2 threads; the CLI's default native runtime on the MP3; and the
 // complete analysis (7 models + tempo + loudness) for reference. Every configuration runs in its
 // own Node process (both runtimes fix their thread count at start-up); each process analyses the
 // input once to warm up (model load, wasm compile) and then `reps` times; the median is reported.
@@ -79,10 +79,11 @@ function signalWav() {
   return f;
 }
 
-function oursChild(threads, only, input = MP3) {
+// runtime: 'wasm' (onnxruntime-web, what the page runs; the rows compare WASM with WASM) or 'native'.
+function oursChild(threads, only, input = MP3, runtime = 'wasm') {
   const cli = path.join(root, 'src/cli/analyze.mjs');
   const files = Array(reps + 1).fill(input);
-  const a = ['--json', '--full', '--threads', String(threads), '--no-taggram', '--no-curves', '--quiet'];
+  const a = ['--json', '--full', '--runtime', runtime, '--threads', String(threads), '--no-taggram', '--no-curves', '--quiet'];
   if (only) a.push('--only', only);
   const text = execFileSync(process.execPath, [cli, ...a, ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const rs = text.trim().split('\n').map((l) => JSON.parse(l)).slice(1);  // drop the warm-up
@@ -125,6 +126,8 @@ console.error('ours: analyze --only msd, 1 thread, from the MP3 ...');
 const ours1 = oursChild(1, 'msd');
 console.error('ours: analyze --only msd, 2 threads, from the MP3 ...');
 const ours2 = oursChild(2, 'msd');
+console.error('ours: analyze --only msd, native runtime, 2 threads, from the MP3 ...');
+const native2 = oursChild(2, 'msd', MP3, 'native');
 console.error('ours: complete analysis (7 models, tempo, loudness), 2 threads ...');
 const full2 = oursChild(2, null);
 const peak = L.simdPeak();
@@ -143,6 +146,7 @@ row('cuefinder analyze --only msd, ORT 1 thread, from the same decoded 16 kHz sa
 row('cuefinder analyze --only msd, ORT 2 threads, from the same decoded 16 kHz samples', same2, same2.decode_s + same2.features_s);
 row('cuefinder analyze --only msd, ORT 1 thread, from the MP3 (decode + best-quality resampling included)', ours1, ours1.decode_s + ours1.features_s);
 row('cuefinder analyze --only msd, ORT 2 threads, from the MP3', ours2, ours2.decode_s + ours2.features_s);
+row('cuefinder analyze --only msd, native ORT (onnxruntime-node, the CLI default) 2 threads, from the MP3', native2, native2.decode_s + native2.features_s);
 const lines = [
   '# Analysis benchmark: cuefinder vs the peer pipeline',
   '',
@@ -169,5 +173,7 @@ const lines = [
   '',
 ];
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, lines.join('\n'));
+// The page's later sections (recorded by other commands, e.g. "Where the decode time goes") are kept.
+const kept = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split(/\n(?=## )/).slice(1) : [];
+fs.writeFileSync(out, [lines.join('\n'), ...kept].join('\n'));
 console.log(lines.join('\n'));

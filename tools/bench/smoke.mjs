@@ -78,6 +78,7 @@ export const BENCHES = [
   { name: 'features', doc: 'features.md', skip: needFile(native('tools/bench/bench_features'), wasm('tools/bench/bench_features.js'), path.join(root, 'node_modules/essentia.js')),
     cmd: () => node('tools/bench/features.mjs', '--smoke') },
   { name: 'analyze', doc: 'analyze.md', skip: needFile(nodeModule), cmd: () => node('tools/bench/analyze.mjs', '--smoke') },
+  { name: 'analyze_e2e', doc: 'analyze_e2e.md', skip: needFile(nodeModule), cmd: () => node('tools/bench/e2e/run.mjs', '--smoke') },
   { name: 'model_check', doc: 'model_check.md', skip: needFile(nodeModule), cmd: () => node('tools/bench/model_check.mjs', '--reps', '1') },
   { name: 'app', doc: 'app.md', skip: () => false, cmd: () => node('tools/bench/app.mjs', '--smoke') },
   { name: 'search', doc: 'search.md', skip: () => false, cmd: () => ['bash', 'tools/bench/search/run.sh', '--smoke'] },
