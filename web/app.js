@@ -370,7 +370,8 @@ async function main() {
     }
     return modelLoads.get(name);
   };
-  const bridge = installOrtBridge(Module, ort, { loadModel, runners: textRunners() });
+  // serial: one queue for the audio models, so they run in the order the core asks (embedding first).
+  const bridge = installOrtBridge(Module, ort, { loadModel, runners: textRunners(), serial: true });
   api.ortStats = bridge.stats;
 
   fetchBytes('fonts/DejaVuSans.ttf').then((b) => core.call('cf_app_set_font', b, b.length)).catch(() => {});
@@ -406,13 +407,24 @@ async function main() {
   api.timings.page_interactive_ms = performance.now();  // since navigation start
   readyResolve(api.state());
 
-  // Warm the models in the background so the first drop does not wait for the download.
+  // Warm the models in the background so the first drop does not wait for the download, and once the
+  // audio models' sessions exist, run each on one silent patch (the core's cf_app_warm_models) so the
+  // first drop does not pay for ONNX Runtime's first run either.
   let done = 0;
-  const names = [...DEFAULT_SLOTS.map((s) => s.name), ...WORD_MODELS.filter((n) => manifests[n])];
-  for (const n of names) {
-    bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; })
-      .catch((e) => { if (e.name === 'ModelIntegrityError') core.call('cf_app_set_error', e.message); });
-  }
+  const audio = DEFAULT_SLOTS.map((s) => s.name);
+  const names = [...audio, ...WORD_MODELS.filter((n) => manifests[n])];
+  const created = names.map((n) => bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; })
+    .catch((e) => { if (e.name === 'ModelIntegrityError') core.call('cf_app_set_error', e.message); throw e; }));
+  Promise.all(created.slice(0, audio.length)).then(() => {
+    const runs = bridge.stats.runs;
+    Module._cf_app_warm_models();
+    const until = performance.now() + 120000;
+    const warmed = () => {
+      if (bridge.stats.runs >= runs + audio.length) api.timings.models_warm_ms = performance.now() - t0;
+      else if (performance.now() < until) setTimeout(warmed, 50);
+    };
+    warmed();
+  }).catch(() => {});
 }
 
 // The sentence encoder runs in its own worker (web/text_worker.js: one thread, no proxy), so a query

@@ -12,6 +12,10 @@
 // The core calls Module.cfOrtRunFeeds(model, {input: {type, data, dims}}, outputNames) (src/platform/web/
 // ort_embedder.cpp) and gets a Promise of {name: {data, dims}}. Each model's session is created once,
 // on first use, and reused; runs on one session are queued (ORT sessions do not run concurrently).
+// With `serial: true` (the page) the runs of every model ONNX Runtime runs here share one queue, in the
+// order the core asked for them: ORT's WebAssembly runs one at a time anyway, and so the core decides
+// what comes first (a dropped file's embedding before its moods: src/app/session/drop_analysis.h)
+// instead of the proxy worker's arrival order. A runner (below) keeps a queue per model.
 // Nothing leaves the device: the model bytes come from loadModel (a static file), the audio stays here.
 // Every model is checked against the sha256 its manifest records before ONNX Runtime (or a runner)
 // sees it: the core hashes and judges (checkModelBytes); a mismatch rejects with an Error named
@@ -21,11 +25,16 @@ import { coreClient } from './core_client.mjs';
 
 // runners: {modelName: {load(bytes) → Promise, run(feeds, outputs) → Promise<{output: {data, dims}}>}} runs
 // those models elsewhere (the app's text worker, web/text_worker.js); the others run in `ort` here.
-export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, onSession = null, runners = {} } = {}) {
+export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, onSession = null, runners = {}, serial = false } = {}) {
   if (typeof loadModel !== 'function') throw new Error('installOrtBridge: loadModel(name) is required');
   const sessions = new Map();  // name -> Promise<InferenceSession>
-  const queues = new Map();    // name -> Promise (the last queued run)
-  const stats = { runs: 0, patches: 0, run_ms: 0, create_ms: 0, check_ms: 0, checked_bytes: 0 };
+  const queues = new Map();    // model name, 'ort' (serial) or 'runner:<name>' -> Promise (the last queued run)
+  // log: the last runs as {model, patches, start_ms, end_ms} (performance.now()), for timelines (tools/bench/app.mjs).
+  const stats = { runs: 0, patches: 0, run_ms: 0, create_ms: 0, check_ms: 0, checked_bytes: 0, log: [] };
+  const logRun = (model, patches, start_ms) => {
+    stats.log.push({ model, patches, start_ms, end_ms: performance.now() });
+    if (stats.log.length > 500) stats.log.shift();
+  };
 
   function session(name) {
     if (!sessions.has(name)) {
@@ -59,7 +68,8 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
 
   // feedsOf(session) → {inputName: ort.Tensor}; patches: the batch size for the statistics.
   function enqueue(name, feedsOf, outputs, patches) {
-    const previous = queues.get(name) || Promise.resolve();
+    const queue = runners[name] ? `runner:${name}` : serial ? 'ort' : name;
+    const previous = queues.get(queue) || Promise.resolve();
     const run = previous.catch(() => {}).then(async () => {
       const s = await session(name);
       const t0 = performance.now();
@@ -72,6 +82,7 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
       const feeds = feedsOf(s);
       const result = await s.run(feeds, outputs);
       stats.run_ms += performance.now() - t0;
+      logRun(name, patches, t0);
       stats.runs += 1;
       stats.patches += patches;
       const out = {};
@@ -83,7 +94,7 @@ export function installOrtBridge(Module, ort, { loadModel, sessionOptions = {}, 
       }
       return out;
     });
-    queues.set(name, run);
+    queues.set(queue, run);
     return run;
   }
 

@@ -39,6 +39,10 @@ public:
     Session& session() { return session_; }
     /// Builds the UI for this frame (between ImGui::NewFrame and ImGui::Render).
     void frame();
+    /// Whether to build and draw a frame now (else only step the analysis): while a dropped file is
+    /// analysed and nothing happens on screen, 4 frames a second leave the CPU to decoding and the
+    /// models (software WebGL would take most of a core); input or a new list draws at once.
+    bool frame_due(double now_ms, bool had_input);
     /// window.cuefinder.state(): the session's state and whether the about panel is open.
     std::string state_json() const;
     /// Screen rectangles (CSS pixels) of named widgets from the last frame, for tests that click.
@@ -129,6 +133,8 @@ private:
     std::unique_ptr<MapRenderer> renderer_;
     std::map<std::string, Rect> layout_rects_;
     bool show_about_ = false;
+    double last_frame_ms_ = 0.0;
+    int frame_list_version_ = 0;  ///< Session::list_version() when the last frame was built
     bool scroll_to_selected_ = false;
     bool filters_changed_ = false;
     int soundtracks_tab_for_ = 0;                    ///< the clip whose suggestions were last brought to front

@@ -31,6 +31,14 @@ std::string App::layout_json() const {
     return w.end_object().take();
 }
 
+bool App::frame_due(double now_ms, bool had_input) {
+    constexpr double kBusyFrameInterval_ms = 250.0;
+    const bool due = had_input || !session_.analysing() || session_.list_version() != frame_list_version_ ||
+                     now_ms - last_frame_ms_ >= kBusyFrameInterval_ms;
+    if (due) last_frame_ms_ = now_ms, frame_list_version_ = session_.list_version();
+    return due;
+}
+
 void App::frame() {
     layout_rects_.clear();
     session_.step(0.006);  // ≤ ~6 ms per frame (the page pumps more between frames: Session::pump)

@@ -90,13 +90,14 @@ void App::draw_query_summary() {
     if (file) {
         ImGui::Text("%s", q.name.c_str());
         if (!q.title.empty()) ImGui::TextDisabled("%s", q.title.c_str());
-        ImGui::TextDisabled("%s  %s  %d Hz  %d ch  analysed in %.1f s", time_text(q.duration_s).c_str(), q.codec.c_str(), q.sample_rate_hz,
-                            q.channels, q.analysis_s);
+        ImGui::TextDisabled("%s  %s  %d Hz  %d ch  %s %.1f s", time_text(q.duration_s).c_str(), q.codec.c_str(), q.sample_rate_hz,
+                            q.channels, q.preliminary ? "first results in" : "analysed in", q.analysis_s);
     } else {
         ImGui::Text("Similar to: %s", q.name.c_str());
         ImGui::TextDisabled("%s (catalog track)", q.track_id.c_str());
     }
     if (std::isfinite(q.bpm)) ImGui::Text("Tempo %s", tempo_label(tempo_reading(q.bpm, q.bpm_confidence)).c_str());
+    else if (q.preliminary) ImGui::TextDisabled("Tempo, loudness and moods: after the whole analysis");
     else ImGui::TextDisabled("Tempo: none found");
     if (std::isfinite(q.loudness_lufs)) {
         ImGui::SameLine(150);

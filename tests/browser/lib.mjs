@@ -17,6 +17,7 @@
 //   skipUnlessChromium()                 → false | reason (printed; throws with CF_REQUIRE_BROWSER=1)
 //   launchBrowser({headless, args})      → playwright Browser (fresh temp profile per launch)
 //   openPage(browser, url, opts)         → {page, context, response, requests, console, pageErrors, close()}
+//                                        opts.initScript: a function run before every page script of the context
 //   assertNoLeak(requests, opts)         throws an AssertionError listing every offending request
 //   buildWindowIndex(bytes), findWindow(haystack, index)   the 64-byte window search of assertNoLeak
 //   tempDir(prefix)                      a fresh folder under the OS temp dir
@@ -118,9 +119,10 @@ export async function launchBrowser({ headless = true, args = [], slowMo } = {})
  */
 export async function openPage(browser, url, {
   recordRequests = true, viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1,
-  waitUntil = 'load', echoConsole = false,
+  waitUntil = 'load', echoConsole = false, initScript = null,
 } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor, serviceWorkers: 'allow' });
+  if (initScript) await context.addInitScript(initScript);  // runs before the scripts of every page of the context
   const requests = [];
   const consoleMessages = [];
   const pageErrors = [];

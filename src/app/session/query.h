@@ -37,7 +37,8 @@ struct Query {
     float segment_start_s = 0.0f;               ///< where A/B playback of the query starts
     std::optional<MapPoint> map_position;
     double analysis_s = 0.0;
-    double first_results_s = 0.0;     ///< drop → first results (the embedding model done)
+    double first_results_s = 0.0;     ///< drop → first results (the quick stage's embedding)
+    bool preliminary = false;         ///< from the quick stage's 4 windows: refined when the query stage's embedding comes
     double decode_s = 0.0, features_s = 0.0, inference_s = 0.0;  ///< TrackAnalysis stage times
 };
 

@@ -16,7 +16,8 @@ namespace cf::app {
 namespace {
 
 // A dropped file is analysed with the core's "query" profile (core/analysis/profiles.h): 16 spread
-// one-patch windows, mtt on 8 of them, each mood model on 4.
+// one-patch windows, mtt on 8 of them, each mood model on 4; first results come from the "quick"
+// profile's 4 windows before (drop_analysis.h).
 const AnalysisProfile& query_profile() {
     static const AnalysisProfile profile = *analysis_profile("query");
     return profile;
@@ -34,7 +35,9 @@ Session::~Session() = default;
 
 void Session::set_models(std::vector<AudioModel> models) {
     models_ = with_profile_caps(query_profile(), std::move(models));
-    analyzer_.reset();
+    if (drop_) drop_->cancel();
+    drop_.reset();
+    analysis_request_ = 0;
 }
 
 Status Session::open_catalog(std::vector<uint8_t> bytes, const std::string& name, const std::string& base_url) {
@@ -74,8 +77,8 @@ Status Session::set_text_model(const std::string& vocab_text) {
 
 int Session::analyze(const std::string& name, std::vector<uint8_t> bytes) {
     const int request = next_request_++;
-    if (analysis_request_ && analyzer_) {  // a newer drop replaces the running one
-        analyzer_->cancel();
+    if (analysis_request_ && drop_) {  // a newer drop replaces the running one
+        drop_->cancel();
         host_.analysis_finished(analysis_request_, false, "replaced by " + name);
     }
     error_.clear();
@@ -91,61 +94,80 @@ int Session::analyze(const std::string& name, std::vector<uint8_t> bytes) {
         words_.analyze_image(request, name, std::move(bytes));
         return request;
     }
-    analyzer_ = std::make_unique<TrackAnalyzer>(models_, embedder_, query_profile().options);
+    if (!drop_) drop_ = std::make_unique<DropAnalysis>(models_, embedder_);
     analysis_request_ = request;
-    preliminary_shown_ = false;
+    preliminary_shown_ = refined_shown_ = false;
     first_results_s_ = 0.0;
     analysis_name_ = name;
     analysis_started_s_ = host_.now_s();
-    (void)analyzer_->start(make_owned_memory_source(std::move(bytes), name));
+    drop_->start(std::move(bytes), name);
     return request;
 }
 
 bool Session::pump(double budget_s) {
     if (!analysing()) return false;
-    step_analysis(budget_s);
-    return analysing() && analyzer_->state() == AnalysisState::working;
+    const bool more = step_analysis(budget_s);
+    return analysing() && more;
 }
 
 void Session::step(double budget_s) { step_analysis(budget_s); }
 
-void Session::step_analysis(double budget_s) {
-    if (!analysing()) return;
-    const AnalysisState s = analyzer_->step(budget_s);
-    // First results as soon as the embedding model has answered (the mood models may still run):
-    // the embedding and tags are already final, so the list will not change when the rest arrives.
-    if (s == AnalysisState::waiting && !preliminary_shown_ && analyzer_->model_done(analyzer_->embedding_model_index()))
-        show_first_results();
-    if (s == AnalysisState::done) finish_analysis();
-    else if (s == AnalysisState::failed) analysis_failed();
+// First results from the quick stage's embedding; refined once the query stage's embedding model has
+// answered (the tags and moods may still run: the list does not change when they arrive).
+bool Session::step_analysis(double budget_s) {
+    if (!analysing()) return false;
+    const bool more = drop_->step(budget_s);
+    if (drop_->failed()) return analysis_failed(), false;
+    if (drop_->done()) return finish_analysis(), false;
+    if (!refined_shown_ && drop_->embedding_ready()) {
+        show_analysis(drop_->partial_result(), false);
+        refined_shown_ = !query_.embedding.empty();
+    } else if (!preliminary_shown_ && !refined_shown_ && drop_->quick_ready()) {
+        show_analysis(drop_->quick_result(), true);
+    }
+    return more;
 }
 
-void Session::show_first_results() {
-    Query q = query_from_analysis(analyzer_->partial_result(), models_, analysis_name_);
+// A list from a partial analysis (preliminary: the quick stage's).
+void Session::show_analysis(const TrackAnalysis& a, bool preliminary) {
+    Query q = query_from_analysis(a, models_, analysis_name_);
     if (q.embedding.empty()) return;
     q.analysis_s = host_.now_s() - analysis_started_s_;
-    first_results_s_ = q.analysis_s;
+    if (!preliminary_shown_) first_results_s_ = q.analysis_s;
+    q.first_results_s = first_results_s_;
+    q.preliminary = preliminary;
     query_ = std::move(q);
-    ab_on_query_ = false;
-    run_search();
+    search_keeping_selection();
     preliminary_shown_ = true;
+}
+
+// The matches of a dropped file's newer analysis: the track the user had selected in the earlier list
+// stays selected, wherever it moved (no jump under the user's eyes).
+void Session::search_keeping_selection() {
+    const SearchHit* kept = preliminary_shown_ ? results_.selected() : nullptr;
+    const int keep_track = kept ? int(kept->track) : -1;
+    if (!preliminary_shown_) ab_on_query_ = false;
+    run_search();
+    ++list_version_;
+    const int row = keep_track >= 0 ? results_.row_of(uint32_t(keep_track)) : -1;
+    if (row >= 0) select_row(row);
 }
 
 void Session::analysis_failed() {
     const int request = analysis_request_;
     analysis_request_ = 0;
-    error_ = analyzer_->status().message();
+    error_ = drop_->status().message();
     if (error_.find(analysis_name_) == std::string::npos) error_ = analysis_name_ + ": " + error_;
     // Neither audio nor a picture: say what else the page takes.
-    if (analyzer_->status().code() == ErrorCode::unsupported_format && error_.find("audio format") != std::string::npos)
+    if (drop_->status().code() == ErrorCode::unsupported_format && error_.find("audio format") != std::string::npos)
         error_ += "; pictures can be JPEG, PNG, GIF, BMP or WebP";
     host_.analysis_finished(request, false, error_);
 }
 
 void Session::finish_analysis() {
-    Query q = query_from_analysis(analyzer_->result(), models_, analysis_name_);
+    Query q = query_from_analysis(drop_->result(), models_, analysis_name_);
     q.analysis_s = host_.now_s() - analysis_started_s_;
-    q.first_results_s = first_results_s_;
+    q.first_results_s = preliminary_shown_ ? first_results_s_ : q.analysis_s;
     const int request = analysis_request_;
     analysis_request_ = 0;
     if (q.embedding.empty()) {
@@ -154,11 +176,7 @@ void Session::finish_analysis() {
         return;
     }
     query_ = std::move(q);
-    const int keep_row = results_.selected_row;
-    if (!preliminary_shown_) ab_on_query_ = false;
-    run_search();
-    // The list is the same as the first results (same embedding, same filters): keep the user's row.
-    if (preliminary_shown_ && keep_row >= 0 && size_t(keep_row) < results_.hits.size()) results_.selected_row = keep_row;
+    search_keeping_selection();
     words_.score_labels();  // the tagging panel's scores for this file
     host_.analysis_finished(request, true, "");
 }

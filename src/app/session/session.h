@@ -24,6 +24,7 @@
 
 #include "app/host.h"
 #include "app/session/custom_tags.h"
+#include "app/session/drop_analysis.h"
 #include "app/session/feedback_model.h"
 #include "app/session/map_model.h"
 #include "app/session/playlist_model.h"
@@ -72,11 +73,15 @@ public:
     bool pump(double budget_s);
     /// One frame's slice of analysis work (results appear as soon as the embedding model answered).
     void step(double budget_s);
-    bool analysing() const { return analysis_request_ != 0 && analyzer_ != nullptr; }
+    bool analysing() const { return analysis_request_ != 0 && drop_ != nullptr; }
     const std::string& analysis_name() const { return analysis_name_; }
-    const char* analysis_stage() const { return analysing() ? analyzer_->stage() : "idle"; }
-    double analysis_progress() const { return analysing() ? analyzer_->progress() : 0.0; }
-    void cancel_analysis() { if (analyzer_) analyzer_->cancel(); }
+    const char* analysis_stage() const { return analysing() ? drop_->stage() : "idle"; }
+    double analysis_progress() const { return analysing() ? drop_->progress() : 0.0; }
+    void cancel_analysis() { if (drop_) drop_->cancel(); }
+    /// Changes whenever a drop's analysis puts a new list up (first, refined, complete).
+    int list_version() const { return list_version_; }
+    /// Each audio model once on a silent patch, in the background (drop_analysis.h: warm_up_models).
+    void warm_models() { warm_up_models(models_, embedder_); }
 
     // [SECTION] Query and results ----------------------------------------------------------------
     const Query& query() const { return query_; }
@@ -178,8 +183,9 @@ public:
     std::string state_json(const std::function<void(JsonWriter&)>& view_fields = {}) const;
 
 private:
-    void step_analysis(double budget_s);
-    void show_first_results();
+    bool step_analysis(double budget_s);  ///< true while there is decoding work left
+    void show_analysis(const TrackAnalysis& a, bool preliminary);
+    void search_keeping_selection();
     void finish_analysis();
     void analysis_failed();
     void words_parts_changed();
@@ -207,11 +213,12 @@ private:
     std::unique_ptr<query::QueryEngine> engine_;  ///< over catalog_: the track search, the mixed query, match %
     std::string catalog_name_, catalog_base_url_;
 
-    std::unique_ptr<TrackAnalyzer> analyzer_;
+    std::unique_ptr<DropAnalysis> drop_;  ///< a dropped audio file: quick first results, then the query profile
     int analysis_request_ = 0, next_request_ = 1;
     std::string analysis_name_;
     double analysis_started_s_ = 0.0;
-    bool preliminary_shown_ = false;
+    bool preliminary_shown_ = false, refined_shown_ = false;
+    int list_version_ = 0;
     double first_results_s_ = 0.0;
 
     std::string error_, loading_text_, status_text_;

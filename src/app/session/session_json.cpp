@@ -28,7 +28,7 @@ std::string Session::state_json(const std::function<void(JsonWriter&)>& view_fie
         w.null();
     const bool busy = analysis_request_ != 0 || map_.tsne_running() || !loading_text_.empty();
     w.key("busy").value(busy);
-    w.key("stage").value(analysing() ? analyzer_->stage() : (map_.tsne_running() ? "t-SNE" : loading_text_.empty() ? "idle" : "loading"));
+    w.key("stage").value(analysing() ? drop_->stage() : (map_.tsne_running() ? "t-SNE" : loading_text_.empty() ? "idle" : "loading"));
     w.key("progress").number(analysis_progress(), "%.4f");
     w.key("error");
     if (error_.empty()) w.null();
@@ -72,6 +72,7 @@ void Session::write_query(JsonWriter& w) const {
     num("duration_s", query_.duration_s);
     num("analysis_s", float(query_.analysis_s));
     num("first_results_s", float(query_.first_results_s));
+    if (query_.kind == Query::Kind::file) w.key("preliminary").value(query_.preliminary);
     num("decode_s", float(query_.decode_s));
     num("features_s", float(query_.features_s));
     num("inference_s", float(query_.inference_s));

@@ -182,6 +182,10 @@ void main_loop() {
         if (key) changed.push_back(ev.key.keysym.scancode);
         ImGui_ImplSDL2_ProcessEvent(&ev);
     }
+    if (r.app && !r.app->frame_due(t0, !events.empty())) {  // busy analysing, nothing to show: no frame
+        r.app->session().step(0.006);
+        return;
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     const double t_ui = emscripten_get_now();
@@ -303,6 +307,7 @@ EMSCRIPTEN_KEEPALIVE double cf_app_last_ui_ms() { return rt().last_ui_ms; }
 
 /// Analysis work between frames: returns 1 while more decoding/feature work is waiting.
 EMSCRIPTEN_KEEPALIVE int cf_app_pump(double budget_ms) { return rt().app && rt().app->session().pump(budget_ms / 1000.0) ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE void cf_app_warm_models() { if (rt().app) rt().app->session().warm_models(); }
 
 // What the page keeps between visits (IndexedDB): the keys for this catalog, and handing one back.
 EMSCRIPTEN_KEEPALIVE const char* cf_app_state_keys() {
