@@ -373,3 +373,28 @@ TEST(TextMatcher, AQueryThatIsOneOfTheTagsLeansOnTheBridge) {
     mid[2] = 0.95f, mid[20] = std::sqrt(1.0f - 0.95f * 0.95f);  // halfway from 0.9 to 1
     check(mid, 0.3f + 0.7f * 0.5f);
 }
+
+// The defaults as docs/benchmarks/zeroshot.md chose them across the two labelled sets: a word far from
+// every tag gets the bridge share 0.4 (the projection 0.6), an exact tag the bridge alone, and a query
+// halfway from cosine 0.9 to an exact match halfway from 0.4 to 1.
+TEST(TextMatcher, DefaultEnsembleSharesAreTheCrossSetChoice) {
+    Synthetic s = synthetic(11);
+    auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio);
+    ASSERT_TRUE(m.is_ok());
+    auto share = [&](const std::vector<float>& q) {
+        auto e = m->prepare(q, TextMethod::ensemble);
+        EXPECT_TRUE(e.is_ok());
+        return e.is_ok() ? e->bridge_share : -1.0f;
+    };
+    std::vector<float> far(kTextDim, 0.0f), mid(kTextDim, 0.0f);
+    far[3] = 0.6f, far[30] = 0.8f;
+    mid[3] = 0.95f, mid[30] = std::sqrt(1.0f - 0.95f * 0.95f);
+    EXPECT_NEAR(share(far), 0.4f, 1e-4f);
+    EXPECT_NEAR(share(axis(3)), 1.0f, 1e-4f);
+    EXPECT_NEAR(share(mid), 0.4f + 0.6f * 0.5f, 1e-4f);
+    // The far word's ensemble ranks the catalog by 0.4 · bridge + 0.6 · projection percentiles.
+    auto b = m->prepare(far, TextMethod::bridge), p = m->prepare(far, TextMethod::projection), e = m->prepare(far, TextMethod::ensemble);
+    ASSERT_TRUE(b.is_ok() && p.is_ok() && e.is_ok());
+    for (size_t n = 0; n < kTracks; n += 11)
+        EXPECT_NEAR(e->scores[n], 0.4f * TextMatcher::percentile(*b, b->scores[n]) + 0.6f * TextMatcher::percentile(*p, p->scores[n]), 1e-5f);
+}
