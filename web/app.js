@@ -413,8 +413,8 @@ async function main() {
   let done = 0;
   const audio = DEFAULT_SLOTS.map((s) => s.name);
   const names = [...audio, ...WORD_MODELS.filter((n) => manifests[n])];
-  const created = names.map((n) => bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; })
-    .catch((e) => { if (e.name === 'ModelIntegrityError') core.call('cf_app_set_error', e.message); throw e; }));
+  const created = names.map((n) => bridge.session(n).then(() => { done++; if (done === names.length) api.timings.models_ms = performance.now() - t0; }));
+  for (const c of created) c.catch((e) => { if (e.name === 'ModelIntegrityError') core.call('cf_app_set_error', e.message); });
   Promise.all(created.slice(0, audio.length)).then(() => {
     const runs = bridge.stats.runs;
     Module._cf_app_warm_models();

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Browser-app benchmark (not a test): the assembled site in headless Chromium (Debian's chromium,
 // playwright-core), measuring what a user waits for:
-//   1. page load → interactive with the demo catalog: cold (empty cache) and warm (service worker)
-//   2. drop → first results for a ~3-minute track (first drop, and again once the models are warm)
+//   1. page load → interactive with the demo catalog: cold (empty cache) and warm (service worker, median of 3)
+//   2. drop → first results and → complete for a ~3-minute track, N drops (medians; where the time goes:
+//      the core's stages, each model's ONNX Runtime runs)
 //   3. map frame time while panning at the catalog's size, 10k and 100k points
 //   4. words and pictures: text model ready, a query typed key by key (results while typing), embed +
 //      score per query, zero-shot labels, a dropped photo
 // t-SNE timings (WASM vs scikit-learn, trustworthiness) are tools/bench/tsne/run.sh.
 //
-//   node tools/bench/app.mjs [--site build/site] [--track FILE] [--out docs/benchmarks/app.md]
+//   node tools/bench/app.mjs [--site build/site] [--track FILE] [--drops 5] [--out docs/benchmarks/app.md]
+//   node tools/bench/app.mjs --drops-only [--drops N]   # load and drops only, printed (no report written)
 // Needs a site assembled with the demo catalog (./cuefinder site build/site ~/.cache/cuefinder/demo/catalog).
 //   node tools/bench/app.mjs --smoke [--site DIR]   # tools/bench/smoke.mjs: the modules load, and with a site and
 //        Chromium, one cold page load (no report); without them it says what is missing and exits 0
@@ -28,13 +30,17 @@ const out = opt('--out', path.join(root, 'docs/benchmarks/app.md'));
 if (args.includes('--smoke')) await smoke();
 const catalogInfo = JSON.parse(fs.readFileSync(path.join(site, 'catalog/catalog.json'), 'utf8'));
 let track = opt('--track', null);
-if (!track) {  // the catalog track closest to 3 minutes
-  const t = [...catalogInfo.tracks].filter((x) => fs.existsSync(x.path)).sort((a, b) => Math.abs(a.duration_s - 180) - Math.abs(b.duration_s - 180))[0];
-  track = t && t.path;
+if (!track) {  // the catalog track closest to 3 minutes (its full audio in the site, or its source file)
+  const fileOf = (x) => [x.audio && path.join(site, 'catalog/audio', x.audio), x.path].find((f) => f && fs.existsSync(f));
+  const t = [...catalogInfo.tracks].filter(fileOf).sort((a, b) => Math.abs(a.duration_s - 180) - Math.abs(b.duration_s - 180))[0];
+  track = t && fileOf(t);
 }
 if (!track || !fs.existsSync(track)) { console.error('bench app: no ~3-minute track found; pass --track FILE'); process.exit(2); }
 
 const say = (s) => process.stderr.write(s + '\n');
+const nDrops = Math.max(2, parseInt(opt('--drops', '5'), 10));
+const dropsOnly = args.includes('--drops-only');
+const median = (v) => { const a = [...v].sort((x, y) => x - y); const m = a.length >> 1; return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2; };
 const server = await startServer({ root: site, port: 0 });
 const browser = await launchBrowser();
 const rows = [];
@@ -46,125 +52,125 @@ try {
   await page.waitForFunction(() => window.cuefinder.timings.models_ms, null, { timeout: 300000 });
   const models = await page.evaluate(() => window.cuefinder.timings.models_ms);
   await page.waitForFunction(() => window.cuefinder.offlineReady, null, { timeout: 300000 }).catch(() => say('note: the service worker did not report precached'));
-  const warmPage = await context.newPage();
-  await warmPage.goto(server.url);
-  const warm = await warmPage.evaluate(async () => { await window.cuefinder.ready; return window.cuefinder.timings; });
-  const fromSw = await warmPage.evaluate(() => !!navigator.serviceWorker.controller);
-  say(`warm load: interactive ${warm.page_interactive_ms.toFixed(0)} ms (service worker controlling: ${fromSw})`);
-  await warmPage.close();
-
-  // 2. drop → results for the ~3-minute track (models already warm: sessions created at load)
-  const bytes = fs.readFileSync(track);
-  const dropTimes = [], stages = [];
-  for (let i = 0; i < 2; i++) {
-    const prev = await page.evaluate(() => { const s = window.cuefinder.state(); return s.query ? s.query.analysis_s : null; });
-    const t0 = await page.evaluate(() => performance.now());
-    await dropFile(page, '#canvas', { name: path.basename(track), mimeType: 'audio/ogg', buffer: bytes });
-    // Done: this drop's analysis (not the previous one of the same file) is complete and listed.
-    await page.waitForFunction(([n, p]) => { const s = window.cuefinder.state(); return s.query && s.query.name === n && s.query.analysis_s !== p && !s.busy && s.results.length > 0; },
-      [path.basename(track), prev], { timeout: 300000, polling: 50 });
-    dropTimes.push(await page.evaluate((t) => performance.now() - t, t0));
-    const qs = await page.evaluate(() => window.cuefinder.state().query);
-    say(`drop → complete: ${dropTimes[i].toFixed(0)} ms; first results after ${(qs.first_results_s * 1000).toFixed(0)} ms (decode ${qs.decode_s} s, features ${qs.features_s} s, inference ${qs.inference_s} s)`);
-    stages.push(qs);
+  // Warm start: second visits (from the service worker's cache, wasm code cache), median of 3.
+  const warms = [];
+  let fromSw = false;
+  for (let i = 0; i < 3; i++) {
+    const warmPage = await context.newPage();
+    await warmPage.goto(server.url);
+    warms.push(await warmPage.evaluate(async () => { await window.cuefinder.ready; return window.cuefinder.timings; }));
+    fromSw = await warmPage.evaluate(() => !!navigator.serviceWorker.controller);
+    await warmPage.close();
   }
+  const warm = { page_interactive_ms: median(warms.map((w) => w.page_interactive_ms)), module_ms: median(warms.map((w) => w.module_ms)) };
+  say(`cold load: app module ${cold.module_ms.toFixed(0)} ms; warm load (median of 3): interactive ${warm.page_interactive_ms.toFixed(0)} ms, app module ${warm.module_ms.toFixed(0)} ms (service worker controlling: ${fromSw})`);
+
+  // 2. drop → results for the ~3-minute track, nDrops times, once the page has settled: the audio models'
+  // sessions created and warmed (one silent patch each), the text concepts embedded.
+  await page.waitForFunction(() => window.cuefinder.timings.models_warm_ms && window.cuefinder.state().semantic.ready, null, { timeout: 300000 });
+  const warmed = await page.evaluate(() => window.cuefinder.timings.models_warm_ms);
+  say(`models: sessions ${models.toFixed(0)} ms, warmed ${warmed.toFixed(0)} ms after start`);
+  const drops = await measureDrops(page, track, nDrops);
   const q = await page.evaluate(() => window.cuefinder.state().query);
   await shot(page, 'bench-drop');
+  const dropLoad = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  say(dropSummary(drops, dropLoad));
+  if (!dropsOnly) {
 
-  // 3. frame time while panning the map
-  const frame = [];
-  for (const n of [0, 10000, 100000]) {
-    await page.evaluate((k) => window.cuefinder.setDisplayPoints(k), n);
-    await page.waitForTimeout(1000);
-    const m = (await page.evaluate(() => window.cuefinder.layout())).map_canvas;
-    await page.evaluate(() => window.cuefinder.resetFrameStats());
-    const t0 = Date.now();
-    while (Date.now() - t0 < 4000) {  // pan back and forth with the mouse
-      await page.mouse.move(m.x + m.w * 0.3, m.y + m.h * 0.5);
-      await page.mouse.down();
-      await page.mouse.move(m.x + m.w * 0.7, m.y + m.h * 0.4, { steps: 20 });
-      await page.mouse.move(m.x + m.w * 0.3, m.y + m.h * 0.5, { steps: 20 });
-      await page.mouse.up();
-    }
-    const st = await page.evaluate(() => window.cuefinder.frameStats());
-    const pts = await page.evaluate(() => window.cuefinder.state().map.points);
-    frame.push({ points: pts, ...st });
-    say(`map ${pts} points: median ${st.median_ms.toFixed(1)} ms, p95 ${st.p95_ms.toFixed(1)} ms over ${st.frames} frames`);
-    if (n === 100000) await shot(page, 'bench-map-100k');
-  }
-
-  // 4. words and pictures (the text model loaded after the catalog; concepts embedded once)
-  await page.evaluate((k) => window.cuefinder.setDisplayPoints(k), 0);
-  await page.waitForFunction(() => window.cuefinder.state().semantic.ready, null, { timeout: 300000 });
-  const wordModels = await page.evaluate(() => window.cuefinder.timings.word_models_ms);
-  const queries = ['calm piano for a rainy evening', 'epic orchestral battle music', 'happy acoustic guitar', 'dark ambient drone',
-    'fast electronic dance track', 'sad violin', 'retro video game chiptune', 'relaxed jazz with saxophone', 'heavy metal guitar riffs',
-    'lullaby', 'tense suspense', 'festive folk dance', 'rock', 'spooky halloween night', 'sunny beach party'];
-  const textRuns = [];
-  for (const q of queries) {
-    const t0 = await page.evaluate(() => performance.now());
-    const st = await page.evaluate((x) => window.cuefinder.searchText(x), q);
-    const wall = await page.evaluate((t) => performance.now() - t, t0);
-    textRuns.push({ q, embed: st.semantic.text.embed_ms, score: st.semantic.text.score_ms, wall, top: st.results[0] && st.results[0].title, why: st.results[0] && st.results[0].why });
-  }
-  const med = (v) => { const a = [...v].sort((x, y) => x - y); return a[Math.floor(a.length / 2)]; };
-  const p95 = (v) => { const a = [...v].sort((x, y) => x - y); return a[Math.min(a.length - 1, Math.floor(a.length * 0.95))]; };
-  say(`text: embed median ${med(textRuns.map((r) => r.embed)).toFixed(1)} ms, score ${med(textRuns.map((r) => r.score)).toFixed(2)} ms`);
-  // Typing: real keys at 120 ms per key (a fast typist); when the last key lands, how long until its results?
-  const tq = (await page.evaluate(() => window.cuefinder.layout())).text_query;
-  await page.mouse.move(tq.x + tq.w / 2, tq.y + tq.h / 2);
-  await page.waitForTimeout(150);
-  await page.mouse.click(tq.x + tq.w / 2, tq.y + tq.h / 2);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Backspace');
-  const typed = 'calm piano for a rainy evening';
-  await page.keyboard.type(typed, { delay: 120 });
-  const tLast = await page.evaluate(() => performance.now());
-  await page.waitForFunction((t) => { const s = window.cuefinder.state().semantic; return s.text && s.text.query === t; }, typed, { timeout: 60000, polling: 10 });
-  const afterLastKey = await page.evaluate((t) => performance.now() - t, tLast);
-  say(`typing: results for the full text ${afterLastKey.toFixed(0)} ms after the last key`);
-  await shot(page, 'bench-text');
-  const labels = 'piano, guitar, calm, energetic, orchestral, rainy evening, accordion, waltz';
-  const tl0 = await page.evaluate(() => performance.now());
-  await page.evaluate((l) => window.cuefinder.tagLabels(l), labels);
-  const labelMs = await page.evaluate((t) => performance.now() - t, tl0);
-  const photoBin = path.join(root, 'tests/data/image_model/coffee.rgb224.bin');
-  const { encodePng } = await import('../../tests/browser/lib.mjs');
-  const png = encodePng(fs.readFileSync(photoBin), 224, 224);
-  const tp0 = await page.evaluate(() => performance.now());
-  await dropFile(page, '#canvas', { name: 'espresso.png', mimeType: 'image/png', buffer: png });
-  await page.waitForFunction(() => { const s = window.cuefinder.state().semantic; return s.image && s.image.name === 'espresso.png'; }, null, { timeout: 120000, polling: 20 });
-  const photoMs = await page.evaluate((t) => performance.now() - t, tp0);
-  const photo = (await page.evaluate(() => window.cuefinder.state())).semantic.image;
-  await shot(page, 'bench-photo');
-
-  // Where the embedding time goes: the same 10 queries with ONNX Runtime's proxy worker (the app's
-  // default: inference never blocks the page) and on the page's own thread (?noproxy).
-  const proxyRuns = {};
-  for (const q of ['', '?notextworker', '?noproxy']) {
-    const p2 = await context.newPage();
-    await p2.goto(server.url + q);
-    await p2.evaluate(async () => { await window.cuefinder.ready; });
-    await p2.waitForFunction(() => window.cuefinder.state().semantic.ready, null, { timeout: 300000 });
-    proxyRuns[q || 'proxy'] = await p2.evaluate(async () => {
-      const st = window.cuefinder.ortStats, e = [];
-      const r0 = st.run_ms, n0 = st.runs;
-      for (const t of ['calm piano', 'sad violin', 'heavy metal', 'happy guitar', 'dark ambient', 'lullaby', 'rock', 'fast techno', 'jazz sax', 'orchestra']) {
-        const x = await window.cuefinder.searchText(t);
-        e.push(x.semantic.text.embed_ms);
+    // 3. frame time while panning the map
+    const frame = [];
+    for (const n of [0, 10000, 100000]) {
+      await page.evaluate((k) => window.cuefinder.setDisplayPoints(k), n);
+      await page.waitForTimeout(1000);
+      const m = (await page.evaluate(() => window.cuefinder.layout())).map_canvas;
+      await page.evaluate(() => window.cuefinder.resetFrameStats());
+      const t0 = Date.now();
+      while (Date.now() - t0 < 4000) {  // pan back and forth with the mouse
+        await page.mouse.move(m.x + m.w * 0.3, m.y + m.h * 0.5);
+        await page.mouse.down();
+        await page.mouse.move(m.x + m.w * 0.7, m.y + m.h * 0.4, { steps: 20 });
+        await page.mouse.move(m.x + m.w * 0.3, m.y + m.h * 0.5, { steps: 20 });
+        await page.mouse.up();
       }
-      e.sort((a, b) => a - b);
-      return { embed: e[5], run: (st.run_ms - r0) / (st.runs - n0) };
-    });
-    await p2.close();
-  }
-  say(`text embed median: text worker ${proxyRuns.proxy.embed.toFixed(1)} ms, ORT proxy ${proxyRuns['?notextworker'].embed.toFixed(1)} ms, main thread ${proxyRuns['?noproxy'].embed.toFixed(1)} ms`);
+      const st = await page.evaluate(() => window.cuefinder.frameStats());
+      const pts = await page.evaluate(() => window.cuefinder.state().map.points);
+      frame.push({ points: pts, ...st });
+      say(`map ${pts} points: median ${st.median_ms.toFixed(1)} ms, p95 ${st.p95_ms.toFixed(1)} ms over ${st.frames} frames`);
+      if (n === 100000) await shot(page, 'bench-map-100k');
+    }
 
-  const cpu = os.cpus()[0].model, load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
-  const chromium = execSync('/usr/bin/chromium --version 2>/dev/null').toString().trim();
-  const md = `# Browser app benchmark
+    // 4. words and pictures (the text model loaded after the catalog; concepts embedded once)
+    await page.evaluate((k) => window.cuefinder.setDisplayPoints(k), 0);
+    await page.waitForFunction(() => window.cuefinder.state().semantic.ready, null, { timeout: 300000 });
+    const wordModels = await page.evaluate(() => window.cuefinder.timings.word_models_ms);
+    const queries = ['calm piano for a rainy evening', 'epic orchestral battle music', 'happy acoustic guitar', 'dark ambient drone',
+      'fast electronic dance track', 'sad violin', 'retro video game chiptune', 'relaxed jazz with saxophone', 'heavy metal guitar riffs',
+      'lullaby', 'tense suspense', 'festive folk dance', 'rock', 'spooky halloween night', 'sunny beach party'];
+    const textRuns = [];
+    for (const q of queries) {
+      const t0 = await page.evaluate(() => performance.now());
+      const st = await page.evaluate((x) => window.cuefinder.searchText(x), q);
+      const wall = await page.evaluate((t) => performance.now() - t, t0);
+      textRuns.push({ q, embed: st.semantic.text.embed_ms, score: st.semantic.text.score_ms, wall, top: st.results[0] && st.results[0].title, why: st.results[0] && st.results[0].why });
+    }
+    const med = (v) => { const a = [...v].sort((x, y) => x - y); return a[Math.floor(a.length / 2)]; };
+    const p95 = (v) => { const a = [...v].sort((x, y) => x - y); return a[Math.min(a.length - 1, Math.floor(a.length * 0.95))]; };
+    say(`text: embed median ${med(textRuns.map((r) => r.embed)).toFixed(1)} ms, score ${med(textRuns.map((r) => r.score)).toFixed(2)} ms`);
+    // Typing: real keys at 120 ms per key (a fast typist); when the last key lands, how long until its results?
+    const tq = (await page.evaluate(() => window.cuefinder.layout())).text_query;
+    await page.mouse.move(tq.x + tq.w / 2, tq.y + tq.h / 2);
+    await page.waitForTimeout(150);
+    await page.mouse.click(tq.x + tq.w / 2, tq.y + tq.h / 2);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    const typed = 'calm piano for a rainy evening';
+    await page.keyboard.type(typed, { delay: 120 });
+    const tLast = await page.evaluate(() => performance.now());
+    await page.waitForFunction((t) => { const s = window.cuefinder.state().semantic; return s.text && s.text.query === t; }, typed, { timeout: 60000, polling: 10 });
+    const afterLastKey = await page.evaluate((t) => performance.now() - t, tLast);
+    say(`typing: results for the full text ${afterLastKey.toFixed(0)} ms after the last key`);
+    await shot(page, 'bench-text');
+    const labels = 'piano, guitar, calm, energetic, orchestral, rainy evening, accordion, waltz';
+    const tl0 = await page.evaluate(() => performance.now());
+    await page.evaluate((l) => window.cuefinder.tagLabels(l), labels);
+    const labelMs = await page.evaluate((t) => performance.now() - t, tl0);
+    const photoBin = path.join(root, 'tests/data/image_model/coffee.rgb224.bin');
+    const { encodePng } = await import('../../tests/browser/lib.mjs');
+    const png = encodePng(fs.readFileSync(photoBin), 224, 224);
+    const tp0 = await page.evaluate(() => performance.now());
+    await dropFile(page, '#canvas', { name: 'espresso.png', mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() => { const s = window.cuefinder.state().semantic; return s.image && s.image.name === 'espresso.png'; }, null, { timeout: 120000, polling: 20 });
+    const photoMs = await page.evaluate((t) => performance.now() - t, tp0);
+    const photo = (await page.evaluate(() => window.cuefinder.state())).semantic.image;
+    await shot(page, 'bench-photo');
 
-Command: \`node tools/bench/app.mjs\` (site: \`./cuefinder site build/site ~/.cache/cuefinder/demo/catalog\`).
+    // Where the embedding time goes: the same 10 queries with ONNX Runtime's proxy worker (the app's
+    // default: inference never blocks the page) and on the page's own thread (?noproxy).
+    const proxyRuns = {};
+    for (const q of ['', '?notextworker', '?noproxy']) {
+      const p2 = await context.newPage();
+      await p2.goto(server.url + q);
+      await p2.evaluate(async () => { await window.cuefinder.ready; });
+      await p2.waitForFunction(() => window.cuefinder.state().semantic.ready, null, { timeout: 300000 });
+      proxyRuns[q || 'proxy'] = await p2.evaluate(async () => {
+        const st = window.cuefinder.ortStats, e = [];
+        const r0 = st.run_ms, n0 = st.runs;
+        for (const t of ['calm piano', 'sad violin', 'heavy metal', 'happy guitar', 'dark ambient', 'lullaby', 'rock', 'fast techno', 'jazz sax', 'orchestra']) {
+          const x = await window.cuefinder.searchText(t);
+          e.push(x.semantic.text.embed_ms);
+        }
+        e.sort((a, b) => a - b);
+        return { embed: e[5], run: (st.run_ms - r0) / (st.runs - n0) };
+      });
+      await p2.close();
+    }
+    say(`text embed median: text worker ${proxyRuns.proxy.embed.toFixed(1)} ms, ORT proxy ${proxyRuns['?notextworker'].embed.toFixed(1)} ms, main thread ${proxyRuns['?noproxy'].embed.toFixed(1)} ms`);
+
+    const cpu = os.cpus()[0].model, load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+    const chromium = execSync('/usr/bin/chromium --version 2>/dev/null').toString().trim();
+    const md = `# Browser app benchmark
+
+Command: \`${commandLine()}\` (site: \`./cuefinder site build/site ~/.cache/cuefinder/demo/catalog\`).
 Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: 2-core Debian bookworm VM (${cpu}), load average ${load} at the end;
 ${chromium}, headless, WebGL2 through SwiftShader (**software** rendering on the CPU: a real GPU draws the map far faster), page served by
 \`src/site/serve.mjs\` on 127.0.0.1 with COOP/COEP (ONNX Runtime Web on ${os.cpus().length} threads). Viewport 1366×800, device pixel ratio 1.
@@ -177,18 +183,19 @@ The catalog: ${catalogInfo.n_tracks} tracks (${(fs.statSync(path.join(site, 'cat
 | page load → interactive, cold (empty cache: app, catalog downloaded) | ${cold.page_interactive_ms.toFixed(0)} ms |
 | … of which the WASM app module started | ${cold.module_ms.toFixed(0)} ms |
 | models downloaded and the 7 ONNX Runtime sessions created (in the background, after interactive) | ${models.toFixed(0)} ms |
-| page load → interactive, warm (second visit, from the service worker's cache) | ${warm.page_interactive_ms.toFixed(0)} ms |
-| drop → first results, ${path.basename(track)} (${q.duration_s.toFixed(0)} s), first drop | ${(stages[0].first_results_s * 1000).toFixed(0)} ms |
-| drop → complete analysis (moods and MTT tags too), first drop | ${dropTimes[0].toFixed(0)} ms |
-| drop → first results, same file again | ${(stages[1].first_results_s * 1000).toFixed(0)} ms |
-| drop → complete analysis, same file again | ${dropTimes[1].toFixed(0)} ms |
+| … and each audio model run once on a silent patch (warm: the first drop is not slower) | ${warmed.toFixed(0)} ms |
+| page load → interactive, warm (second visit, from the service worker's cache; median of 3) | ${warm.page_interactive_ms.toFixed(0)} ms |
+| … of which the WASM app module started (compiled streaming; warm: from Chromium's wasm code cache) | ${warm.module_ms.toFixed(0)} ms |
+| drop → first results, ${path.basename(track)} (${q.duration_s.toFixed(0)} s), first drop | ${drops[0].first_ms.toFixed(0)} ms |
+| drop → complete analysis (moods and MTT tags too), first drop | ${drops[0].complete_ms.toFixed(0)} ms |
+| drop → first results, median of ${drops.length} drops (min–max) | ${dropStat(drops, 'first_ms')} |
+| drop → complete analysis, median of ${drops.length} drops (min–max) | ${dropStat(drops, 'complete_ms')} |
 
-Stage times of the second drop inside the core: decoding ${stages[1].decode_s.toFixed(2)} s, features ${stages[1].features_s.toFixed(2)} s,
-inference ${stages[1].inference_s.toFixed(2)} s (44 model patches: msd 16, mtt 8, 4 per mood model).
-First results are listed as soon as the embedding model (msd-musicnn, 16 patches) has answered; the other six
-models (mtt, five moods) fill in the tags and moods afterwards without changing the list.
-The analysis of a dropped file reads the whole file but runs the models on 16 spread 3-s windows
-(docs/benchmarks/windows.md), so the time barely grows with the track's length.
+Load average during the drops: ${dropLoad}. Where a drop's time goes (medians over the drops, ms after the drop):
+
+${dropTable(drops)}
+
+${dropNotes()}
 
 ## Map frame time while panning (mouse drags over the map for 4 s)
 
@@ -234,11 +241,104 @@ Points are one vertex buffer drawn by \`shaders/points.{vert,frag}\` (one draw c
 panning and zooming change two uniforms, nothing is re-uploaded. Beyond the catalog's size the extra points are jittered
 copies (\`?points=N\` or \`window.cuefinder.setDisplayPoints(N)\`), hovering and picking included.
 `;
-  fs.writeFileSync(out, md);
-  say(`wrote ${out}`);
+    // The page's "## History" section (earlier recordings, before/after notes) is kept as it is.
+    const old = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
+    const history = old.indexOf('\n## History');
+    fs.writeFileSync(out, history >= 0 ? md.trimEnd() + '\n' + old.slice(history) : md);
+    say(`wrote ${out}`);
+  }
 } finally {
   await browser.close();
   await server.close();
+}
+
+// This run's command as the report shows it: the options but the site and the output, the home folder as ~.
+function commandLine() {
+  const shown = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--site' || args[i] === '--out') { i++; continue; }
+    shown.push(args[i].replace(os.homedir(), '~'));
+  }
+  return ['node tools/bench/app.mjs', ...shown].join(' ');
+}
+
+// What the drop rows mean (the app's order of work: src/app/session/session.cpp).
+function dropNotes() {
+  return `The order of work (src/app/session/drop_analysis.h): first results come from the embedding model
+(msd-musicnn) on the core's "quick" profile — 4 spread one-patch windows, no tempo or loudness (the first msd
+row of 4 patches above); meanwhile the "query" profile's 16 windows are decoded, and its msd run (16 patches)
+refines the list (the selected track stays selected); mtt and the five mood models then fill in the tags and
+moods without changing the list. The time barely grows with the track's length (docs/benchmarks/windows.md).
+While a drop is analysed the app draws 4 frames a second unless there is input or a new list
+(App::frame_due): with software WebGL a frame costs ~40 ms of CPU that the decoder and the models need.`;
+}
+
+// nDrops drops of `track` on `page`, one after the other, each waited for until complete. Per drop:
+// first_ms / complete_ms since the drop (first = complete minus the core's complete − first), the core's
+// stage times, and the ONNX Runtime runs (ort_bridge.mjs's log) that ended during it.
+async function measureDrops(page, track, n) {
+  const bytes = fs.readFileSync(track), name = path.basename(track);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const prev = await page.evaluate(() => { const s = window.cuefinder.state(); return s.query ? s.query.analysis_s : null; });
+    const logAt = await page.evaluate(() => {
+      window.benchDropAt = null;  // when the page sees the drop (not when the harness starts sending the bytes)
+      window.addEventListener('drop', () => { window.benchDropAt = performance.now(); }, { capture: true, once: true });
+      return window.cuefinder.ortStats.log.length;
+    });
+    await dropFile(page, '#canvas', { name, mimeType: 'audio/ogg', buffer: bytes });
+    const t0 = await page.evaluate(() => window.benchDropAt);
+    // Done: this drop's analysis (not the previous one of the same file) is complete and listed.
+    await page.waitForFunction(([n, p]) => { const s = window.cuefinder.state(); return s.query && s.query.name === n && s.query.analysis_s !== p && !s.busy && s.results.length > 0; },
+      [name, prev], { timeout: 300000, polling: 20 });
+    const complete_ms = await page.evaluate((t) => performance.now() - t, t0);
+    const q = await page.evaluate(() => window.cuefinder.state().query);
+    const log = await page.evaluate((k) => window.cuefinder.ortStats.log.slice(k), logAt);
+    const first_ms = complete_ms - (q.analysis_s - q.first_results_s) * 1000;
+    // ORT runs one batch at a time (the proxy worker): a run's compute is from its start or the end of the one before.
+    const models = {};
+    let prevEnd = t0;
+    let msdRuns = 0;
+    for (const r of [...log].sort((a, b) => a.end_ms - b.end_ms)) {
+      // The embedding model runs twice: the quick stage's 4 windows, then the query profile's 16.
+      const key = r.model.startsWith('msd-') ? `${r.model} (${msdRuns++ ? 'query' : 'quick'} stage)` : r.model;
+      const m = models[key] ||= { runs: 0, patches: 0, compute_ms: 0, done_ms: 0 };
+      m.runs++; m.patches += r.patches;
+      m.compute_ms += r.end_ms - Math.max(r.start_ms, prevEnd);
+      m.done_ms = r.end_ms - t0;
+      prevEnd = r.end_ms;
+    }
+    if (process.env.CF_BENCH_LOG) say(log.map((r) => `  ${r.model.replace(/-musicnn.*/, '')} ${r.patches}p ${(r.start_ms - t0).toFixed(0)}→${(r.end_ms - t0).toFixed(0)}`).join('\n'));
+    const d = { first_ms, complete_ms, decode_ms: q.decode_s * 1000, features_ms: q.features_s * 1000, inference_ms: q.inference_s * 1000, models };
+    say(`drop ${i + 1}: first results ${first_ms.toFixed(0)} ms, complete ${complete_ms.toFixed(0)} ms (decode ${d.decode_ms.toFixed(0)}, features ${d.features_ms.toFixed(0)}, inference ${d.inference_ms.toFixed(0)} ms; ` +
+      Object.entries(models).map(([k, m]) => `${k.replace(/-musicnn.*/, '')} ${m.patches}p ${m.compute_ms.toFixed(0)} ms`).join(', ') + ')');
+    out.push(d);
+  }
+  return out;
+}
+
+function dropStat(drops, key) {
+  const v = drops.map((d) => d[key]);
+  return `${median(v).toFixed(0)} ms (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`;
+}
+
+function dropSummary(drops, load) {
+  return `drops (${drops.length}, load ${load}): first results median ${dropStat(drops, 'first_ms')}, complete median ${dropStat(drops, 'complete_ms')}\n` + dropTable(drops);
+}
+
+// Markdown: the core's stages and each model's runs (patches, compute, finished at), medians over the drops.
+function dropTable(drops) {
+  const m = (f) => median(drops.map(f)).toFixed(0);
+  const names = [...new Set(drops.flatMap((d) => Object.keys(d.models)))];
+  const rows = [
+    '| part | patches | time ms | done at ms |', '|---|---|---|---|',
+    `| decode (+ loudness tap, resample; core) | | ${m((d) => d.decode_ms)} | |`,
+    `| features (mel bands, patches; core) | | ${m((d) => d.features_ms)} | |`,
+    ...names.map((k) => `| ${k} (ONNX Runtime) | ${m((d) => d.models[k]?.patches || 0)} | ${m((d) => d.models[k]?.compute_ms || 0)} | ${m((d) => d.models[k]?.done_ms || 0)} |`),
+    `| first results listed | | | ${m((d) => d.first_ms)} |`,
+    `| complete | | | ${m((d) => d.complete_ms)} |`,
+  ];
+  return rows.join('\n');
 }
 
 // --smoke: one cold load of the site (it needs a site and Chromium, which a fresh clone lacks: skipped then).
