@@ -6,8 +6,10 @@
 #include <deque>
 
 #include "app/session/drop_analysis.h"
+#include "app/session/session.h"
 #include "core/audio/wav_writer.h"
 #include "core/features/musicnn_features.h"
+#include "fakes.h"
 
 namespace cf::app {
 namespace {
@@ -20,6 +22,7 @@ public:
         ModelCallback done;
     };
     std::deque<Call> calls;
+    std::vector<float> fixed_embedding;  ///< when set, every patch's embedding
     void run(ModelRequest r, ModelCallback done) override { calls.push_back({std::move(r), std::move(done)}); }
 
     // Answers the oldest call: activations 0.5 per output; the embedding is the mean input of each
@@ -32,7 +35,12 @@ public:
         out["activations"] = ModelTensor{std::vector<float>(size_t(rows) * n_outputs, 0.5f), {rows, int64_t(n_outputs)}};
         ModelTensor e{std::vector<float>(size_t(rows) * 2), {rows, 2}};
         const size_t per = size_t(kMusicnnPatchFrames) * kMusicnnBands;
-        for (int64_t i = 0; i < rows; ++i) {
+        if (!fixed_embedding.empty()) {
+            const int64_t dim = int64_t(fixed_embedding.size());
+            e = ModelTensor{{}, {rows, dim}};
+            for (int64_t i = 0; i < rows; ++i) e.values.insert(e.values.end(), fixed_embedding.begin(), fixed_embedding.end());
+        }
+        for (int64_t i = 0; i < rows && fixed_embedding.empty(); ++i) {
             double sum = 0;
             for (size_t j = 0; j < per; ++j) sum += c.request.input[size_t(i) * per + j];
             e.values[size_t(i) * 2] = float(sum / double(per));
@@ -130,6 +138,40 @@ TEST(DropAnalysis, WarmUpRunsEachModelOnceOnOnePatch) {
         EXPECT_EQ(c.request.input_shape, (std::vector<int64_t>{1, kMusicnnPatchFrames, kMusicnnBands}));
         EXPECT_EQ(c.request.outputs.size(), c.request.model == "msd-musicnn-1" ? 2u : 1u);
     }
+}
+
+// The session lists the quick stage's matches first (preliminary), then the refined ones; the track
+// the user selected in the first list stays selected although it moved.
+TEST(DropAnalysis, TheSessionKeepsTheSelectedTrackWhenTheListIsRefined) {
+    test::FakeHost host;
+    HeldEmbedder e;
+    Session session(host, &e);
+    session.set_models(test::test_models());
+    ASSERT_TRUE(session.open_catalog(test::test_catalog_bytes(), "test", "catalog/").is_ok());
+    const int request = session.analyze("rise.wav", long_wav());
+    for (int guard = 0; guard < 100000 && session.pump(0.05); ++guard) {
+    }
+    ASSERT_EQ(e.calls.size(), 2u);  // msd on the quick windows, then on the query profile's
+    e.fixed_embedding = {1, 0, 0, 0};
+    e.answer(3);
+    session.step(0.0);
+    ASSERT_TRUE(session.analysing());
+    EXPECT_TRUE(session.query().preliminary);
+    EXPECT_EQ(session.analysis_stage(), std::string("refining"));
+    ASSERT_GE(session.results().hits.size(), 3u);
+    const uint32_t chosen = session.results().hits[2].track;  // t2: third nearest to (1, 0, 0, 0)
+    session.select_row(2);
+    e.fixed_embedding = {0, 0, 0.3f, 1};  // the whole analysis hears something else
+    e.answer(3);
+    session.step(0.0);
+    EXPECT_FALSE(session.analysing());
+    ASSERT_EQ(host.finished.size(), 1u);
+    EXPECT_EQ(host.finished[0].request, request);
+    EXPECT_TRUE(host.finished[0].ok) << host.finished[0].message;
+    EXPECT_FALSE(session.query().preliminary);
+    ASSERT_NE(session.results().selected(), nullptr);
+    EXPECT_EQ(session.results().selected()->track, chosen) << "the selected track stays selected";
+    EXPECT_NE(session.results().selected_row, 2) << "it moved in the refined list";
 }
 
 }  // namespace
