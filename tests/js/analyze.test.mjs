@@ -166,7 +166,7 @@ test('analysis profiles: the core\'s JSON by name, caps per slot, --profile, an 
   const catalog = analysisProfile(core, 'catalog');
   assert.deepEqual([catalog.name, catalog.full_track_max_s, catalog.n_windows, catalog.window_patches, catalog.resample_quality],
     ['catalog', 0, 8, 1, 'best']);
-  assert.deepEqual(catalog.max_patches, { embedding: 0, tags: 4, mood: 2 });
+  assert.deepEqual(catalog.max_patches, { embedding: 0, tags: 0, mood: 2 });  // mtt on every window (the fused space)
   // The slots take the adopted profile's caps in the core (a slot's own max_patches wins).
   const manifests = Object.fromEntries(DEFAULT_SLOTS.map((s) => [s.name, { labels: ['a', 'b'] }]));
   const slots = DEFAULT_SLOTS.map((s) => (s.key === 'sad' ? { ...s, max_patches: 3 } : s));
@@ -200,7 +200,8 @@ test('analysis profiles: the core\'s JSON by name, caps per slot, --profile, an 
   assert.deepEqual([lin.dim, lin.per_patch.length, lin.patches.length], [200, 8 * 200, 8]);
   assert.ok(lin.per_patch.some((v) => v < 0) && relu.per_patch.every((v) => v >= 0));
   assert.ok(lin.per_patch.every((v, i) => Math.abs(Math.max(v, 0) - relu.per_patch[i]) < 1e-5));  // ReLU of the linear
-  assert.equal(asCatalog.results[0].extra_outputs, undefined);
+  // The catalog profile keeps each tag model's embedding per window (the fused similarity space).
+  assert.deepEqual(Object.keys(asCatalog.results[0].extra_outputs.msd), ['embedding']);
   assert.match(analyze(['--extra-embeddings', '--profile', 'quick', clip]).stderr, /--extra-embeddings uses the catalog-extra profile/);
   const bad = analyze(['--profile', 'nope', clip]);
   assert.equal(bad.status, 2);

@@ -150,7 +150,8 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   const learned = path.join(tmp, 'learned');
   const third = node([path.join(root, 'src/cli/catalog/build.mjs'), music, '-o', learned, '--space', 'learned', '--no-previews']);
   assert.equal(third.status, 0, third.stderr);
-  assert.match(third.stderr, /similarity space \(--space learned\): wccn s=0\.03 k=50 weighted, 200-d → 50-d, fitted on \d+ windows of 6 tracks in [\d.]+ s/);
+  // The catalog profile runs mtt on every window with its embedding kept: the fused msd + mtt space.
+  assert.match(third.stderr, /similarity space \(--space learned\): fused wccn s=0\.03 k=50 weighted b=1, blocks whitened s=0\.1; queries: main only, ridge 0\.01, 200-d → 50-d, fitted on \d+ windows of 6 tracks in [\d.]+ s/);
   const lcat = JSON.parse(fs.readFileSync(path.join(learned, 'catalog.json'), 'utf8'));
   assert.equal(lcat.version, 3);
   assert.equal(lcat.dim, 50);
@@ -165,7 +166,9 @@ test('catalog build from a folder, resumable, with a bad file; search by track a
   assert.doesNotMatch(lfile.stderr, /note:/);
   const r3 = JSON.parse(lfile.stdout);
   assert.equal(path.basename(r3.results[0].path), 'vorbis_q2_44k_stereo_3s.ogg');
-  assert.ok(r3.results[0].score > 0.999, String(r3.results[0].score));
+  // The catalog stores each track's two-model image, a file is mapped from its msd embedding alone (the
+  // fused space's query map): itself first, though no longer at cosine 1.
+  assert.ok(r3.results[0].score > 0.9, String(r3.results[0].score));
 });
 
 // The builder's entries on their own: a catalog track from an analysis's JSON and the track's fields

@@ -3,7 +3,8 @@
 // catalog track, core/analysis/catalog_entry.h), a t-SNE layout for the map, and the writer.
 // The similarity space (core/index/space.h) is fitted first, from every track's windows:
 //   cf_space_reset(); cf_space_add_analysis(analysis, track) per track (or cf_space_add_windows);
-//   cf_space_fit('{"kind": "wccn"}') → its report; then cf_catalog_builder_new(...);
+//   cf_space_fit('{"kind": "wccn"}') → its report (the fused msd + mtt space when every analysis
+//   carries mtt's embedding per window, the catalog profile's extra output); then cf_catalog_builder_new(...);
 //   cf_catalog_builder_use_space(); cf_catalog_builder_add_analysis(...) per track; … write.
 // Errors and returned strings: abi.h. Opening and searching a catalog: catalog_api.cpp.
 #include <emscripten.h>
@@ -38,7 +39,10 @@ struct BuildState {
 struct SpaceState {
     size_t dim = 0;
     std::vector<std::vector<float>> windows;  ///< per track, n × dim
+    size_t aux_dim = 0;
+    std::vector<std::vector<float>> aux_windows;  ///< per track, n × aux_dim: mtt's embedding on the same windows (or empty)
     std::optional<cf::index::Space> space;
+    std::optional<cf::index::FusedSpaces> fused;  ///< when `space` is a fused space's query map
     std::unique_ptr<cf::Catalog> upgrading;   ///< cf_catalog_upgrade_open's catalog
 };
 
@@ -93,6 +97,48 @@ cf::Result<cf::index::Space> fit_space(const SpaceState& s, const std::string& k
     return cf::index::fit_contrastive(tracks, *white, co, &report);
 }
 
+/// The analysis's per-window embedding of the aux model (extra_outputs.mtt.embedding) when it was run
+/// on every one of the track's n_windows analysed patches; else empty.
+std::vector<float> aux_windows_of(const cf::JsonValue& analysis, size_t n_windows, size_t& dim) {
+    const cf::JsonValue* x = analysis.find("extra_outputs");
+    x = x ? x->find("mtt") : nullptr;
+    x = x ? x->find("embedding") : nullptr;
+    const cf::JsonValue* patches = x ? x->find("patches") : nullptr;
+    const cf::JsonValue* rows = x ? x->find("per_patch") : nullptr;
+    const cf::JsonValue* d = x ? x->find("dim") : nullptr;
+    if (!patches || !rows || !d || !d->is_number() || d->number() < 1 || patches->items().size() != n_windows) return {};
+    for (size_t i = 0; i < n_windows; ++i)
+        if (!patches->items()[i].is_number() || patches->items()[i].number() != double(i)) return {};
+    dim = size_t(d->number());
+    if (rows->items().size() != n_windows * dim) return {};
+    std::vector<float> out;
+    out.reserve(rows->items().size());
+    for (const cf::JsonValue& v : rows->items()) out.push_back(float(v.number()));
+    return out;
+}
+
+/// The fused spaces (fit_fused_wccn) when every collected track has aux windows, with options from `o`.
+std::optional<cf::Result<cf::index::FusedSpaces>> fit_fused(const SpaceState& s, const cf::JsonValue& o, const std::string& input) {
+    const cf::JsonValue* flag = o.find("fused");
+    if (flag && flag->is_bool() && !flag->boolean()) return std::nullopt;
+    if (s.aux_dim == 0 || s.aux_windows.size() != s.windows.size()) return std::nullopt;
+    std::vector<cf::index::TrackWindows> main, aux;
+    for (size_t t = 0; t < s.windows.size(); ++t) {
+        if (s.aux_windows[t].size() / s.aux_dim != s.windows[t].size() / s.dim) return std::nullopt;
+        main.push_back({s.windows[t].data(), s.windows[t].size() / s.dim});
+        aux.push_back({s.aux_windows[t].data(), s.aux_windows[t].size() / s.aux_dim});
+    }
+    cf::index::FusedWccnOptions fo;  // the recipe chosen held out by package (docs/benchmarks/matching.md)
+    double shrinkage = fo.wccn.shrinkage, keep = double(fo.wccn.keep_dims);
+    const std::string problem = number_option(o, "shrinkage", shrinkage) + number_option(o, "keep_dims", keep) +
+                                number_option(o, "aux_weight", fo.aux_weight) + number_option(o, "ridge", fo.ridge);
+    if (!problem.empty()) return cf::Result<cf::index::FusedSpaces>(cf::Status(cf::ErrorCode::invalid_argument, problem));
+    fo.wccn.shrinkage = shrinkage, fo.wccn.keep_dims = size_t(std::max(0.0, keep)), fo.wccn.input = input;
+    auto f = cf::index::fit_fused_wccn(main, s.dim, aux, s.aux_dim, fo);
+    if (f) f->tracks.input = input + " + mtt/embedding";
+    return f;
+}
+
 BuildState& build_state() {
     static BuildState s;
     return s;
@@ -128,6 +174,13 @@ EMSCRIPTEN_KEEPALIVE int cf_space_add_analysis(const char* analysis_json, const 
     if (t.embedding_dim != s.dim)
         return fail("space: " + entry->meta.id + "'s windows have " + std::to_string(t.embedding_dim) + " values, the others " + std::to_string(s.dim));
     s.windows.push_back(t.embeddings);
+    size_t aux_dim = 0;
+    std::vector<float> aux = aux_windows_of(*analysis, t.embedding_times_s.size(), aux_dim);
+    if (!aux.empty() && (s.aux_dim == 0 || s.aux_dim == aux_dim)) {
+        s.aux_dim = aux_dim;
+        s.aux_windows.resize(s.windows.size() - 1);  // a track before without aux windows keeps it unfused
+        s.aux_windows.push_back(std::move(aux));
+    }
     return int(t.embedding_times_s.size());
 }
 
@@ -155,13 +208,20 @@ EMSCRIPTEN_KEEPALIVE const char* cf_space_fit(const char* options_json) {
     for (const auto& w : s.windows) n_windows += w.size() / std::max<size_t>(s.dim, 1);
     const auto t0 = std::chrono::steady_clock::now();
     cf::index::ContrastiveReport report;
-    auto space = fit_space(s, kind, *o, report);
+    s.fused.reset();
+    const std::string input = o->find("input") && o->find("input")->is_string() ? o->find("input")->string() : "";
+    auto fused = kind == "wccn" ? fit_fused(s, *o, input) : std::nullopt;
+    if (fused && !*fused) return cf::bindings::fail_null(fused->status().message());
+    cf::Result<cf::index::Space> space = fused ? cf::Result<cf::index::Space>((*fused)->queries) : fit_space(s, kind, *o, report);
     if (!space) return cf::bindings::fail_null(space.status().message());
+    if (fused) s.fused = std::move(**fused);
     const double fit_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s.space = std::move(*space);
     cf::JsonWriter w;
     w.begin_object().key("name").value(s.space->name).key("kind").value(kind).key("dim_in").value(s.space->dim_in);
     w.key("dim_out").value(s.space->dim_out).key("n_tracks").value(s.windows.size()).key("n_windows").value(n_windows);
+    w.key("fused").value(s.fused.has_value());
+    if (s.fused) w.key("tracks_space").value(s.fused->tracks.name).key("tracks_input").value(s.fused->tracks.input);
     w.key("fit_s").number(fit_s, "%.3f").key("epoch_loss").numbers(report.epoch_loss.data(), report.epoch_loss.size());
     return cf::bindings::text(w.end_object().take());
 }
@@ -242,7 +302,22 @@ EMSCRIPTEN_KEEPALIVE int cf_catalog_builder_add_analysis(const char* analysis_js
     if (!analysis) return fail("analysis: " + analysis.status().message());
     auto entry = cf::catalog_entry(*analysis, *track, s.builder->tag_labels());
     if (!entry) return fail(entry.status().message());
-    const cf::Status st = s.builder->add_track(std::move(entry->meta), entry->embedding, entry->tag_probs, &entry->timeline);
+    // A fused space: the track is stored at its two-model image (the query map stays the catalog's space).
+    std::vector<float> image;
+    const SpaceState& sp = space_state();
+    if (sp.fused && s.builder->space() && s.builder->space()->name == sp.fused->queries.name) {
+        size_t aux_dim = 0;
+        const size_t n = entry->timeline.embedding_times_s.size();
+        const std::vector<float> aux = aux_windows_of(*analysis, n, aux_dim);
+        if (aux.empty() || aux_dim != sp.aux_dim)
+            return fail(entry->meta.id + ": the catalog's fused similarity space needs mtt's embedding on every window (the catalog analysis profile)");
+        std::vector<float> aux_mean(aux_dim, 0.0f);
+        for (size_t i = 0; i < aux.size(); ++i) aux_mean[i % aux_dim] += aux[i] / float(n);
+        auto im = sp.fused->track_image(entry->embedding, aux_mean);
+        if (!im) return fail(entry->meta.id + ": " + im.status().message());
+        image = std::move(*im);
+    }
+    const cf::Status st = s.builder->add_track(std::move(entry->meta), entry->embedding, entry->tag_probs, &entry->timeline, image);
     if (!st) return fail(st.message());
     return 0;
 }

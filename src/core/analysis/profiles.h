@@ -10,7 +10,8 @@
 //
 // The profiles (docs/benchmarks/windows.md measures the window choices):
 //   catalog   building a catalog (many tracks under a time budget): 8 one-patch windows spread over
-//             the track, whatever its length; mtt on 4 of them, each mood model on 2 (22 model runs).
+//             the track, whatever its length; mtt on all 8 with its "embedding" kept per window (the
+//             fused similarity space, core/index/space.h), each mood model on 2 (26 model runs).
 //   query     a file dropped into the app: 16 one-patch windows (a 16-column taggram, cosine ~0.998 to
 //             the full-track embedding) at a bounded cost; mtt on 8, each mood model on 4.
 //   (A track shorter than the windows together is analysed completely, see track_analyzer.h.)

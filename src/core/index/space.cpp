@@ -359,16 +359,36 @@ Result<std::vector<float>> fused_input(std::span<const float> main, std::span<co
     return out;
 }
 
+Result<std::vector<float>> FusedSpaces::input(std::span<const float> main, std::span<const float> aux) const {
+    if (!main_block || !aux_block) return fused_input(main, aux, aux_weight);
+    auto a = main_block->apply(main);
+    if (!a) return a.status();
+    auto b = aux_block->apply(aux);
+    if (!b) return b.status();
+    return fused_input(*a, *b, aux_weight);
+}
+
 Result<std::vector<float>> FusedSpaces::track_image(std::span<const float> main, std::span<const float> aux) const {
-    auto in = fused_input(main, aux, aux_weight);
+    auto in = input(main, aux);
     if (!in) return in.status();
     return tracks.apply(*in);
 }
 
 namespace {
 
-// The fused windows of every track ([unit(main), β·unit(aux)] per window), or an error naming the track.
-Status fuse_tracks(std::span<const TrackWindows> main, size_t dm, std::span<const TrackWindows> aux, size_t da, double beta,
+// The PCA-whitening of one model's windows (every window of every track, unit length first).
+Result<Space> fit_block(std::span<const TrackWindows> tracks, size_t dim, double shrinkage, const char* which) {
+    std::vector<float> rows;
+    for (const TrackWindows& t : tracks) rows.insert(rows.end(), t.rows, t.rows + t.n_windows * dim);
+    WhiteningOptions wo;
+    wo.shrinkage = shrinkage;
+    auto s = fit_whitening(rows.data(), rows.size() / dim, dim, wo);
+    if (!s) return Status(ErrorCode::invalid_argument, std::string("fused wccn: the ") + which + " block: " + s.status().message());
+    return s;
+}
+
+// The fused windows of every track (FusedSpaces::input per window), or an error naming the track.
+Status fuse_tracks(std::span<const TrackWindows> main, size_t dm, std::span<const TrackWindows> aux, size_t da, const FusedSpaces& f,
                    std::vector<std::vector<float>>& out) {
     if (main.size() != aux.size())
         return bad("fused wccn: " + std::to_string(main.size()) + " tracks of the main model, " + std::to_string(aux.size()) +
@@ -379,9 +399,9 @@ Status fuse_tracks(std::span<const TrackWindows> main, size_t dm, std::span<cons
             return bad("fused wccn: track " + std::to_string(t) + " has " + std::to_string(main[t].n_windows) + " main and " +
                        std::to_string(aux[t].n_windows) + " aux windows");
         for (size_t w = 0; w < main[t].n_windows; ++w) {
-            auto f = fused_input({main[t].rows + w * dm, dm}, {aux[t].rows + w * da, da}, beta);
-            if (!f) return bad("fused wccn: track " + std::to_string(t) + " window " + std::to_string(w) + ": " + f.status().message());
-            out[t].insert(out[t].end(), f->begin(), f->end());
+            auto in = f.input({main[t].rows + w * dm, dm}, {aux[t].rows + w * da, da});
+            if (!in) return bad("fused wccn: track " + std::to_string(t) + " window " + std::to_string(w) + ": " + in.status().message());
+            out[t].insert(out[t].end(), in->begin(), in->end());
         }
     }
     return Status::ok();
@@ -479,20 +499,35 @@ Result<FusedSpaces> fit_fused_wccn(std::span<const TrackWindows> main, size_t di
         return bad("fused wccn: dims " + std::to_string(dim_main) + " + " + std::to_string(dim_aux) + " out of range");
     if (!(o.aux_weight > 0) || !std::isfinite(o.aux_weight)) return bad("fused wccn: aux_weight must be > 0");
     if (!(o.ridge >= 0) || !std::isfinite(o.ridge)) return bad("fused wccn: ridge must be ≥ 0");
+    FusedSpaces out;
+    out.aux_weight = o.aux_weight;
     std::vector<std::vector<float>> fused;
-    CF_RETURN_IF_ERROR(fuse_tracks(main, dim_main, aux, dim_aux, o.aux_weight, fused));
+    CF_RETURN_IF_ERROR(fuse_tracks(main, dim_main, aux, dim_aux, out, fused));  // plain first: checks counts and values
+    if (o.whiten_blocks) {
+        auto mb = fit_block(main, dim_main, o.block_shrinkage, "main");
+        if (!mb) return mb.status();
+        auto ab = fit_block(aux, dim_aux, o.block_shrinkage, "aux");
+        if (!ab) return ab.status();
+        out.main_block = std::move(*mb);
+        out.aux_block = std::move(*ab);
+        CF_RETURN_IF_ERROR(fuse_tracks(main, dim_main, aux, dim_aux, out, fused));
+    }
     std::vector<TrackWindows> ft(fused.size());
     for (size_t t = 0; t < fused.size(); ++t) ft[t] = {fused[t].data(), main[t].n_windows};
     auto tracks = fit_wccn(ft, dim_main + dim_aux, o.wccn);
     if (!tracks) return tracks.status();
-    char name[160];
-    std::snprintf(name, sizeof name, "fused %s b=%g", tracks->name.c_str(), o.aux_weight);
+    char name[200];
+    char blocks[48] = "";
+    if (o.whiten_blocks) std::snprintf(blocks, sizeof blocks, ", blocks whitened s=%g", o.block_shrinkage);
+    std::snprintf(name, sizeof name, "fused %s b=%g%s", tracks->name.c_str(), o.aux_weight, blocks);
     tracks->name = name;
     auto queries = fit_query_map(main, dim_main, fused, *tracks, o.ridge);
     if (!queries) return queries.status();
     std::snprintf(name, sizeof name, "%s; queries: main only, ridge %g", tracks->name.c_str(), o.ridge);
     queries->name = name;
-    return FusedSpaces{std::move(*tracks), std::move(*queries), o.aux_weight};
+    out.tracks = std::move(*tracks);
+    out.queries = std::move(*queries);
+    return out;
 }
 
 // [SECTION] Contrastive stage (InfoNCE, Adam) -----------------------------------------------------

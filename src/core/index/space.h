@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -121,25 +122,32 @@ Result<Space> fit_wccn(std::span<const TrackWindows> tracks, size_t dim, const W
 //   auto f = cf::index::fit_fused_wccn(msd_windows, 200, mtt_windows, 200, {});
 //   stored image of track t:  f->tracks.apply(*fused_input(msd_t, mtt_t, f->aux_weight))
 //   a file's query:           f->queries.apply(msd_file)        (the catalog's SPCE, Catalog::to_query)
-// `tracks` is fit_wccn on the windows [unit(main), β·unit(aux)]; `queries` is the ridge regression of
+// Each model's windows are first PCA-whitened on their own (fit_whitening, `block_shrinkage`; the
+// blocks' Spaces main_block / aux_block, unit length out), then `tracks` is fit_wccn on the windows
+// [main_block(main), β·aux_block(aux)]; `queries` is the ridge regression of
 // tracks' affine output (before unit length) on the unit main window, over every window: an affine
 // map of the main embedding alone into the same output space (asymmetric search: the catalog side
 // knows more than a dropped file). Held out by source package: docs/benchmarks/matching.md.
 
 struct FusedWccnOptions {
-    WccnOptions wccn{0.1, 50, true, ""};  ///< fit_wccn on the fused windows (input: copied to both spaces)
-    double aux_weight = 0.5;              ///< β: the aux block's weight after both are unit length, > 0
+    WccnOptions wccn{0.03, 50, true, ""};  ///< fit_wccn on the fused windows (input: copied to both spaces)
+    double aux_weight = 1.0;               ///< β: the aux block's weight after both are unit length, > 0
+    bool whiten_blocks = true;             ///< PCA-whiten each model's windows before fusing them
+    double block_shrinkage = 0.1;          ///< their fit_whitening shrinkage (0..1)
     /// The query map's ridge: λ = ridge · trace(C) / dim_main, C the centred main windows' scatter.
     double ridge = 0.01;
 };
 
 struct FusedSpaces {
-    Space tracks;             ///< dim_in = dim_main + dim_aux: takes fused_input(main, aux, aux_weight)
+    Space tracks;             ///< dim_in = dim_main + dim_aux: takes input(main, aux)
     Space queries;            ///< dim_in = dim_main: the main embedding alone, same dim_out
-    double aux_weight = 0.5;  ///< β the spaces were fitted with
+    double aux_weight = 1.0;  ///< β the spaces were fitted with
+    std::optional<Space> main_block, aux_block;  ///< each model's whitening (whiten_blocks), or none
 
-    /// A catalog track's stored image: tracks.apply(fused_input(main, aux, aux_weight)), unit length.
-    /// Errors: fused_input's and Space::apply's.
+    /// What `tracks` takes: fused_input(main_block(main), aux_block(aux), aux_weight) (each block as
+    /// is without its whitening). Errors: fused_input's and Space::apply's.
+    Result<std::vector<float>> input(std::span<const float> main, std::span<const float> aux) const;
+    /// A catalog track's stored image: tracks.apply(input(main, aux)), unit length.
     Result<std::vector<float>> track_image(std::span<const float> main, std::span<const float> aux) const;
 };
 

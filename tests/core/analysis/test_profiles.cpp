@@ -40,7 +40,8 @@ TEST(AnalysisProfiles, CatalogIsEightSpreadWindows) {
     EXPECT_EQ(p.options.full_track_max_s, 0.0);
     EXPECT_EQ(p.options.n_windows, 8);
     EXPECT_EQ(p.options.window_patches, 1);
-    EXPECT_EQ(p.max_patches.tag_models, 4);
+    EXPECT_EQ(p.max_patches.tag_models, 0);  // mtt on every window, its embedding kept per window
+    EXPECT_EQ(p.options.extra_outputs, (std::vector<std::string>{"embedding"}));
     EXPECT_EQ(p.max_patches.mood_models, 2);
 }
 
@@ -90,9 +91,9 @@ TEST(AnalysisProfiles, CatalogExtraIsTheCatalogWindowsWithEmbeddingsPerPatch) {
     EXPECT_EQ(p.options.window_patches, c.options.window_patches);
     EXPECT_EQ(p.max_patches.tag_models, 0);  // mtt on every window, like msd
     EXPECT_EQ(p.options.extra_outputs, (std::vector<std::string>{"embedding", "embedding_linear"}));
-    for (const char* other : {"catalog", "query", "detailed", "quick"}) EXPECT_TRUE(get(other).options.extra_outputs.empty()) << other;
+    for (const char* other : {"query", "detailed", "quick"}) EXPECT_TRUE(get(other).options.extra_outputs.empty()) << other;
     EXPECT_NE(cf::analysis_profile_json(p).find("\"extra_outputs\":[\"embedding\",\"embedding_linear\"]"), std::string::npos);
-    EXPECT_EQ(cf::analysis_profile_json(c).find("extra_outputs"), std::string::npos);
+    EXPECT_NE(cf::analysis_profile_json(c).find("\"extra_outputs\":[\"embedding\"]"), std::string::npos);
 }
 
 TEST(AnalysisProfiles, UnknownNameListsTheKnownOnes) {
@@ -123,7 +124,7 @@ TEST(AnalysisProfiles, CapsGoByModelKind) {
     std::vector<cf::AudioModel> m = cf::with_profile_caps(get("catalog"), slots());
     ASSERT_EQ(m.size(), 4u);
     EXPECT_EQ(m[0].max_patches, 0);  // the embedding model sees every patch
-    EXPECT_EQ(m[1].max_patches, 4);
+    EXPECT_EQ(m[1].max_patches, 0);
     EXPECT_EQ(m[2].max_patches, 2);
     EXPECT_EQ(m[3].max_patches, 2);
     m = cf::with_profile_caps(get("query"), slots());
@@ -136,7 +137,8 @@ TEST(AnalysisProfiles, JsonHasEveryField) {
     EXPECT_EQ(cf::analysis_profile_json(get("catalog")),
               "{\"name\":\"catalog\",\"full_track_max_s\":0,\"n_windows\":8,\"window_patches\":1,\"max_batch_patches\":16,"
               "\"tempo\":true,\"loudness\":true,\"waveform_points\":1200,\"weight_by_real_frames\":false,"
-              "\"resample_quality\":\"best\",\"max_patches\":{\"embedding\":0,\"tags\":4,\"mood\":2}}");
+              "\"resample_quality\":\"best\",\"extra_outputs\":[\"embedding\"],"
+              "\"max_patches\":{\"embedding\":0,\"tags\":0,\"mood\":2}}");
     cf::AnalysisProfile p = get("detailed");
     p.options.decode.resample_quality = cf::ResampleQuality::medium;
     p.options.tempo = false;

@@ -290,12 +290,12 @@ std::vector<cf::index::TrackWindows> windows_of(const std::vector<std::vector<fl
     return v;
 }
 
-// Per window, its fused input (the tracks space's input) or main window alone, as rows.
-std::vector<std::vector<float>> fused_rows(const TwoModels& m, double beta) {
+// Per window, its fused input (what the tracks space takes), as rows.
+std::vector<std::vector<float>> fused_rows(const TwoModels& m, const cf::index::FusedSpaces& f) {
     std::vector<std::vector<float>> out;
     for (size_t t = 0; t < m.n_tracks; ++t)
         for (size_t k = 0; k < m.n_windows; ++k)
-            out.push_back(*cf::index::fused_input({m.a[t].data() + k * m.dim_a, m.dim_a}, {m.b[t].data() + k * m.dim_b, m.dim_b}, beta));
+            out.push_back(*f.input({m.a[t].data() + k * m.dim_a, m.dim_a}, {m.b[t].data() + k * m.dim_b, m.dim_b}));
     return out;
 }
 
@@ -353,7 +353,7 @@ TEST(Space, FusedWccnSeesWhatEitherModelAloneMisses) {
         for (size_t k = 0; k < held_out.n_windows; ++k)
             a_rows.emplace_back(held_out.a[t].begin() + ptrdiff_t(k * held_out.dim_a), held_out.a[t].begin() + ptrdiff_t((k + 1) * held_out.dim_a));
     const double single = agreement(*a_only, a_rows, held_out.n_windows);
-    const double fused = agreement(f->tracks, fused_rows(held_out, f->aux_weight), held_out.n_windows);
+    const double fused = agreement(f->tracks, fused_rows(held_out, *f), held_out.n_windows);
     EXPECT_GT(fused, single + 0.2) << "model A alone " << single << " → fused " << fused;
     // Deterministic.
     auto again = cf::index::fit_fused_wccn(windows_of(train.a, train.n_windows), train.dim_a, windows_of(train.b, train.n_windows),
@@ -362,6 +362,21 @@ TEST(Space, FusedWccnSeesWhatEitherModelAloneMisses) {
     EXPECT_EQ(again->tracks.matrix, f->tracks.matrix);
     EXPECT_EQ(again->queries.matrix, f->queries.matrix);
     EXPECT_EQ(again->queries.mean, f->queries.mean);
+    // Each model's block is whitened on its own first (the default); without it the input is the plain
+    // fused_input and the fused space still beats one model.
+    ASSERT_TRUE(f->main_block && f->aux_block);
+    EXPECT_EQ(f->main_block->dim_in, train.dim_a);
+    EXPECT_EQ(f->aux_block->dim_out, train.dim_b);
+    const std::vector<float> a0(train.a[0].begin(), train.a[0].begin() + ptrdiff_t(train.dim_a));
+    const std::vector<float> b0(train.b[0].begin(), train.b[0].begin() + ptrdiff_t(train.dim_b));
+    EXPECT_EQ(*f->input(a0, b0), *cf::index::fused_input(*f->main_block->apply(a0), *f->aux_block->apply(b0), f->aux_weight));
+    o.whiten_blocks = false;
+    auto plain = cf::index::fit_fused_wccn(windows_of(train.a, train.n_windows), train.dim_a, windows_of(train.b, train.n_windows),
+                                           train.dim_b, o);
+    ASSERT_TRUE(plain);
+    EXPECT_FALSE(plain->main_block || plain->aux_block);
+    EXPECT_EQ(*plain->input(a0, b0), *cf::index::fused_input(a0, b0, o.aux_weight));
+    EXPECT_GT(agreement(plain->tracks, fused_rows(held_out, *plain), held_out.n_windows), single + 0.2);
 }
 
 TEST(Space, FusedQueryMapPredictsTheTrackImageFromTheMainModelAlone) {
@@ -373,7 +388,7 @@ TEST(Space, FusedQueryMapPredictsTheTrackImageFromTheMainModelAlone) {
     ASSERT_TRUE(f) << f.status().message();
     // Least squares with an intercept: over the windows it was fitted on, the query map's mean output
     // equals the tracks space's mean output (before unit length).
-    const std::vector<std::vector<float>> fused = fused_rows(m, f->aux_weight);
+    const std::vector<std::vector<float>> fused = fused_rows(m, *f);
     std::vector<double> mean_q(4, 0.0), mean_t(4, 0.0);
     std::vector<float> yq(4), yt(4);
     double cos_sum = 0;

@@ -314,30 +314,40 @@ def row_sqrt(d, only=None):
 def row_asym(d, only=None):
     """File queries when only msd is analysed: the catalog stores the fused images F(msd, mtt); a query
     is mapped by G, the ridge regression of F's (pre-unit) output on the centred unit msd input over
-    all windows (so G is an affine map of the msd embedding, like today's space). sim = G(q) · F(j)."""
+    all windows (so G is an affine map of the msd embedding, like today's space). sim = G(q) · F(j).
+    blocks: 'plain' = early fusion (β 0.5, shrink 0.1); 'affine' = blocks whitened without unit length
+    after; 'unit' = whiten_blocks' recipe (blocks whitened then unit length, β 1, shrink 0.03 — the core's)."""
     out = {}
-    grid = {'bw_shrink': [None, 0.1], 'ridge': [1e-3, 1e-2, 1e-1]}
+    grid = {'blocks': ['plain', 'affine', 'unit'], 'ridge': [1e-3, 1e-2, 1e-1]}
     for name, c in S._cfgs(grid, only):
-        bw = c['bw_shrink']
-        z, (mu, w) = fused_base(d, 0.03 if bw else 0.1, 50, 1.0 if bw else 0.5, bw)
-        g = fit_msd_to_fused(d, mu, w, 1.0 if bw else 0.5, bw, c['ridge'])
+        bw = None if c['blocks'] == 'plain' else 0.1
+        beta = 0.5 if bw is None else 1.0
+        f = fused_map(d, beta, bw, unit_blocks=c['blocks'] == 'unit')
+        wins = [f(a, b) for a, b in zip(d['windows'], d['x_mtt_embedding'])]
+        mu, w = wccn_core(wins, 0.1 if bw is None else 0.03, 50)
+        z = core_apply(mu, w, f(d['mean'], d['mtt_mean']))
+        g = fit_msd_to_fused(d, mu, w, f, c['ridge'])
         q = unit((unit(d['mean']) - g[0]) @ g[1])
         out[name] = q @ z.T
     return out
 
 
-def fused_map(d, beta, bw_shrink):
+def fused_map(d, beta, bw_shrink, unit_blocks=False):
+    """The fused input of (msd, mtt) rows: [unit(a), β·unit(b)], or with each block PCA-whitened first
+    (unit_blocks: then unit length, as FusedSpaces::input in the core does)."""
     wm, wt = d['windows'], d['x_mtt_embedding']
     if bw_shrink is None:
         return lambda a, b: np.concatenate([unit(a), beta * unit(b)], 1)
     (m1, w1), (m2, w2) = block_whitener(wm, bw_shrink), block_whitener(wt, bw_shrink)
-    return lambda a, b: np.concatenate([(unit(a) - m1) @ w1, beta * ((unit(b) - m2) @ w2)], 1)
+    u = unit if unit_blocks else (lambda v: v)
+    return lambda a, b: np.concatenate([u((unit(a) - m1) @ w1), beta * u((unit(b) - m2) @ w2)], 1)
 
 
-def fit_msd_to_fused(d, mu, w, beta, bw_shrink, ridge):
-    f = fused_map(d, beta, bw_shrink)
+def fit_msd_to_fused(d, mu, w, f, ridge):
+    """G: ridge regression of the fused space's affine output (as core_apply before unit length) on the
+    unit msd window, all windows; returns (mean, matrix) with G(x) = (unit(x) − mean) @ matrix."""
     xs = np.concatenate([unit(a) for a in d['windows']])
-    ys = np.concatenate([(f(a, b) - mu) @ w for a, b in zip(d['windows'], d['x_mtt_embedding'])])
+    ys = np.concatenate([(unit(f(a, b)) - mu) @ w for a, b in zip(d['windows'], d['x_mtt_embedding'])])
     m = xs.mean(0)
     xc = xs - m
     lam = ridge * np.trace(xc.T @ xc) / xc.shape[1]
@@ -401,6 +411,29 @@ def line(name, r, cfg):
             f"({r['prank_median']:.0f}) top10 {r['top10'] * 100:.0f}% comp {r['p_comp']:.3f}  {cfg}")
 
 
+def score_rankings(a):
+    """Scores built catalogs' rankings (catalog_rankings.mjs) on the demo labels, beside this file's
+    fused recipe at its frozen configuration over all queries (the reference the core should match)."""
+    demo = load(a.demo, a.demo_extra)
+    ref = {'whiten_blocks (python, frozen, all queries)': (row_whiten_blocks, 'bw_shrink=0.1 shrink=0.03 dims=50'),
+           'asym file query (python, frozen, all queries)': (row_asym, 'blocks=unit ridge=0.01'),
+           'msd WCCN (python, core fit, frozen)': (row_msd_core, 'shrink=0.03 dims=50')}
+    for name, (make, cfg) in ref.items():
+        print(line(name[:40], A.summarise(A.per_query(make(demo, only=cfg)[cfg], demo)), cfg))
+    idx = {k: i for i, k in enumerate(demo['ids'])}
+    for f in a.rankings:
+        r = json.load(open(f))
+        for kind in ('track', 'file'):
+            q = [i for i, k in enumerate(demo['ids']) if k in r[kind]]
+            order = np.zeros((len(demo['ids']), len(demo['ids']) - 1), dtype=int)
+            for i in q:
+                order[i] = [idx[k] for k in r[kind][demo['ids'][i]]]
+            m = A.per_query(None, demo, top=order)
+            mask = np.zeros(len(demo['ids']), bool)
+            mask[q] = True
+            print(line(f'{os.path.basename(f)} {kind}', A.summarise(m, mask), f'{len(q)} queries; {r["space"]}'))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--demo', default=f'{CACHE}/demo/catalog')
@@ -412,7 +445,12 @@ def main():
     ap.add_argument('--folds', type=int, default=5)
     ap.add_argument('--json', default=None)
     ap.add_argument('--markdown', default=None)
+    ap.add_argument('--rankings', nargs='*', default=None,
+                    help='catalog_rankings.mjs outputs to score (a built catalog: track and file queries), '
+                         'beside the recipe frozen over all demo queries')
     a = ap.parse_args()
+    if a.rankings is not None:
+        return score_rankings(a)
     t0 = time.time()
     demo, second = load(a.demo, a.demo_extra), load(a.second, a.second_extra)
     print(f'loaded demo {len(demo["ids"])} tracks, second {len(second["ids"])} tracks in {time.time() - t0:.0f}s')
