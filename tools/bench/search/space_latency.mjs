@@ -50,7 +50,7 @@ const median = (v) => v.slice().sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const [a, b, ...rest] = times.map(median);
 const info = (h) => c.mustJson('cf_catalog_info', h);
 console.log(`catalog: ${plain} (${c.call('cf_catalog_size', handles[0])} tracks); load average ${os.loadavg()[0].toFixed(1)}`);
-console.log(`${version >= 3 ? `first (v${version}, ${info(handles[0]).space?.name})` : 'plain (v2'}, ${c.call('cf_catalog_dim', handles[0])}-d):            median ${a.toFixed(1)} µs per search (k = 10, JSON included)`);
+console.log(`${version >= 3 ? `first (v${version}, ${info(handles[0]).space?.name}` : 'plain (v2'}, ${c.call('cf_catalog_dim', handles[0])}-d):            median ${a.toFixed(1)} µs per search (k = 10, JSON included)`);
 console.log(`learned space (${info(handles[1]).space?.name || '?'}, ${c.call('cf_catalog_dim', handles[1])}-d): median ${b.toFixed(1)} µs per search  (${(100 * (b / a - 1)).toFixed(1)} %)`);
 rest.forEach((t, i) => console.log(`${more[i]} (${info(handles[2 + i]).space?.name || 'plain'}, ${c.call('cf_catalog_dim', handles[2 + i])}-d): ` +
   `median ${t.toFixed(1)} µs per search  (${(100 * (t / a - 1)).toFixed(1)} %)`));
