@@ -160,5 +160,7 @@ const load0 = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 for (const f of files) runOnce(CONFIGS[1], f);  // warm the page cache and the launcher's stamp
 const m = medians(measure(files, CONFIGS));
 const lines = report(files, CONFIGS, m, measureWarm(files), load0);
-fs.writeFileSync(out, lines.join('\n') + '\n');
+// Sections written by hand after the recorded tables ("## ..." headings) are kept.
+const kept = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split(/\n(?=## )/).slice(1) : [];
+fs.writeFileSync(out, [lines.join('\n') + '\n', ...kept].join('\n'));
 console.log(lines.join('\n'));
