@@ -11,10 +11,11 @@
 // same columns (path required).
 // What it does:
 //  1. analyses every track in `jobs` worker processes (default: one per core), each running the WASM
-//     core with ONNX Runtime Web on one thread, with the core's "catalog" profile
-//     (src/core/analysis/profiles.h): 8 one-patch windows spread over the track
-//     (docs/benchmarks/windows.md: cosine 0.994 to the full-track embedding), mtt on 4 of them, each
-//     mood model on 2. Progress and an ETA on stderr.
+//     core with the models in ONNX Runtime on one thread (native, else ONNX Runtime Web:
+//     src/cli/ort_runtime.mjs), with the core's "catalog" profile (src/core/analysis/profiles.h): 8
+//     one-patch windows spread over the track (docs/benchmarks/windows.md: cosine 0.994 to the
+//     full-track embedding), mtt on all 8 (its per-window embedding feeds the fused space), each mood
+//     model on 2. Progress and an ETA on stderr.
 //  2. keeps each analysis in OUT/.work/analysis/ keyed by path, size, mtime and the profile: an
 //     interrupted build (even by SIGKILL) resumes where it stopped, a rebuild analyses only new or
 //     changed files. Every file is written under a temporary name and renamed; a cache entry that does
@@ -49,7 +50,9 @@
 //     the index and the timeline windows are stored in the space, and queries are mapped into it):
 //     "auto" (the default): "learned" from SPACE_MIN_TRACKS tracks on, "plain" below (a space fitted on
 //     a handful of tracks would only describe those); "learned" within-track covariance normalisation +
-//     LDA (closed form; the recipe chosen held out by source package, docs/benchmarks/matching.md);
+//     LDA (closed form; the recipe chosen held out by source package, docs/benchmarks/matching.md) on
+//     the fused [msd, mtt] windows (each model whitened first) when every analysis has mtt windows, with
+//     file queries mapped from msd alone; on msd alone otherwise;
 //     "contrastive" whitening then a linear
 //     projection trained with InfoNCE (two windows of one track as positives); "whiten" PCA-whitening
 //     with shrinkage 0.1; "plain" none (the format v2 catalog of before, cosine of the mean embedding).

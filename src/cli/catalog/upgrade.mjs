@@ -48,6 +48,8 @@ async function main() {
   }
   say(`similarity space (--space ${space}): ${info.name}, ${info.dim_in}-d → ${info.dim_out}-d, fitted on ${info.n_windows} stored windows of ` +
     `${info.n_tracks} tracks in ${info.fit_s.toFixed(2)} s\n`);
+  // A catalog stores msd windows only: the fused msd+mtt space needs the analyses themselves.
+  if (space === 'learned') say('(msd windows only: the fused msd + mtt space needs the analyses; rebuild with ./cuefinder catalog build to get it)\n');
   if (c.call('cf_catalog_upgrade_builder') !== 0) fail('builder');
   const tsne0 = Date.now();
   if (c.call('cf_catalog_builder_tsne_map', 30, 1000, 1) === 0) say(`map: t-SNE in the new space in ${((Date.now() - tsne0) / 1000).toFixed(1)} s\n`);
