@@ -394,7 +394,9 @@ export function fixtureCatalog(nodeModule) {
   for (const f of sources) fs.copyFileSync(f, path.join(music, path.basename(f)));
   const catalog = path.join(out, 'catalog');
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'src/cli/catalog/build.mjs'), music, '-o', catalog, '--jobs', '2', '--name', 'browser test fixture', '--full-audio', 'all', '--quiet'],
-    { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule } });
+    // wasm: the same analyses, so the same t-SNE map, on every machine (the native runtime's kernels depend on
+    // the CPU, and the map, which the lasso tests draw on, moves with the last digits).
+    { encoding: 'utf8', env: { ...process.env, CF_NODE_MODULE: nodeModule, CF_ORT_RUNTIME: 'wasm' } });
   assert.equal(r.status, 0, `fixture catalog build failed: ${r.stderr}`);
   return catalog;
 }

@@ -143,7 +143,7 @@ test('like/skip sessions, undo, remark, kept on reload, map menu, custom tag fro
     s = await state(page);
     assert.equal(s.custom_tags[0].name, tagName);
     assert.equal(s.custom_tags[0].n_positives, selected.length);
-    assert.ok(s.custom_tags[0].n_fit >= 1, 'the tag fits some tracks');
+    assert.ok(s.custom_tags[0].n_fit >= 1, `the tag fits some tracks: ${JSON.stringify({ selected, tag: s.custom_tags[0] })}`);
     assert.equal(s.map.colour, 'custom_tag');
     await shot(page, 'session-04-custom-tag');
 
