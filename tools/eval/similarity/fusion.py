@@ -42,17 +42,7 @@ def wccn_core(wins, shrink, dims, weighted=True):
     x = unit(np.array(m))
     mu = x.mean(0)
     within = np.concatenate([w - mm for w, mm in zip(uw, m) if len(w) >= 2])
-    sw = within.T @ within / len(within)
-    lam, u = np.linalg.eigh(sw)
-    lam = np.maximum(lam, 0)
-    a = u / np.sqrt((1 - shrink) * lam + shrink * lam.mean() + 1e-12)
-    xb = (x - mu) @ a
-    b, v = np.linalg.eigh(xb.T @ xb / len(xb))
-    b, v = np.maximum(b[::-1], 0), v[:, ::-1]
-    w = a @ v[:, :dims]
-    if weighted:
-        w = w * np.sqrt(b[:dims] / (b[:dims] + 1))
-    return mu, w
+    return mu, S.wccn_from_scatter(x, mu, within, shrink, dims, weighted)
 
 
 def core_apply(mu, w, x):

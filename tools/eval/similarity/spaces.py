@@ -36,16 +36,11 @@ def whitener(fit, shrink, dims):
     return mu, w
 
 
-def wccn(wins, shrink, dims, weighted=True):
-    """Within-track covariance normalisation + LDA, label-free (the 'classes' are tracks, the samples
-    their windows): mu = mean of the track means; Sw = covariance of windows around their track's mean
-    (tracks with >= 2 windows); A = U diag((1-s) l + s mean(l))^-1/2 (eigen of Sw, shrunk); then the
-    principal axes V (eigenvalues b) of the track means' covariance in that space, first `dims`;
-    weighted: column j scaled by sqrt(b_j / (b_j + 1)) (down-weights axes where tracks differ no more
-    than windows do). Returns mu, W (d_in × dims): z = (x - mu) W."""
-    x = np.array([w.mean(0) for w in wins])
-    mu = x.mean(0)
-    within = np.concatenate([w - w.mean(0) for w in wins if len(w) >= 2])
+def wccn_from_scatter(x, mu, within, shrink, dims, weighted=True):
+    """The algebra every WCCN fit here shares: x the track (or class) vectors, mu their mean, within the
+    rows whose scatter is the within-track covariance. A = U diag((1-s) l + s mean(l))^-1/2 (eigen of the
+    within scatter, shrunk); the principal axes V (eigenvalues b) of x in that space, first `dims`;
+    weighted: column j scaled by sqrt(b_j / (b_j + 1)). Returns W (d_in x dims)."""
     sw = within.T @ within / len(within)
     lam, u = np.linalg.eigh(sw)
     lam = np.maximum(lam, 0)
@@ -56,7 +51,20 @@ def wccn(wins, shrink, dims, weighted=True):
     w = a @ v[:, :dims]
     if weighted:
         w = w * np.sqrt(b[:dims] / (b[:dims] + 1))
-    return mu, w
+    return w
+
+
+def wccn(wins, shrink, dims, weighted=True):
+    """Within-track covariance normalisation + LDA, label-free (the 'classes' are tracks, the samples
+    their windows): mu = mean of the track means; Sw = covariance of windows around their track's mean
+    (tracks with >= 2 windows); A = U diag((1-s) l + s mean(l))^-1/2 (eigen of Sw, shrunk); then the
+    principal axes V (eigenvalues b) of the track means' covariance in that space, first `dims`;
+    weighted: column j scaled by sqrt(b_j / (b_j + 1)) (down-weights axes where tracks differ no more
+    than windows do). Returns mu, W (d_in × dims): z = (x - mu) W."""
+    x = np.array([w.mean(0) for w in wins])
+    mu = x.mean(0)
+    within = np.concatenate([w - w.mean(0) for w in wins if len(w) >= 2])
+    return mu, wccn_from_scatter(x, mu, within, shrink, dims, weighted)
 
 
 def wccn_classes(wins, cls, shrink, dims, weighted=True):
@@ -74,17 +82,7 @@ def wccn_classes(wins, cls, shrink, dims, weighted=True):
         if len(ww) >= 2:
             parts.append(ww - ww.mean(0))
     within = np.concatenate(parts)
-    sw = within.T @ within / len(within)
-    lam, u = np.linalg.eigh(sw)
-    lam = np.maximum(lam, 0)
-    a = u / np.sqrt((1 - shrink) * lam + shrink * lam.mean() + 1e-12)
-    xb = (x - mu) @ a
-    b, v = np.linalg.eigh(xb.T @ xb / len(xb))
-    b, v = np.maximum(b[::-1], 0), v[:, ::-1]
-    w = a @ v[:, :dims]
-    if weighted:
-        w = w * np.sqrt(b[:dims] / (b[:dims] + 1))
-    return mu, w
+    return mu, wccn_from_scatter(x, mu, within, shrink, dims, weighted)
 
 
 def apply(mu, w, x):
