@@ -157,6 +157,7 @@ int cf_app_analyze(const char* name, const uint8_t* bytes, double n_bytes);  ///
 double cf_app_last_frame_ms();                                       ///< CPU time of the last frame
 double cf_app_last_ui_ms();                                          ///< of which building the UI
 int cf_app_pump(double budget_ms);                                   ///< 1 while analysis work is waiting
+void cf_app_warm_models();                                           ///< each audio model run once on a silent patch (after start)
 const char* cf_app_state();                                          ///< the app's state as JSON
 const char* cf_app_state_keys();                                     ///< JSON list of the keys the page keeps for this catalog
 int cf_app_restore_state(const char* key, const char* json);         ///< hands back what was kept; 0 or -1
