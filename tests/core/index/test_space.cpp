@@ -165,15 +165,10 @@ Synthetic synthetic(uint64_t seed, uint64_t window_seed) {
     return s;
 }
 
-// Fraction of windows whose nearest other window (cosine in the space) is of the same track.
-double window_agreement(const Space& space, const Synthetic& s) {
+// Fraction of rows whose nearest other row (cosine of space.apply) is of the same track.
+double agreement(const Space& space, const std::vector<std::vector<float>>& rows, size_t per_track) {
     std::vector<std::vector<float>> z;
-    std::vector<size_t> owner;
-    for (size_t t = 0; t < s.n_tracks; ++t)
-        for (size_t k = 0; k < s.n_windows; ++k) {
-            z.push_back(*space.apply(std::span<const float>(s.windows[t].data() + k * s.dim, s.dim)));
-            owner.push_back(t);
-        }
+    for (const auto& r : rows) z.push_back(*space.apply(r));
     size_t hits = 0;
     for (size_t i = 0; i < z.size(); ++i) {
         double best = -2;
@@ -184,9 +179,18 @@ double window_agreement(const Space& space, const Synthetic& s) {
             for (size_t r = 0; r < z[i].size(); ++r) d += double(z[i][r]) * z[j][r];
             if (d > best) best = d, best_j = j;
         }
-        hits += owner[best_j] == owner[i];
+        hits += best_j / per_track == i / per_track;
     }
     return double(hits) / double(z.size());
+}
+
+// Fraction of windows whose nearest other window (cosine in the space) is of the same track.
+double window_agreement(const Space& space, const Synthetic& s) {
+    std::vector<std::vector<float>> rows;
+    for (size_t t = 0; t < s.n_tracks; ++t)
+        for (size_t k = 0; k < s.n_windows; ++k)
+            rows.emplace_back(s.windows[t].begin() + ptrdiff_t(k * s.dim), s.windows[t].begin() + ptrdiff_t((k + 1) * s.dim));
+    return agreement(space, rows, s.n_windows);
 }
 
 std::vector<cf::index::TrackWindows> views(const Synthetic& s) {
@@ -297,25 +301,6 @@ std::vector<std::vector<float>> fused_rows(const TwoModels& m, const cf::index::
         for (size_t k = 0; k < m.n_windows; ++k)
             out.push_back(*f.input({m.a[t].data() + k * m.dim_a, m.dim_a}, {m.b[t].data() + k * m.dim_b, m.dim_b}));
     return out;
-}
-
-// Fraction of rows whose nearest other row (cosine of space.apply) is of the same track.
-double agreement(const Space& space, const std::vector<std::vector<float>>& rows, size_t per_track) {
-    std::vector<std::vector<float>> z;
-    for (const auto& r : rows) z.push_back(*space.apply(r));
-    size_t hits = 0;
-    for (size_t i = 0; i < z.size(); ++i) {
-        double best = -2;
-        size_t best_j = 0;
-        for (size_t j = 0; j < z.size(); ++j) {
-            if (j == i) continue;
-            double d = 0;
-            for (size_t r = 0; r < z[i].size(); ++r) d += double(z[i][r]) * z[j][r];
-            if (d > best) best = d, best_j = j;
-        }
-        hits += best_j / per_track == i / per_track;
-    }
-    return double(hits) / double(z.size());
 }
 
 TEST(Space, FusedInputIsBothBlocksAtUnitLengthWeighted) {

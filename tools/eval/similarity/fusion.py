@@ -67,21 +67,22 @@ def sim_of(z):
 # ------------------------------------------------------------------------------------------ rows
 # Each row: data -> {config name: N × N similarity (or {'order': ...})}; `only` = one frozen config.
 
-def row_msd_core(d, only=None):
-    """Today's core recipe (msd windows only), fitted as the core fits it."""
+def row_core(d, wins_key, mean_key, only=None):
+    """WCCN on one model's windows, fitted as the core fits it (unit windows)."""
     out = {}
     for name, c in S._cfgs({'shrink': [0.01, 0.03, 0.1], 'dims': [50, 100]}, only):
-        mu, w = wccn_core(d['windows'], c['shrink'], c['dims'])
-        out[name] = sim_of(core_apply(mu, w, d['mean']))
+        mu, w = wccn_core(d[wins_key], c['shrink'], c['dims'])
+        out[name] = sim_of(core_apply(mu, w, d[mean_key]))
     return out
+
+
+def row_msd_core(d, only=None):
+    """Today's core recipe (msd windows only)."""
+    return row_core(d, 'windows', 'mean', only)
 
 
 def row_mtt_core(d, only=None):
-    out = {}
-    for name, c in S._cfgs({'shrink': [0.01, 0.03, 0.1], 'dims': [50, 100]}, only):
-        mu, w = wccn_core(d['x_mtt_embedding'], c['shrink'], c['dims'])
-        out[name] = sim_of(core_apply(mu, w, d['mtt_mean']))
-    return out
+    return row_core(d, 'x_mtt_embedding', 'mtt_mean', only)
 
 
 def row_raw_concat(d, only=None):
