@@ -136,6 +136,9 @@ export async function createAnalyzer(opts) {
   const manifests = readManifests(opts.models, slots);
   const bridge = installOrtBridge(core, ort, {
     sessionOptions: runtime.sessionOptions,
+    // One queue for every model's runs, as in the page: the core asks several models at once, and each
+    // native session has its own pool of spinning threads (7 pools on 2 cores); WASM runs one at a time anyway.
+    serial: true,
     loadModel: async (name) => modelToLoad(bridgeLib, opts.models, name, manifests[name]),
   });
   if (opts.maxPatches) {

@@ -3,7 +3,7 @@
 //
 //   import { loadOrtRuntime } from './ort_runtime.mjs';
 //   const rt = await loadOrtRuntime({ runtime: 'auto', threads: 2 });
-//   installOrtBridge(core, rt.ort, { sessionOptions: rt.sessionOptions, loadModel });
+//   installOrtBridge(core, rt.ort, { sessionOptions: rt.sessionOptions, serial: true, loadModel });
 //   rt.name  // "native" or "wasm"; rt.note: why auto chose wasm ('' otherwise)
 //
 // native: onnxruntime-node 1.30 (the same ONNX Runtime release as the page's onnxruntime-web, built for
@@ -18,36 +18,13 @@
 
 const RUNTIMES = ['auto', 'native', 'wasm'];
 
-// One run at a time over every native session: the core asks several models at once, and each native
-// session has its own pool of `threads` spinning threads, so concurrent runs would put 7 pools on the
-// cores at once. onnxruntime-web serialises them itself (one WASM instance). (On a loaded 2-core VM the
-// CPU time of a 7-model analysis was the same either way, 3.7 s for a 22 s clip; the queue bounds it.)
-function serialiseRuns(ort) {
-  let last = Promise.resolve();
-  const wrap = (session) => new Proxy(session, {
-    get(target, key) {
-      if (key === 'run') {
-        return (...a) => {
-          const p = last.then(() => target.run(...a));
-          last = p.catch(() => {});
-          return p;
-        };
-      }
-      const v = target[key];
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-  const InferenceSession = { create: async (...a) => wrap(await ort.InferenceSession.create(...a)) };
-  return { ...ort, InferenceSession };
-}
-
 async function loadNative(threads) {
   // CF_ORT_NODE_PACKAGE: another package name, for the fallback's test (tests/js/analyze.test.mjs).
   const mod = await import(process.env.CF_ORT_NODE_PACKAGE || 'onnxruntime-node');
   const ort = mod.default ?? mod;
   ort.env.logLevel = 'error';
   return {
-    name: 'native', ort: serialiseRuns(ort), note: '',
+    name: 'native', ort, note: '',
     sessionOptions: { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1 },
   };
 }
