@@ -15,6 +15,20 @@ bool all_finite(std::span<const float> v) {
     return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
 }
 
+// Φ⁻¹(p) for p clamped to 0.005..0.995 (the normal score of a rank): Newton's method on the normal
+// CDF, which converges monotonically from 0 on either side.
+float normal_score(double p) {
+    p = std::clamp(p, 0.005, 0.995);
+    double x = 0;
+    for (int i = 0; i < 60; ++i) {
+        const double f = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
+        const double step = f / (std::exp(-0.5 * x * x) / std::sqrt(2.0 * 3.14159265358979323846));
+        x -= step;
+        if (std::abs(step) < 1e-10) break;
+    }
+    return float(x);
+}
+
 void mean_sd(std::span<const float> v, float* mean, float* sd) {
     double s = 0, s2 = 0;
     for (float x : v) s += x;
@@ -134,26 +148,7 @@ Result<TextMatcher> TextMatcher::build(std::vector<Concept> concepts, std::vecto
         if (!m.text_center_.empty())
             for (size_t j = 0; j < c; ++j) center_unit(m.concept_embeddings_.data() + j * kTextDim, m.text_center_);
     }
-    m.mean_.assign(c, 0.0f);
-    m.sd_.assign(c, 1.0f);
-    m.known_.assign(c, 0);
-    for (size_t j = 0; j < c; ++j) {
-        double s = 0, s2 = 0;
-        size_t known = 0;
-        for (size_t n = 0; n < n_tracks; ++n) {
-            const float v = m.values_[n * c + j];
-            if (std::isfinite(v)) s += v, ++known;
-        }
-        const double mean = known ? s / double(known) : 0.0;
-        for (size_t n = 0; n < n_tracks; ++n) {
-            float& v = m.values_[n * c + j];
-            if (!std::isfinite(v)) v = float(mean);
-            s2 += (v - mean) * (v - mean);
-        }
-        m.mean_[j] = float(mean);
-        m.known_[j] = known > 0;
-        m.sd_[j] = std::max(options.sd_floor, float(std::sqrt(s2 / double(n_tracks))));
-    }
+    m.fill_concept_stats();
     if (!audio.empty()) {
         m.audio_ = std::move(audio);
         m.audio_dim_ = audio_dim;
@@ -326,12 +321,61 @@ PreparedText TextMatcher::prepare_weights(std::vector<ConceptWeight> weights) co
 
 float TextMatcher::bridge_score(const PreparedText& q, const float* values) const {
     double s = 0;
-    for (const ConceptWeight& w : q.weights) {
-        float v = values[w.index];
-        if (!std::isfinite(v)) v = mean_[w.index];
-        s += double(w.weight) * (v - mean_[w.index]) / sd_[w.index];
-    }
+    for (const ConceptWeight& w : q.weights) s += double(w.weight) * concept_z(w.index, values[w.index]);
     return float(s);
+}
+
+float TextMatcher::concept_z(uint32_t j, float v) const {
+    if (!std::isfinite(v)) return 0.0f;  // unknown counts as the catalog's mean
+    if (options_.evidence == Evidence::probability) return (v - mean_[j]) / sd_[j];
+    const RankTable& t = ranks_[j];
+    const size_t i = size_t(std::lower_bound(t.values.begin(), t.values.end(), v) - t.values.begin());
+    if (i < t.values.size() && t.values[i] == v) return t.z[i];
+    const uint32_t below = i < t.values.size() ? t.below[i] : t.n;  // every value before i is below v
+    return normal_score(double(below) / double(t.n));
+}
+
+TextMatcher::RankTable TextMatcher::rank_table(std::vector<float> known) {
+    RankTable t;
+    t.n = uint32_t(known.size());
+    std::sort(known.begin(), known.end());
+    for (size_t i = 0; i < known.size();) {
+        size_t j = i;
+        while (j < known.size() && known[j] == known[i]) ++j;
+        t.values.push_back(known[i]);
+        t.below.push_back(uint32_t(i));
+        t.z.push_back(normal_score((double(i) + 0.5 * double(j - i)) / double(known.size())));
+        i = j;
+    }
+    return t;
+}
+
+// Per concept, over the tracks that have a value: the mean probability and sd (floored), the rank
+// table, whether any track has one. A missing value becomes the mean (rank evidence: the median).
+void TextMatcher::fill_concept_stats() {
+    const size_t c = concepts_.size();
+    mean_.assign(c, 0.0f), sd_.assign(c, 1.0f), known_.assign(c, 0), ranks_.assign(c, {});
+    for (size_t j = 0; j < c; ++j) {
+        std::vector<float> known;
+        for (size_t n = 0; n < n_tracks_; ++n)
+            if (std::isfinite(values_[n * c + j])) known.push_back(values_[n * c + j]);
+        known_[j] = !known.empty();
+        if (known.empty()) continue;
+        double s = 0, s2 = 0;
+        for (float v : known) s += v;
+        const double mean = s / double(known.size());
+        for (float v : known) s2 += (v - mean) * (v - mean);
+        mean_[j] = float(mean);
+        sd_[j] = std::max(options_.sd_floor, float(std::sqrt(s2 / double(known.size()))));
+        float missing = mean_[j];
+        if (options_.evidence == Evidence::normal_rank) {
+            std::nth_element(known.begin(), known.begin() + ptrdiff_t(known.size() / 2), known.end());
+            missing = known[known.size() / 2];
+            ranks_[j] = rank_table(std::move(known));
+        }
+        for (size_t n = 0; n < n_tracks_; ++n)
+            if (!std::isfinite(values_[n * c + j])) values_[n * c + j] = missing;
+    }
 }
 
 float TextMatcher::projection_score(const PreparedText& q, const float* audio, float norm) const {
@@ -365,9 +409,7 @@ std::vector<Contribution> TextMatcher::explain(const PreparedText& q, std::span<
     std::vector<Contribution> out;
     for (const ConceptWeight& w : q.weights) {
         if (w.weight <= 0) continue;
-        float v = values[w.index];
-        if (!std::isfinite(v)) v = mean_[w.index];
-        const float c = w.weight * (v - mean_[w.index]) / sd_[w.index];
+        const float c = w.weight * concept_z(w.index, values[w.index]);
         if (c > 0) out.push_back({w.index, c});
     }
     std::stable_sort(out.begin(), out.end(), [](const Contribution& a, const Contribution& b) { return a.value > b.value; });

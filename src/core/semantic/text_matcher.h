@@ -13,7 +13,8 @@
 //   bridge      the query is compared with the text embedding of every concept the audio models
 //               output (MSD/MTT tags, moods); the top_k most similar concepts get softmax weights
 //               (temperature) and a track scores Σ weight · z, z = how far the track's probability of
-//               that concept is above the catalog's mean, in standard deviations (floored at sd_floor).
+//               that concept's probability stands out in the catalog: the normal score of its rank
+//               (or, with Evidence::probability, its distance from the mean in standard deviations).
 //   projection  a linear map W (ridge regression, closed form) from [audio embedding, 1] to the text
 //               space, fitted on the catalog with each track's tag texts as the target: the
 //               normalised sum of its concepts' embeddings weighted by how far its probability is
@@ -42,12 +43,21 @@ const char* text_method_name(TextMethod method);
 /// "bridge", "projection", "ensemble" → the method; nullopt-like false when unknown.
 bool parse_text_method(std::string_view name, TextMethod* out);
 
+enum class Evidence { probability, normal_rank };
+
 struct TextMatcherOptions {
     // K and T chosen on set 1, where the mean ROC-AUC is flat around them (K 5–20 and T 0.02–0.05
     // within 0.02); their set-1 optimum does not carry over to set 2, so they stay (docs/benchmarks/zeroshot.md).
     size_t top_k = 10;           ///< bridge: concepts weighted per query
     float temperature = 0.05f;   ///< bridge: softmax temperature over query–concept cosines
-    float sd_floor = 0.01f;      ///< bridge: smallest per-concept standard deviation in z
+    /// bridge: what a concept's z is taken on. normal_rank: the normal score of the value's rank among
+    /// the catalog (Φ⁻¹ of its fraction below, ties half, clamped to 0.005..0.995): scale-free, so a
+    /// tagger whose probabilities crowd near 0 weighs like one that spreads them; on the probabilities
+    /// a tag ten times likelier (0.002 → 0.02) hardly moves z. Chosen on set 1 with the other defaults
+    /// as they were (ensemble 0.840 → 0.853; logits 0.851) and scored on set 2 (0.738 → 0.742);
+    /// docs/benchmarks/zeroshot.md, "Evidence". probability: (p − mean) / max(sd, sd_floor).
+    Evidence evidence = Evidence::normal_rank;
+    float sd_floor = 0.01f;      ///< bridge, evidence probability: smallest per-concept standard deviation in z
     /// projection: ridge penalty α = ridge_alpha · N · mean ‖a‖² (scale-free; the bias is not penalised)
     float ridge_alpha = 0.02f;
     size_t max_training_tracks = 20000;  ///< projection: fitted on an even sample of at most this many
@@ -131,7 +141,17 @@ public:
     std::string explain_text(const PreparedText& query, std::span<const float> values, size_t max_items) const;
 
 private:
+    /// A concept's catalog values, distinct and ascending, with how many values lie below each and the
+    /// z of each (a catalog of uint8 probability codes has ≤ 256 per concept, whatever its size).
+    struct RankTable {
+        std::vector<float> values, z;
+        std::vector<uint32_t> below;
+        uint32_t n = 0;
+    };
     float bridge_score(const PreparedText& q, const float* values) const;
+    float concept_z(uint32_t index, float value) const;  ///< value NaN: 0 (as the catalog's mean)
+    void fill_concept_stats();
+    static RankTable rank_table(std::vector<float> known);
     float projection_score(const PreparedText& q, const float* audio, float norm) const;
     float projected_norm(const float* audio) const;
     float bridge_share(float nearest_cosine) const;
@@ -141,7 +161,8 @@ private:
     std::vector<float> concept_embeddings_;  ///< C × kTextDim (centred and renormalised when center_text)
     std::vector<float> text_center_;         ///< kTextDim: subtracted from queries (empty: not centred)
     std::vector<float> values_;              ///< N × C
-    std::vector<float> mean_, sd_;           ///< per concept
+    std::vector<float> mean_, sd_;           ///< per concept: the catalog's mean probability and sd (floored)
+    std::vector<RankTable> ranks_;           ///< per concept (evidence normal_rank)
     std::vector<uint8_t> known_;             ///< per concept: the catalog has values for it (else never weighted)
     std::vector<float> audio_;               ///< N × D
     std::vector<float> track_norms_;         ///< ‖Wᵀ[a, 1]‖ per track

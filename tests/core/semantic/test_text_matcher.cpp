@@ -2,6 +2,7 @@
 // embeddings, tracks whose concept values (and audio embeddings) are made to fit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/common/random.h"
@@ -68,6 +69,35 @@ double pair_agreement(const std::vector<float>& scores, const Synthetic& s, size
     return ok / total;
 }
 
+// z of track n for concept j over the catalog on the probabilities: (p − mean) / sd (population).
+double z_probability(const Synthetic& s, size_t n, size_t j) {
+    double mean = 0, var = 0;
+    for (size_t t = 0; t < kTracks; ++t) mean += s.values[t * kConcepts + j];
+    mean /= kTracks;
+    for (size_t t = 0; t < kTracks; ++t) var += std::pow(s.values[t * kConcepts + j] - mean, 2);
+    return (s.values[n * kConcepts + j] - mean) / std::sqrt(var / kTracks);
+}
+
+// The normal score of value v's rank among a catalog column (ties half, clamped 0.005..0.995),
+// found by bisection on the normal CDF (the core uses Newton's method).
+double normal_rank(const std::vector<float>& column, float v) {
+    double below = 0;
+    for (float x : column) below += x < v ? 1.0 : x == v ? 0.5 : 0.0;
+    const double p = std::clamp(below / double(column.size()), 0.005, 0.995);
+    double lo = -4, hi = 4;
+    for (int i = 0; i < 100; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+std::vector<float> column(const Synthetic& s, size_t j) {
+    std::vector<float> c;
+    for (size_t t = 0; t < kTracks; ++t) c.push_back(s.values[t * kConcepts + j]);
+    return c;
+}
+double z_rank(const Synthetic& s, size_t n, size_t j) { return normal_rank(column(s, j), s.values[n * kConcepts + j]); }
+
 }  // namespace
 
 TEST(TextMatcher, BridgeWeighsTheNearestConceptsAndRanksByThem) {
@@ -87,15 +117,48 @@ TEST(TextMatcher, BridgeWeighsTheNearestConceptsAndRanksByThem) {
     size_t best = 0;
     for (size_t n = 1; n < kTracks; ++n)
         if (p->scores[n] > p->scores[best]) best = n;
-    auto z = [&](size_t n, size_t j) {
-        double mean = 0, var = 0;
-        for (size_t t = 0; t < kTracks; ++t) mean += s.values[t * kConcepts + j];
-        mean /= kTracks;
-        for (size_t t = 0; t < kTracks; ++t) var += std::pow(s.values[t * kConcepts + j] - mean, 2);
-        return (s.values[n * kConcepts + j] - mean) / std::sqrt(var / kTracks);
-    };
+    auto z = [&](size_t n, size_t j) { return z_rank(s, n, j); };
     for (size_t n = 0; n < kTracks; ++n) EXPECT_NEAR(p->scores[n], 0.5 * (z(n, 1) + z(n, 3)), 1e-3) << n;
-    for (size_t n = 0; n < kTracks; ++n) EXPECT_GE(z(best, 1) + z(best, 3), z(n, 1) + z(n, 3) - 1e-6);
+    for (size_t n = 0; n < kTracks; ++n) EXPECT_GE(z(best, 1) + z(best, 3), z(n, 1) + z(n, 3) - 1e-4);
+}
+
+TEST(TextMatcher, TheBridgeTakesZOnRankNormalScoresOrOnProbabilities) {
+    Synthetic s = synthetic(2);
+    std::vector<float> q(kTextDim, 0.0f);
+    q[1] = q[3] = std::sqrt(0.5f);
+    for (Evidence ev : {Evidence::normal_rank, Evidence::probability}) {
+        TextMatcherOptions o;
+        o.evidence = ev;
+        auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, {}, 0, o);
+        ASSERT_TRUE(m.is_ok());
+        auto p = m->prepare(q, TextMethod::bridge);
+        ASSERT_TRUE(p.is_ok());
+        auto z = ev == Evidence::normal_rank ? z_rank : z_probability;
+        for (size_t n = 0; n < kTracks; n += 7) EXPECT_NEAR(p->scores[n], 0.5 * (z(s, n, 1) + z(s, n, 3)), 1e-4) << n;
+    }
+}
+
+TEST(TextMatcher, ADroppedFilesValueReadsByItsRankAmongTheCatalog) {
+    // Catalog values on uint8 codes (as a catalog stores them), many ties; a dropped file's exact
+    // probability falls between codes and reads by how many catalog values lie below it.
+    std::vector<float> values(kTracks * kConcepts);
+    for (size_t n = 0; n < kTracks; ++n)
+        for (size_t j = 0; j < kConcepts; ++j) values[n * kConcepts + j] = float((n * 7 + j * 13) % 40) / 255.0f;
+    auto m = TextMatcher::build(concepts(), axes(), values, kTracks, {}, 0);
+    ASSERT_TRUE(m.is_ok());
+    auto p = m->prepare(axis(2), TextMethod::bridge);
+    ASSERT_TRUE(p.is_ok());
+    ASSERT_EQ(p->weights.size(), 1u);
+    std::vector<float> col, item(kConcepts, 0.1f);
+    for (size_t n = 0; n < kTracks; ++n) col.push_back(values[n * kConcepts + 2]);
+    for (float v : {0.0f, 1e-7f, 0.5f / 255.0f, 10.0f / 255.0f, 10.3f / 255.0f, 39.0f / 255.0f, 0.9f}) {
+        item[2] = v;
+        EXPECT_NEAR(m->score_item(*p, item, {}), normal_rank(col, v), 1e-4) << v;
+    }
+    // A catalog track scores what the same values score as a dropped file.
+    for (uint32_t n = 0; n < kTracks; n += 13) EXPECT_FLOAT_EQ(m->score_item(*p, m->track_values(n), {}), p->scores[n]);
+    item[2] = 1.0f;
+    EXPECT_NEAR(m->score_item(*p, item, {}), 2.5758, 1e-3) << "above every catalog value: Φ⁻¹(0.995)";
 }
 
 TEST(TextMatcher, PercentileCalibratesAgainstTheCatalog) {

@@ -110,6 +110,7 @@ def load(set_dir, keys):
     clips = [e for e in entries if e["file"] in an]
     P = np.array([[(an[e["file"]]["moods"] if s == "mood" else an[e["file"]]["tags"][s]).get(l, np.nan) for s, l in keys]
                   for e in clips], dtype=np.float64)
+    P = np.round(P * 255) / 255  # the catalog's TAGP codes (core/catalog/catalog.h), as the core reads them
     A = np.array([an[e["file"]]["embedding"]["values"] for e in clips], dtype=np.float64)
     A /= np.linalg.norm(A, axis=1, keepdims=True)
     if SPACE == "whiten":  # a learned space as catalogs may hold one (core/index/space.h fit_whitening, s = 0.1)
@@ -130,11 +131,25 @@ def load(set_dir, keys):
 
 
 # ------------------------------------------------------------------ methods (as text_matcher.cpp)
-def zscores(P, floor=0.01):
+EVIDENCE = "rank"  # what the bridge's z is taken on (text_matcher.h Evidence): rank normal scores; "probability": before; "logit": tried
+
+
+def zscores(P, floor=None, evidence=None):
+    """Z of the bridge per concept over the catalog: the normal score of each value's rank (ties half,
+    clamped 0.005..0.995; the core's default), or (p − mean) / sd on the probabilities (floor 0.01), or
+    z on their logits clamped to the catalog's code step 0.5/255 (floor 0.1); the probabilities with
+    NaN filled by the mean, and the mean probability (the projection's)."""
     mean = np.nanmean(P, 0)
     P = np.where(np.isnan(P), mean, P)
-    sd = np.maximum(P.std(0), floor)
-    return (P - mean) / sd, P, mean
+    if (evidence or EVIDENCE) == "probability":
+        return (P - mean) / np.maximum(P.std(0), floor or 0.01), P, mean
+    if (evidence or EVIDENCE) == "rank":
+        from statistics import NormalDist
+        R = np.clip(pct(P.T).T, 0.005, 0.995)
+        return np.vectorize(NormalDist().inv_cdf)(R), P, mean
+    eps = 0.5 / 255
+    L = np.log(np.clip(P, eps, 1 - eps) / (1 - np.clip(P, eps, 1 - eps)))
+    return (L - L.mean(0)) / np.maximum(L.std(0), floor or 0.1), P, mean
 
 
 GROUPS = None  # concept index -> index of its words among the distinct words (set by main)
@@ -450,13 +465,114 @@ def fixes(s1, s2, tx):
     return "\n".join(L), r1, r2
 
 
+# ------------------------------------------------------------------ evidence (issue 15, 2026-12-07)
+def standardised(S):
+    return (S - S.mean(1, keepdims=True)) / np.maximum(S.std(1, keepdims=True), 1e-12)
+
+
+def variant_scores(ds, E, Q, c, Eshare=None, Qshare=None):
+    """Ensemble scores (labels × clips) of one setting: evidence, K, T, share w → 1 from lo, fusion of
+    the two methods by percentiles (the core) or by z-scores; the share from the plain texts."""
+    Z, P, mean = zscores(ds["P"], evidence=c["evidence"])
+    b, _ = bridge(Q, E, Z, c["k"], c["t"])
+    p = projection(Q, ds["A"], fit_projection(ds["A"], P, mean, E, 0.02))
+    w = bridge_share(Q if Qshare is None else Qshare, E if Eshare is None else Eshare, c["w"], c["lo"])[:, None]
+    if c.get("fusion") == "z":
+        return w * standardised(b) + (1 - w) * standardised(p)
+    return w * pct(b) + (1 - w) * pct(p)
+
+
+def piece_bootstrap(ds, S_list, reps=500, seed=0):
+    """Mean ensemble AUC over the labels for each score matrix, resampling the set's pieces (a piece's
+    renders and a recording's clips stay together): 95 % intervals and P(second > first)."""
+    rng = np.random.default_rng(seed)
+    groups = {}
+    for i, e in enumerate(ds["clips"]):
+        groups.setdefault(e.get("piece") or e["file"], []).append(i)
+    keys = list(groups)
+    means = [[] for _ in S_list]
+    for _ in range(reps):
+        pick = np.concatenate([groups[keys[j]] for j in rng.integers(0, len(keys), len(keys))])
+        sub = {**ds, "clips": [ds["clips"][i] for i in pick]}
+        for m, S in zip(means, S_list):
+            m.append(np.mean(list(label_aucs(sub, S[:, pick]).values())))
+    means = np.array(means)
+    return [np.percentile(m, [2.5, 97.5]) for m in means], float(np.mean(means[-1] > means[0])), len(keys)
+
+
+def evidence_table(s1, s2, tx):
+    """What the bridge's z is taken on, and the other changes tried with it, on both sets."""
+    keys, words = concepts()
+    E = tx.phrase(words)
+    old = {"evidence": "probability", "k": 10, "t": 0.05, "w": 0.4, "lo": 0.9}
+    now = {**old, "evidence": "rank"}
+    rows = [("probability (before)", old, None), ("normal scores of ranks: the core's default now", now, None),
+            ("logits", {**old, "evidence": "logit"}, None),
+            ("ranks, the ensemble's share re-opened: best on set 1 (0.5)", {**now, "w": 0.5}, None),
+            ("ranks, the two methods fused by z-scores instead of percentiles", {**now, "fusion": "z"}, None),
+            ("ranks, prompts \"{}\", \"the sound of {}\", \"{} sound\", \"a recording of {}\"", now,
+             ["{}", "the sound of {}", "{} sound", "a recording of {}"])]
+    sys.path.insert(0, os.path.dirname(__file__))
+    import wordnet_glosses
+    glosses = wordnet_glosses.Glosses() if wordnet_glosses.available() else None
+    if glosses:
+        rows += [("ranks, queries and concepts mixed 0.3 with their WordNet music gloss", now, "gloss 0.3"),
+                 ("ranks, the same, 0.5", now, "gloss 0.5")]
+    global TEMPLATES
+    plain_templates = TEMPLATES
+    out, scores = [], {}
+    for name, c, texts in rows:
+        cells = []
+        for i, ds in enumerate((s1, s2)):
+            TEMPLATES = plain_templates
+            Q0, E0 = tx.phrase(ds["labels"]), E
+            Q, Ec = Q0, E0
+            if isinstance(texts, list):
+                TEMPLATES = texts
+                Q, Ec = tx.phrase(ds["labels"]), tx.phrase(words)
+            elif texts:
+                lam = float(texts.split()[1])
+                Q, Ec = with_glosses(tx, glosses, ds["labels"], Q0, lam), with_glosses(tx, glosses, words, E0, lam)
+            S = variant_scores(ds, Ec, Q, c, E0, Q0)
+            scores[(name, i)] = S
+            a = label_aucs(ds, S)
+            lo = min(a, key=a.get)
+            cells.append(f"{np.mean(list(a.values())):.3f} | {lo} {a[lo]:.3f}")
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    TEMPLATES = plain_templates
+    L = ["## Evidence: what the bridge's z is taken on, and what else was tried with it (`crossset.py evidence`)", "",
+         "The bridge's z per concept: on the probabilities ((p − mean) / sd, before), on the normal score of each value's rank among",
+         "the catalog (Φ⁻¹ of its fraction below, ties half, clamped 0.005..0.995) or on the logits (clamped to the catalog's code",
+         "step 0.5/255); the rest as the core's defaults (K 10, T 0.05, share 0.4 → 1 from cosine 0.9). Numpy copy of the core,",
+         "probabilities read as the catalog stores them (uint8 codes).", "",
+         "| setting | set 1 mean | set 1 lowest | set 2 mean | set 2 lowest |", "|---|---|---|---|---|"] + out
+    L += ["", "Resampling the pieces (500 draws; a piece's renders, a recording's clips together), mean ensemble ROC-AUC:", "",
+          "| set | pieces | probability, 95 % interval | ranks, 95 % interval | P(ranks > probability) |", "|---|---|---|---|---|"]
+    for i, ds in enumerate((s1, s2)):
+        ci, p_up, n = piece_bootstrap(ds, [scores[(rows[0][0], i)], scores[(rows[1][0], i)]])
+        L.append(f"| set {i + 1} | {n} | {ci[0][0]:.3f}–{ci[0][1]:.3f} | {ci[1][0]:.3f}–{ci[1][1]:.3f} | {p_up:.2f} |")
+    return "\n".join(L)
+
+
+def with_glosses(tx, glosses, words_list, base, lam):
+    """Each text mixed (1 − lam : lam) with the embedding of its WordNet music gloss, where it has one."""
+    out = base.copy()
+    for i, w in enumerate(words_list):
+        g = glosses.gloss(w)
+        if g:
+            v = tx.embed([g])[0]
+            out[i] = (1 - lam) * base[i] + lam * v / np.linalg.norm(v)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
 def arg(name, default):
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 
 def main():
-    global SPACE
+    global SPACE, EVIDENCE
     SPACE = arg("--space", "plain")
+    EVIDENCE = arg("--evidence", "rank")
     global WORD_VARIANT
     WORD_VARIANT = arg("--words", "plain")
     tx = Text()
@@ -538,6 +654,13 @@ def main():
         md = "\n".join(["Audio space (`crossset.py spaces`): the ensemble's mean ROC-AUC with the clips' embeddings as analysed (plain) and",
                         "through a PCA-whitening fitted on the set (shrinkage 0.1, as core/index/space.h fits for a catalog's learned space):", "",
                         "| audio space | defaults | set 1 mean | set 2 mean |", "|---|---|---|---|"] + rows + [""])
+        out = arg("--out", None)
+        if out:
+            open(out, "a").write(md + "\n")
+        print(md)
+        return
+    if cmd == "evidence":
+        md = evidence_table(s1, s2, tx)
         out = arg("--out", None)
         if out:
             open(out, "a").write(md + "\n")

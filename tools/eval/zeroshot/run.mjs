@@ -253,8 +253,8 @@ async function main() {
     'left out; means over the labels.', '');
   L.push('Methods (src/core/semantic/text_matcher.h):',
     '- **bridge**: the query is compared with the text embeddings of the 105 concepts the audio models output (50 MSD tags, 50 MTT',
-    '  tags, 5 moods); the 10 nearest get softmax weights (T = 0.05); a clip scores Σ weight · z (its probability above the catalog mean',
-    '  in standard deviations, floored at 0.01).',
+    '  tags, 5 moods); the 10 nearest get softmax weights (T = 0.05); a clip scores Σ weight · z, z the normal score of its probability\'s',
+    '  rank among the catalog (Φ⁻¹ of the fraction below; before 2026-12-07: its probability above the catalog mean in standard deviations).',
     '- **projection**: ridge regression from [audio embedding, 1] to the text space, trained on the catalog with each track\'s tag texts',
     '  as the target (Choi et al., ICASSP 2019); a clip scores the cosine of its projection with the query.',
     '- **ensemble** (the default of `search --text` and `tag`): a weighted mean of both methods\' percentiles among the catalog.',
@@ -360,6 +360,16 @@ async function main() {
       '  the grid below. Set 1 is flat from 0.3 to 0.45 (within 0.001), so this is a small, honest move, not a cure: the',
       '  exact-tag rule from before (share 1 for a query that is a tag, from cosine 0.9) is kept and carries most of the gain',
       '  over the old defaults.',
+      '- **Fix kept (2026-12-07): the bridge reads each tag by its rank in the catalog, not by its probability.** The z of a',
+      '  concept is now the normal score of the value\'s rank among the catalog (Φ⁻¹ of its fraction below; text_matcher.h',
+      '  `Evidence::normal_rank`). Probabilities crowd near 0 for most tags, so on them a tag ten times likelier (0.002 → 0.02)',
+      '  hardly moved z while one tag with a wide spread dominated every mix; ranks weigh every tagger alike. Chosen on set 1 with',
+      '  the other defaults as they were, among probabilities, logits and ranks (0.840 / 0.851 / 0.853), and scored on set 2',
+      '  (0.738 → 0.742; logits would give 0.744 with brass 0.589). Re-opening the ensemble\'s share on set 1 would take 0.5',
+      '  (set 1 +0.003, set 2 0.744, brass 0.582): within set 1\'s sampling error, so it stays 0.4 (one change at a time).',
+      '- **Set 2 is small: its mean moves by ±0.04 with the pieces drawn.** Resampling its 81 pieces puts the ensemble\'s mean in',
+      '  0.70–0.79 (95 %), the goal 0.75 inside; brass has 16 positives (its AUC alone spans ~0.4). The "Evidence" table below has',
+      '  the intervals, and the chance that ranks beat probabilities on each set (1.00 on set 1, 0.83 on set 2).',
       '- **Tried and not kept** (numbers in the tables below): centring the text embeddings ("cello" then takes most of every',
       '  unknown instrument word); other K and T; counting duplicated tag words once; naming each instrument tag\'s family; a',
       '  residual projection (its cosine after subtracting the catalog\'s mean prediction: set 2 +0.01, set 1 −0.005); the tag',
@@ -368,7 +378,12 @@ async function main() {
       '  nearest concepts) 0.818 / 0.697; projection targets from z-scores above 0 instead of probabilities above the mean (the',
       '  projection alone 0.793 → 0.760 / 0.607 → 0.577); CSLS on the projection\'s side (2·cos − the track\'s mean cosine to its 10',
       '  nearest concepts) 0.844 / 0.724 — set 1 would take it (within its flatness), set 2 says the opposite, so the simpler',
-      '  matcher stays: a choice both directions of the cross-validation do not support is not made.', '');
+      '  matcher stays: a choice both directions of the cross-validation do not support is not made.',
+      '- **Tried on 2026-12-07 and not kept** (`crossset.py evidence`, table below): each word and tag mixed with its WordNet',
+      '  music-sense gloss ("organ: an electronic simulation of a pipe organ") — the text encoder then hears "electronic" and',
+      '  organ falls to 0.42 on set 2; other prompt templates ("the sound of {}", "a recording of {}") — set 2 0.769 but set 1',
+      '  0.831, bossa nova 0.185; the two methods fused by z-scores instead of percentiles — set 1 0.852 (no better), set 2 0.753.',
+      '  Set 2 would take the last two; set 1 does not, and nothing is chosen on set 2.', '');
   }
   if (o.cv && fs.existsSync(o.cv)) L.push(fs.readFileSync(o.cv, 'utf8').trim(), '');
   L.push('## Per label, set 1', '');
@@ -456,10 +471,12 @@ async function main() {
     'bash tools/eval/zeroshot/make_set.sh            # the labelled set and its analysis (cached in ~/.cache/cuefinder/eval/zeroshot)',
     'bash tools/eval/zeroshot/make_set2.sh           # set 2 (cached in ~/.cache/cuefinder/eval/zeroshot2)',
     '/usr/bin/python3 tools/eval/zeroshot/analyze_set.py ~/.cache/cuefinder/eval/zeroshot2 2   # finish / resume an analysis (nice -n 19)',
-    '/usr/bin/python3 tools/eval/zeroshot/crossset.py cv --out /tmp/cv.md        # why organ, bass, brass fail + the cross-set grid (numpy)',
-    '/usr/bin/python3 tools/eval/zeroshot/crossset.py variants --out /tmp/cv.md  # text-side variants',
-    '/usr/bin/python3 tools/eval/zeroshot/crossset.py spaces --out /tmp/cv.md    # plain vs whitened audio embeddings',
-    '/usr/bin/python3 tools/eval/zeroshot/crossset.py fixes --out /tmp/cv.md     # candidate fixes, each chosen on one set, scored on the other',
+    '# the searches of before 2026-12-07, on the evidence they were run on (probabilities):',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py cv --evidence probability --out /tmp/cv.md        # why organ, bass, brass fail + the cross-set grid (numpy)',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py variants --evidence probability --out /tmp/cv.md  # text-side variants',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py spaces --evidence probability --out /tmp/cv.md    # plain vs whitened audio embeddings',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py fixes --evidence probability --out /tmp/cv.md     # candidate fixes, each chosen on one set, scored on the other',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py evidence --out /tmp/cv.md  # probabilities vs ranks vs logits, what else was tried, intervals (WordNet rows: apt install wordnet-base)',
     'nice -n 19 node tools/eval/zeroshot/run.mjs --cv /tmp/cv.md   # this file (timings on the demo catalog when it is built)',
     '```', '');
   L.push(`Machine: the shared 2-core Debian bookworm VM (${cpuName()}, Node ${process.version}, other agents' builds running), ${date}.`,
