@@ -54,8 +54,8 @@ struct TextMatcherOptions {
     /// the catalog (Φ⁻¹ of its fraction below, ties half, clamped to 0.005..0.995): scale-free, so a
     /// tagger whose probabilities crowd near 0 weighs like one that spreads them; on the probabilities
     /// a tag ten times likelier (0.002 → 0.02) hardly moves z. Chosen on set 1 with the other defaults
-    /// as they were (ensemble 0.840 → 0.853; logits 0.851) and scored on set 2 (0.738 → 0.742);
-    /// docs/benchmarks/zeroshot.md, "Evidence". probability: (p − mean) / max(sd, sd_floor).
+    /// as they were (ensemble 0.840 → 0.855 through the core; logits less) and scored on set 2 (0.739 →
+    /// 0.741); docs/benchmarks/zeroshot.md, "Evidence". probability: (p − mean) / max(sd, sd_floor).
     Evidence evidence = Evidence::normal_rank;
     float sd_floor = 0.01f;      ///< bridge, evidence probability: smallest per-concept standard deviation in z
     /// projection: ridge penalty α = ridge_alpha · N · mean ‖a‖² (scale-free; the bias is not penalised)
