@@ -333,7 +333,8 @@ def cv(s1, s2, tx, E):
          f"Grid: {len(r1)} settings (text raw or centred × bridge K ∈ 5, 10, 20 × T ∈ 0.02, 0.05, 0.1 × the ensemble's bridge share",
          "w ∈ 0.3, 0.4, 0.5, 0.6, 0.7 × the share rising to 1 for queries whose nearest tag is at cosine ≥ lo, lo ∈ 0.7, 0.8, 0.9 or never;",
          "ridge α = 0.02), each scored on both sets by the numpy copy of the core (crossset.py). Criterion: the mean ensemble",
-         "ROC-AUC over the set's labels. A setting chosen on one set is scored on the other.", "",
+         "ROC-AUC over the set's labels. A setting chosen on one set is scored on the other.",
+         f"The bridge's z on: {EVIDENCE} ({'as before 2026-12-07; the Evidence table below has the change' if EVIDENCE == 'probability' else 'the core now'}).", "",
          "| setting | chosen how | set 1 mean | set 1 lowest label | set 2 mean | set 2 lowest label |", "|---|---|---|---|---|---|"]
     for name, i in rows:
         m1, l1, a1 = summary(r1[i][1])
