@@ -8,7 +8,7 @@
 //       auto p = s.matcher().prepare(*q, cf::semantic::TextMethod::ensemble);   // scores of every track
 //   });
 //
-// attach() embeds every concept's prompts in one model run (105 concepts × 4 templates for the musicnn
+// attach() embeds every concept's prompts in one model run (105 concepts × 3 templates for the musicnn
 // models) and fits the matcher on the catalog's concept values (its TAGP tag probabilities and moods;
 // a catalog without TAGP has only its tracks' top MSD tags and moods) and embeddings.
 #pragma once

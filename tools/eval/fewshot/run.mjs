@@ -242,7 +242,7 @@ function trustLines(res, labels) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const an = await createAnalyzer({ ...parseAnalyzeArgs([]), only: [], threads: 1 });
+  const an = await createAnalyzer({ ...parseAnalyzeArgs([]), only: [], threads: 1, runtime: 'wasm' });
   const c = coreClient(an.core);
   const S1 = loadSet(o.set1);
   const zs1 = await zeroShot(S1, an);

@@ -22,7 +22,18 @@ import numpy as np
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
 CACHE = os.path.join(os.path.expanduser(os.environ.get("CF_EVAL_CACHE", "~/.cache/cuefinder/eval")))
 TEXT_CACHE = os.path.join(CACHE, "zeroshot_text")
-TEMPLATES = ["{}", "{} music", "a song with {}", "this is {} music"]
+TEMPLATES_BEFORE = ["{}", "{} music", "a song with {}", "this is {} music"]  # before 2026-12-07 (--templates before)
+# The core's (concepts.cpp), chosen on set 1 by `prompts` (greedy forward selection from PROMPT_POOL).
+TEMPLATES = ["an instrumental with {}", "{} sound", "this is {} music"]
+# Candidates for `prompts`: the four of before, CLAP/CLIP-style prompts ("this is a sound of {}", "a
+# recording of {}"), and phrasings of instrument and part. "the sound of {}", "{} sound" and "a
+# recording of {}" joined the pool after a set of them had been scored on both sets (the evidence
+# table's prompts row): `prompts` also runs without them.
+PROMPT_POOL = ["{}", "{} music", "a song with {}", "this is {} music", "the sound of {}", "{} sound", "a recording of {}",
+               "music played on {}", "a track featuring {}", "{} playing", "music with {}", "a piece for {}", "{} solo",
+               "an instrumental with {}", "a {} song", "the {} part of a song", "this is a sound of {}"]
+SEEN_ON_SET2 = ("the sound of {}", "{} sound", "a recording of {}")
+TEMPLATES_NOW = TEMPLATES
 MOODS = ["happy", "sad", "relaxed", "aggressive", "danceable"]
 WORDS = {("msd", "00s"): "2000s", ("msd", "Hip-Hop"): "hip-hop", ("msd", "rnb"): "r&b",
          ("mtt", "no vocals"): "instrumental", ("mtt", "no vocal"): "instrumental", ("mtt", "no voice"): "instrumental",
@@ -507,7 +518,7 @@ def evidence_table(s1, s2, tx):
     E = tx.phrase(words)
     old = {"evidence": "probability", "k": 10, "t": 0.05, "w": 0.4, "lo": 0.9}
     now = {**old, "evidence": "rank"}
-    rows = [("probability (before)", old, None), ("normal scores of ranks: the core's default now", now, None),
+    rows = [("probability (before)", old, None), ("normal scores of ranks: the core's default since", now, None),
             ("logits", {**old, "evidence": "logit"}, None),
             ("ranks, the ensemble's share re-opened: best on set 1 (0.5)", {**now, "w": 0.5}, None),
             ("ranks, the two methods fused by z-scores instead of percentiles", {**now, "fusion": "z"}, None),
@@ -520,7 +531,8 @@ def evidence_table(s1, s2, tx):
         rows += [("ranks, queries and concepts mixed 0.3 with their WordNet music gloss", now, "gloss 0.3"),
                  ("ranks, the same, 0.5", now, "gloss 0.5")]
     global TEMPLATES
-    plain_templates = TEMPLATES
+    plain_templates = TEMPLATES = TEMPLATES_BEFORE  # the evidence was chosen with the prompts of before
+    E = tx.phrase(words)
     out, scores = [], {}
     for name, c, texts in rows:
         cells = []
@@ -530,7 +542,7 @@ def evidence_table(s1, s2, tx):
             Q, Ec = Q0, E0
             if isinstance(texts, list):
                 TEMPLATES = texts
-                Q, Ec = tx.phrase(ds["labels"]), tx.phrase(words)
+                Q, Ec = Q0, E0 = tx.phrase(ds["labels"]), tx.phrase(words)
             elif texts:
                 lam = float(texts.split()[1])
                 Q, Ec = with_glosses(tx, glosses, ds["labels"], Q0, lam), with_glosses(tx, glosses, words, E0, lam)
@@ -540,18 +552,76 @@ def evidence_table(s1, s2, tx):
             lo = min(a, key=a.get)
             cells.append(f"{np.mean(list(a.values())):.3f} | {lo} {a[lo]:.3f}")
         out.append(f"| {name} | " + " | ".join(cells) + " |")
-    TEMPLATES = plain_templates
+    TEMPLATES = TEMPLATES_NOW
     L = ["## Evidence: what the bridge's z is taken on, and what else was tried with it (`crossset.py evidence`)", "",
          "The bridge's z per concept: on the probabilities ((p − mean) / sd, before), on the normal score of each value's rank among",
          "the catalog (Φ⁻¹ of its fraction below, ties half, clamped 0.005..0.995) or on the logits (clamped to the catalog's code",
-         "step 0.5/255); the rest as the core's defaults (K 10, T 0.05, share 0.4 → 1 from cosine 0.9). Numpy copy of the core,",
-         "probabilities read as the catalog stores them (uint8 codes).", "",
+         "step 0.5/255); the rest as the defaults of the time (K 10, T 0.05, share 0.4 → 1 from cosine 0.9, the four prompts of",
+         "before). Numpy copy of the core, probabilities read as the catalog stores them (uint8 codes).", "",
          "| setting | set 1 mean | set 1 lowest | set 2 mean | set 2 lowest |", "|---|---|---|---|---|"] + out
     L += ["", "Resampling the pieces (500 draws; a piece's renders, a recording's clips together), mean ensemble ROC-AUC:", "",
           "| set | pieces | probability, 95 % interval | ranks, 95 % interval | P(ranks > probability) |", "|---|---|---|---|---|"]
     for i, ds in enumerate((s1, s2)):
         ci, p_up, n = piece_bootstrap(ds, [scores[(rows[0][0], i)], scores[(rows[1][0], i)]])
         L.append(f"| set {i + 1} | {n} | {ci[0][0]:.3f}–{ci[0][1]:.3f} | {ci[1][0]:.3f}–{ci[1][1]:.3f} | {p_up:.2f} |")
+    return "\n".join(L)
+
+
+def prompt_selection(s1, s2, tx, pool):
+    """Greedy forward selection of prompt templates on set 1 (add the template that raises set 1's mean
+    ensemble ROC-AUC most; stop when none raises it by > 0.0001), each step scored on set 2 too."""
+    global TEMPLATES
+    keys, words = concepts()
+    c = {"evidence": "rank", "k": 10, "t": 0.05, "w": 0.4, "lo": 0.9}
+
+    def score(tm, ds):
+        global TEMPLATES
+        TEMPLATES = tm
+        a = label_aucs(ds, variant_scores(ds, tx.phrase(words), tx.phrase(ds["labels"]), c))
+        lo = min(a, key=a.get)
+        return float(np.mean(list(a.values()))), lo, a[lo]
+
+    sel, best, steps = [], -1.0, []
+    while True:
+        cands = [(score(sel + [t], s1)[0], t) for t in pool if t not in sel]
+        if not cands:
+            break
+        m, t = max(cands)
+        if m <= best + 1e-4:
+            break
+        sel, best = sel + [t], m
+        steps.append((list(sel), score(sel, s1), score(sel, s2)))
+    TEMPLATES = TEMPLATES_NOW
+    return steps
+
+
+def prompts_table(s1, s2, tx):
+    keys, words = concepts()
+    L = ["## Prompts chosen on set 1 (`crossset.py prompts`)", "",
+         "Every concept and every query is embedded as the mean of its prompts. Greedy forward selection on set 1 from a pool of",
+         f"{len(PROMPT_POOL)} templates (rank evidence, K 10, T 0.05, share 0.4 → 1 from 0.9): add the template that raises set 1's mean",
+         "ensemble ROC-AUC most, stop when none raises it by more than 0.0001; every step scored on set 2 as well.",
+         f"Three of the pool ({', '.join(repr(t) for t in SEEN_ON_SET2)}) joined it after a set of them had been scored on both sets",
+         "(the Evidence table's prompts row): the selection is also run without them, and that is the number set 2 gives for a pool",
+         "written blind.", "",
+         "| pool | step | prompts | set 1 mean | set 1 lowest | set 2 mean | set 2 lowest |", "|---|---|---|---|---|---|---|"]
+    c = {"evidence": "rank", "k": 10, "t": 0.05, "w": 0.4, "lo": 0.9}
+    for name, pool in (("all", PROMPT_POOL), ("without the three", [t for t in PROMPT_POOL if t not in SEEN_ON_SET2])):
+        for i, (sel, a, b) in enumerate(prompt_selection(s1, s2, tx, pool)):
+            L.append(f"| {name} | {i + 1} | {', '.join(repr(t) for t in sel)} | {a[0]:.3f} | {a[1]} {a[2]:.3f} | {b[0]:.3f} | {b[1]} {b[2]:.3f} |")
+    global TEMPLATES
+    sc = {}
+    for key, tm in (("before", TEMPLATES_BEFORE), ("now", TEMPLATES_NOW)):
+        TEMPLATES = tm
+        E = tx.phrase(words)
+        for i, ds in enumerate((s1, s2)):
+            sc[(key, i)] = variant_scores(ds, E, tx.phrase(ds["labels"]), c)
+    TEMPLATES = TEMPLATES_NOW
+    L += ["", "Resampling the pieces (500 draws), mean ensemble ROC-AUC, the prompts of before against the chosen ones:", "",
+          "| set | pieces | before, 95 % interval | chosen, 95 % interval | P(chosen > before) |", "|---|---|---|---|---|"]
+    for i, ds in enumerate((s1, s2)):
+        ci, p_up, n = piece_bootstrap(ds, [sc[("before", i)], sc[("now", i)]])
+        L.append(f"| set {i + 1} | {n} | {ci[0][0]:.3f}–{ci[0][1]:.3f} | {ci[1][0]:.3f}–{ci[1][1]:.3f} | {p_up:.3f} |")
     return "\n".join(L)
 
 
@@ -574,6 +644,8 @@ def main():
     global SPACE, EVIDENCE
     SPACE = arg("--space", "plain")
     EVIDENCE = arg("--evidence", "rank")
+    global TEMPLATES
+    TEMPLATES = TEMPLATES_BEFORE if arg("--templates", "now") == "before" else TEMPLATES_NOW
     global WORD_VARIANT
     WORD_VARIANT = arg("--words", "plain")
     tx = Text()
@@ -655,6 +727,13 @@ def main():
         md = "\n".join(["Audio space (`crossset.py spaces`): the ensemble's mean ROC-AUC with the clips' embeddings as analysed (plain) and",
                         "through a PCA-whitening fitted on the set (shrinkage 0.1, as core/index/space.h fits for a catalog's learned space):", "",
                         "| audio space | defaults | set 1 mean | set 2 mean |", "|---|---|---|---|"] + rows + [""])
+        out = arg("--out", None)
+        if out:
+            open(out, "a").write(md + "\n")
+        print(md)
+        return
+    if cmd == "prompts":
+        md = prompts_table(s1, s2, tx)
         out = arg("--out", None)
         if out:
             open(out, "a").write(md + "\n")
