@@ -392,9 +392,9 @@ async function main() {
       '  matcher stays: a choice both directions of the cross-validation do not support is not made.',
       '- **Tried on 2026-12-07 and not kept** (`crossset.py evidence`, table below): each word and tag mixed with its WordNet',
       '  music-sense gloss ("organ: an electronic simulation of a pipe organ") — the text encoder then hears "electronic" and',
-      '  organ falls to 0.42 on set 2; other prompt templates ("the sound of {}", "a recording of {}") — set 2 0.769 but set 1',
+      '  organ falls to 0.42 on set 2; four other prompts ("{}", "the sound of {}", "{} sound", "a recording of {}") — set 2 0.769 but set 1',
       '  0.831, bossa nova 0.185; the two methods fused by z-scores instead of percentiles — set 1 0.852 (no better), set 2 0.753.',
-      '  Set 2 would take the last two; set 1 does not, and nothing is chosen on set 2.', '');
+      '  Set 2 would take the last two; set 1 does not, and nothing is chosen on set 2 (the prompts row is how three candidates of the prompt selection above came to be seen on set 2).', '');
   }
   if (o.cv && fs.existsSync(o.cv)) L.push(fs.readFileSync(o.cv, 'utf8').trim(), '');
   L.push('## Per label, set 1', '');
