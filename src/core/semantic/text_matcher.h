@@ -12,9 +12,9 @@
 // Two ways into one space (docs/benchmarks/zeroshot.md measures both on labelled audio):
 //   bridge      the query is compared with the text embedding of every concept the audio models
 //               output (MSD/MTT tags, moods); the top_k most similar concepts get softmax weights
-//               (temperature) and a track scores Σ weight · z, z = how far the track's probability of
-//               that concept's probability stands out in the catalog: the normal score of its rank
-//               (or, with Evidence::probability, its distance from the mean in standard deviations).
+//               (temperature) and a track scores Σ weight · z, z = how much the track's probability of
+//               that concept stands out in the catalog: the normal score of its rank there (or, with
+//               Evidence::probability, its distance from the mean in standard deviations).
 //   projection  a linear map W (ridge regression, closed form) from [audio embedding, 1] to the text
 //               space, fitted on the catalog with each track's tag texts as the target: the
 //               normalised sum of its concepts' embeddings weighted by how far its probability is
