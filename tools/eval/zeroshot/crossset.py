@@ -640,6 +640,14 @@ def arg(name, default):
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 
+def emit(md, mode="a"):
+    """Prints a section and adds it to --out (mode "w": starts the file, as `cv` does)."""
+    out = arg("--out", None)
+    if out:
+        open(out, mode).write(md + "\n")
+    print(md)
+
+
 def main():
     global SPACE, EVIDENCE
     SPACE = arg("--space", "plain")
@@ -708,10 +716,7 @@ def main():
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
         md = "\n".join(["Text-side variants (`crossset.py variants`, ensemble, numpy copy of the core):", "",
                         "| variant | set 1 mean | set 1 lowest | set 2 mean | set 2 lowest |", "|---|---|---|---|---|"] + rows + [""])
-        out = arg("--out", None)
-        if out:
-            open(out, "a").write(md + "\n")
-        print(md)
+        emit(md)
         return
     if cmd == "spaces":
         # The old and the new defaults with the audio embeddings as they are and through a whitening
@@ -727,39 +732,24 @@ def main():
         md = "\n".join(["Audio space (`crossset.py spaces`): the ensemble's mean ROC-AUC with the clips' embeddings as analysed (plain) and",
                         "through a PCA-whitening fitted on the set (shrinkage 0.1, as core/index/space.h fits for a catalog's learned space):", "",
                         "| audio space | defaults | set 1 mean | set 2 mean |", "|---|---|---|---|"] + rows + [""])
-        out = arg("--out", None)
-        if out:
-            open(out, "a").write(md + "\n")
-        print(md)
+        emit(md)
         return
     if cmd == "prompts":
         md = prompts_table(s1, s2, tx)
-        out = arg("--out", None)
-        if out:
-            open(out, "a").write(md + "\n")
-        print(md)
+        emit(md)
         return
     if cmd == "evidence":
         md = evidence_table(s1, s2, tx)
-        out = arg("--out", None)
-        if out:
-            open(out, "a").write(md + "\n")
-        print(md)
+        emit(md)
         return
     if cmd == "fixes":
         md, _, _ = fixes(s1, s2, tx)
-        out = arg("--out", None)
-        if out:
-            open(out, "a").write(md + "\n")
-        print(md)
+        emit(md)
         return
     if cmd == "cv":
         md, r1, r2 = cv(s1, s2, tx, E)
         md = why_markdown(s1, s2, tx, E, keys) + "\n" + md
-        out = arg("--out", None)
-        if out:
-            open(out, "w").write(md + "\n")
-        print(md)
+        emit(md, "w")
         return
     if cmd == "eval":
         cfg = {"k": int(arg("--k", 10)), "t": float(arg("--t", 0.05)), "hub": float(arg("--hub", 0)), "w": float(arg("--w", 0.5)),
