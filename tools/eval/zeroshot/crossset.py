@@ -367,6 +367,7 @@ def cv(s1, s2, tx, E):
 def why_markdown(s1, s2, tx, E, keys, labs=("organ", "bass", "brass")):
     """Why words fail: what the text side weights for each and what would have separated its clips."""
     L = ["## Why words outside the models' vocabularies fail (`crossset.py why --label L`)", "",
+         f"(With {'the prompts of before 2026-12-07' if TEMPLATES == TEMPLATES_BEFORE else 'the prompts of now'} and the bridge's z on {EVIDENCE}.)", "",
          "The text side. Every USE-lite cosine between two music prompts lies in about 0.65–0.9 (the templates and the word",
          "\"music\" are shared), so the bridge's softmax (T = 0.05 over the 10 nearest) spreads a word the models have no tag for",
          "over words that are merely other instruments or genres, or the hub \"instrumental\" (four concepts: msd:instrumental and",
