@@ -92,7 +92,11 @@ test('the app: drop, results, play, filter, keyboard, map selection, t-SNE, bad 
     await waitFor(page, () => window.cuefinder.state().filters.bpm === false, null, 10000);
 
     // 5. Box selection over the whole map canvas selects every track; a lasso a part of them.
+    await page.mouse.move(centre(layout.tool_box).x, centre(layout.tool_box).y, { steps: 3 });  // hover first, as a person does
+    await page.waitForTimeout(150);
     await page.mouse.click(centre(layout.tool_box).x, centre(layout.tool_box).y);
+    // The click takes effect on the app's next frame (4 frames/s while busy): drag only once it has.
+    await waitFor(page, () => window.cuefinder.state().map.tool === 'box', null, 10000);
     layout = await page.evaluate(() => window.cuefinder.layout());
     const m = layout.map_canvas;
     await page.mouse.move(m.x + 3, m.y + 3);
@@ -104,7 +108,10 @@ test('the app: drop, results, play, filter, keyboard, map selection, t-SNE, bad 
     s = await page.evaluate(() => window.cuefinder.state());
     assert.equal(s.selection.length, 10, 'a box over the whole canvas selects every track');
     await shot(page, 'app-05-box-selection');
+    await page.mouse.move(centre(layout.tool_lasso).x, centre(layout.tool_lasso).y, { steps: 3 });  // hover first, as a person does
+    await page.waitForTimeout(150);
     await page.mouse.click(centre(layout.tool_lasso).x, centre(layout.tool_lasso).y);
+    await waitFor(page, () => window.cuefinder.state().map.tool === 'lasso', null, 10000);
     await page.mouse.move(m.x + 3, m.y + 3);
     await page.mouse.down();
     for (const [fx, fy] of [[0.5, 0.02], [0.55, 0.5], [0.02, 0.98], [0.02, 0.5]]) await page.mouse.move(m.x + fx * m.w, m.y + fy * m.h, { steps: 6 });
