@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/common/stats.h"
 #include "core/fit/detail/timeline_ops.h"
 #include "core/fit/fit.h"
 #include "core/loudness/loudness.h"

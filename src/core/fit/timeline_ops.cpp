@@ -95,23 +95,6 @@ double distance_to_nearest(const std::vector<double>& sorted, double t_s) {
     return best;
 }
 
-bool pearson(const std::vector<double>& a, const std::vector<double>& b, double* r) {
-    size_t n = std::min(a.size(), b.size());
-    if (n < 3) return false;
-    double ma = 0.0, mb = 0.0;
-    for (size_t i = 0; i < n; ++i) ma += a[i], mb += b[i];
-    ma /= double(n), mb /= double(n);
-    double sab = 0.0, saa = 0.0, sbb = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-        sab += (a[i] - ma) * (b[i] - mb);
-        saa += (a[i] - ma) * (a[i] - ma);
-        sbb += (b[i] - mb) * (b[i] - mb);
-    }
-    if (saa < 1e-12 * double(n) || sbb < 1e-12 * double(n)) return false;
-    *r = std::clamp(sab / std::sqrt(saa * sbb), -1.0, 1.0);
-    return true;
-}
-
 double moment_similarity(const TrackTimeline& track, const EnergyCurve& energy, double a_s, double b_s,
                          double window_s) {
     double before = 1.0 - std::fabs(energy.mean(a_s - window_s, a_s) - energy.mean(b_s - window_s, b_s));

@@ -38,9 +38,6 @@ double distance_to_nearest(const std::vector<double>& sorted, double t_s);
 /// Index of the first element ≥ t_s.
 size_t lower_index(const std::vector<double>& sorted, double t_s);
 
-/// Pearson correlation of two equally long series; returns false when either is flat or too short.
-bool pearson(const std::vector<double>& a, const std::vector<double>& b, double* r);
-
 /// How alike the music around track times a and b is, 0..1: the mean of (cosine + 1) / 2 of the
 /// embeddings just before and just after each point (when the track has an embedding timeline), and
 /// of 1 − |energy difference| over `window_s` before and after; 0.7 / 0.3 when both exist.
