@@ -5,6 +5,7 @@
 #include <numeric>
 #include <utility>
 
+#include "core/common/stats.h"
 #include "core/semantic/text_encoder.h"
 
 namespace cf::semantic {
@@ -216,7 +217,27 @@ Status TextMatcher::fit_projection() {
         }
     track_norms_.resize(n_tracks_);
     for (size_t n = 0; n < n_tracks_; ++n) track_norms_[n] = projected_norm(audio_.data() + n * audio_dim_);
+    fill_common_scores();
     return Status::ok();
+}
+
+// Every track's projection score for the mean text of the concepts the catalog knows: what the
+// projection says whatever the word (the mean of its scores over those concepts, up to a constant).
+void TextMatcher::fill_common_scores() {
+    const size_t c = concepts_.size(), d1 = audio_dim_ + 1;
+    std::vector<double> mean_text(kTextDim, 0.0);
+    for (size_t j = 0; j < c; ++j)
+        if (known_[j])
+            for (size_t k = 0; k < kTextDim; ++k) mean_text[k] += concept_embeddings_[j * kTextDim + k];
+    PreparedText q;
+    q.audio_direction.assign(d1, 0.0f);
+    for (size_t a = 0; a < d1; ++a) {
+        double s = 0;
+        for (size_t k = 0; k < kTextDim; ++k) s += double(w_[a * kTextDim + k]) * mean_text[k];
+        q.audio_direction[a] = float(s);
+    }
+    common_.resize(n_tracks_);
+    for (size_t n = 0; n < n_tracks_; ++n) common_[n] = projection_score(q, audio_.data() + n * audio_dim_, track_norms_[n]);
 }
 
 float TextMatcher::projected_norm(const float* audio) const {
@@ -294,6 +315,7 @@ Result<PreparedText> TextMatcher::prepare(std::span<const float> query, TextMeth
         std::sort(q.sorted_bridge.begin(), q.sorted_bridge.end());
         q.sorted_projection = proj;
         std::sort(q.sorted_projection.begin(), q.sorted_projection.end());
+        q.bridge_share = discounted_share(q.bridge_share, proj, &q.projection_common);
         q.scores.resize(n_tracks_);
         for (size_t n = 0; n < n_tracks_; ++n)
             q.scores[n] = q.bridge_share * fraction_below(q.sorted_bridge, bridge[n]) +
@@ -400,6 +422,16 @@ float TextMatcher::bridge_share(float nearest_cosine) const {
     if (lo >= 1.0f) return w;
     const float g = std::clamp((nearest_cosine - lo) / (1.0f - lo), 0.0f, 1.0f);
     return w + (1.0f - w) * g;
+}
+
+// The bridge's share once the projection's (1 − share) is scaled by 1 − ρ⁺² (see the option).
+float TextMatcher::discounted_share(float share, std::span<const float> proj, float* rho) const {
+    double corr = 0.0;  // a flat list (every track alike) has nothing word-independent to discount
+    *rho = pearson(proj, std::span<const float>(common_), &corr) ? float(corr) : 0.0f;
+    if (!options_.ensemble_discount_common) return share;
+    const float r = std::max(*rho, 0.0f);
+    const float projection = (1.0f - share) * (1.0f - r * r);
+    return share + projection > 0 ? share / (share + projection) : share;
 }
 
 float TextMatcher::percentile(const PreparedText& q, float raw_score) { return fraction_below(q.sorted_scores, raw_score); }

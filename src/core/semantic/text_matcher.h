@@ -21,7 +21,8 @@
 //               above the catalog's mean (Choi et al., "Zero-shot learning for audio-based music
 //               classification and tagging", ICASSP 2019). A track scores cos(W·[a, 1], query).
 //   ensemble    the weighted mean of both methods' percentiles among the catalog (the default: best on
-//               both labelled sets, mostly for words outside the models' vocabularies).
+//               both labelled sets, mostly for words outside the models' vocabularies); the projection's
+//               share shrinks by how much of its ranking is the same for every word (ensemble_discount_common).
 // Calibration: a score's percentile among the catalog's scores for the same query (0.9 = better than
 // 90 % of the catalog), so scores of different queries and of a dropped file read alike.
 #pragma once
@@ -77,6 +78,13 @@ struct TextMatcherOptions {
     /// what the bridge answers best: the tag itself; a word far from every tag is better served by the
     /// smoother projection). ≥ 1: the share is always ensemble_bridge_weight.
     float ensemble_exact_cosine = 0.9f;
+    /// ensemble: the projection's share is scaled by 1 − ρ⁺², ρ the correlation over the catalog of the
+    /// query's projection scores with every track's projection score for the concepts' mean text (what
+    /// the projection ranks first whatever the word), then both shares renormalised. A projection that
+    /// orders a catalog by source (real recordings first for every word) says nothing about the word:
+    /// that was why organ fell on set 2. Found on set 2 (its diagnosis), the form chosen on set 1, where
+    /// it changes the mean by −0.001 (docs/benchmarks/zeroshot.md, "word-independent part").
+    bool ensemble_discount_common = true;
 };
 
 struct ConceptWeight {
@@ -100,6 +108,7 @@ struct PreparedText {
     std::vector<float> sorted_scores;     ///< ascending copy, for percentiles
     std::vector<float> sorted_bridge, sorted_projection;  ///< ensemble: each method's sorted catalog scores
     float bridge_share = 0.5f;            ///< ensemble: the bridge percentile's weight for this query
+    float projection_common = 0;          ///< ensemble: ρ of the projection's scores with the word-independent ones
 };
 
 class TextMatcher {
@@ -155,7 +164,9 @@ private:
     float projection_score(const PreparedText& q, const float* audio, float norm) const;
     float projected_norm(const float* audio) const;
     float bridge_share(float nearest_cosine) const;
+    float discounted_share(float share, std::span<const float> projection_scores, float* rho) const;
     Status fit_projection();
+    void fill_common_scores();
 
     std::vector<Concept> concepts_;
     std::vector<float> concept_embeddings_;  ///< C × kTextDim (centred and renormalised when center_text)
@@ -166,6 +177,7 @@ private:
     std::vector<uint8_t> known_;             ///< per concept: the catalog has values for it (else never weighted)
     std::vector<float> audio_;               ///< N × D
     std::vector<float> track_norms_;         ///< ‖Wᵀ[a, 1]‖ per track
+    std::vector<float> common_;              ///< per track: its projection score for the known concepts' mean text
     std::vector<float> w_;                   ///< (D + 1) × kTextDim
     std::vector<float> gram_;                ///< W·Wᵀ, (D + 1)²
     size_t n_tracks_ = 0, audio_dim_ = 0;

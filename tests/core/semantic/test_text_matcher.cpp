@@ -399,7 +399,8 @@ TEST(TextMatcher, CentringAppliesToTheProjectionToo) {
 TEST(TextMatcher, EnsembleWeightMovesBetweenTheTwoMethods) {
     Synthetic s = synthetic(9);
     for (float w : {0.0f, 0.3f, 1.0f}) {
-        auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio, {.ensemble_bridge_weight = w});
+        auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio,
+                                    {.ensemble_bridge_weight = w, .ensemble_discount_common = false});
         ASSERT_TRUE(m.is_ok());
         std::vector<float> q(kTextDim, 0.0f);
         q[1] = 0.8f, q[4] = 0.6f;
@@ -415,7 +416,7 @@ TEST(TextMatcher, EnsembleWeightMovesBetweenTheTwoMethods) {
 TEST(TextMatcher, AQueryThatIsOneOfTheTagsLeansOnTheBridge) {
     Synthetic s = synthetic(10);
     auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio,
-                                {.ensemble_bridge_weight = 0.3f, .ensemble_exact_cosine = 0.9f});
+                                {.ensemble_bridge_weight = 0.3f, .ensemble_exact_cosine = 0.9f, .ensemble_discount_common = false});
     ASSERT_TRUE(m.is_ok());
     auto check = [&](const std::vector<float>& q, float share) {
         auto b = m->prepare(q, TextMethod::bridge), p = m->prepare(q, TextMethod::projection), e = m->prepare(q, TextMethod::ensemble);
@@ -437,27 +438,75 @@ TEST(TextMatcher, AQueryThatIsOneOfTheTagsLeansOnTheBridge) {
     check(mid, 0.3f + 0.7f * 0.5f);
 }
 
+namespace {
+
+// Pearson correlation, written out here (the core has its own in core/common/stats.h).
+double correlation(const std::vector<float>& a, const std::vector<float>& b) {
+    double ma = 0, mb = 0, ab = 0, aa = 0, bb = 0;
+    for (size_t i = 0; i < a.size(); ++i) ma += a[i] / double(a.size()), mb += b[i] / double(b.size());
+    for (size_t i = 0; i < a.size(); ++i) ab += (a[i] - ma) * (b[i] - mb), aa += (a[i] - ma) * (a[i] - ma), bb += (b[i] - mb) * (b[i] - mb);
+    return ab / std::sqrt(aa * bb);
+}
+
+// The unit mean of the concepts' text embeddings: what every word of the matcher shares.
+std::vector<float> mean_text(const std::vector<float>& embeddings) {
+    std::vector<float> m(kTextDim, 0.0f);
+    for (size_t i = 0; i < embeddings.size(); ++i) m[i % kTextDim] += embeddings[i];
+    double n = 0;
+    for (float x : m) n += double(x) * x;
+    for (float& x : m) x = float(x / std::sqrt(n));
+    return m;
+}
+
+}  // namespace
+
 // The defaults as docs/benchmarks/zeroshot.md chose them across the two labelled sets: a word far from
 // every tag gets the bridge share 0.4 (the projection 0.6), an exact tag the bridge alone, and a query
-// halfway from cosine 0.9 to an exact match halfway from 0.4 to 1.
+// halfway from cosine 0.9 to an exact match halfway from 0.4 to 1; then the projection's share is
+// scaled by 1 − ρ⁺², ρ its scores' correlation with the projection's scores for the concepts' mean text.
 TEST(TextMatcher, DefaultEnsembleSharesAreTheCrossSetChoice) {
     Synthetic s = synthetic(11);
     auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio);
     ASSERT_TRUE(m.is_ok());
-    auto share = [&](const std::vector<float>& q) {
-        auto e = m->prepare(q, TextMethod::ensemble);
-        EXPECT_TRUE(e.is_ok());
-        return e.is_ok() ? e->bridge_share : -1.0f;
+    auto common = m->prepare(mean_text(axes()), TextMethod::projection);
+    ASSERT_TRUE(common.is_ok());
+    auto check = [&](const std::vector<float>& q, float base) {
+        auto b = m->prepare(q, TextMethod::bridge), p = m->prepare(q, TextMethod::projection), e = m->prepare(q, TextMethod::ensemble);
+        ASSERT_TRUE(b.is_ok() && p.is_ok() && e.is_ok());
+        const double rho = correlation(p->scores, common->scores), r = std::max(rho, 0.0);
+        const double share = base / (base + (1 - base) * (1 - r * r));
+        EXPECT_NEAR(e->projection_common, rho, 1e-4);
+        EXPECT_NEAR(e->bridge_share, share, 1e-4);
+        for (size_t n = 0; n < kTracks; n += 11)
+            EXPECT_NEAR(e->scores[n], share * TextMatcher::percentile(*b, b->scores[n]) + (1 - share) * TextMatcher::percentile(*p, p->scores[n]),
+                        1e-5f);
     };
     std::vector<float> far(kTextDim, 0.0f), mid(kTextDim, 0.0f);
     far[3] = 0.6f, far[30] = 0.8f;
     mid[3] = 0.95f, mid[30] = std::sqrt(1.0f - 0.95f * 0.95f);
-    EXPECT_NEAR(share(far), 0.4f, 1e-4f);
-    EXPECT_NEAR(share(axis(3)), 1.0f, 1e-4f);
-    EXPECT_NEAR(share(mid), 0.4f + 0.6f * 0.5f, 1e-4f);
-    // The far word's ensemble ranks the catalog by 0.4 · bridge + 0.6 · projection percentiles.
-    auto b = m->prepare(far, TextMethod::bridge), p = m->prepare(far, TextMethod::projection), e = m->prepare(far, TextMethod::ensemble);
-    ASSERT_TRUE(b.is_ok() && p.is_ok() && e.is_ok());
-    for (size_t n = 0; n < kTracks; n += 11)
-        EXPECT_NEAR(e->scores[n], 0.4f * TextMatcher::percentile(*b, b->scores[n]) + 0.6f * TextMatcher::percentile(*p, p->scores[n]), 1e-5f);
+    check(far, 0.4f);
+    check(axis(3), 1.0f);
+    check(mid, 0.4f + 0.6f * 0.5f);
+    std::vector<float> between(kTextDim, 0.0f);  // a far word whose projection does not follow the common scores
+    between[0] = 0.5f, between[1] = -0.5f, between[30] = std::sqrt(0.5f);
+    check(between, 0.4f);
+}
+
+// A query that asks for what every word asks for (the concepts' mean text): its projection ranking is
+// the word-independent one (ρ = 1), so the projection gets no say and the ensemble is the bridge's
+// percentile; without the discount it keeps its 0.6.
+TEST(TextMatcher, AProjectionThatSaysTheSameForEveryWordGetsNoShare) {
+    Synthetic s = synthetic(12);
+    for (bool discount : {true, false}) {
+        auto m = TextMatcher::build(concepts(), axes(), s.values, kTracks, s.audio, kAudio, {.ensemble_discount_common = discount});
+        ASSERT_TRUE(m.is_ok());
+        const std::vector<float> q = mean_text(axes());  // cosine 0.41 to each concept: a far word
+        auto b = m->prepare(q, TextMethod::bridge), e = m->prepare(q, TextMethod::ensemble);
+        ASSERT_TRUE(b.is_ok() && e.is_ok());
+        EXPECT_NEAR(e->projection_common, 1.0f, 1e-5f);
+        EXPECT_NEAR(e->bridge_share, discount ? 1.0f : 0.4f, 1e-5f);
+        if (discount) {
+            for (size_t n = 0; n < kTracks; n += 7) EXPECT_NEAR(e->scores[n], TextMatcher::percentile(*b, b->scores[n]), 1e-6f);
+        }
+    }
 }
