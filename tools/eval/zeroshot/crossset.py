@@ -33,6 +33,7 @@ PROMPT_POOL = ["{}", "{} music", "a song with {}", "this is {} music", "the soun
                "music played on {}", "a track featuring {}", "{} playing", "music with {}", "a piece for {}", "{} solo",
                "an instrumental with {}", "a {} song", "the {} part of a song", "this is a sound of {}"]
 SEEN_ON_SET2 = ("the sound of {}", "{} sound", "a recording of {}")
+PROMPTS_BLIND = ["an instrumental with {}", "{} solo", "this is {} music"]  # what `prompts` picks without SEEN_ON_SET2
 TEMPLATES_NOW = TEMPLATES
 MOODS = ["happy", "sad", "relaxed", "aggressive", "danceable"]
 WORDS = {("msd", "00s"): "2000s", ("msd", "Hip-Hop"): "hip-hop", ("msd", "rnb"): "r&b",
@@ -488,11 +489,32 @@ def variant_scores(ds, E, Q, c, Eshare=None, Qshare=None):
     the two methods by percentiles (the core) or by z-scores; the share from the plain texts."""
     Z, P, mean = zscores(ds["P"], evidence=c["evidence"])
     b, _ = bridge(Q, E, Z, c["k"], c["t"])
-    p = projection(Q, ds["A"], fit_projection(ds["A"], P, mean, E, 0.02))
-    w = bridge_share(Q if Qshare is None else Qshare, E if Eshare is None else Eshare, c["w"], c["lo"])[:, None]
+    Wp = fit_projection(ds["A"], P, mean, E, 0.02)
+    p = projection(Q, ds["A"], Wp)
+    w = bridge_share(Q if Qshare is None else Qshare, E if Eshare is None else Eshare, c["w"], c["lo"])
+    if c.get("common"):
+        w = common_discount(w, p, projection(E.mean(0, keepdims=True), ds["A"], Wp)[0], c["common"])
+    w = w[:, None]
     if c.get("fusion") == "z":
         return w * standardised(b) + (1 - w) * standardised(p)
     return w * pct(b) + (1 - w) * pct(p)
+
+
+def common_correlation(p, common):
+    """Per query: the correlation, over the catalog, of its projection scores with every track's
+    projection score for the concepts' mean text (what the projection says whatever the word)."""
+    pc = p - p.mean(1, keepdims=True)
+    cc = common - common.mean()
+    return (pc @ cc) / np.maximum(np.linalg.norm(pc, axis=1) * np.linalg.norm(cc), 1e-30)
+
+
+def common_discount(w, p, common, how):
+    """The ensemble's bridge share once the projection's share is scaled by the part of its ranking that
+    depends on the word: 1 − ρ⁺² ("rho2", the core's), 1 − ρ² ("rho2u") or 1 − ρ⁺ ("rho")."""
+    r = common_correlation(p, common)
+    keep = {"rho2": 1 - np.clip(r, 0, 1) ** 2, "rho2u": 1 - r ** 2, "rho": 1 - np.clip(r, 0, 1)}[how]
+    wp = (1 - w) * keep
+    return np.where(w + wp > 0, w / np.maximum(w + wp, 1e-30), w)
 
 
 def piece_bootstrap(ds, S_list, reps=500, seed=0):
@@ -626,6 +648,86 @@ def prompts_table(s1, s2, tx):
     return "\n".join(L)
 
 
+def subset(ds, keep):
+    """The clips of ds for which keep(clip) holds, as a catalog of their own."""
+    idx = [i for i, e in enumerate(ds["clips"]) if keep(e)]
+    return {**ds, "clips": [ds["clips"][i] for i in idx], "P": ds["P"][idx], "A": ds["A"][idx]}
+
+
+def organ_within_renders(ds, tx, E, words, lab="organ"):
+    """Why the projection still inverts a label within one kind of material: what the positives' predicted
+    tag texts have more and less of than the negatives', and how close the label's word is to those concepts."""
+    r = evaluate(ds, tx, E, words, DEFAULTS)
+    Z, P, mean = zscores(ds["P"])
+    X = np.hstack([ds["A"], np.ones((len(ds["A"]), 1))]) @ fit_projection(ds["A"], P, mean, E, 0.02)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    y = np.array([lab in e["labels"] for e in ds["clips"]])
+    neg = ~y & ~np.array([lab in e.get("exclude", []) for e in ds["clips"]])
+    d = E @ (X[y].mean(0) - X[neg].mean(0))
+    q = E @ tx.phrase([lab])[0]
+    seen, order = set(), []
+    for j in np.argsort(-d):
+        if words[j] not in seen:
+            seen.add(words[j]), order.append(j)
+    fmt = lambda js: ", ".join(f"{words[j]} ({q[j]:.2f})" for j in js)
+    return "\n".join([
+        f"Within both renders (one catalog of {len(ds['clips'])} clips, {y.sum()} {lab} positives from "
+        f"{len({e['piece'] for e, p in zip(ds['clips'], y) if p})} pieces), {lab}: bridge {r['bridge'][lab]:.3f}, projection "
+        f"{r['projection'][lab]:.3f}, ensemble {r['ensemble'][lab]:.3f}. The {lab} clips' predicted tag texts have more of "
+        f"{fmt(order[:5])} and less of {fmt(order[-5:][::-1])} than the other clips' (in brackets: the cosine of the word "
+        f"\"{lab}\" with that concept): the text encoder puts the word as near the concepts its clips lack as the ones they have."])
+
+
+def common_table(s1, s2, tx):
+    """The projection's word-independent part: how much of each query's projection ranking every word
+    shares, and the ensemble with the projection's share scaled by the rest, on both sets and on set 2's parts."""
+    keys, words = concepts()
+    E = tx.phrase(words)
+    now = {"evidence": "rank", "k": 10, "t": 0.05, "w": 0.4, "lo": 0.9}
+    rows = (("the ensemble as before", now), ("projection share × (1 − ρ⁺²): the core's default since", {**now, "common": "rho2"}),
+            ("projection share × (1 − ρ²)", {**now, "common": "rho2u"}), ("projection share × (1 − ρ⁺)", {**now, "common": "rho"}))
+
+    def cells(ds, c, templates=None):
+        global TEMPLATES
+        TEMPLATES = templates or TEMPLATES_NOW
+        a = label_aucs(ds, variant_scores(ds, tx.phrase(words), tx.phrase(ds["labels"]), c))
+        TEMPLATES = TEMPLATES_NOW
+        lo = min(a, key=a.get)
+        return f"{np.mean(list(a.values())):.3f} | {lo} {a[lo]:.3f}"
+    L = ["## The projection's word-independent part (`crossset.py common`)", "",
+         "ρ of a query: the correlation, over the catalog, of its projection scores with each track's projection score for the",
+         "concepts' mean text (the same as its mean over all 105 concept texts): how much of the ranking the projection gives",
+         "every word alike. The ensemble keeps the bridge's share w (0.4 → 1 from cosine 0.9) and scales the projection's",
+         "(1 − w) by the word's own part, then renormalises. Numpy copy of the core (rank evidence, the prompts of now).", "",
+         "| setting | set 1 mean | set 1 lowest | set 2 mean | set 2 lowest |", "|---|---|---|---|---|"]
+    L += [f"| {name} | {cells(s1, c)} | {cells(s2, c)} |" for name, c in rows]
+    blind = PROMPTS_BLIND
+    L += [f"| {name}, with the prompts a pool written blind gives ({', '.join(repr(t) for t in blind)}) | {cells(s1, c, blind)} | {cells(s2, c, blind)} |"
+          for name, c in (rows[0], rows[1])]
+    L += ["", "ρ per label (the query is the label's word; the twelve highest, then the mean over all the set's labels):", ""]
+    for i, ds in enumerate((s1, s2)):
+        Z, P, mean = zscores(ds["P"])
+        Wp = fit_projection(ds["A"], P, mean, E, 0.02)
+        r = common_correlation(projection(tx.phrase(ds["labels"]), ds["A"], Wp), projection(E.mean(0, keepdims=True), ds["A"], Wp)[0])
+        L.append(f"- set {i + 1}: " + ", ".join(f"{l} {x:.2f}" for l, x in sorted(zip(ds["labels"], r), key=lambda t: -t[1])[:12])
+                 + f"{' …' if len(r) > 12 else ''}; mean {r.mean():.2f}")
+    parts = (("CsoundGM renders", lambda e: e["soundfont"] == "CsoundGM"), ("Freepats renders", lambda e: e["soundfont"] == "Freepats"),
+             ("both renders", lambda e: e["soundfont"] != "recording"), ("recordings", lambda e: e["soundfont"] == "recording"))
+    L += ["", "Set 2's parts, each attached as a catalog of its own (a homogeneous catalog has little word-independent ranking):", "",
+          "| part | clips | before: mean, lowest | × (1 − ρ⁺²): mean, lowest |", "|---|---|---|---|"]
+    for name, keep in parts:
+        ds = subset(s2, keep)
+        L.append(f"| {name} | {len(ds['clips'])} | {cells(ds, rows[0][1])} | {cells(ds, rows[1][1])} |")
+    L += ["", organ_within_renders(subset(s2, parts[2][1]), tx, E, words)]
+    L += ["", "Resampling the pieces (500 draws), mean ensemble ROC-AUC:", "",
+          "| set | pieces | before, 95 % interval | × (1 − ρ⁺²), 95 % interval | P(after > before) |", "|---|---|---|---|---|"]
+    for i, ds in enumerate((s1, s2)):
+        Q = tx.phrase(ds["labels"])
+        ci, p_up, n = piece_bootstrap(ds, [variant_scores(ds, E, Q, rows[0][1]), variant_scores(ds, E, Q, rows[1][1])])
+        L.append(f"| set {i + 1} | {n} | {ci[0][0]:.3f}–{ci[0][1]:.3f} | {ci[1][0]:.3f}–{ci[1][1]:.3f} | {p_up:.3f} |")
+    return "\n".join(L)
+
+
 def with_glosses(tx, glosses, words_list, base, lam):
     """Each text mixed (1 − lam : lam) with the embedding of its WordNet music gloss, where it has one."""
     out = base.copy()
@@ -738,6 +840,9 @@ def main():
     if cmd == "prompts":
         md = prompts_table(s1, s2, tx)
         emit(md)
+        return
+    if cmd == "common":
+        emit(common_table(s1, s2, tx))
         return
     if cmd == "evidence":
         md = evidence_table(s1, s2, tx)

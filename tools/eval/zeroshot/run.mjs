@@ -261,7 +261,10 @@ async function main() {
     '  The bridge\'s share is 0.4, rising linearly to 1 as the query\'s nearest concept goes from cosine 0.9 to an exact match',
     '  (a query that is one of the models\' tags is answered by that tag; a word far from every tag leans on the projection).',
     '  Before issue 15 the share was 0.5 for every query, then 0.3 (chosen on 107 of set 1\'s 279 clips); "Choosing the defaults',
-    '  across sets" below says how 0.4 / 0.9 were chosen (on all of set 1; set 2\'s own choice is scored on set 1 too).', '');
+    '  across sets" below says how 0.4 / 0.9 were chosen (on all of set 1; set 2\'s own choice is scored on set 1 too).',
+    '  Since 2026-12-07 the projection\'s share is then scaled by 1 − ρ⁺², ρ the correlation over the catalog of the query\'s',
+    '  projection scores with the ones for the concepts\' mean text (what the projection ranks first whatever the word), and both',
+    '  shares renormalised ("The projection\'s word-independent part" below).', '');
 
   L.push('## Summary', '');
   L.push(`| method | in-vocabulary (${inVocab.length}) | out-of-vocabulary (${outVocab.length}) | all (${labels.length}) | prototype (NOTES-explore.md) in / out / all |`);
@@ -324,9 +327,13 @@ async function main() {
     const s2vocab = e2.filter((l) => S2.vocab[l] && S2.vocab[l].in_vocabulary), s2oov = e2.filter((l) => !(S2.vocab[l] && S2.vocab[l].in_vocabulary));
     const m2 = (ls) => f3(mean(ls.map((l) => S2.auc.ensemble[l])));
     L.push('### Status against the issue\'s acceptance (the core, the defaults as they are now)', '',
-      `- Set 2 (nothing chosen on it; but three of the prompt candidates had been scored on it, see "What changed"): mean ensemble ROC-AUC **${f3(mean(e2.map((l) => S2.auc.ensemble[l])))}** over ${e2.length} labels (goal ≥ 0.75: ${mean(e2.map((l) => S2.auc.ensemble[l])) >= 0.75 ? 'met' : '**not met**'});`,
+      `- Set 2 (nothing chosen on it, but not untouched: three of the prompt candidates had been scored on it, and the projection discount came from diagnosing it; see "What changed"): mean ensemble ROC-AUC **${f3(mean(e2.map((l) => S2.auc.ensemble[l])))}** over ${e2.length} labels (goal ≥ 0.75: ${mean(e2.map((l) => S2.auc.ensemble[l])) >= 0.75 ? 'met' : '**not met**'});`,
       `  lowest label ${lo2} ${f3(S2.auc.ensemble[lo2])}; labels below 0.6: ${below.length ? below.map((l) => `${l} ${f3(S2.auc.ensemble[l])}`).join(', ') : 'none'} (goal: none).`,
       `  In the models\' vocabularies (${s2vocab.join(', ')}): ${m2(s2vocab)}; outside (${s2oov.join(', ')}): ${m2(s2oov)}.`,
+      '  **Organ clears 0.6 on set 2 as a whole, not within its renders**: with set 2\'s 124 General MIDI renders attached as a',
+      '  catalog of their own (no recordings), organ reads 0.40 before and after the discount (numpy, "The projection\'s',
+      '  word-independent part" below): the bridge finds organ there (0.81), the projection inverts it (0.14). What the discount',
+      '  fixed is the recordings ranked above the organ renders for the word "organ"; what is left is the text side.',
       `- How far set 2 lets words go: the models\' own tags on those ${s2vocab.length} labels (no zero-shot method, \`sanity.py\` on set 2, below)`,
       `  reach ${sanity2Mean || '–'} (MTT; 0.897 on set 1), and the ensemble on them is ${m2(s2vocab)}: in vocabulary, words already get what the`,
       '  supervised tags give; the words outside the vocabularies are the ones the models have no tag for.',
@@ -378,6 +385,22 @@ async function main() {
       '  moves on set 2 (core): brass 0.61 → 0.78, saxophone, bass and synthesizer up, organ 0.62 → 0.56. The tags nearest to',
       '  organ and brass hardly change (cello, strings), so no word found its instrument: the mix of tags and the projection',
       '  weigh differently. "Prompts chosen on set 1" below has each step.',
+      '- **Fix kept (2026-12-07, later): the projection\'s word-independent part is discounted.** The diagnosis above (the',
+      '  projection ranks set 2 by source) as a rule: per query, ρ = the correlation over the catalog of its projection scores',
+      '  with every track\'s projection score for the concepts\' mean text — what the projection says whatever the word. The',
+      '  projection\'s share is scaled by 1 − ρ⁺² (the part of its ranking that depends on the word) and the shares renormalised;',
+      '  label-free, no parameter, computed per catalog (one cosine per track at attach, one correlation per query). ρ averages',
+      '  −0.01 over set 1\'s labels and 0.52 over set 2\'s (organ 0.80). Among 1 − ρ⁺², 1 − ρ² and 1 − ρ⁺, set 1 picks 1 − ρ⁺²',
+      '  (0.865 / 0.864 / 0.863; it would keep no discount, 0.866, within its noise: P(after > before) 0.23 by resampling).',
+      '  Through the core: set 1 0.866 → 0.865, set 2 0.760 → 0.773, organ 0.561 → 0.709, no label below 0.6 (lowest guitar',
+      '  0.642); with the prompts a pool written blind gives (the prompts bullet) set 2 0.749 → 0.765 and organ 0.49 → 0.62',
+      '  (numpy). **This one was found on set 2** (the issue asks why organ falls there) and only its form was chosen on set 1, so',
+      '  set 2 is no blind test of it. Set 2\'s parts attached as catalogs of their own, where sources do not mix, move by ≤ 0.002',
+      '  (numpy): it does nothing where there is no word-independent order to remove, and it does not make organ found within',
+      '  the renders (0.40; the bullet in the status above). Why there: the organ renders\' predicted tag texts have more',
+      '  relaxed, ambient, electronic and less piano, choral, jazz than the other renders\', and USE-lite puts "organ" as near',
+      '  piano and choral (0.75, 0.76) as near electronic (0.78): a text encoder that knows what an organ sounds like would fix',
+      '  that, and none that runs offline here does.',
       '- **Set 2 is small: its mean moves by ±0.04 with the pieces drawn.** Resampling its 81 pieces puts the ensemble\'s mean in',
       '  0.70–0.79 (95 %), the goal 0.75 inside; brass has 16 positives (its AUC alone spans ~0.4). The "Evidence" table below has',
       '  the intervals, and the chance that ranks beat probabilities on each set (1.00 on set 1, 0.83 on set 2).',
@@ -489,6 +512,7 @@ async function main() {
     '/usr/bin/python3 tools/eval/zeroshot/crossset.py fixes --evidence probability --templates before --out /tmp/cv.md     # candidate fixes, each chosen on one set, scored on the other',
     '/usr/bin/python3 tools/eval/zeroshot/crossset.py evidence --out /tmp/cv.md  # probabilities vs ranks vs logits, what else was tried, intervals (WordNet rows: apt install wordnet-base)',
     '/usr/bin/python3 tools/eval/zeroshot/crossset.py prompts --out /tmp/cv.md   # the prompts: greedy selection on set 1, scored on set 2',
+    '/usr/bin/python3 tools/eval/zeroshot/crossset.py common --out /tmp/cv.md    # the projection\'s word-independent part, set 2\'s parts, organ within the renders',
     'nice -n 19 node tools/eval/zeroshot/run.mjs --cv /tmp/cv.md   # this file (timings on the demo catalog when it is built)',
     '```', '');
   L.push(`Machine: the shared 2-core Debian bookworm VM (${cpuName()}, Node ${process.version}, other agents' builds running), ${date}.`,
