@@ -68,9 +68,10 @@ test('like/skip sessions, undo, remark, kept on reload, map menu, custom tag fro
     const n = before.results.length;
     assert.ok(n >= 6, `${n} results`);
     layout = await layoutOf(page);
-    const liked = before.results[n - 1].id, skipped = before.results[0].id;
+    const liked = before.results[n - 1].id;
     await clickOn(page, layout[`like_${n - 1}`]);
-    await waitFor(page, () => window.cuefinder.state().session.events === 1);
+    await waitFor(page, (id) => { const x = window.cuefinder.state(); return x.session.events === 1 && !x.results.some((r) => r.id === id); }, liked);
+    const skipped = (await state(page)).results[0].id;  // the first row once the like has reordered the list
     await clickOn(page, (await layoutOf(page)).skip_0);
     await waitFor(page, () => window.cuefinder.state().session.events === 2);
     s = await state(page);
