@@ -224,20 +224,26 @@ Status TextMatcher::fit_projection() {
 // Every track's projection score for the mean text of the concepts the catalog knows: what the
 // projection says whatever the word (the mean of its scores over those concepts, up to a constant).
 void TextMatcher::fill_common_scores() {
-    const size_t c = concepts_.size(), d1 = audio_dim_ + 1;
-    std::vector<double> mean_text(kTextDim, 0.0);
-    for (size_t j = 0; j < c; ++j)
+    std::vector<float> mean_text(kTextDim, 0.0f);  // the sum: the scale does not change a cosine
+    for (size_t j = 0; j < concepts_.size(); ++j)
         if (known_[j])
             for (size_t k = 0; k < kTextDim; ++k) mean_text[k] += concept_embeddings_[j * kTextDim + k];
     PreparedText q;
-    q.audio_direction.assign(d1, 0.0f);
-    for (size_t a = 0; a < d1; ++a) {
-        double s = 0;
-        for (size_t k = 0; k < kTextDim; ++k) s += double(w_[a * kTextDim + k]) * mean_text[k];
-        q.audio_direction[a] = float(s);
-    }
+    q.audio_direction = audio_direction(mean_text);
     common_.resize(n_tracks_);
     for (size_t n = 0; n < n_tracks_; ++n) common_[n] = projection_score(q, audio_.data() + n * audio_dim_, track_norms_[n]);
+}
+
+// W·text: the direction in [audio, 1] whose dot product with a track is its projection's dot product with the text.
+std::vector<float> TextMatcher::audio_direction(std::span<const float> text) const {
+    const size_t d1 = audio_dim_ + 1;
+    std::vector<float> u(d1, 0.0f);
+    for (size_t a = 0; a < d1; ++a) {
+        double s = 0;
+        for (size_t k = 0; k < kTextDim; ++k) s += double(w_[a * kTextDim + k]) * text[k];
+        u[a] = float(s);
+    }
+    return u;
 }
 
 float TextMatcher::projected_norm(const float* audio) const {
@@ -289,15 +295,7 @@ Result<PreparedText> TextMatcher::prepare(std::span<const float> query, TextMeth
         const float w = float(std::exp((sims[i].first - sims[0].first) / options_.temperature) / total);
         if (w >= 1e-3f) q.weights.push_back({sims[i].second, w, sims[i].first});  // negligible: left out
     }
-    if (method != TextMethod::bridge) {
-        const size_t d1 = audio_dim_ + 1;
-        q.audio_direction.assign(d1, 0.0f);
-        for (size_t a = 0; a < d1; ++a) {
-            double s = 0;
-            for (size_t j = 0; j < kTextDim; ++j) s += double(w_[a * kTextDim + j]) * query[j];
-            q.audio_direction[a] = float(s);
-        }
-    }
+    if (method != TextMethod::bridge) q.audio_direction = audio_direction(query);
     // Raw scores of the catalog (each method's, sorted, for the ensemble's percentiles).
     std::vector<float> bridge, proj;
     if (method != TextMethod::projection) {

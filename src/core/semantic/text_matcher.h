@@ -163,6 +163,7 @@ private:
     static RankTable rank_table(std::vector<float> known);
     float projection_score(const PreparedText& q, const float* audio, float norm) const;
     float projected_norm(const float* audio) const;
+    std::vector<float> audio_direction(std::span<const float> text) const;
     float bridge_share(float nearest_cosine) const;
     float discounted_share(float share, std::span<const float> projection_scores, float* rho) const;
     Status fit_projection();
