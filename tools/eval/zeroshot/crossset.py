@@ -713,8 +713,8 @@ def common_table(s1, s2, tx):
                  + f"{' …' if len(r) > 12 else ''}; mean {r.mean():.2f}")
     parts = (("CsoundGM renders", lambda e: e["soundfont"] == "CsoundGM"), ("Freepats renders", lambda e: e["soundfont"] == "Freepats"),
              ("both renders", lambda e: e["soundfont"] != "recording"), ("recordings", lambda e: e["soundfont"] == "recording"))
-    L += ["", "Set 2's parts, each attached as a catalog of its own (a homogeneous catalog has little word-independent ranking):", "",
-          "| part | clips | before: mean, lowest | × (1 − ρ⁺²): mean, lowest |", "|---|---|---|---|"]
+    L += ["", "Set 2's parts, each attached as a catalog of its own (the sources do not mix):", "",
+          "| part | clips | before: mean | before: lowest | × (1 − ρ⁺²): mean | × (1 − ρ⁺²): lowest |", "|---|---|---|---|---|---|"]
     for name, keep in parts:
         ds = subset(s2, keep)
         L.append(f"| {name} | {len(ds['clips'])} | {cells(ds, rows[0][1])} | {cells(ds, rows[1][1])} |")
