@@ -355,10 +355,10 @@ float TextMatcher::concept_z(uint32_t j, float v) const {
     return normal_score(double(below) / double(t.n));
 }
 
-TextMatcher::RankTable TextMatcher::rank_table(std::vector<float> known) {
+TextMatcher::RankTable TextMatcher::rank_table(const std::vector<float>& known) {
+    CF_ASSERT(std::is_sorted(known.begin(), known.end()));
     RankTable t;
     t.n = uint32_t(known.size());
-    std::sort(known.begin(), known.end());
     for (size_t i = 0; i < known.size();) {
         size_t j = i;
         while (j < known.size() && known[j] == known[i]) ++j;
@@ -389,9 +389,9 @@ void TextMatcher::fill_concept_stats() {
         sd_[j] = std::max(options_.sd_floor, float(std::sqrt(s2 / double(known.size()))));
         float missing = mean_[j];
         if (options_.evidence == Evidence::normal_rank) {
-            std::nth_element(known.begin(), known.begin() + ptrdiff_t(known.size() / 2), known.end());
+            std::sort(known.begin(), known.end());
             missing = known[known.size() / 2];
-            ranks_[j] = rank_table(std::move(known));
+            ranks_[j] = rank_table(known);
         }
         for (size_t n = 0; n < n_tracks_; ++n)
             if (!std::isfinite(values_[n * c + j])) values_[n * c + j] = missing;

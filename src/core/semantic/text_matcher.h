@@ -160,7 +160,7 @@ private:
     float bridge_score(const PreparedText& q, const float* values) const;
     float concept_z(uint32_t index, float value) const;  ///< value NaN: 0 (as the catalog's mean)
     void fill_concept_stats();
-    static RankTable rank_table(std::vector<float> known);
+    static RankTable rank_table(const std::vector<float>& known);  ///< known: ascending
     float projection_score(const PreparedText& q, const float* audio, float norm) const;
     float projected_norm(const float* audio) const;
     std::vector<float> audio_direction(std::span<const float> text) const;
