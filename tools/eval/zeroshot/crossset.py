@@ -493,11 +493,16 @@ def variant_scores(ds, E, Q, c, Eshare=None, Qshare=None):
     p = projection(Q, ds["A"], Wp)
     w = bridge_share(Q if Qshare is None else Qshare, E if Eshare is None else Eshare, c["w"], c["lo"])
     if c.get("common"):
-        w = common_discount(w, p, projection(E.mean(0, keepdims=True), ds["A"], Wp)[0], c["common"])
+        w = common_discount(w, p, common_scores(ds["A"], Wp, E), c["common"])
     w = w[:, None]
     if c.get("fusion") == "z":
         return w * standardised(b) + (1 - w) * standardised(p)
     return w * pct(b) + (1 - w) * pct(p)
+
+
+def common_scores(A, Wp, E):
+    """Every track's projection score for the concepts' mean text (the core's TextMatcher::common_)."""
+    return projection(E.mean(0, keepdims=True), A, Wp)[0]
 
 
 def common_correlation(p, common):
@@ -708,7 +713,7 @@ def common_table(s1, s2, tx):
     for i, ds in enumerate((s1, s2)):
         Z, P, mean = zscores(ds["P"])
         Wp = fit_projection(ds["A"], P, mean, E, 0.02)
-        r = common_correlation(projection(tx.phrase(ds["labels"]), ds["A"], Wp), projection(E.mean(0, keepdims=True), ds["A"], Wp)[0])
+        r = common_correlation(projection(tx.phrase(ds["labels"]), ds["A"], Wp), common_scores(ds["A"], Wp, E))
         L.append(f"- set {i + 1}: " + ", ".join(f"{l} {x:.2f}" for l, x in sorted(zip(ds["labels"], r), key=lambda t: -t[1])[:12])
                  + f"{' …' if len(r) > 12 else ''}; mean {r.mean():.2f}")
     parts = (("CsoundGM renders", lambda e: e["soundfont"] == "CsoundGM"), ("Freepats renders", lambda e: e["soundfont"] == "Freepats"),
